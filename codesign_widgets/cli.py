@@ -1,0 +1,207 @@
+"""``codesign``: start the studio, make a demo, create a workshop, upgrade a workshop file."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import ipaddress
+import sys
+from collections.abc import Sequence
+
+from .errors import CodesignError
+
+__all__ = ["main"]
+
+DB_HELP = (
+    "Workshop database: a file path or SQLAlchemy URL (default: $CODESIGN_DB, else "
+    "studio.db in your user data folder)."
+)
+
+
+def _db_url(value: str | None) -> str:
+    from .store import default_db_url
+
+    if not value:
+        return default_db_url()
+    if "://" in value:
+        return value
+    from pathlib import Path
+
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def lan_address() -> str | None:
+    """This laptop's address on the local network (private IPv4), or None if offline."""
+    import psutil
+
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family.name != "AF_INET":
+                continue
+            ip = ipaddress.ip_address(address.address)
+            if ip.is_private and not ip.is_loopback and not ip.is_link_local:
+                return address.address
+    return None
+
+
+def _serve_options(args: argparse.Namespace, db_url: str):
+    from .server import ServeOptions
+
+    host = "127.0.0.1"
+    if args.lan:
+        host = lan_address() or host
+        if host == "127.0.0.1":
+            print("No local network found: participants can only join from this laptop.")
+    return ServeOptions(
+        db_url=db_url,
+        participant_host=host,
+        participant_port=args.port,
+        facilitator_port=args.facilitator_port,
+        pool_size=args.pool_size,
+        cull_idle_timeout=args.cull_idle_timeout,
+    )
+
+
+def _print_links(server, code: str | None, key: str | None) -> None:
+    import segno
+
+    join = (
+        server.participant_url(code)
+        if code
+        else f"{server.participant_base}/voila/render/join.ipynb"
+    )
+    hub = (
+        server.facilitator_url(code, key)
+        if code and key
+        else (f"{server.facilitator_base}/voila/render/facilitator.ipynb")
+    )
+    print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")
+    print(f"  Facilitator hub (this laptop only; keep it private):\n    {hub}\n")
+    print(f"  Participants (phone or laptop):\n    {join}")
+    if code:
+        print(f"    join code: {code}")
+    segno.make(join, error="m").terminal(compact=True)
+    print()
+
+
+def _serve(args: argparse.Namespace, *, demo: bool) -> int:
+    from .server import StudioServer
+    from .store import Store
+
+    db_url = _db_url(args.db)
+    store = Store.open(db_url)
+    code = key = None
+    if demo:
+        from .demo import create_demo
+
+        code, key = create_demo(store)
+        print(f"Demo workshop created in {store.where} (join code {code}).")
+    store.close()
+    server = StudioServer(_serve_options(args, db_url))
+    print("Starting the servers (a few seconds)...")
+    server.start()
+    _print_links(server, code, key)
+    return server.wait()
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    store = Store.open(_db_url(args.db))
+    workshop, key = store.create_workshop(args.title, args.template)
+    print(f"Created {workshop.title!r} in {store.where}.")
+    print(f"  join code:       {workshop.code}")
+    print(f"  facilitator key: {key}   (shown once: save it)")
+    return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    old, new, backup = Store.upgrade(_db_url(args.db))
+    if old == new:
+        print(f"The workshop file is already up to date (version {new}).")
+    else:
+        print(f"Upgraded the workshop file from version {old} to {new}.")
+    if backup:
+        print(f"A copy of the file as it was is at {backup}.")
+    return 0
+
+
+def _limits_epilog() -> str:
+    from .server import ServeOptions
+
+    lines = ["limits and defaults:"]
+    for f in dataclasses.fields(ServeOptions):
+        if f.name in ("db_url", "notebooks_root", "participant_notebooks", "facilitator_notebooks"):
+            continue
+        lines.append(f"  {f.name} = {f.default}: {f.metadata.get('help', '')}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codesign",
+        description="Co-design studio: run a live co-design workshop "
+        "from this laptop. Participants join from their phones with a code.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in [
+        ("serve", "Start the studio: a facilitator hub and a participant page."),
+        ("demo", "Create the demo workshop and start the studio with it."),
+    ]:
+        p = sub.add_parser(
+            name,
+            help=text,
+            description=text,
+            epilog=_limits_epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.add_argument("--db", help=DB_HELP)
+        p.add_argument(
+            "--lan",
+            action="store_true",
+            help="Let phones on the same network "
+            "join (the participant page only; the hub stays on this laptop).",
+        )
+        p.add_argument("--port", type=int, default=8866, help="Participant page port.")
+        p.add_argument("--facilitator-port", type=int, default=8867, help="Hub port.")
+        p.add_argument(
+            "--pool-size",
+            type=int,
+            default=4,
+            help="Participant kernels kept warm, so joining is quick.",
+        )
+        p.add_argument(
+            "--cull-idle-timeout",
+            type=int,
+            default=600,
+            help="Seconds before the kernel of a closed tab is shut down.",
+        )
+        p.set_defaults(func=lambda a, demo=(name == "demo"): _serve(a, demo=demo))
+    p = sub.add_parser("new", help="Create a workshop and print its join code and key.")
+    p.add_argument("title")
+    p.add_argument("--template", default="codesign_day", help="Workshop plan in data/templates.")
+    p.add_argument("--db", help=DB_HELP)
+    p.set_defaults(func=_new)
+    p = sub.add_parser(
+        "upgrade", help="Bring an older workshop file up to date (keeps a backup copy first)."
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.set_defaults(func=_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CodesignError as exc:
+        print(f"codesign: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

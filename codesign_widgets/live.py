@@ -1,0 +1,148 @@
+"""The live feed: tells the views in this kernel what other kernels just committed.
+
+One poller per kernel and database, an asyncio task on the kernel's own event loop. On
+SQLite it asks ``PRAGMA data_version`` on a connection of its own (cheap; it changes only
+when some other connection commits) and reads the new rows of ``changes`` only then. On
+other databases it reads the newest change id. Views subscribe to a workshop and the topics
+they show, and are called only when one of those changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections.abc import Callable, Iterable
+
+import sqlalchemy as sa
+
+from .store import Store
+
+__all__ = ["Feed"]
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[set[str]], None]
+_FEEDS: dict[str, Feed] = {}
+
+
+class Feed:
+    """Change notifications for one store. Use :meth:`Feed.for_store`, not the constructor,
+    so that re-running a notebook cell reuses the running poller instead of adding one."""
+
+    def __init__(self, store: Store, interval: float = 0.1) -> None:
+        self.store = store
+        self.interval = interval
+        self._last_id = store.last_change_id()
+        self._subscribers: list[tuple[int, frozenset[str], Callable[[], Callback | None]]] = []
+        self._task: asyncio.Task | None = None
+        self._conn: sa.Connection | None = None
+        self._data_version: int | None = None
+        self.polls = 0
+
+    @classmethod
+    def for_store(cls, store: Store, *, start: bool = True) -> Feed:
+        key = store.url.render_as_string(hide_password=False)
+        feed = _FEEDS.get(key)
+        if feed is None:
+            feed = _FEEDS[key] = cls(store)
+        if start:
+            feed.start()
+        return feed
+
+    # -- subscribing -----------------------------------------------------------------------
+    def subscribe(
+        self, workshop_id: int, topics: Iterable[str], callback: Callback
+    ) -> Callable[[], None]:
+        """Call ``callback(changed_topics)`` when one of ``topics`` changes in the workshop.
+
+        Bound methods are held weakly, so a view that is thrown away stops being called.
+        Returns a function that unsubscribes.
+        """
+        # A plain function is held strongly; a bound method weakly.
+        ref: Callable[[], Callback | None] = (
+            weakref.WeakMethod(callback) if hasattr(callback, "__func__") else lambda: callback
+        )
+        entry = (workshop_id, frozenset(topics), ref)
+        self._subscribers.append(entry)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(entry)
+
+        return unsubscribe
+
+    # -- polling -------------------------------------------------------------------------------
+    def _sqlite_changed(self) -> bool:
+        if self.store.url.get_backend_name() != "sqlite":
+            return True
+        if self._conn is None:
+            # Held open for the kernel's life: data_version is per connection.
+            self._conn = self.store.engine.connect()
+        version = self._conn.exec_driver_sql("PRAGMA data_version").scalar()
+        changed = version != self._data_version
+        self._data_version = version
+        return changed
+
+    def poll_once(self) -> dict[int, set[str]]:
+        """Check for new changes and notify subscribers; returns what changed per workshop."""
+        self.polls += 1
+        if not self._sqlite_changed():
+            return {}
+        rows = self.store.changes_since(self._last_id)
+        if not rows:
+            return {}
+        self._last_id = rows[-1][0]
+        changed: dict[int, set[str]] = {}
+        for _id, workshop_id, topic in rows:
+            changed.setdefault(workshop_id, set()).add(topic)
+        for workshop_id, topics, ref in list(self._subscribers):
+            callback = ref()
+            if callback is None:
+                with contextlib.suppress(ValueError):
+                    self._subscribers.remove((workshop_id, topics, ref))
+                continue
+            hit = changed.get(workshop_id, set()) & topics
+            if hit:
+                try:
+                    callback(hit)
+                except Exception:  # a broken view must not stop everyone else's updates
+                    log.exception("A live view failed to update")
+        return changed
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                self.poll_once()
+            except Exception:  # the file may be busy for a moment; try again next tick
+                log.exception("Live feed poll failed")
+            await asyncio.sleep(self.interval)
+
+    def start(self) -> bool:
+        """Start polling on the running event loop (the kernel's); False if there is none."""
+        if self.running:
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return False
+            if not loop.is_running():
+                return False
+        self._task = loop.create_task(self._run())
+        return True
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,114 @@
+"""Tables of the workshop file, and how older files are brought up to date.
+
+Every table is append-only for what people submit: profiles, entry revisions, moderation
+and stage changes are new rows, so nothing a participant submitted is overwritten or lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "metadata"]
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+schema_info = sa.Table(
+    "schema_info",
+    metadata,
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("upgraded_at", sa.Float, nullable=False),
+)
+
+workshops = sa.Table(
+    "workshops",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("template", sa.String(64), nullable=False),
+    sa.Column("key_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+# kind: stage_state (stage, value=state), current_stage (stage), timer (stage, value=end time or "")
+workshop_events = sa.Table(
+    "workshop_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text, nullable=False, default=""),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("public_id", sa.String(16), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("joined_at", sa.Float, nullable=False),
+)
+
+participant_profiles = sa.Table(
+    "participant_profiles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("perspective", sa.String(64), nullable=False),
+    sa.Column("consent", sa.Boolean, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+entries = sa.Table(
+    "entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("activity", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+entry_revisions = sa.Table(
+    "entry_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("entry_id", sa.ForeignKey("entries.id"), nullable=False, index=True),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active | withdrawn
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+moderation_events = sa.Table(
+    "moderation_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("entry_id", sa.ForeignKey("entries.id"), nullable=False, index=True),
+    sa.Column("hidden", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# The live feed reads this: one row per committed change, naming what it touched.
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.Integer, nullable=False),
+    sa.Column("topic", sa.String(32), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# MIGRATIONS[n] upgrades a file at schema version n to n + 1, inside one transaction.
+# Add one per schema change; `codesign upgrade --db FILE` runs them after a backup.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}

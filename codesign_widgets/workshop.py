@@ -1,0 +1,206 @@
+"""Workshops, stages and participants: plain data and the rules about them.
+
+Pure Python: no SQL, no widgets. The store persists these; the views show them.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import InvalidInput
+
+__all__ = [
+    "JOIN_CODE_ALPHABET",
+    "MAX_DISPLAY_NAME",
+    "MAX_NOTE",
+    "Entry",
+    "Participant",
+    "StageState",
+    "WorkshopState",
+    "clean_text",
+    "display_name_or_anonymous",
+    "hash_key",
+    "new_facilitator_key",
+    "new_join_code",
+    "new_participant_token",
+    "normalise_join_code",
+    "token_digest",
+    "verify_key",
+]
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector is typed right first time.
+JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+JOIN_CODE_LENGTH = 6
+MAX_DISPLAY_NAME = 40
+MAX_NOTE = 280
+MAX_TITLE = 120
+
+
+class StageState(enum.StrEnum):
+    """Where a stage is: participants may contribute only while it is ``OPEN``."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    LOCKED = "locked"
+    REVEALED = "revealed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "closed": "Not started",
+            "open": "Open: add your contributions",
+            "locked": "Locked: no more changes",
+            "revealed": "Results revealed",
+        }[self.value]
+
+
+def new_join_code() -> str:
+    """A short code without look-alike characters, e.g. ``'KP7QXA'``."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(text: str) -> str:
+    """Upper-case a typed code and drop spaces and dashes.
+
+    >>> normalise_join_code(" kp7-qxa ")
+    'KP7QXA'
+    """
+    return "".join(ch for ch in str(text).upper() if ch not in " -\t")[:32]
+
+
+def new_facilitator_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def new_participant_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_key(key: str, salt: bytes | None = None) -> str:
+    """Hash a facilitator key for storage as ``'scrypt$salt$digest'`` (hex)."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.scrypt(key.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_key(key: str, stored: str) -> bool:
+    """Compare a typed key with a stored hash in constant time."""
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+        salt = bytes.fromhex(salt_hex)
+    except ValueError:
+        return False
+    if scheme != "scrypt" or not isinstance(key, str) or len(key) > 200:
+        return False
+    candidate = hash_key(key, salt).split("$")[2]
+    return hmac.compare_digest(candidate, digest_hex)
+
+
+def token_digest(token: str) -> str:
+    """Participant tokens are long random strings, so a plain SHA-256 is enough to store."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_KEEP_FORMAT = {"\u200d"}  # zero-width joiner builds emoji families
+
+
+def clean_text(
+    text: object, *, what: str, max_length: int, required: bool = False, multiline: bool = False
+) -> str:
+    """Normalise untrusted text: NFC, no control or bidi-override characters, trimmed.
+
+    Raises :class:`InvalidInput` with a sentence for the person when the text is
+    missing or too long. Too long is refused rather than cut, so nobody loses words
+    without knowing.
+
+    >>> clean_text("  Ann\\u202e  ", what="Your name", max_length=40)
+    'Ann'
+    """
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        msg = f"{what} must be text."
+        raise InvalidInput(msg)
+    if len(text) > max_length * 4:
+        msg = f"{what} is too long ({len(text):,} characters); keep it under {max_length}."
+        raise InvalidInput(msg)
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for ch in text:
+        if multiline and ch == "\n":
+            kept.append(ch)
+        elif ch in ("\t", "\r", "\n"):
+            kept.append(" ")
+        elif unicodedata.category(ch) not in _DROP_CATEGORIES or ch in _KEEP_FORMAT:
+            kept.append(ch)
+    cleaned = "".join(kept).strip()
+    if len(cleaned) > max_length:
+        msg = f"{what} is too long ({len(cleaned):,} characters); keep it under {max_length}."
+        raise InvalidInput(msg)
+    if required and not cleaned:
+        msg = f"{what} is empty: please write something first."
+        raise InvalidInput(msg)
+    return cleaned
+
+
+def display_name_or_anonymous(name: str, public_id: str) -> str:
+    return name or f"Anonymous {public_id[-4:]}"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone who joined a workshop; ``public_id`` is the pseudonym used in data."""
+
+    id: int
+    workshop_id: int
+    public_id: str
+    display_name: str
+    perspective: str
+    consent: bool
+    joined_at: float
+
+    @property
+    def shown_name(self) -> str:
+        return display_name_or_anonymous(self.display_name, self.public_id)
+
+
+@dataclass(frozen=True)
+class WorkshopState:
+    """A workshop as the rooms sees it now: its stages' states and the current stage."""
+
+    id: int
+    code: str
+    title: str
+    template: str
+    created_at: float
+    current_stage: str
+    stage_states: dict[str, StageState] = field(default_factory=dict)
+    timer_ends_at: float | None = None
+    timer_stage: str | None = None
+
+    def state_of(self, stage_key: str) -> StageState:
+        return self.stage_states.get(stage_key, StageState.CLOSED)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One contribution as it stands now: its latest revision, with moderation applied."""
+
+    id: int
+    activity: str
+    kind: str
+    stage: str
+    author_id: int
+    author_public_id: str
+    perspective: str
+    body: dict
+    status: str  # "active" or "withdrawn"
+    hidden: bool
+    created_at: float
+    updated_at: float

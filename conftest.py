@@ -1,0 +1,27 @@
+"""Shared by the whole run: notebooks under nbval get a demo workshop to open.
+
+Kernels that nbval starts inherit this process's environment, so the database and the page
+request (``QUERY_STRING``) they see are set here, before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_folder = Path(tempfile.mkdtemp(prefix="codesign-tests-"))
+_db = f"sqlite:///{_folder / 'nbval.db'}"
+
+
+def pytest_configure(config):
+    if os.environ.get("CODESIGN_DB"):
+        return
+    from codesign_widgets.demo import create_demo
+    from codesign_widgets.store import Store
+
+    store = Store.open(_db)
+    code, _key = create_demo(store)
+    store.close()
+    os.environ["CODESIGN_DB"] = _db
+    os.environ["QUERY_STRING"] = f"code={code}"

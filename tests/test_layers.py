@@ -1,0 +1,112 @@
+"""The layers hold: pure domain, SQL only in the store, lean participant kernels."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "codesign_widgets"
+DOMAIN = ["errors.py", "workshop.py", "templates.py", "demo.py"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("module", DOMAIN)
+def test_domain_modules_never_import_widgets_or_sql(module):
+    assert not imported_modules(PACKAGE / module) & {
+        "ipywidgets",
+        "anywidget",
+        "sqlalchemy",
+        "sqlite3",
+    }
+
+
+def test_only_the_store_speaks_sql():
+    for path in PACKAGE.rglob("*.py"):
+        if "store" in path.relative_to(PACKAGE).parts or path.name == "live.py":
+            continue
+        text = path.read_text()
+        assert not imported_modules(path) & {"sqlalchemy", "sqlite3"}, path
+        for keyword in ("SELECT ", "INSERT ", "UPDATE ", "CREATE TABLE"):
+            assert keyword not in text, f"{keyword!r} in {path}"
+
+
+def test_notebooks_only_import_configure_and_display():
+    import nbformat
+
+    for path in (PACKAGE.parent / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            assert not cell.get("outputs"), f"{path.name} has stored outputs"
+            tree = ast.parse(cell.source)
+            for node in ast.walk(tree):
+                assert not isinstance(
+                    node, ast.If | ast.For | ast.While | ast.FunctionDef | ast.ClassDef | ast.With
+                ), f"logic in {path.name}"
+
+
+def test_a_participant_page_imports_no_pandas_or_networkx(db_url, store, workshop):
+    script = textwrap.dedent(f"""
+        import os, sys
+        os.environ["CODESIGN_DB"] = {db_url!r}
+        os.environ["QUERY_STRING"] = "code={workshop.code}"
+        from codesign_widgets.apps import participant_app
+        app = participant_app()
+        assert type(app).__name__ == "ParticipantApp", app
+        heavy = sorted({{"pandas", "networkx", "numpy", "segno"}} & set(sys.modules))
+        hub = sorted(m for m in sys.modules if m.endswith("views.hub"))
+        print(heavy, hub)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] []"
+
+
+def test_a_participant_kernel_holds_no_facilitator_key_or_other_people(store, created):
+    from codesign_widgets.views.join import ParticipantApp
+
+    workshop, key = created
+    store.set_stage_state(workshop.id, "welcome", "open")
+    other, _ = store.join(workshop.id, "Secret Sam", "provider", True)
+    store.add_entry(other, "checkin", "note", "welcome", {"text": "Sam's private worry"})
+    app = ParticipantApp(store, code=workshop.code)
+    app.name_input.value = "Ann"
+    app.perspective_input.value = "provider"
+    app.consent_input.value = True
+    app.join()
+    states = repr([w.get_state() for w in _widget_tree(app)])
+    assert "Ann" in states  # the walk does reach the participant's own data
+    assert key not in states
+    assert "Secret Sam" not in states and "private worry" not in states
+
+
+def _widget_tree(root):
+    """Every widget reachable from ``root``: what its browser can ask the kernel for."""
+    from ipywidgets import Widget
+
+    seen, todo, found = set(), [root], []
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        found.append(w)
+        for name in w.keys:
+            value = getattr(w, name, None)
+            values = value if isinstance(value, list | tuple) else [value]
+            todo.extend(v for v in values if isinstance(v, Widget))
+    return found

@@ -1,0 +1,36 @@
+"""environment.yml (conda) and pyproject.toml (pip) ask for the same packages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _normalise(requirement: str) -> str:
+    name, rest = re.match(r"([A-Za-z0-9_.\-]+)(.*)", requirement.strip()).groups()
+    return name.lower().replace("_", "-") + rest.replace(" ", "")
+
+
+def test_environment_yml_equals_the_pip_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip = {_normalise(r) for r in project["dependencies"]}
+    pip |= {_normalise(r) for r in project["optional-dependencies"]["test"]}
+    conda = set()
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("dependencies:", 1)[1].splitlines():
+        item = line.strip()
+        if item.startswith("- ") and not item.startswith(("- python", "- pip", "- -e")):
+            conda.add(_normalise(item[2:]))
+    assert conda == pip
+
+
+def test_minimum_versions_stay_clear_of_known_advisories():
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = dict(re.match(r"([a-z_]+)>=(.+)", d.lower()).groups() for d in deps)
+    as_tuple = lambda v: tuple(int(p) for p in v.split("."))  # noqa: E731
+    assert as_tuple(pins["voila"]) >= (0, 5, 6)
+    assert as_tuple(pins["jupyter_server"]) >= (2, 20, 0)
+    assert as_tuple(pins["jupyterlab"]) >= (4, 6, 2)
