@@ -15,8 +15,6 @@ import logging
 import weakref
 from collections.abc import Callable, Iterable
 
-import sqlalchemy as sa
-
 from .store import Store
 
 __all__ = ["Feed"]
@@ -37,7 +35,7 @@ class Feed:
         self._last_id = store.last_change_id()
         self._subscribers: list[tuple[int, frozenset[str], Callable[[], Callback | None]]] = []
         self._task: asyncio.Task | None = None
-        self._conn: sa.Connection | None = None
+        self._conn = None
         self._data_version: int | None = None
         self.polls = 0
 
@@ -78,9 +76,14 @@ class Feed:
         if self.store.url.get_backend_name() != "sqlite":
             return True
         if self._conn is None:
-            # Held open for the kernel's life: data_version is per connection.
-            self._conn = self.store.engine.connect()
-        version = self._conn.exec_driver_sql("PRAGMA data_version").scalar()
+            # A raw connection in autocommit, held for the kernel's life: data_version is per
+            # connection, and a connection left inside a transaction would see no new commits.
+            self._conn = self.store.engine.raw_connection()
+        cursor = self._conn.cursor()
+        try:
+            version = cursor.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            cursor.close()
         changed = version != self._data_version
         self._data_version = version
         return changed

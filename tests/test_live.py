@@ -21,6 +21,11 @@ def test_a_commit_from_another_kernel_reaches_subscribers_of_that_topic(db_url, 
     assert people == []
     feed.poll_once()  # nothing new: nobody is called again
     assert stages == [{"stages"}]
+    other_kernel.join(workshop.id, "Bob", "provider", True)
+    other_kernel.set_stage_state(workshop.id, "welcome", "locked")
+    feed.poll_once()  # the poller keeps seeing new commits, not a stale snapshot
+    assert stages == [{"stages"}, {"stages"}]
+    assert people == [{"participants"}]
     feed.stop()
 
 
