@@ -84,8 +84,8 @@ def test_an_entry_must_fit_its_stage(store, workshop, ann):
         store.add_entry(ann, "checkin", "note", "goals", {"text": "hi"})
     with pytest.raises(NotFound):
         store.add_entry(ann, "checkin", "note", "no-such-stage", {"text": "hi"})
+    store.set_stage_state(workshop.id, "welcome", "open")
     with pytest.raises(InvalidInput, match="too long"):
-        store.set_stage_state(workshop.id, "welcome", "open")
         store.add_entry(ann, "checkin", "note", "welcome", {"text": "x" * 70_000})
 
 
@@ -96,7 +96,8 @@ def test_edits_withdrawals_and_moderation_keep_every_version(store, workshop, an
     store.set_hidden(workshop.id, entry_id, True, reason="off topic")
     assert store.entries(workshop.id) == []
     [hidden] = store.entries(workshop.id, include_hidden=True)
-    assert hidden.hidden and hidden.body == {"text": "second"}
+    assert hidden.hidden
+    assert hidden.body == {"text": "second"}
     store.set_hidden(workshop.id, entry_id, False)
     assert [e.body["text"] for e in store.entries(workshop.id)] == ["second"]
     store.withdraw_entry(ann, entry_id)

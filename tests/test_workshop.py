@@ -68,13 +68,16 @@ def test_every_shipped_template_loads_and_uses_known_activities():
     assert {"codesign_day", "care_planning"} <= set(list_templates())
     for key in list_templates():
         plan = load_template(key)
-        assert plan.perspectives and plan.stages
+        assert plan.perspectives
+        assert plan.stages
         assert {s.activity for s in plan.stages} <= set(ACTIVITIES)
         assert len({s.key for s in plan.stages}) == len(plan.stages)
         groups = {p.group for p in plan.perspectives}
         assert groups == {"lived_experience", "provider", "system"}
         for stage in plan.stages:
-            assert stage.ask and stage.prompt and stage.minutes > 0
+            assert stage.ask
+            assert stage.prompt
+            assert stage.minutes > 0
 
 
 def test_unknown_template_and_stage_say_what_exists():

@@ -140,14 +140,22 @@ class FacilitatorHub(widgets.VBox):
             layout={"display": "" if link else "none"},
         )
         self.qr.add_class("codesign-qr")
+        # The key is shown once, above the tabs, until the facilitator says it is saved:
+        # the room tab is projected, so the key must not stay on screen.
         self.key_text = widgets.HTML(
             escaped(
-                f"Facilitator key: {new_key}\nSave it: you need it to open this hub again.",
+                f"Facilitator key: {new_key}\nSave it now: you need it to open this hub "
+                "again. Don't project it.",
                 "div",
                 "codesign-key",
             )
             if new_key
             else ""
+        )
+        self.key_saved = widgets.Button(description="I have saved the key", icon="check")
+        self.key_saved.on_click(lambda _b: self.hide_key())
+        self.key_box = widgets.VBox(
+            [self.key_text, self.key_saved], layout={"display": "" if new_key else "none"}
         )
 
         self.stage_picker = widgets.Dropdown(
@@ -184,7 +192,18 @@ class FacilitatorHub(widgets.VBox):
         self.wall = widgets.HTML()
         self.moderation = widgets.VBox()
 
-        stage_controls = widgets.VBox(
+        self.now = widgets.HTML()
+        self.room = widgets.VBox(
+            [
+                widgets.HTML(escaped(workshop.title, "h1")),
+                widgets.HBox([self.qr, widgets.VBox([self.join_text, self.people])]),
+                self.now,
+                self.timer_label,
+                self.wall,
+            ]
+        )
+        self.room.add_class("codesign-room")
+        self.control = widgets.VBox(
             [
                 widgets.HTML(escaped("Stages", "h2")),
                 self.stage_table,
@@ -192,24 +211,27 @@ class FacilitatorHub(widgets.VBox):
                 widgets.HBox([self.current_button, *self.state_buttons.values()]),
                 self.stage_detail,
                 widgets.HBox([self.timer_minutes, self.timer_start, self.timer_stop]),
-                self.timer_label,
+                widgets.HTML(escaped("Moderation", "h2")),
+                widgets.HTML(
+                    escaped("Hide what should not be on the wall. Hidden entries are kept.", "p")
+                ),
+                self.moderation,
             ]
         )
-        self.children = [
-            widgets.HTML(escaped(workshop.title, "h1")),
-            widgets.HBox([self.qr, widgets.VBox([self.join_text, self.key_text, self.people])]),
-            self.notice,
-            stage_controls,
-            widgets.HTML(escaped("Check-in wall", "h2")),
-            self.wall,
-            widgets.HTML(escaped("Moderation", "h2")),
-            self.moderation,
-        ]
+        self.tabs = widgets.Tab(
+            children=[self.room, self.control], titles=("Room (project this)", "Run the workshop")
+        )
+        self.children = [self.key_box, self.notice, self.tabs]
         self.refresh({"stages", "participants", "entries"})
         if feed is not None:
             feed.subscribe(workshop.id, {"stages", "participants", "entries"}, self.refresh)
 
     # -- actions -----------------------------------------------------------------------------
+    def hide_key(self) -> None:
+        """The facilitator saved the key: take it off the screen (and out of widget state)."""
+        self.key_text.value = ""
+        self.key_box.layout.display = "none"
+
     def make_current(self, stage_key: str) -> bool:
         ok = run_action(
             self.notice,
@@ -296,6 +318,13 @@ class FacilitatorHub(widgets.VBox):
         self.stage_table.value = (
             '<table class="codesign-stages"><tr><th>Stage</th>'
             "<th>State</th><th>Suggested</th></tr>" + "".join(rows) + "</table>"
+        )
+        current = self.template.stage(self.workshop.current_stage)
+        state = self.workshop.state_of(current.key)
+        self.now.value = (
+            escaped(f"Now: {current.title}", "h2")
+            + escaped(state.label, "div", f"codesign-state-{state.value}")
+            + escaped(current.ask, "p", "codesign-ask")
         )
         self._draw_stage_detail()
         self._draw_timer()
