@@ -90,6 +90,7 @@ def _serve(args: argparse.Namespace, *, demo: bool) -> int:
 
     db_url = _db_url(args.db)
     store = Store.open(db_url)
+    store.check_writable()
     code = key = None
     if demo:
         from .demo import create_demo

@@ -179,6 +179,11 @@ class StoreBase:
             )
             raise StoreUnavailable(msg)
 
+    def check_writable(self) -> None:
+        """Raise :class:`StoreUnavailable` now if writes would fail later (read-only, locked)."""
+        with self._write() as conn:
+            conn.execute(sa.select(sa.func.count()).select_from(t.schema_info))
+
     def schema_version(self) -> int:
         with self._read() as conn:
             return int(conn.execute(sa.select(sa.func.max(t.schema_info.c.version))).scalar())

@@ -1,0 +1,97 @@
+"""The `codesign` command: help for everything, clear messages for bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from codesign_widgets.cli import main
+from codesign_widgets.store import Store
+
+COMMANDS = ["serve", "demo", "new", "upgrade"]
+
+
+def codesign(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "codesign_widgets.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    out = codesign(command, "--help")
+    assert out.returncode == 0
+    assert "--db" in out.stdout
+
+
+def test_serve_help_prints_the_limits():
+    out = codesign("serve", "--help").stdout
+    assert "cull_idle_timeout" in out
+    assert "participant_max_message_bytes" in out
+    assert "--lan" in out
+
+
+def test_new_prints_the_code_and_the_key_once(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    assert main(["new", "Falls prevention", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    code = out.split("join code:")[1].split()[0]
+    key = out.split("facilitator key:")[1].split()[0]
+    store = Store.open(f"sqlite:///{db}", create=False)
+    assert store.check_facilitator(code, key).title == "Falls prevention"
+
+
+def test_unknown_template_is_a_message_not_a_traceback(tmp_path, capsys):
+    assert main(["new", "X", "--template", "nope", "--db", str(tmp_path / "w.db")]) == 2
+    err = capsys.readouterr().err
+    assert "choose one of" in err
+    assert "Traceback" not in err
+
+
+def test_upgrade_says_when_nothing_is_needed(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    Store.open(f"sqlite:///{db}")
+    assert main(["upgrade", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "already up to date" in out
+    assert "copy of the file" in out
+
+
+def test_serve_refuses_a_file_that_is_not_a_workshop(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_text("hello" * 100)
+    out = codesign("serve", "--db", str(junk))
+    assert out.returncode == 2
+    assert "not a workshop file" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_serve_refuses_a_locked_file_before_starting(tmp_path, monkeypatch):
+    db = tmp_path / "busy.db"
+    Store.open(f"sqlite:///{db}").close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from codesign_widgets.store import base; "
+                "base.BUSY_TIMEOUT_MS = 300; from codesign_widgets.cli import main; "
+                f"sys.exit(main(['serve', '--db', {str(db)!r}]))",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert out.returncode == 2
+    assert "busy: another program is holding it" in out.stderr
