@@ -1,0 +1,21 @@
+"""Hostile strings a participant might type, for every test that shows participant text."""
+
+from __future__ import annotations
+
+HOSTILE = [
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 1">',
+    "<svg onload=window.__pwned=1>",
+    '<a href="javascript:window.__pwned=1">click me</a>',
+    '"><iframe src=javascript:window.__pwned=1>',
+    "{{7*7}} ${7*7} <%= 7*7 %>",
+    '=HYPERLINK("http://example.invalid","x")',
+    "+SUM(1,2)",
+    "@cmd",
+    "-2+3",
+    "abc\u202egnp.exe",  # right-to-left override
+    "zero\u200bwidth\u200cjoin\u2060",
+    "bell\x07 and nul\x00 and esc\x1b[31m",
+    "مرحبا بالعالم",  # right-to-left text is fine and must survive
+    "👩‍👩‍👧 family ✨",
+]
