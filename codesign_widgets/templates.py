@@ -7,7 +7,7 @@ what participants are asked to do, what the facilitator says to open it and a su
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -53,6 +53,10 @@ class Template:
     perspectives: tuple[Perspective, ...]
     stages: tuple[Stage, ...]
     consent: str
+    # Goal mapping: wording that overrides goals.DEFAULT_PROMPTS, and the starting list of
+    # local services participants choose from (the facilitator can add more).
+    goal_prompts: dict[str, str] = field(default_factory=dict)
+    services: tuple[str, ...] = ()
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:
@@ -140,4 +144,6 @@ def load_template(key: str) -> Template:
         perspectives=perspectives,
         stages=tuple(stages),
         consent=str(raw.get("consent", "")),
+        goal_prompts={str(k): str(v) for k, v in raw.get("goal_prompts", {}).items()},
+        services=tuple(str(s) for s in raw.get("services", [])),
     )

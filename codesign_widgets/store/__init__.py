@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from .base import DB_ENV, StoreBase, default_db_url
 from .entries import EntriesMixin
+from .goals import GoalsMixin
 from .people import ParticipantsMixin
 
 __all__ = ["DB_ENV", "Store", "default_db_url"]
 
 
-class Store(EntriesMixin, ParticipantsMixin, StoreBase):
+class Store(GoalsMixin, EntriesMixin, ParticipantsMixin, StoreBase):
     """A workshop database: workshops, stages, participants and their contributions.
 
     Open with :meth:`Store.open`. Safe to use from many kernels (processes) at once: every

@@ -99,6 +99,35 @@ moderation_events = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
 )
 
+# Goal mapping, facilitator side: kind budget (value=dots), service (value=name),
+# assign (target=entry id, value=theme) or merge (target=theme, value=theme it joins).
+goal_events = sa.Table(
+    "goal_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("target", sa.Text, nullable=False, default=""),
+    sa.Column("value", sa.Text, nullable=False, default=""),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# Dot votes: one row per dot placed (+1) or taken back (-1), with the voter's perspective then.
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("perspective", sa.String(64), nullable=False),
+    sa.Column("target_kind", sa.String(16), nullable=False),  # card | theme
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("delta", sa.Integer, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 # The live feed reads this: one row per committed change, naming what it touched.
 changes = sa.Table(
     "changes",
