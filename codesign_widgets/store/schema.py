@@ -141,3 +141,98 @@ changes = sa.Table(
 # MIGRATIONS[n] upgrades a file at schema version n to n + 1, inside one transaction.
 # Add one per schema change; `codesign upgrade --db FILE` runs them after a backup.
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+
+# -- Prototype scoring (codesign_widgets.store.scoring). Append-only like the rest: a prototype's
+# edits and withdrawal are revisions, a round's open/closed/revealed are events, and the score
+# that counts is the latest row per (round, participant, prototype, criterion).
+scoring_prototypes = sa.Table(
+    "scoring_prototypes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+scoring_prototype_revisions = sa.Table(
+    "scoring_prototype_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("prototype_id", sa.ForeignKey("scoring_prototypes.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("goals", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active | withdrawn
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# The criteria set chosen for a stage (the latest row counts); rounds keep the one they used.
+scoring_criteria_sets = sa.Table(
+    "scoring_criteria_sets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+scoring_rounds = sa.Table(
+    "scoring_rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("criteria_set_id", sa.ForeignKey("scoring_criteria_sets.id"), nullable=False),
+    sa.Column("opened_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("workshop_id", "stage", "number"),
+)
+
+scoring_round_events = sa.Table(
+    "scoring_round_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("round_id", sa.ForeignKey("scoring_rounds.id"), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),  # open | closed | revealed
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# value NULL is "can't say"; perspective is the scorer's perspective when they scored.
+scores = sa.Table(
+    "scores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("round_id", sa.ForeignKey("scoring_rounds.id"), nullable=False, index=True),
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("perspective", sa.String(64), nullable=False),
+    sa.Column("prototype_id", sa.ForeignKey("scoring_prototypes.id"), nullable=False),
+    sa.Column("criterion", sa.String(64), nullable=False),
+    sa.Column("value", sa.Integer, nullable=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+scoring_comments = sa.Table(
+    "scoring_comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("round_id", sa.ForeignKey("scoring_rounds.id"), nullable=False, index=True),
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("perspective", sa.String(64), nullable=False),
+    sa.Column("prototype_id", sa.ForeignKey("scoring_prototypes.id"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+scoring_decisions = sa.Table(
+    "scoring_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("prototype_id", sa.ForeignKey("scoring_prototypes.id"), nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False),  # adopt | iterate | drop
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("round_id", sa.ForeignKey("scoring_rounds.id"), nullable=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
