@@ -5,12 +5,17 @@ Kept apart from the views so that a participant's kernel imports only the partic
 
 from __future__ import annotations
 
+import os
+
 import ipywidgets as widgets
 
 from .errors import CodesignError
 from .voila_env import cookie_value, request_params
 
-__all__ = ["facilitator_app", "participant_app"]
+__all__ = ["ROLE_ENV", "facilitator_app", "goal_mapping_app", "participant_app"]
+
+#: Set to "participant" in the participant server's kernels: facilitator views refuse to build.
+ROLE_ENV = "CODESIGN_ROLE"
 
 
 def _problem(text: str) -> widgets.Widget:
@@ -61,3 +66,23 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
             return start
         return FacilitatorHub(store, workshop, feed=feed)
     return HubStart(store, feed=feed)
+
+
+def goal_mapping_app(db_url: str | None = None) -> widgets.Widget:
+    """Goal mapping: ``?code=...&key=...`` gives the facilitator's wall and controls; only
+    ``?code=...`` gives the participant page (whose goal stage shows the goal cards)."""
+    params = request_params()
+    code, key = params.get("code"), params.get("key")
+    # The participant server (on the LAN) never builds a facilitator view, key or not.
+    if not key or os.environ.get(ROLE_ENV) == "participant":
+        return participant_app(db_url)
+    from .live import Feed
+    from .store import Store
+    from .views.goals_hub import GoalHub
+
+    try:
+        store = Store.open(db_url, create=False)
+        workshop = store.check_facilitator(code or "", key)
+        return GoalHub(store, workshop, feed=Feed.for_store(store))
+    except CodesignError as exc:
+        return _problem(str(exc))

@@ -438,3 +438,11 @@ class GoalsMixin:
                 )
             )
         return records
+
+    def revealed_totals(self, workshop_id: int, stage: str) -> dict[tuple[str, str], int]:
+        """Net dots per (kind, target) once revealed, with no voter in it (for any page)."""
+        totals: dict[tuple[str, str], int] = {}
+        for record in self.vote_records(workshop_id, stage):
+            key = (record.target_kind, record.target)
+            totals[key] = totals.get(key, 0) + record.delta
+        return {key: n for key, n in totals.items() if n}

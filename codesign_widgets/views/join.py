@@ -13,6 +13,7 @@ from ..live import Feed
 from ..store import Store
 from ..templates import Template, load_template
 from ..workshop import MAX_NOTE, Participant, StageState, clean_text
+from .activities import panel_class
 from .common import Notice, escaped, replace_children, run_action
 from .identity import IdentityKeeper
 
@@ -41,6 +42,7 @@ class ParticipantApp(widgets.VBox):
         self.template: Template | None = None
         self.participant: Participant | None = None
         self._unsubscribe = None
+        self.panel: widgets.Widget | None = None  # the current activity's panel, if any
         self.notice = Notice()
         self.identity = IdentityKeeper()
         self.identity.observe(self._on_offered_token, "offered_token")
@@ -261,7 +263,15 @@ class ParticipantApp(widgets.VBox):
             self.note_input.disabled = self.share_button.disabled = not is_open
             self._draw_my_notes()
             self.activity_box.children = [self.checkin_box]
+            self.panel = None
         else:
+            self._draw_panel(stage)
+
+    def _draw_panel(self, stage) -> None:
+        """The current stage's activity panel (kept while the stage stays the same)."""
+        cls = panel_class(stage.activity)
+        if cls is None:
+            self.panel = None
             self.activity_box.children = [
                 widgets.HTML(
                     escaped(
@@ -271,6 +281,20 @@ class ParticipantApp(widgets.VBox):
                     )
                 )
             ]
+            return
+        if isinstance(self.panel, cls) and self.panel.stage.key == stage.key:
+            self.panel.set_workshop(self.workshop)
+        else:
+            self.panel = cls(
+                self.store,
+                self.workshop,
+                self.template,
+                self.participant,
+                stage,
+                self.notice,
+                feed=self.feed,
+            )
+        self.activity_box.children = [self.panel]
 
     def _draw_my_notes(self) -> None:
         if self.participant is None:
