@@ -12,7 +12,13 @@ import ipywidgets as widgets
 from .errors import CodesignError
 from .voila_env import cookie_value, request_params
 
-__all__ = ["ROLE_ENV", "facilitator_app", "goal_mapping_app", "participant_app"]
+__all__ = [
+    "ROLE_ENV",
+    "facilitator_app",
+    "goal_mapping_app",
+    "participant_app",
+    "prototype_scoring_app",
+]
 
 #: Set to "participant" in the participant server's kernels: facilitator views refuse to build.
 ROLE_ENV = "CODESIGN_ROLE"
@@ -84,5 +90,26 @@ def goal_mapping_app(db_url: str | None = None) -> widgets.Widget:
         store = Store.open(db_url, create=False)
         workshop = store.check_facilitator(code or "", key)
         return GoalHub(store, workshop, feed=Feed.for_store(store))
+    except CodesignError as exc:
+        return _problem(str(exc))
+
+
+def prototype_scoring_app(db_url: str | None = None) -> widgets.Widget:
+    """Prototype scoring: ``?code=...&key=...`` gives the facilitator's scoring hub (rounds,
+    reveal, results); only ``?code=...`` gives the participant page (whose scoring stage
+    shows the scoring panel)."""
+    params = request_params()
+    code, key = params.get("code"), params.get("key")
+    # The participant server (on the LAN) never builds a facilitator view, key or not.
+    if not key or os.environ.get(ROLE_ENV) == "participant":
+        return participant_app(db_url)
+    from .live import Feed
+    from .store import Store
+    from .views.scoring_hub import ScoringHub
+
+    try:
+        store = Store.open(db_url, create=False)
+        workshop = store.check_facilitator(code or "", key)
+        return ScoringHub(store, workshop, stage=params.get("stage"), feed=Feed.for_store(store))
     except CodesignError as exc:
         return _problem(str(exc))

@@ -147,7 +147,7 @@ def aggregate(
     people = int(a["participant"].nunique())
     if people == 0:
         notes.append(
-            "Everyone who answered said \"can't say\", so there is nothing to weigh yet."
+            'Everyone who answered said "can\'t say", so there is nothing to weigh yet.'
             if len(f)
             else "No scores in this round yet."
         )
@@ -184,7 +184,7 @@ def aggregate(
         default="",
     )
 
-    # -- weighted scores: pooled, per person, per group ---------------------------------------
+    # -- weighted scores: pooled, per person, per group ----------------------------------------
     pooled = _weighted(per["score"].unstack("criterion").reindex(order) / 100, table["weight"])
     person = a.groupby(["prototype_id", "participant", "criterion"])["norm"].mean().unstack()
     person_scores = _weighted(person, table["weight"])

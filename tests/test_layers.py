@@ -111,3 +111,44 @@ def _widget_tree(root):
             values = value if isinstance(value, list | tuple) else [value]
             todo.extend(v for v in values if isinstance(v, Widget))
     return found
+
+
+def test_scoring_domain_modules_never_import_widgets_or_sql():
+    for module in ("scoring.py", "scoring_results.py"):
+        assert not imported_modules(PACKAGE / module) & {"ipywidgets", "sqlalchemy", "sqlite3"}
+    # The participant side of scoring stays lean: no pandas even in the domain module.
+    assert not imported_modules(PACKAGE / "scoring.py") & {"pandas", "numpy", "bqplot"}
+
+
+def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, store, workshop):
+    """A phone on the scoring stage, in a revealed round with results shown, stays lean."""
+    stage = store.scoring_stage(workshop.id)
+    store.set_current_stage(workshop.id, stage)
+    prototype = store.add_prototype(workshop.id, stage, "Walk-in clinic")
+    store.set_criteria(workshop.id, stage, "impact_effort")
+    store.open_round(workshop.id, stage)
+    other, _ = store.join(workshop.id, "Other", "provider", True)
+    round_id = store.rounds(workshop.id, stage)[-1].id
+    store.save_scores(other, round_id, prototype, {"impact": 4, "effort": 2})
+    me, token = store.join(workshop.id, "Me", "lived_experience", True)
+    store.save_scores(me, round_id, prototype, {"impact": 5})
+    store.close_round(workshop.id, stage)
+    store.reveal_round(workshop.id, stage)
+    script = textwrap.dedent(f"""
+        import os, sys
+        os.environ["CODESIGN_DB"] = {db_url!r}
+        os.environ["QUERY_STRING"] = "code={workshop.code}"
+        os.environ["HTTP_COOKIE"] = "codesign_{workshop.code}={token}"
+        from codesign_widgets.apps import prototype_scoring_app
+        app = prototype_scoring_app()
+        assert type(app.panel).__name__ == "ScoringPanel", app.panel
+        assert "Walk-in clinic" in app.panel.results.value, app.panel.results.value
+        heavy = sorted({{"pandas", "networkx", "numpy", "bqplot", "segno"}} & set(sys.modules))
+        facilitator = sorted(
+            m for m in sys.modules if m.endswith(("scoring_hub", "scoring_results", "views.hub"))
+        )
+        print(heavy, facilitator)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[] []"

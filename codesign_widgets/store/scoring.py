@@ -50,7 +50,7 @@ _latest_prototype_revision = (
 
 
 class ScoringMixin:
-    # -- stages ------------------------------------------------------------------------------
+    # -- stages --------------------------------------------------------------------------------
     def scoring_stage(self, workshop_id: int) -> str:
         """The key of the workshop's first prototype-scoring stage."""
         template = load_template(self.workshop_state(workshop_id).template)
@@ -223,7 +223,7 @@ class ScoringMixin:
             ).scalar()
         return criteria_set_from_dict(body, key=body.get("key", "custom")) if body else None
 
-    # -- rounds ----------------------------------------------------------------------------------
+    # -- rounds --------------------------------------------------------------------------------
     @staticmethod
     def _round_state(conn: sa.Connection, round_id: int) -> RoundState:
         value = conn.execute(
@@ -390,7 +390,7 @@ class ScoringMixin:
             raise NotFound(msg)
         return row
 
-    # -- scores ----------------------------------------------------------------------------------
+    # -- scores --------------------------------------------------------------------------------
     def save_scores(
         self,
         participant: Participant,
@@ -628,7 +628,7 @@ class ScoringMixin:
         latest = {(r.participant_id, r.prototype_id): r for r in rows}
         return [(r.prototype_id, r.perspective, r.text) for r in latest.values() if r.text]
 
-    # -- decisions -------------------------------------------------------------------------------
+    # -- decisions -----------------------------------------------------------------------------
     def record_decision(
         self, workshop_id: int, stage: str, prototype_id: int, decision: str, reason: str
     ) -> None:
