@@ -34,6 +34,7 @@ Columns
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .goals import GoalCard, priorities
@@ -46,6 +47,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "build_goal_service_graph",
+    "export_goal_mapping",
+    "goal_mapping_frames",
     "goal_service_graph",
     "goals_frame",
     "links_frame",
@@ -256,6 +259,36 @@ def goal_service_graph(
     """The goal-to-service map of a workshop's shared, visible cards (see module docstring)."""
     cards = [c for c in _cards(store, workshop_id, stage) if not c.hidden]
     return build_goal_service_graph(cards, by=by)
+
+
+def goal_mapping_frames(store: Store, workshop_id: int, stage: str) -> dict[str, pd.DataFrame]:
+    """Every goal-mapping table of a stage: goals, links, votes, themes and priorities."""
+    return {
+        "goals": goals_frame(store, workshop_id, stage),
+        "links": links_frame(store, workshop_id, stage),
+        "votes": votes_frame(store, workshop_id, stage),
+        "themes": themes_frame(store, workshop_id, stage),
+        "priorities": priorities_frame(store, workshop_id, stage),
+    }
+
+
+def export_goal_mapping(store: Store, workshop_id: int, stage: str, folder: Path) -> list[Path]:
+    """Write the stage's tables as CSV files (formulas neutralised); returns their paths.
+
+    Names are pseudonyms already; votes stay out until the facilitator revealed them.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in goal_mapping_frames(store, workshop_id, stage).items():
+        safe = frame.copy()
+        for column in safe.columns:
+            if safe[column].dtype == object or str(safe[column].dtype) in ("str", "string"):
+                safe[column] = safe[column].map(spreadsheet_safe)
+        path = folder / f"goal_mapping_{name}.csv"
+        safe.to_csv(path, index=False)
+        written.append(path)
+    return written
 
 
 def _card(**fields) -> GoalCard:  # for the doctest

@@ -85,3 +85,22 @@ def test_exports_neutralise_formulas():
     assert ga.spreadsheet_safe("-3 or +4") == "'-3 or +4"
     assert ga.spreadsheet_safe("Plain") == "Plain"
     assert ga.spreadsheet_safe(7) == 7
+
+
+def test_the_export_writes_every_table_with_formulas_neutralised(store, mapped, tmp_path):
+    workshop, _a, _b = mapped
+    paths = ga.export_goal_mapping(store, workshop.id, STAGE, tmp_path)
+    assert sorted(p.name for p in paths) == [
+        "goal_mapping_goals.csv",
+        "goal_mapping_links.csv",
+        "goal_mapping_priorities.csv",
+        "goal_mapping_themes.csv",
+        "goal_mapping_votes.csv",
+    ]
+    links = (tmp_path / "goal_mapping_links.csv").read_text()
+    assert "'=SUM(A1)" in links
+    assert "\n=SUM" not in links
+    assert ",=SUM" not in links
+    assert "Private plan" not in (tmp_path / "goal_mapping_goals.csv").read_text()
+    votes = (tmp_path / "goal_mapping_votes.csv").read_text()
+    assert votes.strip() == ",".join(ga.VOTE_COLUMNS)  # not revealed: header only

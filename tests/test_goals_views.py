@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
@@ -217,28 +214,6 @@ def test_the_panel_follows_other_kernels_through_the_live_feed(db_url, store, go
     assert ann.save_button.disabled
 
 
-def test_a_goal_mapping_phone_imports_no_pandas_or_networkx(db_url, store, workshop):
-    store.set_current_stage(workshop.id, STAGE)
-    store.set_stage_state(workshop.id, STAGE, StageState.OPEN)
-    _p, token = store.join(workshop.id, "Ann", "lived_experience", True)
-    script = textwrap.dedent(f"""
-        import os, sys
-        os.environ["CODESIGN_DB"] = {db_url!r}
-        os.environ["QUERY_STRING"] = "code={workshop.code}"
-        os.environ["HTTP_COOKIE"] = "codesign_{workshop.code}={token}"
-        from codesign_widgets.apps import goal_mapping_app
-        app = goal_mapping_app()
-        assert type(app).__name__ == "ParticipantApp", app
-        assert type(app.panel).__name__ == "GoalPanel", app.panel
-        heavy = {{"pandas", "networkx", "numpy", "ipycytoscape", "bqplot"}} & set(sys.modules)
-        heavy = sorted(heavy)
-        hub = sorted(m for m in sys.modules if m.endswith(("views.hub", "views.goals_hub")))
-        print(heavy, hub)
-    """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] []"
-
-
 # -- the facilitator's goal wall ---------------------------------------------------------------
 def hub_for(store, workshop, feed=None):
     from codesign_widgets.views.goals_hub import GoalHub
@@ -371,3 +346,19 @@ def _tree(root):
     from tests.test_layers import _widget_tree
 
     return _widget_tree(root)
+
+
+def test_moving_on_closes_the_goal_panel_and_its_feed(store, goal_room):
+    feed = Feed(store)
+    app = joined(store, goal_room, feed=feed)
+    panel = panel_of(app)
+    subscribed = len(feed._subscribers)
+    store.set_current_stage(goal_room.id, "close")
+    app.on_change({"stages"})
+    assert app.panel is None
+    assert app.checkin_box in app.activity_box.children
+    assert len(feed._subscribers) == subscribed - 1
+    assert panel.comm is None  # closed: its widgets are gone from the kernel
+    store.set_current_stage(goal_room.id, STAGE)
+    app.on_change({"stages"})
+    assert isinstance(app.panel, GoalPanel)

@@ -113,6 +113,49 @@ def _widget_tree(root):
     return found
 
 
+def top_level_imports(path: Path) -> set[str]:
+    """Modules imported when ``path`` is imported (not inside functions)."""
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_goal_mapping_domain_is_pure_and_loads_pandas_only_when_asked():
+    assert not imported_modules(PACKAGE / "goals.py") & {
+        "ipywidgets",
+        "anywidget",
+        "sqlalchemy",
+        "pandas",
+        "networkx",
+    }
+    for module in ("goals.py", "goal_analysis.py", "views/goals_participant.py"):
+        assert not top_level_imports(PACKAGE / module) & {"pandas", "networkx"}, module
+
+
+def test_a_goal_mapping_phone_imports_no_pandas_or_networkx(db_url, store, workshop):
+    store.set_current_stage(workshop.id, "goals")
+    store.set_stage_state(workshop.id, "goals", "open")
+    _p, token = store.join(workshop.id, "Ann", "lived_experience", True)
+    script = textwrap.dedent(f"""
+        import os, sys
+        os.environ["CODESIGN_DB"] = {db_url!r}
+        os.environ["QUERY_STRING"] = "code={workshop.code}"
+        os.environ["HTTP_COOKIE"] = "codesign_{workshop.code}={token}"
+        from codesign_widgets.apps import goal_mapping_app
+        app = goal_mapping_app()
+        assert type(app.panel).__name__ == "GoalPanel", app.panel
+        heavy = {{"pandas", "networkx", "numpy", "ipycytoscape", "segno"}} & set(sys.modules)
+        hub = [m for m in sys.modules if m.endswith(("views.hub", "views.goals_hub"))]
+        print(sorted(heavy), hub)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] []"
+
+
 def test_scoring_domain_modules_never_import_widgets_or_sql():
     for module in ("scoring.py", "scoring_results.py"):
         assert not imported_modules(PACKAGE / module) & {"ipywidgets", "sqlalchemy", "sqlite3"}

@@ -65,9 +65,21 @@ class GoalPanel(widgets.VBox):
             self.themes,
             self.wall,
         ]
+        self._unsubscribe = None
         self.refresh(TOPICS)
         if feed is not None:
             self._unsubscribe = feed.subscribe(workshop.id, TOPICS - {"stages"}, self.refresh)
+
+    def close(self) -> None:
+        """Stop following the feed and close every widget (the room moved to another stage)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        for box in (self.my_cards, self.wall, self.themes):
+            replace_children(box, [])
+        for widget in (*self.form.children, *self.service_boxes.values(), *self.children):
+            widget.close()
+        super().close()
 
     # -- the form --------------------------------------------------------------------------------
     def _build_form(self) -> None:

@@ -263,7 +263,7 @@ class ParticipantApp(widgets.VBox):
             self.note_input.disabled = self.share_button.disabled = not is_open
             self._draw_my_notes()
             self.activity_box.children = [self.checkin_box]
-            self.panel = None
+            self._drop_panel()
         else:
             self._draw_panel(stage)
 
@@ -271,7 +271,7 @@ class ParticipantApp(widgets.VBox):
         """The current stage's activity panel (kept while the stage stays the same)."""
         cls = panel_class(stage.activity)
         if cls is None:
-            self.panel = None
+            self._drop_panel()
             self.activity_box.children = [
                 widgets.HTML(
                     escaped(
@@ -285,6 +285,7 @@ class ParticipantApp(widgets.VBox):
         if isinstance(self.panel, cls) and self.panel.stage.key == stage.key:
             self.panel.set_workshop(self.workshop)
         else:
+            self._drop_panel()
             self.panel = cls(
                 self.store,
                 self.workshop,
@@ -295,6 +296,13 @@ class ParticipantApp(widgets.VBox):
                 feed=self.feed,
             )
         self.activity_box.children = [self.panel]
+
+    def _drop_panel(self) -> None:
+        """Close the last stage's panel: it stops following the feed and frees its widgets."""
+        if self.panel is not None:
+            old, self.panel = self.panel, None
+            self.activity_box.children = [w for w in self.activity_box.children if w is not old]
+            old.close()
 
     def _draw_my_notes(self) -> None:
         if self.participant is None:
