@@ -18,6 +18,7 @@ __all__ = [
     "goal_mapping_app",
     "participant_app",
     "prototype_scoring_app",
+    "stakeholder_network_app",
 ]
 
 #: Set to "participant" in the participant server's kernels: facilitator views refuse to build.
@@ -90,6 +91,27 @@ def goal_mapping_app(db_url: str | None = None) -> widgets.Widget:
         store = Store.open(db_url, create=False)
         workshop = store.check_facilitator(code or "", key)
         return GoalHub(store, workshop, feed=Feed.for_store(store))
+    except CodesignError as exc:
+        return _problem(str(exc))
+
+
+def stakeholder_network_app(db_url: str | None = None) -> widgets.Widget:
+    """Stakeholder network: ``?code=...&key=...`` gives the facilitator's live map, analysis
+    and open data (``&stage=...`` picks a network stage); only ``?code=...`` gives the
+    participant page (whose network stage shows the stakeholder and tie forms)."""
+    params = request_params()
+    code, key = params.get("code"), params.get("key")
+    # The participant server (on the LAN) never builds a facilitator view, key or not.
+    if not key or os.environ.get(ROLE_ENV) == "participant":
+        return participant_app(db_url)
+    from .live import Feed
+    from .store import Store
+    from .views.network_hub import NetworkHub
+
+    try:
+        store = Store.open(db_url, create=False)
+        workshop = store.check_facilitator(code or "", key)
+        return NetworkHub(store, workshop, feed=Feed.for_store(store), stage=params.get("stage"))
     except CodesignError as exc:
         return _problem(str(exc))
 

@@ -57,6 +57,9 @@ class Template:
     # local services participants choose from (the facilitator can add more).
     goal_prompts: dict[str, str] = field(default_factory=dict)
     services: tuple[str, ...] = ()
+    # Stakeholder network: the raw [network] table (stakeholder kinds, tie types, who decides);
+    # read by network.network_settings, which supplies defaults.
+    network: dict = field(default_factory=dict)
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:
@@ -146,4 +149,5 @@ def load_template(key: str) -> Template:
         consent=str(raw.get("consent", "")),
         goal_prompts={str(k): str(v) for k, v in raw.get("goal_prompts", {}).items()},
         services=tuple(str(s) for s in raw.get("services", [])),
+        network=dict(raw.get("network", {})),
     )

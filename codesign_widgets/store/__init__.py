@@ -8,13 +8,14 @@ from __future__ import annotations
 from .base import DB_ENV, StoreBase, default_db_url
 from .entries import EntriesMixin
 from .goals import GoalsMixin
+from .network import NetworkMixin
 from .people import ParticipantsMixin
 from .scoring import ScoringMixin
 
 __all__ = ["DB_ENV", "Store", "default_db_url"]
 
 
-class Store(ScoringMixin, GoalsMixin, EntriesMixin, ParticipantsMixin, StoreBase):
+class Store(NetworkMixin, ScoringMixin, GoalsMixin, EntriesMixin, ParticipantsMixin, StoreBase):
     """A workshop database: workshops, stages, participants and their contributions.
 
     Open with :meth:`Store.open`. Safe to use from many kernels (processes) at once: every

@@ -138,6 +138,62 @@ changes = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
 )
 
+# Stakeholder networks. An item is a stakeholder or a tie; what it says lives in revisions
+# (body JSON; status active | withdrawn | hidden), so a withdrawal or a facilitator's hide is a
+# new row. ``perspective`` is the author's perspective when they drew it ("" for the facilitator
+# and imports, whose participant_id is NULL).
+network_items = sa.Table(
+    "network_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # stakeholder | tie
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=True, index=True),
+    sa.Column("perspective", sa.String(64), nullable=False, default=""),
+    sa.Column("origin", sa.String(16), nullable=False),  # participant | facilitator | import
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+network_revisions = sa.Table(
+    "network_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("item_id", sa.ForeignKey("network_items.id"), nullable=False, index=True),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(16), nullable=False),  # participant | facilitator | import
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# Influence (Net-Map tower height) and interest, 0-10, as one person sees a stakeholder; the
+# latest row per person counts. Imported values have no participant.
+network_ratings = sa.Table(
+    "network_ratings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("item_id", sa.ForeignKey("network_items.id"), nullable=False, index=True),
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=True),
+    sa.Column("perspective", sa.String(64), nullable=False, default=""),
+    sa.Column("influence", sa.Integer, nullable=False),
+    sa.Column("interest", sa.Integer, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# Facilitator: kind merge (target=merged stakeholder id, value=id it joins), tie_type
+# (value=JSON key/label/colour), import (value=file name and counts).
+network_events = sa.Table(
+    "network_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("target", sa.Text, nullable=False, default=""),
+    sa.Column("value", sa.Text, nullable=False, default=""),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 # MIGRATIONS[n] upgrades a file at schema version n to n + 1, inside one transaction.
 # Add one per schema change; `codesign upgrade --db FILE` runs them after a backup.
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}

@@ -14,6 +14,7 @@ __all__ = ["PANELS", "panel_class"]
 PANELS: dict[str, tuple[str, str]] = {
     "goal_mapping": ("codesign_widgets.views.goals_participant", "GoalPanel"),
     "prototype_scoring": ("codesign_widgets.views.scoring_participant", "ScoringPanel"),
+    "stakeholder_network": ("codesign_widgets.views.network_participant", "NetworkPanel"),
 }
 
 
