@@ -290,6 +290,15 @@ def test_movement_counts_who_changed_which_way_and_whether_spread_narrowed():
     assert "2 of 3 people changed" in moved.summary
 
 
+def test_movement_with_nothing_to_compare_says_so():
+    first = rows([("a", "provider", 1, "c1", 3)])
+    other = rows([("b", "provider", 1, "c1", None)], round_number=2)
+    for before, after in [([], []), (first, other), (first, [])]:
+        moved = movement(score_frame(before), score_frame(after))
+        assert moved.compared_people == 0
+        assert moved.summary.startswith("Nobody scored the same")
+
+
 def test_a_criteria_set_is_a_plain_value():
     assert isinstance(TWO, CriteriaSet)
     assert TWO.criterion("c1").weight == 3.0

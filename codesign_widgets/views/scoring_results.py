@@ -213,11 +213,12 @@ class ResultsPanel(widgets.VBox):
             height=f"{max(300, 70 * len(ids) + 160)}px",
         )
         self.charts["heatmap"] = figure
+        records = per.to_dict("index")  # one dict per (prototype, criterion): fast lookups
         rows = []
         for pid in ids:
             cells = [self.titles[pid]]
             for c in criteria.criteria:
-                cell = per.loc[(pid, c.key)]
+                cell = records[(pid, c.key)]
                 if cell["n"] == 0:
                     cells.append("no scores")
                     continue
