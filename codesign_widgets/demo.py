@@ -21,10 +21,12 @@ def create_demo(store: Store) -> tuple[str, str]:
     workshop, key = store.create_workshop(plan["title"], plan["template"])
     first = load_template(plan["template"]).stages[0]
     store.set_stage_state(workshop.id, first.key, StageState.OPEN)
+    people = []
     for person in plan.get("participants", []):
         participant, _token = store.join(
             workshop.id, person["display_name"], person["perspective"], consent=True
         )
+        people.append(participant)
         for text in person.get("notes", []):
             store.add_entry(participant, first.activity, "note", first.key, {"text": text})
     scoring = plan.get("prototype_scoring")
@@ -39,4 +41,28 @@ def create_demo(store: Store) -> tuple[str, str]:
                 prototype.get("goals", []),
             )
         store.set_criteria(workshop.id, stage, scoring["criteria"])
+    if plan.get("stakeholder_network"):
+        _draw_demo_network(store, workshop.id, people, plan["stakeholder_network"])
     return workshop.code, key
+
+
+def _draw_demo_network(store: Store, workshop_id: int, people: list, network: dict) -> None:
+    """The demo people draw a small map; the network stage opens for it and closes again."""
+    stage = store.network_stage(workshop_id).key
+    store.set_stage_state(workshop_id, stage, StageState.OPEN)
+    ids = {}
+    for s in network.get("stakeholders", []):
+        ids[s["name"]] = store.add_stakeholder(
+            people[s["by"]], stage, s["name"], s["kind"], s.get("perspective", ""),
+            s.get("goals", ""), s["influence"], s["interest"],
+        )  # fmt: skip
+    for r in network.get("ratings", []):
+        store.rate_stakeholder(
+            people[r["by"]], stage, ids[r["name"]], r["influence"], r["interest"]
+        )
+    for t in network.get("ties", []):
+        store.add_tie(
+            people[t["by"]], stage, ids[t["from"]], ids[t["to"]], t["type"],
+            t.get("direction", "forward"), t.get("strength", 2),
+        )  # fmt: skip
+    store.set_stage_state(workshop_id, stage, StageState.CLOSED)

@@ -287,13 +287,15 @@ def test_reciprocity_counts_returned_directed_ties():
     assert arc_graph(graph_of([("A", "B")], direction="both")).number_of_edges() == 2
 
 
-def test_betweenness_is_sampled_above_the_threshold_and_stays_the_same():
-    g = graph_of(list(nx.path_graph(40).edges))
-    first = network_metrics(g, exact_up_to=10, sample=15)
-    again = network_metrics(g, exact_up_to=10, sample=15)
-    assert first.betweenness_sample == 15
+def test_betweenness_is_sampled_above_the_budget_and_stays_the_same():
+    """A path of 100: 100 x (100 + 99) steps exact; a budget of 10,000 gives 50 pivots."""
+    g = graph_of(list(nx.path_graph(100).edges))
+    assert network_metrics(g, budget=20_000).betweenness_sample is None
+    first = network_metrics(g, budget=10_000)
+    again = network_metrics(g, budget=10_000)
+    assert first.betweenness_sample == 50
     assert first.betweenness == again.betweenness
-    assert max(first.betweenness, key=first.betweenness.get) in range(10, 30)
+    assert max(first.betweenness, key=first.betweenness.get) in range(25, 75)
 
 
 # -- equal say ---------------------------------------------------------------------------------

@@ -363,3 +363,14 @@ def _widget_tree(root):
             values = value if isinstance(value, list | tuple) else [value]
             todo.extend(v for v in values if isinstance(v, Widget))
     return found
+
+
+def test_the_demo_workshop_has_a_map_to_show(store):
+    from codesign_widgets.demo import create_demo
+
+    code, _key = create_demo(store)
+    workshop = store.workshop_by_code(code)
+    hub = NetworkHub(store, workshop)
+    assert "8 stakeholders and 9 ties shown" in hub.summary.value
+    assert "Peer support group: 3 steps" in hub.equal_say.value  # a conflict is not a route
+    assert workshop.state_of("network").value == "closed"

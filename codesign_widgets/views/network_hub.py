@@ -369,7 +369,8 @@ class NetworkHub(widgets.VBox):
 
     # -- computing ----------------------------------------------------------------------
     def _filters(self) -> dict:
-        types = [k for k, box in self.type_boxes.items() if box.value] if self.type_boxes else None
+        chosen = [k for k, box in self.type_boxes.items() if box.value]
+        types = None if len(chosen) == len(self.type_boxes) else chosen
         drawn = None if self.drawn_by.value == "*" else self.drawn_by.value
         return {"tie_types": types, "drawn_by": drawn}
 
@@ -377,8 +378,10 @@ class NetworkHub(widgets.VBox):
     def _compute(net: NetworkMap, previous: dict, filters: dict) -> _Computed:
         started = time.perf_counter()
         # Positions come from the whole map, so filtering never moves anyone.
-        positions = stable_layout(build_graph(net), previous)
-        graph = build_graph(net, **filters)
+        whole = build_graph(net)
+        positions = stable_layout(whole, previous)
+        filtered = filters["tie_types"] is not None or filters["drawn_by"] is not None
+        graph = build_graph(net, **filters) if filtered else whole
         metrics = network_metrics(graph)
         return _Computed(net, graph, positions, metrics, time.perf_counter() - started)
 
