@@ -44,13 +44,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], css: str = "") 
     return f'<table class="codesign-table {css}"><tr>{head}</tr>{body}</table>'
 
 
-def _figure(marks, axes, title: str, height: str = "420px", **kwargs) -> bq.Figure:
+def _figure(marks, axes, title: str, height: str = "420px", left: int = 90, **kwargs) -> bq.Figure:
     figure = bq.Figure(
         marks=marks,
         axes=axes,
         title=title,
         title_style=BIG,
-        fig_margin={"top": 50, "bottom": 90, "left": 90, "right": 30},
+        fig_margin={"top": 50, "bottom": 90, "left": left, "right": 30},
         layout={"height": height, "width": "100%", "min_width": "320px"},
         **kwargs,
     )
@@ -211,6 +211,7 @@ class ResultsPanel(widgets.VBox):
             ],
             "Each prototype on each criterion (darker is better)",
             height=f"{max(300, 70 * len(ids) + 160)}px",
+            left=min(320, 12 * max(len(n) for n in names) + 30),
         )
         self.charts["heatmap"] = figure
         records = per.to_dict("index")  # one dict per (prototype, criterion): fast lookups
