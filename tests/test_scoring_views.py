@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from codesign_widgets.live import Feed
 from codesign_widgets.scoring import CANT_SAY, RoundState
 from codesign_widgets.views.join import ParticipantApp
 from codesign_widgets.views.scoring_hub import ScoringHub
@@ -294,3 +295,20 @@ def test_the_app_gives_the_hub_only_with_the_right_key(monkeypatch, db_url, stor
     monkeypatch.delenv(ROLE_ENV)
     monkeypatch.setenv("QUERY_STRING", f"code={workshop.code}")
     assert isinstance(prototype_scoring_app(), ParticipantApp)
+
+
+def test_the_panel_closes_and_stops_following_when_the_room_moves_on(store, workshop, room):
+    feed = Feed.for_store(store, start=False)
+    app = ParticipantApp(store, code=workshop.code, feed=feed)
+    app.name_input.value = "Ann"
+    app.perspective_input.value = "provider"
+    app.consent_input.value = True
+    app.join_button.click()
+    panel = app.panel
+    assert isinstance(panel, ScoringPanel)
+    subscribed = len(feed._subscribers)
+    store.set_current_stage(workshop.id, "close")
+    app.on_change({"stages"})
+    assert app.panel is None
+    assert panel.comm is None  # closed: its widgets are gone from the kernel
+    assert len(feed._subscribers) == subscribed - 1

@@ -115,9 +115,20 @@ class ScoringPanel(widgets.VBox):
             ]
         )
         self.children = [self.status, self.results, self.scoring_box]
+        self._unsubscribe = None
         self.refresh(TOPICS)
         if feed is not None:
             self._unsubscribe = feed.subscribe(workshop.id, TOPICS, self.refresh)
+
+    def close(self) -> None:
+        """Stop following the feed and close every widget (the room moved to another stage)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        replace_children(self.criteria_box, [])
+        for widget in (*self.scoring_box.children, *self.children):
+            widget.close()
+        super().close()
 
     # -- what the page shows -------------------------------------------------------------------
     def set_workshop(self, workshop: WorkshopState) -> None:
