@@ -174,6 +174,7 @@ def test_decisions_and_movement_show_after_a_second_round(store, workshop, room)
     assert store.decisions(workshop.id, STAGE)[walk].decision == "iterate"
     text = repr([w.value for w in room.results_panel.children if hasattr(w, "value")])
     assert "2 of 2 people changed" in text
+    assert "narrowed" in text  # impact: 5 and 1, then 4 and 3
     assert "&lt;b&gt;unsure" in text
     assert "<b>unsure" not in text
     assert room.round_picker.layout.display == ""

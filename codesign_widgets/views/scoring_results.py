@@ -93,8 +93,7 @@ class ResultsPanel(widgets.VBox):
             parts += self._perspectives()
             parts += self._leave_one_out()
         if movement is not None:
-            parts.append(widgets.HTML(escaped("Since the last round", "h3")))
-            parts.append(widgets.HTML(escaped(movement.summary, "p")))
+            parts += self._movement(movement, results.criteria)
         if comments:
             lines = [
                 f"{self.titles.get(pid, '?')} ({group_labels.get(p, p)}): {text}"
@@ -319,6 +318,42 @@ class ResultsPanel(widgets.VBox):
             figure,
             widgets.HTML(_table(header, rows)),
         ]
+
+    def _movement(self, movement: Movement, criteria) -> list[widgets.Widget]:
+        """Who changed (per perspective, not per name: this is projected) and the spread."""
+        parts = [
+            widgets.HTML(escaped("Since the last round", "h3")),
+            widgets.HTML(escaped(movement.summary, "p")),
+        ]
+        if movement.compared_people:
+            by_group = (
+                movement.people.assign(moved=movement.people["changed"] > 0)
+                .groupby("group")[["moved", "up", "down"]]
+                .sum()
+            )
+            counts = movement.people.groupby("group").size()
+            rows = [
+                [self.group_labels.get(g, g), f"{int(r['moved'])} of {int(counts[g])}",
+                 str(int(r["up"])), str(int(r["down"]))]
+                for g, r in by_group.iterrows()
+            ]  # fmt: skip
+            parts.append(
+                widgets.HTML(_table(["Perspective", "People who changed", "Up", "Down"], rows))
+            )
+            labels = {c.key: c.label for c in criteria.criteria}
+            spread = [
+                [self.titles[pid], labels.get(key, key), _fmt(r["iqr_before"], 1),
+                 _fmt(r["iqr_after"], 1),
+                 "narrowed" if r["narrowed"] else ("widened" if r["widened"] else "same")]
+                for (pid, key), r in movement.spread.iterrows()
+                if pid in self.titles
+            ]  # fmt: skip
+            parts.append(
+                widgets.HTML(
+                    _table(["Prototype", "Criterion", "IQR before", "IQR now", "Spread"], spread)
+                )
+            )
+        return parts
 
     def _leave_one_out(self) -> list[widgets.Widget]:
         out = self.results.leave_one_out
