@@ -72,11 +72,14 @@ def test_a_participant_scores_one_prototype_at_a_time(store, workshop, room):
     panel.rows["impact"].buttons.value = 5
     panel.rows["effort"].buttons.value = CANT_SAY
     assert "Saved" in panel.notice.value
+    assert "Your score: 5 A great deal" in panel.rows["impact"].chosen.value
+    assert "Your score: Can&#x27;t say" in panel.rows["effort"].chosen.value
     panel.comment.value = HOSTILE
     panel.comment_button.click()
     panel.next_button.click()
     assert "Peer group" in panel.title.value
     assert panel.rows["impact"].buttons.value is None
+    assert "Not scored yet" in panel.rows["impact"].chosen.value
     panel.rows["impact"].buttons.value = 2
     panel.rows["impact"].buttons.value = 3  # changed before the round closes
     round_id = room.rounds[-1].id

@@ -48,9 +48,16 @@ class CriterionRow(widgets.VBox):
         scale = " · ".join(criterion.label_for(v) for v in criterion.points)
         self.question = widgets.HTML(escaped(criterion.question, "div", "codesign-question"))
         self.scale = widgets.HTML(escaped(scale, "div", "codesign-scale"))
+        self.chosen = widgets.HTML()
         self.last = widgets.HTML()
-        self.children = [self.question, self.buttons, self.scale, self.last]
+        self.children = [self.question, self.buttons, self.scale, self.chosen, self.last]
         self.add_class("codesign-criterion")
+
+    def show_saved(self, value: int | str | None, given: bool) -> None:
+        """Say in words what is saved: a pressed button alone is easy to miss on a phone."""
+        stored = None if value == CANT_SAY else value
+        text = f"Your score: {self.criterion.label_for(stored)}" if given else "Not scored yet"
+        self.chosen.value = escaped(text, "div", "codesign-chosen")
 
 
 class ScoringPanel(widgets.VBox):
@@ -215,6 +222,7 @@ class ScoringPanel(widgets.VBox):
                     if given in self.mine
                     else None
                 )
+                row.show_saved(self.mine.get(given), given in self.mine)
                 # Cosmetic only: the store refuses scores on a round that is not open.
                 row.buttons.disabled = not is_open
                 row.last.value = self._last_text(row.criterion, prototype.id)
@@ -280,6 +288,8 @@ class ScoringPanel(widgets.VBox):
         )
         if ok:
             self.mine[(self.current, criterion_key)] = None if value == CANT_SAY else value
+            if criterion_key in self.rows:
+                self.rows[criterion_key].show_saved(value, True)
             self._draw_progress_only()
         else:
             self.refresh()  # show what is really stored; the message stays
