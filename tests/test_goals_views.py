@@ -316,6 +316,7 @@ def test_votes_stay_hidden_on_the_projector_until_revealed(store, goal_room, ann
     hub = hub_for(store, goal_room)
     assert "5 dots placed" in hub.now.value
     assert "hidden until you reveal" in hub.summary.value
+    assert "dots" not in hub.wall.value
     assert "Equal say" not in hub.summary.value
     hub.state_buttons[StageState.REVEALED].click()
     assert "Votes revealed" in hub.notice.value
@@ -323,6 +324,7 @@ def test_votes_stay_hidden_on_the_projector_until_revealed(store, goal_room, ann
     # Pooled: Walk 3/5, Sleep 2/5. Equal say: provider all on Walk, the others on Sleep.
     assert "<span>Walk</span></td><td>3</td><td>60%</td><td>33%</td>" in summary
     assert "<span>Sleep</span></td><td>2</td><td>40%</td><td>67%</td>" in summary
+    assert "● 3 dots" in hub.wall.value
 
 
 def test_the_goal_mapping_app_picks_the_view_from_the_link(monkeypatch, store, created, db_url):
@@ -362,3 +364,21 @@ def test_moving_on_closes_the_goal_panel_and_its_feed(store, goal_room):
     store.set_current_stage(goal_room.id, STAGE)
     app.on_change({"stages"})
     assert isinstance(app.panel, GoalPanel)
+
+
+def test_a_burst_of_changes_is_drawn_once_per_batch():
+    import asyncio
+
+    from codesign_widgets.views.batching import Batcher
+
+    drawn = []
+    batcher = Batcher(lambda topics: drawn.append(sorted(topics)), interval=0.05)
+
+    async def burst():
+        batcher({"entries"})  # the first change draws at once
+        batcher({"votes"})
+        batcher({"entries", "goals"})
+        await asyncio.sleep(0.1)
+
+    asyncio.run(burst())
+    assert drawn == [["entries"], ["entries", "goals", "votes"]]

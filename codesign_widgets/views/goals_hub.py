@@ -9,9 +9,6 @@ re-rendered per batch of changes, not one widget per card.
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import ipywidgets as widgets
 
 from ..errors import CodesignError
@@ -29,6 +26,7 @@ from ..live import Feed
 from ..store import Store
 from ..templates import load_template
 from ..workshop import StageState, WorkshopState
+from .batching import Batcher
 from .common import Notice, escaped, perspective_colour, run_action
 from .hub import join_link
 
@@ -83,8 +81,7 @@ class GoalHub(widgets.VBox):
         )
         self.stage_picker.observe(lambda c: self.choose_stage(c["new"]), "value")
         self.cards: list[GoalCard] = []
-        self._last_draw = 0.0
-        self._pending: asyncio.Handle | None = None
+        self._batcher = Batcher(self.refresh, MIN_REDRAW_SECONDS)
         self._build()
         self.refresh(TOPICS)
         if feed is not None:
@@ -304,26 +301,10 @@ class GoalHub(widgets.VBox):
     # -- drawing -------------------------------------------------------------------------------
     def on_change(self, topics: set[str]) -> None:
         """Live feed: redraw now, or once a moment from now if we just did (batching)."""
-        wait = MIN_REDRAW_SECONDS - (time.monotonic() - self._last_draw)
-        if wait <= 0:
-            self.refresh(TOPICS)
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self.refresh(TOPICS)
-            return
-        if self._pending is None:
-
-            def later() -> None:
-                self._pending = None
-                self.refresh(TOPICS)
-
-            self._pending = loop.call_later(wait, later)
+        self._batcher(topics)
 
     def refresh(self, topics: set[str]) -> None:
         """Reload and redraw everything the projector and the controls show."""
-        self._last_draw = time.monotonic()
         try:
             self.workshop = self.store.workshop_state(self.workshop.id)
             all_cards = self.store.goal_cards(self.workshop.id, self.stage.key, include_hidden=True)
@@ -364,8 +345,16 @@ class GoalHub(widgets.VBox):
         if not self.cards:
             self.wall.value = escaped("No shared cards yet: they appear here as they come.", "p")
             return
+        dots: dict[tuple[str, str], int] = {}
+        for record in self.records:  # empty until the votes are revealed
+            key = (record.target_kind, record.target.casefold())
+            dots[key] = dots.get(key, 0) + record.delta
+        revealed = self.workshop.state_of(self.stage.key) is StageState.REVEALED
         blocks = []
         for theme, members in group_by_theme(self.cards).items():
+            title = f"{theme} ({len(members)})"
+            if revealed:
+                title += f" · {dots.get(('theme', theme.casefold()), 0)} dots on the theme"
             items = []
             for card in members:
                 colour = perspective_colour(card.group)
@@ -376,13 +365,15 @@ class GoalHub(widgets.VBox):
                     parts.append("In the way: " + ", ".join(card.barriers))
                 if card.confidence is not None:
                     parts.append(f"Confidence {card.confidence}/10")
+                if revealed:
+                    parts.append(f"● {dots.get(('card', str(card.id)), 0)} dots")
                 items.append(
                     f'<li style="border-left:6px solid {colour};padding-left:6px;'
                     f'margin:4px 0">{escaped(chr(10).join(parts), "div")}</li>'
                 )
             blocks.append(
                 '<section class="codesign-theme">'
-                + escaped(f"{theme} ({len(members)})", "h3")
+                + escaped(title, "h3")
                 + '<ul style="list-style:none;padding:0">'
                 + "".join(items)
                 + "</ul></section>"

@@ -17,6 +17,7 @@ from ..live import Feed
 from ..store import Store
 from ..templates import Stage, Template
 from ..workshop import Participant, StageState, WorkshopState
+from .batching import Batcher
 from .common import Notice, escaped, replace_children, run_action
 
 __all__ = ["GoalPanel"]
@@ -66,15 +67,21 @@ class GoalPanel(widgets.VBox):
             self.wall,
         ]
         self._unsubscribe = None
+        self._batcher = Batcher(self.refresh, 0.5)
         self.refresh(TOPICS)
         if feed is not None:
-            self._unsubscribe = feed.subscribe(workshop.id, TOPICS - {"stages"}, self.refresh)
+            self._unsubscribe = feed.subscribe(workshop.id, TOPICS - {"stages"}, self.on_change)
+
+    def on_change(self, topics: set[str]) -> None:
+        """Live feed: other phones' cards and the facilitator's changes, in batches."""
+        self._batcher(topics)
 
     def close(self) -> None:
         """Stop following the feed and close every widget (the room moved to another stage)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self._batcher.cancel()
         for box in (self.my_cards, self.wall, self.themes):
             replace_children(box, [])
         for widget in (*self.form.children, *self.service_boxes.values(), *self.children):
