@@ -51,7 +51,8 @@ def score(page, criterion: int, label: str) -> None:
     """Press one scale button of the ``criterion``-th criterion and wait for the save."""
     row = page.locator(".codesign-criterion").nth(criterion)
     row.get_by_role("button", name=label, exact=True).click()
-    page.get_by_text("Saved. You can change it", exact=False).last.wait_for(timeout=10_000)
+    # The line under the buttons changes only once the kernel has saved the score.
+    row.locator(".codesign-chosen", has_text=f"Your score: {label}").wait_for(timeout=30_000)
 
 
 def test_two_phones_score_and_the_projector_reveals(
@@ -81,7 +82,7 @@ def test_two_phones_score_and_the_projector_reveals(
     score(bob, 0, "4")
 
     # The projector counts people, never scores, until the reveal.
-    hub.get_by_text("2 people have scored", exact=False).wait_for(timeout=10_000)
+    hub.get_by_text("2 people have scored", exact=False).wait_for(timeout=30_000)
     room = hub.locator(".codesign-room").inner_text()
     assert "CONTESTED" not in room
     assert "Results appear here once a round is revealed" in room
@@ -89,15 +90,15 @@ def test_two_phones_score_and_the_projector_reveals(
     hub.get_by_role("tab", name="Rounds and decisions").click()
     hub.get_by_role("button", name="Close round").click()
     for page in (ann, bob):
-        page.get_by_text("Round 1: Closed", exact=False).wait_for(timeout=10_000)
+        page.get_by_text("Round 1: Closed", exact=False).wait_for(timeout=30_000)
     hub.get_by_role("button", name="Reveal").click()
-    hub.get_by_text("Round 1 revealed.").wait_for(timeout=10_000)
+    hub.get_by_text("Round 1 revealed.").wait_for(timeout=30_000)
     hub.get_by_role("tab", name="Room (project this)").click()
-    hub.get_by_text("Round 1: results").wait_for(timeout=10_000)
+    hub.get_by_text("Round 1: results").wait_for(timeout=30_000)
     hub.get_by_text("CONTESTED (wide spread and two camps)", exact=False).first.wait_for(
         timeout=5_000
     )
-    hub.locator(".bqplot").first.wait_for(timeout=10_000)
+    hub.locator(".bqplot").first.wait_for(timeout=30_000)
     assert hub.locator(".bqplot").count() >= 3  # ranking, heatmap, 2x2, perspectives
     assert hub.locator(".codesign-room b", has_text="clinic").count() == 0
     if os.environ.get("CODESIGN_SCREENSHOTS"):  # for a person to look at the charts
@@ -111,7 +112,7 @@ def test_two_phones_score_and_the_projector_reveals(
     # The phones show the group's ranking, with every perspective counted equally.
     for page in (ann, bob):
         page.get_by_text("with every perspective counted equally", exact=False).first.wait_for(
-            timeout=10_000
+            timeout=30_000
         )
 
     store = Store.open(scoring_workshop["db_url"], create=False)
