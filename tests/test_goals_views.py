@@ -293,8 +293,9 @@ def test_the_facilitator_sets_dots_and_adds_services(store, goal_room):
 
 def test_the_map_summary_and_gaps(store, goal_room, ann):
     add(store, ann, goal="Walk", services=["Podiatry", "GP practice"], barriers="Stairs")
-    add(store, ann, goal="Lonely evenings", barriers="stairs\nCost", confidence=3)
+    add(store, ann, goal="Lonely evenings", barriers="stairs\nCost", confidence=3, to_seven="A bus")
     hub = hub_for(store, goal_room)
+    assert "What would make it a 7: A bus" in hub.wall.value
     summary = hub.summary.value
     assert "Podiatry: 1" in summary
     assert "gaps): 1" in summary
@@ -382,3 +383,28 @@ def test_a_burst_of_changes_is_drawn_once_per_batch():
 
     asyncio.run(burst())
     assert drawn == [["entries"], ["entries", "goals", "votes"]]
+
+
+def test_html_in_every_field_is_shown_as_text_everywhere(store, goal_room):
+    ann = panel_of(joined(store, goal_room, name=HOSTILE))
+    for box in (ann.what_matters, ann.goal, ann.steps, ann.barriers, ann.to_seven):
+        box.value = HOSTILE
+    ann.new_service.value = HOSTILE
+    ann.theme.value = HOSTILE
+    ann.confidence.value = 2
+    ann.visibility.value = "shared"
+    assert ann.add_card()
+    store.add_service(goal_room.id, STAGE, HOSTILE + "svc")
+    bob = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    hub = hub_for(store, goal_room)
+    hub.map_by.value = "goal"
+    shown = [ann.my_cards, bob.wall, bob.themes, hub.wall, hub.summary, hub.map_text]
+    shown += [hub.services_text]
+    for widget in _tree(ann) + _tree(bob) + _tree(hub):
+        value = getattr(widget, "value", None)
+        if type(widget).__name__ in ("HTML", "Notice") and isinstance(value, str):
+            assert "<img" not in value, widget
+    for widget in shown:
+        html = widget.value if hasattr(widget, "value") else ""
+        html += "".join(getattr(w, "value", "") or "" for w in _tree(widget) if w is not widget)
+        assert "&lt;img" in html, widget

@@ -365,6 +365,8 @@ class GoalHub(widgets.VBox):
                     parts.append("In the way: " + ", ".join(card.barriers))
                 if card.confidence is not None:
                     parts.append(f"Confidence {card.confidence}/10")
+                if card.to_seven:
+                    parts.append(f"What would make it a 7: {card.to_seven}")
                 if revealed:
                     parts.append(f"● {dots.get(('card', str(card.id)), 0)} dots")
                 items.append(
