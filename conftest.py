@@ -18,10 +18,12 @@ def pytest_configure(config):
     if os.environ.get("CODESIGN_DB"):
         return
     from codesign_widgets.demo import create_demo
+    from codesign_widgets.demo_played import play_demo
     from codesign_widgets.store import Store
 
     store = Store.open(_db)
     code, _key = create_demo(store)
+    play_demo(store, code)  # every activity has data, so the analyst notebooks show charts
     store.close()
     os.environ["CODESIGN_DB"] = _db
     os.environ["QUERY_STRING"] = f"code={code}"

@@ -1,4 +1,5 @@
-"""``codesign``: start the studio, make a demo, create a workshop, upgrade a workshop file."""
+"""``codesign``: start the studio, make a demo, create a workshop, upgrade a workshop file,
+export a workshop's open data and write its report."""
 
 from __future__ import annotations
 
@@ -129,6 +130,43 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(step: int, total: int, what: str) -> None:
+    print(f"[{step}/{total}] {what}", flush=True)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .analysis import load_workshop
+    from .open_data import export_package
+
+    print(f"Reading workshop {args.code} (read-only)...", flush=True)
+    data = load_workshop(
+        args.code,
+        _db_url(args.db),
+        names=args.names,
+        free_text=False if args.no_free_text else None,
+    )
+    out = export_package(data, args.out, as_zip=args.zip, progress=_progress)
+    shared = bool(data.workshops["free_text_shared"].iloc[0])
+    print(f"Open data package written to {out}.")
+    print(
+        "  Display names are "
+        + ("KEPT: do not share this package." if args.names else "replaced by P-codes.")
+    )
+    print(
+        "  Free text is "
+        + ("included (the workshop's consent covers it)." if shared else "withheld.")
+    )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    out = build_report(_db_url(args.db), args.code, args.out, progress=_progress)
+    print(f"Report written to {out}: one HTML file that opens without a network.")
+    return 0
+
+
 def _limits_epilog() -> str:
     from .server import ServeOptions
 
@@ -190,6 +228,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=_upgrade)
+    p = sub.add_parser(
+        "export",
+        help="Write a workshop's open data package: CSV per table, GraphML maps, JSON and a "
+        "data dictionary (Frictionless datapackage.json). Pseudonymised by default.",
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--code", required=True, help="The workshop's join code.")
+    p.add_argument("--out", required=True, help="A new folder (or, with --zip, a .zip file).")
+    p.add_argument("--zip", action="store_true", help="Write one zip file instead of a folder.")
+    p.add_argument(
+        "--names",
+        action="store_true",
+        help="Keep participants' display names (for your own records only: never share it).",
+    )
+    p.add_argument(
+        "--no-free-text",
+        action="store_true",
+        help="Leave out what participants wrote, even where the workshop's consent covers it.",
+    )
+    p.set_defaults(func=_export)
+    p = sub.add_parser(
+        "report",
+        help="Write a workshop report: one self-contained HTML file with the goals, map, "
+        "prototype results and the equal-say summary.",
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--code", required=True, help="The workshop's join code.")
+    p.add_argument("--out", default="report.html", help="The HTML file to write.")
+    p.set_defaults(func=_report)
     return parser
 
 

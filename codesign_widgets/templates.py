@@ -60,6 +60,11 @@ class Template:
     # Stakeholder network: the raw [network] table (stakeholder kinds, tie types, who decides);
     # read by network.network_settings, which supplies defaults.
     network: dict = field(default_factory=dict)
+    # Open data: may what participants wrote go into exports and reports? The consent text
+    # must say so; every template's says "Exports replace names with a code", telling people
+    # their contributions are exported under a code, so the default is True. A plan whose
+    # consent promises otherwise sets ``export_free_text = false``.
+    export_free_text: bool = True
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:
@@ -150,4 +155,5 @@ def load_template(key: str) -> Template:
         goal_prompts={str(k): str(v) for k, v in raw.get("goal_prompts", {}).items()},
         services=tuple(str(s) for s in raw.get("services", [])),
         network=dict(raw.get("network", {})),
+        export_free_text=bool(raw.get("export_free_text", True)),
     )

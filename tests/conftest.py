@@ -32,3 +32,34 @@ def workshop(created):
 def ann(store, workshop):
     participant, _token = store.join(workshop.id, "Ann", "lived_experience", True)
     return participant
+
+
+@pytest.fixture(scope="session")
+def played_demo(tmp_path_factory):
+    """The demo workshop after the day (every activity has data), in a file of its own:
+    ``path``, ``url`` and ``code``. Read it only: it is shared by the whole session."""
+    from codesign_widgets.demo import create_demo
+    from codesign_widgets.demo_played import play_demo
+
+    path = tmp_path_factory.mktemp("played") / "studio.db"
+    s = Store.open(f"sqlite:///{path}")
+    code, _key = create_demo(s)
+    play_demo(s, code)
+    s.close()
+    return {"path": path, "url": f"sqlite:///{path}", "code": code}
+
+
+@pytest.fixture(scope="session")
+def demo_report(played_demo, tmp_path_factory):
+    """The played demo's report, built once (nbconvert runs a kernel: tens of seconds):
+    ``path`` of the HTML file and the ``progress`` steps reported while building it."""
+    from codesign_widgets.report import build_report
+
+    steps = []
+    path = build_report(
+        played_demo["url"],
+        played_demo["code"],
+        tmp_path_factory.mktemp("report") / "report.html",
+        progress=lambda step, total, what: steps.append((step, total, what)),
+    )
+    return {"path": path, "progress": steps}
