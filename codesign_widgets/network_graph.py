@@ -47,7 +47,7 @@ __all__ = [
 #: 2-core laptop; the budget is ~0.3 s). With 4 ties each, sampling starts at about 220.
 BETWEENNESS_BUDGET = 250_000
 MIN_PIVOTS = 50
-EDGE_LENGTH = 90.0  # the layout's ideal tie length, in drawing units (pixels at zoom 1)
+EDGE_LENGTH = 150.0  # the layout's ideal tie length, in drawing units (pixels at zoom 1)
 
 
 def _equal_mean(values_by_group: Mapping[str, list[float]]) -> float | None:

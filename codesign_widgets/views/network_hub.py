@@ -19,9 +19,11 @@ import html
 import time
 from dataclasses import dataclass
 
+import anywidget
 import ipycytoscape
 import ipywidgets as widgets
 import networkx as nx
+import traitlets
 
 from ..errors import CodesignError
 from ..live import Feed
@@ -59,7 +61,7 @@ STYLE = [
             "shape": "data(shape)",
             "width": "data(size)",
             "height": "data(size)",
-            "font-size": 14,
+            "font-size": 18,
             "color": "#111111",
             "text-valign": "bottom",
             "text-margin-y": 4,
@@ -103,6 +105,35 @@ def _download_link(data: bytes, filename: str, mime: str) -> str:
         f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
         f'class="codesign-download">{html.escape("Save " + filename)}</a>'
     )
+
+
+class MapFitter(anywidget.AnyWidget):
+    """Invisible: fits the cytoscape drawing to its box once the page has rendered, and again
+    whenever ``count`` goes up. cytoscape fits when it first renders, often before its box has
+    its final size, and adding nodes never re-fits; this keeps the whole map on the projector.
+    """
+
+    _esm = """
+    function fit() {
+      for (const box of document.querySelectorAll("div")) {
+        const cy = box._cyreg && box._cyreg.cy;
+        if (cy) { cy.resize(); cy.fit(undefined, 40); }
+      }
+    }
+    export default {
+      render({ model, el }) {
+        el.style.display = "none";
+        setTimeout(fit, 300);
+        setTimeout(fit, 1500);
+        model.on("change:count", () => setTimeout(fit, 300));
+      },
+    };
+    """
+    count = traitlets.Int(0, help="Kernel to browser: fit the drawing again.").tag(sync=True)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.layout.display = "none"
 
 
 class NetworkHub(widgets.VBox):
@@ -159,7 +190,8 @@ class NetworkHub(widgets.VBox):
         self.type_boxes: dict[str, widgets.Checkbox] = {}
         self.type_filter = widgets.HBox()
         self.cyto = ipycytoscape.CytoscapeWidget()
-        self.cyto.set_layout(name="preset", fit=True, padding=30)
+        self.cyto.set_layout(name="preset", fit=True, padding=40)
+        self.fitter = MapFitter()
         self.cyto.set_style(STYLE)
         self.cyto.layout.height = "640px"
         self.cyto.on("node", "click", self._on_node_click)
@@ -204,13 +236,23 @@ class NetworkHub(widgets.VBox):
                 widgets.HBox([self.colour_by, self.drawn_by]),
                 self.type_filter,
                 widgets.HBox(
-                    [self.cyto, widgets.VBox([self.legend, self.details, self.hide_button])],
+                    [
+                        self.cyto,
+                        widgets.VBox(
+                            [self.legend, self.details, self.hide_button],
+                            layout={"width": "30%", "min_width": "260px", "padding": "0 0 0 12px"},
+                        ),
+                    ],
                     layout={"width": "100%"},
                 ),
                 self.summary,
             ]
         )
-        self.cyto.layout.flex = "3 1 0%"
+        # The drawing keeps its own box: cytoscape's canvas otherwise spreads under the legend.
+        self.cyto.layout.width = "70%"
+        self.cyto.layout.min_width = "0"
+        self.cyto.layout.overflow = "hidden"
+        self.cyto.layout.border = "1px solid #cccccc"
         edit = widgets.VBox(
             [
                 widgets.HTML(escaped("Merge two stakeholders that are the same body", "h2")),
@@ -245,9 +287,13 @@ class NetworkHub(widgets.VBox):
             children=[self.map_tab, self.grid, self.analysis, self.equal_say, edit, data],
             titles=("Map", "Power and interest", "Analysis", "Equal say", "Edit", "Open data"),
         )
-        self.children = [widgets.HTML(title + join), self.notice, self.tabs]
+        self.children = [widgets.HTML(title + join), self.notice, self.tabs, self.fitter]
 
     # -- actions ----------------------------------------------------------------------
+    def fit(self) -> None:
+        """Fit the whole map on the screen (done again whenever stakeholders come or go)."""
+        self.fitter.count += 1
+
     def select(self, stakeholder_id: int | None) -> None:
         """Show one stakeholder's details (a click on its node does this)."""
         self.selected = stakeholder_id
@@ -513,6 +559,7 @@ class NetworkHub(widgets.VBox):
             edges.append(edge)
         if list(self.cyto.graph.nodes) != nodes:
             self.cyto.graph.nodes = nodes
+            self.fit()
         if list(self.cyto.graph.edges) != edges:
             self.cyto.graph.edges = edges
         self._draw_legend()
