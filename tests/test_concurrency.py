@@ -4,23 +4,44 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
+from codesign_widgets.errors import StoreUnavailable
 from codesign_widgets.store import Store
 
 WRITERS = 20
 WRITES_EACH = 15
 
 
+def _again(action, *args):
+    """Like a participant who taps again after "busy, try again": at most three times.
+
+    A refused write is reported to the person and not acknowledged; only what returned is
+    counted below.
+    """
+    for attempt in range(3):
+        try:
+            return action(*args)
+        except StoreUnavailable:
+            if attempt == 2:
+                raise
+    return None
+
+
 def _writer(db_url: str, workshop_id: int, index: int, queue) -> None:
     store = Store.open(db_url, create=False)
-    participant, _token = store.join(workshop_id, f"Writer {index}", "provider", True)
+    participant, _token = _again(store.join, workshop_id, f"Writer {index}", "provider", True)
     acknowledged = []
     for n in range(WRITES_EACH):
-        entry_id = store.add_entry(
-            participant, "checkin", "note", "welcome", {"text": f"{index}-{n}"}
+        entry_id = _again(
+            store.add_entry,
+            participant,
+            "checkin",
+            "note",
+            "welcome",
+            {"text": f"{index}-{n}"},
         )
         acknowledged.append(entry_id)
         if n % 5 == 0:
-            store.revise_entry(participant, entry_id, {"text": f"{index}-{n}-edited"})
+            _again(store.revise_entry, participant, entry_id, {"text": f"{index}-{n}-edited"})
     queue.put((index, acknowledged))
 
 
