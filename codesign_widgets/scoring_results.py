@@ -331,53 +331,58 @@ class Movement:
         )
 
 
-def _joint_codes(columns: Sequence[str], *frames: pd.DataFrame) -> list[np.ndarray]:
-    """One integer per distinct combination of ``columns``, shared across ``frames``."""
-    both = pd.concat([f[list(columns)] for f in frames], ignore_index=True)
-    code = np.zeros(len(both), dtype=np.int64)
-    for column in columns:
-        part, names = pd.factorize(both[column])
-        code = code * max(len(names), 1) + part
-    bounds = np.cumsum([0, *(len(f) for f in frames)])
-    return [code[bounds[i] : bounds[i + 1]] for i in range(len(frames))]
-
-
 def movement(before: pd.DataFrame, after: pd.DataFrame) -> Movement:
     """Compare two rounds' counted scores (frames as from :func:`score_frame`).
 
     Only scores given in both rounds by the same person (not "can't say") are compared.
     Up and down are on the scale as scored (for a reverse criterion, up is worse).
     """
-    before = before.dropna(subset=["value"])
-    after = after.dropna(subset=["value"])
-    # Join on one integer per (person, prototype, criterion): much faster than string keys.
-    was, now = _joint_codes(["participant", "prototype_id", "criterion"], before, after)
-    found = pd.Index(was).get_indexer(now)
-    pairs = after.assign(
-        value_before=np.where(found >= 0, before["value"].to_numpy()[found], np.nan)
-    ).dropna(subset=["value_before"])
-    delta = pairs["value"] - pairs["value_before"]
-    pairs = pairs.assign(up=delta > 0, down=delta < 0, changed=delta != 0)
-    people = pairs.groupby("participant").agg(
-        group=("group", "last"),
-        compared=("changed", "size"),
-        changed=("changed", "sum"),
-        up=("up", "sum"),
-        down=("down", "sum"),
+    columns = ["participant", "group", "prototype_id", "criterion", "value"]
+    before = before.loc[before["value"].notna(), columns]
+    after = after.loc[after["value"].notna(), columns]
+    split = len(before)
+    both = pd.concat([before, after], ignore_index=True)
+    # Integer codes for people, prototypes and criteria: joins and counts become numpy.
+    person, people_names = pd.factorize(both["participant"])
+    proto, proto_names = pd.factorize(both["prototype_id"])
+    crit, crit_names = pd.factorize(both["criterion"])
+    ncrit = max(len(crit_names), 1)
+    cell = proto.astype(np.int64) * ncrit + crit
+    key = person.astype(np.int64) * (max(len(proto_names), 1) * ncrit) + cell
+    value = both["value"].to_numpy(dtype=float)
+    found = pd.Index(key[:split]).get_indexer(key[split:])
+    paired = found >= 0
+    delta = value[split:][paired] - value[:split][found[paired]]
+    who = person[split:][paired]
+    size = len(people_names)
+    compared = np.bincount(who, minlength=size)
+    counts = {
+        "compared": compared,
+        "changed": np.bincount(who, delta != 0, size).astype(int),
+        "up": np.bincount(who, delta > 0, size).astype(int),
+        "down": np.bincount(who, delta < 0, size).astype(int),
+    }
+    shown = compared > 0
+    group_of = pd.Series(both["group"].to_numpy()[split:][paired]).groupby(who).last()
+    people = pd.DataFrame(
+        {"group": group_of.reindex(np.flatnonzero(shown)).to_numpy()}
+        | {name: column[shown] for name, column in counts.items()},
+        index=pd.Index(np.asarray(people_names)[shown], name="participant"),
     )
-    cells_before, cells_after = _joint_codes(["prototype_id", "criterion"], before, after)
-    size = int(max(cells_before.max(initial=-1), cells_after.max(initial=-1)) + 1)
-    iqr = {}
-    for name, frame, cells in (("before", before, cells_before), ("after", after, cells_after)):
-        q1, q3 = _quantiles(cells, frame["value"].to_numpy(dtype=float), size, (0.25, 0.75)).T
-        iqr[name] = q3 - q1
-    labels = pd.concat([before, after], ignore_index=True)[["prototype_id", "criterion"]]
-    labels["cell"] = np.concatenate([cells_before, cells_after])
-    index = labels.drop_duplicates("cell").set_index("cell").sort_index()
+    cells = len(proto_names) * ncrit
+    quartiles = [
+        _quantiles(cell[part], value[part], cells, (0.25, 0.75))
+        for part in (slice(0, split), slice(split, None))
+    ]
+    iqr_before, iqr_after = (q[:, 1] - q[:, 0] for q in quartiles)
+    kept = np.flatnonzero(~np.isnan(iqr_before) & ~np.isnan(iqr_after))
     spread = pd.DataFrame(
-        {"iqr_before": iqr["before"][index.index], "iqr_after": iqr["after"][index.index]},
-        index=pd.MultiIndex.from_frame(index),
-    ).dropna()
+        {"iqr_before": iqr_before[kept], "iqr_after": iqr_after[kept]},
+        index=pd.MultiIndex.from_arrays(
+            [np.asarray(proto_names)[kept // ncrit], np.asarray(crit_names)[kept % ncrit]],
+            names=["prototype_id", "criterion"],
+        ),
+    )
     spread["narrowed"] = spread["iqr_after"] < spread["iqr_before"]
     spread["widened"] = spread["iqr_after"] > spread["iqr_before"]
     return Movement(
@@ -385,8 +390,8 @@ def movement(before: pd.DataFrame, after: pd.DataFrame) -> Movement:
         spread=spread,
         changed_people=int((people["changed"] > 0).sum()),
         compared_people=len(people),
-        up=int(pairs["up"].sum()),
-        down=int(pairs["down"].sum()),
+        up=int(counts["up"].sum()),
+        down=int(counts["down"].sum()),
         narrowed=int(spread["narrowed"].sum()),
         widened=int(spread["widened"].sum()),
     )
