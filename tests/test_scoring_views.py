@@ -316,3 +316,19 @@ def test_the_panel_closes_and_stops_following_when_the_room_moves_on(store, work
     assert app.panel is None
     assert panel.comm is None  # closed: its widgets are gone from the kernel
     assert len(feed._subscribers) == subscribed - 1
+
+
+def test_a_round_with_no_scores_or_one_person_is_explained_on_the_projector(store, workshop, room):
+    room.close_button.click()
+    room.reveal_button.click()
+    notes = room.results_panel.children[1].value
+    assert "No scores in this round yet." in notes
+    assert room.results_panel.charts == {}  # no empty charts on the wall
+    room.open_button.click()
+    panel = phone(store, workshop, "Ann", "system")
+    panel.rows["impact"].buttons.value = 3
+    room.close_button.click()
+    room.reveal_button.click()
+    notes = room.results_panel.children[1].value
+    assert "Only one person scored" in notes
+    assert "Nobody from lived experience, provider scored." in notes
