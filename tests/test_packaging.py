@@ -34,3 +34,44 @@ def test_minimum_versions_stay_clear_of_known_advisories():
     assert as_tuple(pins["voila"]) >= (0, 5, 6)
     assert as_tuple(pins["jupyter_server"]) >= (2, 20, 0)
     assert as_tuple(pins["jupyterlab"]) >= (4, 6, 2)
+
+
+def test_a_plain_install_ships_every_module_notebook_template_and_data_file(tmp_path):
+    """`pip install .` (not editable) must carry what `codesign demo` needs to run."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [wheel] = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = ROOT / "codesign_widgets"
+    expected = {
+        f"codesign_widgets/{p.relative_to(package)}"
+        for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    expected |= {
+        f"codesign_widgets/data/{p.relative_to(ROOT / 'data')}"
+        for p in (ROOT / "data").rglob("*.toml")
+    }
+    expected |= {
+        f"codesign_widgets/notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")
+    }
+    assert expected - names == set()
