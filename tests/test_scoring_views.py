@@ -332,3 +332,33 @@ def test_a_round_with_no_scores_or_one_person_is_explained_on_the_projector(stor
     notes = room.results_panel.children[1].value
     assert "Only one person scored" in notes
     assert "Nobody from lived experience, provider scored." in notes
+
+
+def test_a_custom_set_of_two_can_have_a_2x2(store, workshop, hub):
+    hub.criteria_picker.value = "custom"
+    first, second = hub.custom.rows
+    first["label"].value = "Value to families"
+    second["label"].value = "Cost"
+    second["reverse"].value = True
+    hub.custom.two_by_two.value = True
+    hub.use_criteria.click()
+    chosen = store.criteria_for(workshop.id, STAGE)
+    assert chosen.axes == ("cost", "value_to_families")
+    second["label"].value = ""
+    hub.use_criteria.click()
+    assert "A 2x2 needs two criteria" in hub.notice.value
+
+
+def test_prototypes_can_serve_goals_from_goal_mapping(store, workshop, hub):
+    store.set_stage_state(workshop.id, "goals", "open")
+    ann, _ = store.join(workshop.id, "Ann", "lived_experience", True)
+    card = {"what_matters": "My dog", "goal": "Walk to the park", "visibility": "shared"}
+    store.add_goal_card(ann, "goals", card)
+    store.add_goal_card(ann, "goals", {**card, "goal": "A private hope", "visibility": "private"})
+    hub.refresh({"scoring"})
+    assert hub.goals_input.options == ("Walk to the park",)  # shared cards only
+    hub.title_input.value = "Dog-friendly clinic"
+    hub.goals_input.value = ("Walk to the park",)
+    hub.more_goals.value = "Sleep through the night"
+    hub.save_button.click()
+    assert hub.prototypes[0].goals == ("Walk to the park", "Sleep through the night")

@@ -56,7 +56,10 @@ class CustomCriteriaForm(widgets.VBox):
         self.rows_box = widgets.VBox()
         self.add_button = widgets.Button(description="Add a criterion", icon="plus")
         self.add_button.on_click(lambda _b: self.add_row())
-        self.children = [self.name, self.rows_box, self.add_button]
+        self.two_by_two = widgets.Checkbox(
+            description="Show a 2x2 of the first two criteria (the first going up)", indent=False
+        )
+        self.children = [self.name, self.rows_box, self.add_button, self.two_by_two]
         self.add_row()
         self.add_row()
 
@@ -93,7 +96,14 @@ class CustomCriteriaForm(widgets.VBox):
                     "reverse": row["reverse"].value,
                 }
             )
-        return criteria_set_from_dict({"name": self.name.value, "criteria": criteria})
+        raw = {"name": self.name.value, "criteria": criteria}
+        if self.two_by_two.value:
+            if len(criteria) < 2:
+                msg = "A 2x2 needs two criteria: add a second one, or untick the 2x2."
+                raise InvalidInput(msg)
+            first, second = criteria_set_from_dict(raw).keys[:2]
+            raw["axes"] = [second, first]
+        return criteria_set_from_dict(raw)
 
 
 class ScoringHub(widgets.VBox):
