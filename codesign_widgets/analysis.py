@@ -79,7 +79,7 @@ def _default_code() -> str:
     if not code:
         msg = (
             "Which workshop? Pass its join code, e.g. load_workshop('KP7QXA'), or set "
-            f"{CODE_ENV}. `codesign list` style listings: load_database() loads them all."
+            f"{CODE_ENV}; load_database() loads every workshop of the file."
         )
         raise InvalidInput(msg)
     return code
