@@ -271,6 +271,19 @@ class ResultsMixin:
         ]  # fmt: skip
         return pd.DataFrame(rows, columns=["stakeholder", "steps", "nearest_decider"])
 
+    def influence_views(self, stage: str | None = None) -> pd.DataFrame:
+        """Each stakeholder's influence as each perspective rated it, biggest disagreement
+        first (the map's equal-say panel)."""
+        from .network_graph import influence_by_perspective
+
+        graph = self.network_graph(stage)
+        names = dict(graph.nodes(data="name"))
+        rows = [
+            {"stakeholder": names[v.stakeholder], **v.by_perspective, "spread": v.spread}
+            for v in influence_by_perspective(graph)
+        ]
+        return pd.DataFrame(rows)
+
     # -- prototype scoring ---------------------------------------------------------------------
     def revealed_rounds(self, stage: str | None = None) -> list[int]:
         stage = self._stage("prototype_scoring", stage)
@@ -350,6 +363,22 @@ class ResultsMixin:
         for group in results.by_group.columns:
             table[f"score_{group}"] = results.by_group[group]
         return table.sort_values(["equal_say_rank", "pooled_rank"])
+
+    def leave_one_out(self, stage: str | None = None, round: int | None = None) -> pd.DataFrame:
+        """Equal-say rank of each prototype with every perspective, and without each one
+        (a positive shift: it climbs when that perspective is left out)."""
+        stage = self._stage("prototype_scoring", stage)
+        results = self.scoring_results(stage, round)
+        titles = self.prototype_titles(stage)
+        table = pd.DataFrame(
+            {"prototype": [titles[int(p)] for p in results.ranking.index],
+             "rank": results.ranking["equal_say_rank"]},
+            index=results.ranking.index,
+        )  # fmt: skip
+        for group, frame in results.leave_one_out.items():
+            table[f"rank_without_{group}"] = frame["rank"]
+            table[f"shift_without_{group}"] = frame["shift"]
+        return table.sort_values("rank")
 
     def round_movement(self, stage: str | None = None) -> pd.DataFrame:
         """How each revealed round moved from the one before: people who changed, spread."""

@@ -223,3 +223,13 @@ def test_frames_stack_across_workshops_with_a_workshop_column(data):
     for name, frame in data.tables.items():
         assert (frame["workshop"] == data.codes[0]).all(), name
     assert isinstance(data.overview(), pd.DataFrame)
+
+
+def test_leaving_a_perspective_out_and_influence_by_perspective_are_tables(data):
+    """The projector's leave-one-out table and the map's equal-say panel, from stored data."""
+    table = data.leave_one_out()
+    assert {"rank_without_lived_experience", "rank_without_provider"} <= set(table.columns)
+    assert table["prototype"].iloc[0] == "Foot check at the pharmacy"
+    views = data.influence_views()
+    amara = views[views["stakeholder"] == "Amara (lives with diabetes)"].iloc[0]
+    assert amara["spread"] == 1  # lived experience rated 2, the system 1
