@@ -362,3 +362,13 @@ def test_prototypes_can_serve_goals_from_goal_mapping(store, workshop, hub):
     hub.more_goals.value = "Sleep through the night"
     hub.save_button.click()
     assert hub.prototypes[0].goals == ("Walk to the park", "Sleep through the night")
+
+
+def test_a_redraw_keeps_the_prototype_chosen_for_a_decision(store, workshop, room):
+    peer = room.prototypes[1].id
+    room.decision_picker.value = peer
+    room.reason_input.value = "Half typed"
+    store.add_prototype(workshop.id, STAGE, "A third idea")  # someone else's change
+    room.refresh({"scoring"})
+    assert room.decision_picker.value == peer
+    assert room.reason_input.value == "Half typed"

@@ -469,7 +469,11 @@ class ScoringHub(widgets.VBox):
             else "No criteria chosen yet: pick a set below.",
             "h2",
         )
+        # Keep the facilitator's choice while another change redraws the list.
+        chosen = self.decision_picker.value
         self.decision_picker.options = [(p.title, p.id) for p in self.prototypes]
+        if chosen in [p.id for p in self.prototypes]:
+            self.decision_picker.value = chosen
         decided = [
             [p.title, d.decision, d.reason, f"round {d.round_number}" if d.round_number else ""]
             for p in self.all_prototypes
