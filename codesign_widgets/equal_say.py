@@ -181,9 +181,11 @@ class EqualSay:
                 for row in rows
             )
             parts.append(f"<table><tr>{head}</tr>{body}</table>")
+        # The formulas and the worked example in words (the doctest code is for developers).
+        method = html.escape(__doc__.split("\n", 1)[1].split(">>>")[0].strip())
         parts.append(
-            "<p>How each number is computed: see the method in equal_say.json of the open "
-            "data package, or <code>help(codesign_widgets.equal_say)</code>.</p></div>"
+            "<details><summary>How these numbers are computed</summary>"
+            f"<pre style='white-space:pre-wrap'>{method}</pre></details></div>"
         )
         return "".join(parts)
 
