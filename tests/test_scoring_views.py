@@ -372,3 +372,30 @@ def test_a_redraw_keeps_the_prototype_chosen_for_a_decision(store, workshop, roo
     room.refresh({"scoring"})
     assert room.decision_picker.value == peer
     assert room.reason_input.value == "Half typed"
+
+
+def test_a_live_redraw_keeps_a_comment_being_typed(store, workshop, room):
+    panel = phone(store, workshop, "Ann", "provider")
+    panel.comment.value = "Half a thought"
+    store.record_decision(workshop.id, STAGE, room.prototypes[1].id, "iterate", "Try it")
+    panel.refresh({"scoring"})  # what the live feed does after the facilitator's change
+    assert panel.comment.value == "Half a thought"
+    panel.next_button.click()
+    assert panel.comment.value == ""  # the next prototype's own (empty) comment
+
+
+def test_moving_on_saves_a_typed_comment_or_stays_with_the_message(store, workshop, room):
+    panel = phone(store, workshop, "Ann", "provider")
+    walk, peer = (p.id for p in room.prototypes)
+    panel.comment.value = "Saved on the way"
+    panel.next_button.click()
+    assert panel.current == peer
+    assert store.my_scores(panel.participant, room.rounds[-1].id)[1] == {walk: "Saved on the way"}
+    panel.comment.value = "x" * 600  # too long: refused, and the words stay on screen
+    panel.previous_button.click()
+    assert panel.current == peer
+    assert "too long" in panel.notice.value
+    assert panel.comment.value == "x" * 600
+    panel.picker.value = walk  # the menu too: it goes back to where the page stayed
+    assert panel.current == peer
+    assert panel.picker.value == peer

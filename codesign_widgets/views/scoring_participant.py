@@ -91,6 +91,7 @@ class ScoringPanel(widgets.VBox):
         self.rows: dict[str, CriterionRow] = {}
         self.current: int | None = None  # the prototype id shown
         self._drawing = False
+        self._comment_for: int | None = None  # the prototype whose comment the box holds
 
         self.status = widgets.HTML()
         self.progress = widgets.HTML()
@@ -226,7 +227,10 @@ class ScoringPanel(widgets.VBox):
                 # Cosmetic only: the store refuses scores on a round that is not open.
                 row.buttons.disabled = not is_open
                 row.last.value = self._last_text(row.criterion, prototype.id)
-            self.comment.value = self.my_comments.get(prototype.id, "")
+            # A live redraw keeps words typed but not saved yet; a new prototype shows its own.
+            if self._comment_for != prototype.id:
+                self.comment.value = self.my_comments.get(prototype.id, "")
+                self._comment_for = prototype.id
         finally:
             self._drawing = False
         self.comment.disabled = self.comment_button.disabled = not is_open
@@ -313,16 +317,27 @@ class ScoringPanel(widgets.VBox):
             self.my_comments[self.current] = self.comment.value
         return bool(ok)
 
-    def show_prototype(self, prototype_id: int) -> None:
-        """Show one prototype's scores and comment."""
-        if prototype_id in [p.id for p in self.prototypes]:
-            self.current = prototype_id
-            self._drawing = True
-            try:
-                self.picker.value = prototype_id
-            finally:
-                self._drawing = False
-            self._draw_prototype()
+    def show_prototype(self, prototype_id: int) -> bool:
+        """Show one prototype's scores and comment.
+
+        A comment typed but not saved is saved first (while the round is open), so moving
+        on loses nothing; if it cannot be saved, the page stays with the message.
+        """
+        if prototype_id not in [p.id for p in self.prototypes]:
+            return False
+        unsaved = self.comment.value != self.my_comments.get(self.current, "")
+        is_open = self.round is not None and self.round.state is RoundState.OPEN
+        moved = prototype_id != self.current
+        if moved and unsaved and is_open and not self.save_comment():
+            moved, prototype_id = False, self.current
+        self.current = prototype_id
+        self._drawing = True
+        try:
+            self.picker.value = prototype_id  # back to where we are, if we stayed
+        finally:
+            self._drawing = False
+        self._draw_prototype()
+        return moved
 
     def next_prototype(self) -> None:
         self._step(1)
