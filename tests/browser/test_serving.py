@@ -1,0 +1,302 @@
+"""The two servers as a participant's phone and an outsider see them.
+
+One pair of servers serves the whole module. Its notebooks folder is a copy of the real one
+plus decoys (a facilitator copy under a dot name, a Python file, a database file), so the
+tests show that the served folder of links exposes none of them. When the machine has a
+non-loopback address the participant server binds it, as ``codesign serve --lan`` does.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import json
+import os
+import re
+import shutil
+import socket
+import uuid
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from codesign_widgets.server import ServeOptions, StudioServer, default_notebooks_root
+
+pytestmark = pytest.mark.browser
+
+SECRET = "do-not-serve-7f3a"
+REFUSED = {400, 403, 404, 405}
+
+
+def lan_ipv4() -> str | None:
+    """A non-loopback IPv4 address of this machine, or None."""
+    import psutil
+
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family != socket.AF_INET:
+                continue
+            ip = ipaddress.ip_address(address.address)
+            if not ip.is_loopback and not ip.is_link_local:
+                return address.address
+    return None
+
+
+def fetch(base: str, path: str, *, hops: int = 3, timeout: float = 90) -> tuple[int, str]:
+    """GET ``path`` exactly as written (no client-side ``..`` clean-up), following redirects."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+    location = response.getheader("Location")
+    if response.status in (301, 302, 303, 307, 308) and location and hops:
+        target = urlsplit(urljoin(base + path, location))
+        assert target.netloc == parts.netloc, f"redirect off the server: {location}"
+        return fetch(
+            base, target.path + (f"?{target.query}" if target.query else ""), hops=hops - 1
+        )
+    return response.status, body
+
+
+@pytest.fixture(scope="module")
+def notebooks_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("notebooks")
+    for notebook in default_notebooks_root().glob("*.ipynb"):
+        shutil.copy(notebook, root / notebook.name)
+    shutil.copy(root / "facilitator.ipynb", root / ".hidden.ipynb")
+    (root / "secret.py").write_text(f"KEY = {SECRET!r}\n")
+    (root / "studio.db").write_text(SECRET)
+    return root
+
+
+@pytest.fixture(scope="module")
+def served(studio_server, demo_workshop, notebooks_root) -> StudioServer:
+    server = studio_server(
+        demo_workshop["db_url"],
+        notebooks_root=notebooks_root,
+        participant_host=lan_ipv4() or "127.0.0.1",
+    )
+    server.wait_pools()
+    return server
+
+
+def keep_local(context, base: str) -> list[str]:
+    """Abort and record every request of ``context`` that is not for ``base``."""
+    outside: list[str] = []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith((base + "/", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    return outside
+
+
+def test_participant_page_is_a_phone_page(browser, phone, served, demo_workshop):
+    context = browser.new_context(**phone)
+    outside = keep_local(context, served.participant_base)
+    try:
+        page = context.new_page()
+        page.goto(served.participant_url(demo_workshop["code"]))
+        # The title comes from the store: the preheated kernel found CODESIGN_DB and, bound
+        # to a LAN address, still received its request (VOILA_APP_IP).
+        page.get_by_text(demo_workshop["title"]).first.wait_for(timeout=60_000)
+        assert page.locator("main#codesign-main").get_attribute("data-template") == (
+            "codesign-phone"
+        )
+        name = page.locator(".widget-text input").first
+        name.wait_for()
+        box = name.bounding_box()
+        assert box is not None
+        assert box["height"] >= 44
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= phone["viewport"]["width"]
+        assert name.evaluate("e => getComputedStyle(e).fontSize") == "16px"
+        button = page.locator(".widget-button").first
+        assert button.bounding_box()["height"] >= 44
+        assert outside == [], "requests left the machine"
+    finally:
+        context.close()
+
+
+def test_facilitator_page_uses_projector_template(browser, served, demo_workshop):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    outside = keep_local(context, served.facilitator_base)
+    try:
+        page = context.new_page()
+        page.goto(served.facilitator_url(demo_workshop["code"], demo_workshop["key"]))
+        page.get_by_text(demo_workshop["title"]).first.wait_for(timeout=60_000)
+        assert page.locator("main#codesign-main").get_attribute("data-template") == (
+            "codesign-projector"
+        )
+        # The hub learns the participants' address from the server's environment.
+        page.get_by_text(served.participant_base).first.wait_for(timeout=10_000)
+        assert outside == [], "requests left the machine"
+    finally:
+        context.close()
+
+
+def test_facilitator_listens_on_loopback_only(served):
+    port = served.opts.facilitator_port
+    with socket.create_connection(("127.0.0.1", port), timeout=5):
+        pass
+    lan = lan_ipv4()
+    if lan is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((lan, port), timeout=5).close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/render/facilitator.ipynb",
+        "/voila/render/.hidden.ipynb",
+        "/voila/render/%2ehidden.ipynb",
+        "/voila/api/contents/facilitator.ipynb",
+        "/voila/tree/.hidden.ipynb",
+    ],
+)
+def test_participant_server_does_not_serve_other_notebooks(served, path):
+    status, body = fetch(served.participant_base, path)
+    assert status in REFUSED, body[:300]
+    assert "facilitator_app" not in body
+
+
+def test_participant_listing_holds_only_participant_notebooks(served, notebooks_root):
+    status, body = fetch(served.participant_base, "/voila/api/contents/")
+    assert status == 200
+    names = {item["name"] for item in json.loads(body)["content"]}
+    expected = {n for n in served.opts.participant_notebooks if (notebooks_root / n).exists()}
+    assert names == expected
+
+
+def test_contents_api_leaks_no_source(served):
+    status, body = fetch(served.participant_base, "/voila/api/contents/join.ipynb")
+    assert status == 200
+    assert json.loads(body)["content"] is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/files/join.ipynb",
+        "/voila/files/secret.py",
+        "/voila/files/studio.db",
+        "/voila/files/../secret.py",
+        "/voila/files/%2e%2e/secret.py",
+        "/voila/files/..%2fsecret.py",
+        "/voila/render/secret.py",
+        "/voila/render/studio.db",
+        "/voila/render/../secret.py",
+        "/voila/render/%2e%2e%2fsecret.py",
+        "/voila/render/join.ipynb/../secret.py",
+        "/voila/render/%2fetc%2fpasswd",
+        "/voila/static/../../secret.py",
+        "/voila/static/..%2f..%2fapp.py",
+        "/voila/templates/codesign-phone/static/../../../../../../etc/passwd",
+        "/voila/templates/codesign-phone/static/..%2f..%2fconf.json",
+        "/voila/templates/..%2f..%2f..%2fetc/static/passwd",
+        "/voila/labextensions/..%2f..%2f..%2f..%2fetc/passwd",
+    ],
+)
+def test_sources_and_traversal_are_refused(served, path):
+    status, body = fetch(served.participant_base, path)
+    # Voila's template-static handler answers a `..` path with 500 (a failed assert, not a
+    # read): still a refusal, and the body holds no traceback.
+    assert status in REFUSED or status == 500, body[:300]
+    assert "Traceback" not in body
+    assert SECRET not in body
+    assert "root:x:" not in body
+
+
+def test_url_cannot_override_template_or_theme(served, demo_workshop):
+    # Such a request skips the pool (a cold kernel: a few seconds) but renders our template.
+    status, body = fetch(
+        served.participant_base,
+        f"/voila/render/join.ipynb?code={demo_workshop['code']}&template=reveal&theme=dark",
+    )
+    assert status == 200
+    assert 'data-template="codesign-phone"' in body
+    assert "theme-dark" not in body
+    assert "reveal" not in body.lower()
+    # strip_sources: the page carries outputs, never the notebook's code.
+    assert "participant_app(" not in body
+
+
+def test_role_environments(tmp_path):
+    """What each server's kernels are told; request variables are never inherited."""
+    server = StudioServer(
+        ServeOptions(db_url="sqlite:///x.db", participant_host="192.0.2.5"), work_dir=tmp_path
+    )
+    base = {
+        "PATH": "/bin",
+        "QUERY_STRING": "code=STALE",
+        "HTTP_COOKIE": "p=1",
+        "VOILA_PREHEAT": "x",
+    }
+    envs = server.role_envs(base)
+    for env in envs.values():
+        assert env["CODESIGN_DB"] == "sqlite:///x.db"
+        assert not {"QUERY_STRING", "HTTP_COOKIE", "VOILA_PREHEAT"} & env.keys()
+        assert Path(env["JUPYTER_PATH"].split(os.pathsep)[0], "voila", "templates").is_dir()
+    assert envs["participant"]["CODESIGN_ROLE"] == "participant"
+    assert envs["participant"]["VOILA_APP_IP"] == "192.0.2.5"
+    assert "CODESIGN_FACILITATOR_URL" not in envs["participant"]
+    assert envs["facilitator"]["CODESIGN_ROLE"] == "facilitator"
+    assert envs["facilitator"]["CODESIGN_PARTICIPANT_URL"] == (
+        "http://192.0.2.5:8866/voila/render/join.ipynb"
+    )
+
+
+def test_participant_websocket_refuses_oversized_messages(served, demo_workshop):
+    """A crafted 2 MB comm message (a huge "name") never reaches the participant's kernel."""
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    url = urlsplit(served.participant_url(demo_workshop["code"]))
+    status, body = fetch(served.participant_base, f"{url.path}?{url.query}")
+    assert status == 200
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
+    ws_url = served.participant_base.replace("http", "ws", 1)
+    with connect(f"{ws_url}/api/kernels/{kernel_id}/channels", max_size=None) as ws:
+        ws.send(json.dumps(_message("kernel_info_request")))
+        while json.loads(ws.recv(timeout=30))["msg_type"] != "kernel_info_reply":
+            pass
+        ws.send(json.dumps(_message("comm_msg", {"data": {"x": "A" * 2_000_000}})))
+        with pytest.raises(ConnectionClosed) as closed:
+            _drain(ws)
+    assert closed.value.rcvd.code == 1009  # "message too big"
+
+
+def _drain(ws) -> None:
+    # iopub chatter may still arrive before the close; a silent server times out instead.
+    while True:
+        ws.recv(timeout=30)
+
+
+def _message(msg_type: str, content: dict | None = None) -> dict:
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "username": "test",
+        "session": uuid.uuid4().hex,
+        "version": "5.3",
+    }
+    return {
+        "header": header,
+        "parent_header": {},
+        "metadata": {},
+        "content": content or {},
+        "channel": "shell",
+        "buffers": [],
+    }
