@@ -9,6 +9,7 @@ from codesign_widgets.scoring import CANT_SAY, RoundState
 from codesign_widgets.views.join import ParticipantApp
 from codesign_widgets.views.scoring_hub import ScoringHub
 from codesign_widgets.views.scoring_participant import ScoringPanel
+from tests.test_layers import _widget_tree
 
 STAGE = "prototypes"
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -96,9 +97,12 @@ def test_the_projector_shows_counts_only_until_the_reveal(store, workshop, room)
     ann = phone(store, workshop, "Ann", "lived_experience")
     bo = phone(store, workshop, "Bo", "provider")
     ann.rows["impact"].buttons.value = 5
+    ann.comment.value = HOSTILE
+    ann.comment_button.click()
     bo.rows["impact"].buttons.value = 1
     room.refresh({"scores"})
     assert room.results_panel is None
+    assert "onerror" not in repr([w.get_state() for w in _widget_tree(room)])  # sealed
     assert "sealed" in room.progress.value
     room.close_button.click()
     assert room.results_panel is None
@@ -107,6 +111,8 @@ def test_the_projector_shows_counts_only_until_the_reveal(store, workshop, room)
     assert set(room.results_panel.charts) >= {"ranking", "heatmap", "perspectives", "two_by_two"}
     text = repr([w.value for w in room.results_panel.children if hasattr(w, "value")])
     assert "CONTESTED" in text  # 5 against 1: two camps
+    assert "&lt;img src=x onerror" in text  # the comment, revealed, as text
+    assert "<img" not in text
 
 
 def test_a_score_on_a_closed_round_is_refused_even_from_a_crafted_message(store, workshop, room):
@@ -239,8 +245,6 @@ def test_editing_a_prototype_keeps_the_old_version(store, workshop, room):
 def test_a_participant_kernel_holds_no_other_persons_scores_before_the_reveal(
     store, workshop, room
 ):
-    from tests.test_layers import _widget_tree
-
     bo = phone(store, workshop, "Zebedee", "provider")
     bo.comment.value = "Zebedee's secret comment"
     bo.comment_button.click()
