@@ -57,6 +57,11 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
     from .views.hub import FacilitatorHub, HubStart
 
     params = request_params()
+    if os.environ.get(ROLE_ENV) == "participant":
+        return _problem(
+            "The facilitator hub is not served here. Open it on the facilitator's "
+            "laptop with the link `codesign serve` printed."
+        )
     try:
         store = Store.open(db_url)
     except CodesignError as exc:
@@ -75,63 +80,55 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
     return HubStart(store, feed=feed)
 
 
-def goal_mapping_app(db_url: str | None = None) -> widgets.Widget:
-    """Goal mapping: ``?code=...&key=...`` gives the facilitator's wall and controls; only
-    ``?code=...`` gives the participant page (whose goal stage shows the goal cards)."""
+def _activity_app(db_url: str | None, build) -> widgets.Widget:
+    """``?code=...&key=...`` gives the activity's facilitator view (``build``); only
+    ``?code=...`` gives the participant page, whose stage shows the activity's panel."""
+    from .live import Feed
+    from .store import Store
+
     params = request_params()
     code, key = params.get("code"), params.get("key")
     # The participant server (on the LAN) never builds a facilitator view, key or not.
     if not key or os.environ.get(ROLE_ENV) == "participant":
         return participant_app(db_url)
-    from .live import Feed
-    from .store import Store
-    from .views.goals_hub import GoalHub
-
     try:
         store = Store.open(db_url, create=False)
         workshop = store.check_facilitator(code or "", key)
-        return GoalHub(store, workshop, feed=Feed.for_store(store))
+        return build(store, workshop, Feed.for_store(store), params)
     except CodesignError as exc:
         return _problem(str(exc))
+
+
+def goal_mapping_app(db_url: str | None = None) -> widgets.Widget:
+    """Goal mapping: the facilitator's wall and controls, or the participant page."""
+
+    def build(store, workshop, feed, _params):
+        from .views.goals_hub import GoalHub  # facilitator only: never on a phone's kernel
+
+        return GoalHub(store, workshop, feed=feed)
+
+    return _activity_app(db_url, build)
 
 
 def stakeholder_network_app(db_url: str | None = None) -> widgets.Widget:
-    """Stakeholder network: ``?code=...&key=...`` gives the facilitator's live map, analysis
-    and open data (``&stage=...`` picks a network stage); only ``?code=...`` gives the
-    participant page (whose network stage shows the stakeholder and tie forms)."""
-    params = request_params()
-    code, key = params.get("code"), params.get("key")
-    # The participant server (on the LAN) never builds a facilitator view, key or not.
-    if not key or os.environ.get(ROLE_ENV) == "participant":
-        return participant_app(db_url)
-    from .live import Feed
-    from .store import Store
-    from .views.network_hub import NetworkHub
+    """Stakeholder network: the facilitator's live map, analysis and open data (``&stage=``
+    picks a network stage), or the participant page."""
 
-    try:
-        store = Store.open(db_url, create=False)
-        workshop = store.check_facilitator(code or "", key)
-        return NetworkHub(store, workshop, feed=Feed.for_store(store), stage=params.get("stage"))
-    except CodesignError as exc:
-        return _problem(str(exc))
+    def build(store, workshop, feed, params):
+        from .views.network_hub import NetworkHub
+
+        return NetworkHub(store, workshop, feed=feed, stage=params.get("stage"))
+
+    return _activity_app(db_url, build)
 
 
 def prototype_scoring_app(db_url: str | None = None) -> widgets.Widget:
-    """Prototype scoring: ``?code=...&key=...`` gives the facilitator's scoring hub (rounds,
-    reveal, results); only ``?code=...`` gives the participant page (whose scoring stage
-    shows the scoring panel)."""
-    params = request_params()
-    code, key = params.get("code"), params.get("key")
-    # The participant server (on the LAN) never builds a facilitator view, key or not.
-    if not key or os.environ.get(ROLE_ENV) == "participant":
-        return participant_app(db_url)
-    from .live import Feed
-    from .store import Store
-    from .views.scoring_hub import ScoringHub
+    """Prototype scoring: the facilitator's scoring hub (rounds, reveal, results), or the
+    participant page."""
 
-    try:
-        store = Store.open(db_url, create=False)
-        workshop = store.check_facilitator(code or "", key)
-        return ScoringHub(store, workshop, stage=params.get("stage"), feed=Feed.for_store(store))
-    except CodesignError as exc:
-        return _problem(str(exc))
+    def build(store, workshop, feed, params):
+        from .views.scoring_hub import ScoringHub
+
+        return ScoringHub(store, workshop, stage=params.get("stage"), feed=feed)
+
+    return _activity_app(db_url, build)

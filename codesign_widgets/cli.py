@@ -168,13 +168,13 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _limits_epilog() -> str:
-    from .server import ServeOptions
+    from .server import OPTION_HELP, ServeOptions
 
     lines = ["limits and defaults:"]
     for f in dataclasses.fields(ServeOptions):
         if f.name in ("db_url", "notebooks_root", "participant_notebooks", "facilitator_notebooks"):
             continue
-        lines.append(f"  {f.name} = {f.default}: {f.metadata.get('help', '')}")
+        lines.append(f"  {f.name} = {f.default}: {OPTION_HELP.get(f.name, '')}")
     return "\n".join(lines)
 
 
@@ -266,6 +266,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except CodesignError as exc:
         print(f"codesign: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from .server import ServerStartError
+
+        if not isinstance(exc, ServerStartError):
+            raise
+        print(
+            f"codesign: the studio could not start. Is another studio already using port "
+            f"{getattr(args, 'port', '?')} or {getattr(args, 'facilitator_port', '?')}? "
+            "Stop it, or pick other ports with --port and --facilitator-port.\n"
+            f"What the server said:\n{exc}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

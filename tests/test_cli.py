@@ -32,7 +32,8 @@ def test_every_command_has_help(command):
 
 def test_serve_help_prints_the_limits():
     out = codesign("serve", "--help").stdout
-    assert "cull_idle_timeout" in out
+    assert "cull_idle_timeout = 600: " in out
+    assert "Seconds before" in out  # each limit is explained, not only named
     assert "participant_max_message_bytes" in out
     assert "--lan" in out
 
@@ -95,3 +96,26 @@ def test_serve_refuses_a_locked_file_before_starting(tmp_path, monkeypatch):
         holder.close()
     assert out.returncode == 2
     assert "busy: another program is holding it" in out.stderr
+
+
+def test_serve_on_a_port_in_use_says_what_to_do(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = codesign(
+            "serve",
+            "--db",
+            str(tmp_path / "w.db"),
+            "--port",
+            str(port),
+            "--facilitator-port",
+            "0",
+            "--pool-size",
+            "0",
+        )
+    assert out.returncode == 2
+    assert "could not start" in out.stderr
+    assert "--port" in out.stderr
