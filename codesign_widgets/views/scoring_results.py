@@ -291,7 +291,7 @@ class ResultsPanel(widgets.VBox):
         values = by_group.reindex(ids)
         bars = bq.Bars(
             x=names,
-            y=[values[g].fillna(0).tolist() for g in groups],
+            y=[values[g].tolist() for g in groups],  # NaN: no bar (nobody from it scored)
             scales={"x": x, "y": y},
             type="grouped",
             colors=[perspective_colour(g, i) for i, g in enumerate(groups)],
