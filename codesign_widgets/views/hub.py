@@ -125,13 +125,21 @@ class FacilitatorHub(widgets.VBox):
         self._timer_task: asyncio.Task | None = None
 
         link = join_link(workshop.code)
-        join_lines = [f"Join code: {workshop.code}"]
-        join_lines.append(
+        how = (
             f"Open {link}"
             if link
             else "Start the studio with `codesign serve` to get a link for phones."
         )
-        self.join_text = widgets.HTML(escaped("\n".join(join_lines), "div", "codesign-join"))
+        # The code is read from the back of the room and typed on phones: make it big.
+        self.join_text = widgets.HTML(
+            escaped(
+                f"Join code: {workshop.code}",
+                "div",
+                "codesign-code",
+                "font-size:2em;font-weight:700;letter-spacing:0.08em",
+            )
+            + escaped(how, "div", "codesign-join")
+        )
         self.qr = widgets.Image(
             value=qr_png(link),
             format="png",
