@@ -138,8 +138,9 @@ def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict)
         # alternative `key=value` form crashes for nested pool configs; the warning is noise.
         "-W",
         "ignore::DeprecationWarning",
+        # Voila with the Host check of `_voila_main` below (DNS rebinding).
         "-m",
-        "voila",
+        "codesign_widgets.server",
         str(root),
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -157,14 +158,27 @@ def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict)
     ]
 
 
-def _tornado_settings(opts: ServeOptions, max_bytes: int) -> dict:
+def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str) -> dict:
     return {
         # The kernel shutdown POST of a closing tab fails the xsrf check (open Voila issue);
         # without it kernels of closed tabs live on until culled.
         "disable_check_xsrf": True,
         "websocket_max_message_size": max_bytes,
         "websocket_ping_interval": opts.ws_ping_interval,
+        # DNS rebinding: a page of evil.example whose name comes to resolve to this server
+        # sends `Host: evil.example`; jupyter_server answers 403 unless the Host is loopback
+        # or listed here (Voila turns the check off; these settings turn it back on).
+        "allow_remote_access": False,
+        "local_hostnames": allowed_hosts(host),
     }
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """``Host`` header names a server bound to ``host`` answers (loopback always passes)."""
+    names = ["localhost"]
+    if host not in ("", "0.0.0.0", "::", LOOPBACK):  # noqa: S104 - naming, not binding
+        names.append(host)
+    return names
 
 
 def _culling(opts: ServeOptions) -> list[str]:
@@ -192,7 +206,7 @@ def participant_argv(opts: ServeOptions, root: Path) -> list[str]:
             opts.participant_host,
             opts.participant_port,
             PHONE_TEMPLATE,
-            _tornado_settings(opts, opts.participant_max_message_bytes),
+            _tornado_settings(opts, opts.participant_max_message_bytes, opts.participant_host),
         ),
         f"--preheat_kernel={max(p['pool_size'] for p in pools.values()) > 0}",
         f"--VoilaKernelManager.kernel_pools_config={pools!r}",
@@ -210,7 +224,7 @@ def facilitator_argv(opts: ServeOptions, root: Path) -> list[str]:
             LOOPBACK,
             opts.facilitator_port,
             PROJECTOR_TEMPLATE,
-            _tornado_settings(opts, opts.facilitator_max_message_bytes),
+            _tornado_settings(opts, opts.facilitator_max_message_bytes, LOOPBACK),
         ),
         *_culling(opts),
     ]
@@ -503,3 +517,28 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
         pass
     except PermissionError:
         os.kill(pid, sig)
+
+
+def _voila_main() -> None:
+    """Run Voila (``python -m codesign_widgets.server ARGS``) with the Host check extended.
+
+    jupyter_server's check accepts a hostname from ``local_hostnames`` but an IP address
+    only when it is loopback, so the LAN address phones use would be refused too; here an
+    address listed in ``local_hostnames`` passes as well. Everything else is Voila's own.
+    """
+    from jupyter_server.base.handlers import JupyterHandler
+    from voila.app import main
+
+    loopback_only = JupyterHandler.check_host
+
+    def check_host(self) -> bool:
+        if self.request.host_name in self.settings.get("local_hostnames", ()):
+            return True
+        return loopback_only(self)
+
+    JupyterHandler.check_host = check_host
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    _voila_main()

@@ -219,6 +219,46 @@ def test_sources_and_traversal_are_refused(served, path):
     assert "root:x:" not in body
 
 
+def status_with_host(base: str, path: str, host: str) -> int:
+    """The status of ``GET path`` sent to ``base`` with a ``Host`` header of our choosing."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=90)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("role", ["participant", "facilitator"])
+def test_a_foreign_host_header_is_refused(served, demo_workshop, role):
+    """DNS rebinding: a page of evil.example resolved to this server sends its own Host."""
+    base = served.participant_base if role == "participant" else served.facilitator_base
+    page = (
+        f"/voila/render/join.ipynb?code={demo_workshop['code']}"
+        if role == "participant"
+        else "/voila/render/facilitator.ipynb"
+    )
+    port = urlsplit(base).port
+    kernel = "/api/kernels/00000000-0000-4000-8000-000000000000"
+    for path in (page, "/voila/api/contents/", kernel, f"{kernel}/channels"):
+        for host in (
+            "evil.example",
+            f"evil.example:{port}",
+            f"{served.opts.participant_host}.evil",
+        ):
+            assert status_with_host(base, path, host) == 403, (path, host)
+    # The address the server is reached at still works (the LAN one, when it binds one).
+    assert status_with_host(base, "/voila/api/contents/", urlsplit(base).netloc) == 200
+    assert status_with_host(base, "/voila/api/contents/", f"localhost:{port}") == 200
+    if role == "facilitator" and served.opts.participant_host != "127.0.0.1":
+        # The facilitator's loopback server answers no LAN name either.
+        lan = f"{served.opts.participant_host}:{port}"
+        assert status_with_host(base, "/voila/api/contents/", lan) == 403
+
+
 def test_url_cannot_override_template_or_theme(served, demo_workshop):
     # Such a request skips the pool (a cold kernel: a few seconds) but renders our template.
     status, body = fetch(
