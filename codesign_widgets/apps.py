@@ -76,7 +76,7 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
             start.code_input.value = (code or "")[:32]
             start.notice.show(str(exc), "error")
             return start
-        return FacilitatorHub(store, workshop, feed=feed)
+        return FacilitatorHub(store, workshop, feed=feed, key=key)
     return HubStart(store, feed=feed)
 
 

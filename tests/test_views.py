@@ -219,3 +219,18 @@ def test_a_crafted_share_in_a_finished_stage_is_refused(store, workshop, state):
     app.share_note()  # without redrawing: the page still thinks the stage is open
     assert store.entries(workshop.id) == []
     assert "no longer taken" in app.notice.value
+
+
+def test_the_hub_links_each_activity_page_with_the_key_in_the_href_only(
+    monkeypatch, store, created
+):
+    workshop, key = created
+    monkeypatch.setenv(
+        "CODESIGN_FACILITATOR_URL", "http://127.0.0.1:8867/voila/render/facilitator.ipynb"
+    )
+    hub = FacilitatorHub(store, workshop, key=key)
+    assert f"goal_mapping.ipynb?code={workshop.code}&amp;key={key}" in hub.activity_pages.value
+    assert "stakeholder_network.ipynb" in hub.activity_pages.value
+    assert key not in hub.room.children[1].children[1].children[0].value  # not on the room tab
+    hub.make_current("goals")
+    assert "Project the Goal wall page" in hub.wall.value

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import io
 import os
 import time
@@ -34,6 +35,24 @@ def join_link(code: str) -> str:
     if not base:
         return ""
     return f"{base}?code={quote(code)}"
+
+
+ACTIVITY_PAGES = {
+    "goal_mapping": ("goal_mapping.ipynb", "Goal wall"),
+    "stakeholder_network": ("stakeholder_network.ipynb", "Stakeholder map"),
+    "prototype_scoring": ("prototype_scoring.ipynb", "Prototype scoring"),
+}
+
+
+def activity_links(code: str, key: str) -> dict[str, str]:
+    """Facilitator links to each activity's own page (they carry the key: never project them
+    as text)."""
+    hub = os.environ.get(FACILITATOR_URL_ENV, "")
+    if not hub or not key:
+        return {}
+    base = hub.rsplit("/", 1)[0]
+    query = f"?code={quote(code)}&key={quote(key)}"
+    return {activity: f"{base}/{page}{query}" for activity, (page, _t) in ACTIVITY_PAGES.items()}
 
 
 def qr_png(text: str) -> bytes:
@@ -88,7 +107,7 @@ class HubStart(widgets.VBox):
         if not result:
             return None
         workshop, key = result
-        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed, new_key=key)
+        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed, new_key=key, key=key)
         self.children = [self.hub]
         return self.hub
 
@@ -98,7 +117,7 @@ class HubStart(widgets.VBox):
         )
         if not workshop:
             return None
-        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed)
+        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed, key=self.key_input.value)
         self.children = [self.hub]
         return self.hub
 
@@ -116,6 +135,7 @@ class FacilitatorHub(widgets.VBox):
         workshop: WorkshopState,
         feed: Feed | None = None,
         new_key: str | None = None,
+        key: str | None = None,
     ) -> None:
         super().__init__()
         self.add_class("codesign-hub")
@@ -201,6 +221,15 @@ class FacilitatorHub(widgets.VBox):
         self.moderation = widgets.VBox()
 
         self.now = widgets.HTML()
+        # Links open each activity's own page in a new tab; the key rides in the href only.
+        self.links = activity_links(workshop.code, key or "")
+        self.activity_pages = widgets.HTML(
+            "".join(
+                f'<a href="{html.escape(url)}" target="_blank" rel="noopener" '
+                f'class="codesign-activity-link">{html.escape(ACTIVITY_PAGES[a][1])}</a> '
+                for a, url in self.links.items()
+            )
+        )
         self.room = widgets.VBox(
             [
                 widgets.HTML(escaped(workshop.title, "h1")),
@@ -213,6 +242,8 @@ class FacilitatorHub(widgets.VBox):
         self.room.add_class("codesign-room")
         self.control = widgets.VBox(
             [
+                widgets.HTML(escaped("Activity pages (open in a new tab)", "h2")),
+                self.activity_pages,
                 widgets.HTML(escaped("Stages", "h2")),
                 self.stage_table,
                 self.stage_picker,
@@ -404,7 +435,16 @@ class FacilitatorHub(widgets.VBox):
                     f"border-left:8px solid {colour}",
                 )
             )
-        self.wall.value = "".join(cards) or escaped("No lines yet.", "p")
+        current = self.template.stage(stage)
+        if current.activity != "checkin":
+            page = ACTIVITY_PAGES.get(current.activity, ("", "the activity page"))[1]
+            self.wall.value = escaped(
+                f"Phones now show this stage's form. Project the {page} page "
+                "(see Run the workshop, Activity pages) to show the group's work live.",
+                "p",
+            )
+        else:
+            self.wall.value = "".join(cards) or escaped("No lines yet.", "p")
         rows = []
         for entry in reversed(all_entries[-50:]):
             author = self._names.get(entry.author_id, entry.author_public_id)
