@@ -11,23 +11,7 @@ import pytest
 from codesign_widgets.views.join import ParticipantApp
 
 from .hostile import HOSTILE
-
-
-def send_update(widget, **state) -> None:
-    """What the front end sends when a value changes (``method: update``)."""
-    widget._handle_msg(
-        {
-            "content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
-            "buffers": [],
-        }
-    )
-
-
-def send_click(button) -> None:
-    """What the front end sends for a click, whether the button shows as disabled or not."""
-    button._handle_msg(
-        {"content": {"data": {"method": "custom", "content": {"event": "click"}}}, "buffers": []}
-    )
+from .widget_messages import send_click, send_update
 
 
 @pytest.fixture
