@@ -1,5 +1,5 @@
 """``codesign``: start the studio, make a demo, create a workshop, upgrade a workshop file,
-export a workshop's open data and write its report."""
+export a workshop's open data and write its report, erase a participant, purge old workshops."""
 
 from __future__ import annotations
 
@@ -167,6 +167,79 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirm(question: str, yes: bool) -> bool:
+    """Ask on the terminal (stdin); ``--yes`` answers for the person."""
+    if yes:
+        return True
+    try:
+        answer = input(f"{question} Type yes to go on: ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _erase_participant(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    store = Store.open(_db_url(args.db), create=False)
+    try:
+        workshop = store.workshop_by_code(args.code)
+        public_id = args.participant.strip().upper()
+        print(
+            f"This erases participant {public_id} of {workshop.title!r} ({workshop.code}): "
+            "everything they added is withdrawn from every view, result and export, and their "
+            "names and texts are overwritten in the file. It cannot be undone."
+        )
+        if not _confirm("Erase them?", args.yes):
+            print("Nothing was changed.")
+            return 1
+        counts = store.erase_participant(workshop.id, public_id)
+    finally:
+        store.close()
+    if counts["withdrawn"]:
+        print(f"Withdrew everything {public_id} had added.")
+    else:
+        print(f"{public_id} had already withdrawn; their contributions were already left out.")
+    print(
+        f"Erased {counts['names']} name record(s) and {counts['texts']} text(s) in place; "
+        f"the file was compacted so the old bytes are gone. An audit row records that an "
+        "erasure happened (not what was erased)."
+    )
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import time
+
+    from .store import Store
+
+    now = time.time()
+    store = Store.open(_db_url(args.db), create=False)
+    try:
+        old = store.old_workshops(args.older_than, now=now)
+        if not old:
+            print(f"No workshop in {store.where} is older than {args.older_than:g} days.")
+            return 0
+        print(f"These workshops in {store.where} are older than {args.older_than:g} days:")
+        for w in old:
+            day = dt.datetime.fromtimestamp(w.created_at, dt.UTC).strftime("%Y-%m-%d")
+            print(f"  {w.code}  {day}  {w.title}")
+        if not _confirm(
+            f"Remove these {len(old)} workshop(s) and everything in them for good?", args.yes
+        ):
+            print("Nothing was removed.")
+            return 1
+        result = store.purge_workshops(args.older_than, now=now)
+    finally:
+        store.close()
+    print(
+        f"Removed {len(result.workshops)} workshop(s) ({result.total_rows} rows) and "
+        "compacted the file. Keep in mind that backups and exports you made are not touched."
+    )
+    return 0
+
+
 def _limits_epilog() -> str:
     from .server import OPTION_HELP, ServeOptions
 
@@ -257,6 +330,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", required=True, help="The workshop's join code.")
     p.add_argument("--out", default="report.html", help="The HTML file to write.")
     p.set_defaults(func=_report)
+    text = (
+        "On a participant's request: withdraw everything they added and erase their names "
+        "and texts from the workshop file (an audit row keeps only that it happened)."
+    )
+    p = sub.add_parser("erase-participant", help=text, description=text)
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--code", required=True, help="The workshop's join code.")
+    p.add_argument(
+        "--participant",
+        required=True,
+        metavar="P-XXXXXX",
+        help="The participant's pseudonym (P-code), as in the export or on their page.",
+    )
+    p.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+    p.set_defaults(func=_erase_participant)
+    text = (
+        "Delete workshops created more than DAYS days ago, with everything in them, and "
+        "compact the file. Nothing is removed automatically otherwise."
+    )
+    p = sub.add_parser("purge", help=text, description=text)
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--older-than",
+        required=True,
+        type=float,
+        metavar="DAYS",
+        help="Age in days (at least 1) of the workshops to remove.",
+    )
+    p.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+    p.set_defaults(func=_purge)
     return parser
 
 

@@ -10,12 +10,21 @@ from .entries import EntriesMixin
 from .goals import GoalsMixin
 from .network import NetworkMixin
 from .people import ParticipantsMixin
+from .privacy import PrivacyMixin, PurgeResult
 from .scoring import ScoringMixin
 
-__all__ = ["DB_ENV", "Store", "default_db_url"]
+__all__ = ["DB_ENV", "PurgeResult", "Store", "default_db_url"]
 
 
-class Store(NetworkMixin, ScoringMixin, GoalsMixin, EntriesMixin, ParticipantsMixin, StoreBase):
+class Store(
+    PrivacyMixin,
+    NetworkMixin,
+    ScoringMixin,
+    GoalsMixin,
+    EntriesMixin,
+    ParticipantsMixin,
+    StoreBase,
+):
     """A workshop database: workshops, stages, participants and their contributions.
 
     Open with :meth:`Store.open`. Safe to use from many kernels (processes) at once: every

@@ -10,6 +10,7 @@ from ..errors import InvalidInput, NotAllowed, NotFound
 from ..templates import load_template
 from ..workshop import Entry, Participant, StageState
 from . import schema as t
+from .privacy import still_in
 
 __all__ = ["EntriesMixin"]
 
@@ -38,6 +39,7 @@ _perspective_then = (
 class EntriesMixin:
     def _check_open(self, conn: sa.Connection, participant: Participant, stage: str) -> None:
         # Checked inside the write transaction: a stage locked a moment ago wins.
+        self._check_still_in(conn, participant)
         row = conn.execute(
             sa.select(t.workshop_events.c.value)
             .where(
@@ -58,6 +60,22 @@ class EntriesMixin:
                 StageState.REVEALED: "This stage is finished and its results are shown; "
                 "changes are no longer taken.",
             }[state]
+            raise NotAllowed(msg)
+
+    @staticmethod
+    def _check_still_in(conn: sa.Connection, participant: Participant) -> None:
+        # A page left open after its person withdrew (or was erased) must not add anything.
+        left = conn.execute(
+            sa.select(t.participant_events.c.id).where(
+                t.participant_events.c.participant_id == participant.id,
+                t.participant_events.c.kind == "withdrew",
+            )
+        ).first()
+        if left is not None:
+            msg = (
+                "You left this workshop and took back what you added, so nothing more can "
+                "be saved as you. Join again with the code to take part."
+            )
             raise NotAllowed(msg)
 
     @staticmethod
@@ -173,7 +191,8 @@ class EntriesMixin:
     ) -> list[Entry]:
         """Entries with their latest revision, oldest first.
 
-        By default only what a shared view may show: not withdrawn, not hidden.
+        By default only what a shared view may show: not withdrawn, not hidden. Entries of
+        someone who left the workshop are never returned (the record stays in the file).
         """
         hidden = sa.func.coalesce(_latest_moderation, False)
         query = (
@@ -190,7 +209,7 @@ class EntriesMixin:
             .join(t.entry_revisions, t.entry_revisions.c.id == _latest_revision)
             .join(t.participants, t.participants.c.id == t.entries.c.participant_id)
             .join(t.participant_profiles, t.participant_profiles.c.id == _perspective_then)
-            .where(t.entries.c.workshop_id == workshop_id)
+            .where(t.entries.c.workshop_id == workshop_id, still_in(t.entries.c.participant_id))
             .order_by(t.entries.c.id)
         )
         if activity is not None:

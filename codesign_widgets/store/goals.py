@@ -32,6 +32,7 @@ from ..templates import load_template
 from ..workshop import Participant, StageState
 from . import schema as t
 from .entries import _latest_moderation, _latest_revision, _perspective_then
+from .privacy import still_in
 
 __all__ = ["GoalSettings", "GoalsMixin", "VoteRecord"]
 
@@ -87,6 +88,7 @@ class GoalsMixin:
                 t.entries.c.workshop_id == workshop_id,
                 t.entries.c.activity == ACTIVITY,
                 t.entries.c.kind == KIND,
+                still_in(t.entries.c.participant_id),
             )
             .order_by(t.entries.c.id)
         )
@@ -394,7 +396,9 @@ class GoalsMixin:
         with self._read() as conn:
             total = conn.execute(
                 sa.select(sa.func.coalesce(sa.func.sum(t.votes.c.delta), 0)).where(
-                    t.votes.c.workshop_id == workshop_id, t.votes.c.stage == stage
+                    t.votes.c.workshop_id == workshop_id,
+                    t.votes.c.stage == stage,
+                    still_in(t.votes.c.participant_id),
                 )
             ).scalar()
         return int(total)
@@ -419,7 +423,11 @@ class GoalsMixin:
             rows = conn.execute(
                 sa.select(t.votes, t.participants.c.public_id)
                 .join(t.participants, t.participants.c.id == t.votes.c.participant_id)
-                .where(t.votes.c.workshop_id == workshop_id, t.votes.c.stage == stage)
+                .where(
+                    t.votes.c.workshop_id == workshop_id,
+                    t.votes.c.stage == stage,
+                    still_in(t.votes.c.participant_id),
+                )
                 .order_by(t.votes.c.id)
             ).all()
         groups = {p.key: p.group for p in template.perspectives}

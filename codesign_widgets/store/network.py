@@ -37,6 +37,7 @@ from ..network import (
 from ..templates import Stage, load_template
 from ..workshop import Participant
 from . import schema as t
+from .privacy import still_in, withdrawn_participants
 
 if TYPE_CHECKING:
     from ..network_io import ImportedMap
@@ -157,6 +158,7 @@ class NetworkMixin:
                 .where(
                     t.network_items.c.workshop_id == workshop_id,
                     t.network_items.c.stage == stage,
+                    still_in(t.network_ratings.c.participant_id),
                 )
                 .order_by(t.network_ratings.c.id)
             )
@@ -179,11 +181,22 @@ class NetworkMixin:
     def network_map(
         self, workshop_id: int, stage: str, *, include_withdrawn: bool = False
     ) -> NetworkMap:
-        """The map of a stage for the facilitator and analysts (active items by default)."""
+        """The map of a stage for the facilitator and analysts (active items by default).
+
+        What someone who left the workshop drew is never returned, withdrawn or not (the
+        record stays in the file); others' ties to it remain, with an end off the map.
+        """
         with self._read() as conn:
             net = self._net_load(conn, workshop_id, stage)
+            left = set(conn.execute(withdrawn_participants).scalars())
         if include_withdrawn:
-            return net
+            return NetworkMap(
+                tuple(s for s in net.stakeholders if s.author_id not in left),
+                tuple(x for x in net.ties if x.author_id not in left),
+                net.ratings,
+                net.merges,
+                net.settings,
+            )
         return NetworkMap(
             tuple(s for s in net.stakeholders if s.status == "active"),
             tuple(x for x in net.ties if x.status == "active"),

@@ -18,6 +18,7 @@ from ..workshop import (
     token_digest,
 )
 from . import schema as t
+from .privacy import still_in
 
 __all__ = ["ParticipantsMixin"]
 
@@ -127,15 +128,18 @@ class ParticipantsMixin:
                 _participant_select.where(
                     t.participants.c.token_hash == token_digest(token),
                     t.participants.c.workshop_id == workshop_id,
+                    still_in(t.participants.c.id),  # someone who left cannot come back as them
                 )
             ).first()
         return _participant(row) if row else None
 
-    def participants(self, workshop_id: int) -> list[Participant]:
+    def participants(
+        self, workshop_id: int, *, include_withdrawn: bool = False
+    ) -> list[Participant]:
+        """People in the workshop, first to join first; those who left only when asked for."""
+        query = _participant_select.where(t.participants.c.workshop_id == workshop_id)
+        if not include_withdrawn:
+            query = query.where(still_in(t.participants.c.id))
         with self._read() as conn:
-            rows = conn.execute(
-                _participant_select.where(t.participants.c.workshop_id == workshop_id).order_by(
-                    t.participants.c.joined_at
-                )
-            ).all()
+            rows = conn.execute(query.order_by(t.participants.c.joined_at)).all()
         return [_participant(r) for r in rows]

@@ -292,3 +292,31 @@ scoring_decisions = sa.Table(
     sa.Column("round_id", sa.ForeignKey("scoring_rounds.id"), nullable=True),
     sa.Column("at", sa.Float, nullable=False),
 )
+
+# -- Privacy (codesign_widgets.store.privacy). ``participant_events`` is the audit of what
+# happened to a person, never of what they wrote: kind withdrew (they left and took back all
+# they added; every read leaves them out from then on) or erased (the facilitator scrubbed
+# their names and texts on request); actor participant | facilitator; detail JSON counts only.
+participant_events = sa.Table(
+    "participant_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id"), nullable=False, index=True),
+    sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(16), nullable=False),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# One row per `codesign purge`: when, the age limit and how many workshops and rows went.
+# No workshop title or code: what was removed is gone.
+purges = sa.Table(
+    "purges",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("older_than_days", sa.Float, nullable=False),
+    sa.Column("workshops", sa.Integer, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)

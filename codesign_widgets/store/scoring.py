@@ -36,6 +36,7 @@ from ..scoring import (
 from ..templates import load_template
 from ..workshop import Participant
 from . import schema as t
+from .privacy import still_in
 
 __all__ = ["ScoringMixin"]
 
@@ -433,6 +434,7 @@ class ScoringMixin:
                 key: check_score(criteria.criterion(str(key)), value)
                 for key, value in values.items()
             }
+            self._check_still_in(conn, participant)
             perspective = self._perspective_now(conn, participant)
             now = time.time()
             if checked:
@@ -513,7 +515,7 @@ class ScoringMixin:
                     sa.func.max(t.scores.c.perspective),
                     sa.func.count(sa.distinct(t.scores.c.prototype_id)),
                 )
-                .where(t.scores.c.round_id == round_id)
+                .where(t.scores.c.round_id == round_id, still_in(t.scores.c.participant_id))
                 .group_by(t.scores.c.participant_id)
             ).all()
         by_group: dict[str, int] = {}
@@ -569,7 +571,7 @@ class ScoringMixin:
                 t.scores.c.value,
             )
             .join(t.participants, t.participants.c.id == t.scores.c.participant_id)
-            .where(t.scores.c.round_id.in_(round_ids))
+            .where(t.scores.c.round_id.in_(round_ids), still_in(t.scores.c.participant_id))
             .order_by(t.scores.c.id)
         ).all()
         latest: dict[tuple, ScoreRow] = {}
@@ -622,7 +624,10 @@ class ScoringMixin:
                 raise NotAllowed(msg)
             rows = conn.execute(
                 sa.select(t.scoring_comments)
-                .where(t.scoring_comments.c.round_id == round_id)
+                .where(
+                    t.scoring_comments.c.round_id == round_id,
+                    still_in(t.scoring_comments.c.participant_id),
+                )
                 .order_by(t.scoring_comments.c.id)
             ).all()
         latest = {(r.participant_id, r.prototype_id): r for r in rows}

@@ -24,7 +24,7 @@ class ParticipantApp(widgets.VBox):
     """Join form, then the current stage and what the participant can do in it.
 
     Each user action is a method (:meth:`enter_code`, :meth:`join`, :meth:`share_note`,
-    :meth:`withdraw`), so tests act as a participant would.
+    :meth:`withdraw`, :meth:`ask_to_leave`, :meth:`leave`), so tests act as a participant would.
     """
 
     def __init__(
@@ -105,6 +105,7 @@ class ParticipantApp(widgets.VBox):
         self.my_notes = widgets.VBox()
         self.checkin_box = widgets.VBox([self.note_input, self.share_button, self.my_notes])
         self.activity_box = widgets.VBox()
+        self._build_leave()
         self.stage_box = widgets.VBox(
             [
                 self.me,
@@ -112,7 +113,41 @@ class ParticipantApp(widgets.VBox):
                 self.stage_state,
                 self.stage_ask,
                 self.activity_box,
+                self.leave_box,
             ]
+        )
+
+    def _build_leave(self) -> None:
+        self.leave_text = widgets.HTML()
+        self.leave_button = widgets.Button(
+            description="Leave and withdraw everything I added",
+            icon="sign-out",
+            tooltip="Leave the workshop and take back all you added",
+        )
+        self.leave_button.on_click(lambda _b: self.ask_to_leave())
+        self.confirm_leave_button = widgets.Button(
+            description="Yes, withdraw everything", button_style="danger", icon="check"
+        )
+        self.confirm_leave_button.on_click(lambda _b: self.leave())
+        self.stay_button = widgets.Button(description="No, stay", icon="times")
+        self.stay_button.on_click(lambda _b: self.stay())
+        self.confirm_leave_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    escaped(
+                        "Are you sure? Everything you added in every part of the workshop "
+                        "(lines, goal cards, dots, stakeholders, ties, ratings, scores and "
+                        "comments) will be taken back and no longer count or show anywhere.",
+                        "p",
+                    )
+                ),
+                widgets.HBox([self.confirm_leave_button, self.stay_button]),
+            ]
+        )
+        self.confirm_leave_box.layout.display = "none"
+        self.leave_box = widgets.VBox(
+            [self.leave_text, self.leave_button, self.confirm_leave_box],
+            layout=widgets.Layout(margin="2em 0 0 0"),
         )
 
     def _show(self, box: widgets.Widget) -> None:
@@ -176,6 +211,7 @@ class ParticipantApp(widgets.VBox):
         if not result:
             return False
         self.participant, token = result
+        self.identity.forget = False
         self.identity.token = token
         self.notice.show(f"You're in, {self.participant.shown_name}.", "ok")
         self._enter_stage_view()
@@ -222,6 +258,46 @@ class ParticipantApp(widgets.VBox):
         self._draw_my_notes()
         return bool(ok)
 
+    def ask_to_leave(self) -> bool:
+        """First step of leaving: show the confirm button (nothing is withdrawn yet)."""
+        if self.participant is None:
+            return False
+        self.confirm_leave_box.layout.display = None
+        return True
+
+    def stay(self) -> None:
+        """Change of mind: hide the confirm step again."""
+        self.confirm_leave_box.layout.display = "none"
+
+    def leave(self) -> bool:
+        """Leave the workshop and withdraw everything this participant added (after
+        :meth:`ask_to_leave`), forget them in this browser, and show the join form again."""
+        if self.participant is None or self.confirm_leave_box.layout.display == "none":
+            return False  # a crafted click on the hidden confirm button does nothing
+        if not run_action(self.notice, self.store.withdraw_participant, self.participant):
+            return False
+        self._drop_panel()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.participant = None
+        self.identity.forget = True
+        self.identity.token = ""
+        self.stay()
+        replace_children(self.my_notes, [])
+        self.name_input.value = ""
+        self.perspective_input.value = None
+        self.consent_input.value = False
+        self.notice.show(
+            "You have left the workshop. Everything you added was taken back: it no longer "
+            "shows on the big screen, in results or in exports, and this browser has forgotten "
+            "you. A note that someone left is kept, without anything you wrote. You can join "
+            "again below if you change your mind.",
+            "ok",
+        )
+        self._show(self.join_box)
+        return True
+
     def _on_offered_token(self, change) -> None:
         token = change["new"]
         if isinstance(token, str) and 0 < len(token) <= 100:
@@ -235,6 +311,11 @@ class ParticipantApp(widgets.VBox):
         p = self.participant
         perspective = self.template.perspective(p.perspective).label
         self.me.value = escaped(f"{p.shown_name} · {perspective}", "div", "codesign-me")
+        self.leave_text.value = escaped(
+            f"Your participant code is {p.public_id}. To have your data erased from the "
+            "workshop file too, give this code to the facilitator.",
+            "p",
+        )
         self._draw_stage()
         self._show(self.stage_box)
         if self.feed is not None and self._unsubscribe is None:

@@ -1,0 +1,387 @@
+"""Privacy in the store: a participant leaves and takes everything back, the facilitator erases
+a participant on request, and old workshops are purged.
+
+Withdrawing uses the mechanisms each activity already has for one item (a ``withdrawn``
+revision for entries, goal cards, stakeholders and ties; a dot taken back for each dot placed),
+all in one transaction, plus a ``participant_events`` row "withdrew". From then on every read
+that feeds a shared view, a result or an export leaves the person out (:func:`still_in`):
+their scores, comments and ratings too, which have no withdrawal of their own.
+
+Erasing is the one deliberate change in place: the display names and the free text the person
+wrote are overwritten, then the file is vacuumed so the old bytes leave it. The audit row says
+that it happened, who did it, when and how many rows, never what was erased.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..errors import InvalidInput, NotAllowed, NotFound
+from ..workshop import Participant, WorkshopState
+from . import schema as t
+
+__all__ = ["PrivacyMixin", "PurgeResult", "still_in"]
+
+#: Participants who left (withdrew); every shared read excludes their rows.
+withdrawn_participants = sa.select(t.participant_events.c.participant_id).where(
+    t.participant_events.c.kind == "withdrew"
+)
+
+
+def still_in(column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """SQL condition: the participant in ``column`` has not withdrawn (NULL, the
+    facilitator or an import, counts as in)."""
+    return sa.or_(column.is_(None), column.not_in(withdrawn_participants))
+
+
+_er = t.entry_revisions.alias("privacy_entry_revisions")
+_latest_entry_revision = (
+    sa.select(sa.func.max(_er.c.id)).where(_er.c.entry_id == t.entries.c.id).scalar_subquery()
+)
+_nr = t.network_revisions.alias("privacy_network_revisions")
+_latest_network_revision = (
+    sa.select(sa.func.max(_nr.c.id)).where(_nr.c.item_id == t.network_items.c.id).scalar_subquery()
+)
+_STAKEHOLDER_TEXT = ("name", "name_key", "goals")
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What :meth:`PrivacyMixin.purge_workshops` removed: the workshops and rows per table."""
+
+    workshops: tuple[WorkshopState, ...]
+    rows: dict[str, int]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def _workshop_rows(workshop_ids: list[int]) -> list[tuple[sa.Table, sa.ColumnElement[bool]]]:
+    """Every table's rows that belong to these workshops, children first.
+
+    Found from the schema (a ``workshop_id`` column, or a required foreign key to a table
+    that belongs), so a table added later is purged too; a test checks none is missed.
+    """
+    belongs: dict[sa.Table, sa.ColumnElement[bool]] = {}
+    for table in t.metadata.sorted_tables:  # parents before children
+        if table is t.workshops:
+            belongs[table] = table.c.id.in_(workshop_ids)
+        elif "workshop_id" in table.c:
+            belongs[table] = table.c.workshop_id.in_(workshop_ids)
+        else:
+            # A required key first: a nullable one (e.g. an imported rating's rater) may be NULL.
+            for fk in sorted(table.foreign_keys, key=lambda fk: fk.parent.nullable):
+                parent = fk.column.table
+                if parent in belongs:
+                    belongs[table] = fk.parent.in_(sa.select(fk.column).where(belongs[parent]))
+                    break
+    return [(table, belongs[table]) for table in reversed(t.metadata.sorted_tables)
+            if table in belongs]  # fmt: skip
+
+
+class PrivacyMixin:
+    # -- reading -----------------------------------------------------------------------------
+    def has_withdrawn(self, participant_id: int) -> bool:
+        """Whether this participant left the workshop (and took back what they added)."""
+        with self._read() as conn:
+            return self._has_withdrawn(conn, participant_id)
+
+    @staticmethod
+    def _has_withdrawn(conn: sa.Connection, participant_id: int) -> bool:
+        return (
+            conn.execute(
+                sa.select(t.participant_events.c.id)
+                .where(
+                    t.participant_events.c.participant_id == participant_id,
+                    t.participant_events.c.kind == "withdrew",
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+    def participant_events(self, workshop_id: int) -> list[dict]:
+        """The audit of withdrawals and erasures: public id, kind, actor, counts, time."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(t.participant_events, t.participants.c.public_id)
+                .join(t.participants, t.participants.c.id == t.participant_events.c.participant_id)
+                .where(t.participant_events.c.workshop_id == workshop_id)
+                .order_by(t.participant_events.c.id)
+            ).all()
+        return [
+            {"participant": r.public_id, "kind": r.kind, "actor": r.actor, "detail": r.detail,
+             "at": r.at}
+            for r in rows
+        ]  # fmt: skip
+
+    # -- a participant leaves ----------------------------------------------------------------
+    def withdraw_participant(self, participant: Participant) -> dict[str, int]:
+        """The participant leaves and takes back everything they added, in every activity.
+
+        One transaction: check-in lines, goal cards, stakeholders and ties get a ``withdrawn``
+        revision, each dot is taken back, and their scores, comments and ratings leave every
+        result. Their profile gets a new row with no name. Returns counts of what was withdrawn.
+        """
+        with self._write() as conn:
+            if self._has_withdrawn(conn, participant.id):
+                msg = "You have already left this workshop; nothing you added is shown."
+                raise NotAllowed(msg)
+            return self._withdraw(conn, participant.id, participant.workshop_id, "participant")
+
+    def _withdraw(
+        self, conn: sa.Connection, participant_id: int, workshop_id: int, actor: str
+    ) -> dict[str, int]:
+        now = time.time()
+        counts: dict[str, int] = {}
+        entries = conn.execute(
+            sa.select(t.entries.c.id, t.entry_revisions.c.body)
+            .select_from(t.entries)
+            .join(t.entry_revisions, t.entry_revisions.c.id == _latest_entry_revision)
+            .where(
+                t.entries.c.participant_id == participant_id,
+                t.entry_revisions.c.status != "withdrawn",
+            )
+        ).all()
+        if entries:
+            conn.execute(
+                sa.insert(t.entry_revisions),
+                [{"entry_id": e.id, "body": e.body, "status": "withdrawn", "at": now}
+                 for e in entries],
+            )  # fmt: skip
+        counts["entries"] = len(entries)
+        items = conn.execute(
+            sa.select(t.network_items.c.id, t.network_revisions.c.body)
+            .select_from(t.network_items)
+            .join(t.network_revisions, t.network_revisions.c.id == _latest_network_revision)
+            .where(
+                t.network_items.c.participant_id == participant_id,
+                t.network_revisions.c.status != "withdrawn",
+            )
+        ).all()
+        if items:
+            conn.execute(
+                sa.insert(t.network_revisions),
+                [{"item_id": i.id, "body": i.body, "status": "withdrawn", "actor": actor,
+                  "at": now} for i in items],
+            )  # fmt: skip
+        counts["network_items"] = len(items)
+        dots = conn.execute(
+            sa.select(
+                t.votes.c.stage,
+                t.votes.c.target_kind,
+                t.votes.c.target,
+                sa.func.max(t.votes.c.perspective).label("perspective"),
+                sa.func.sum(t.votes.c.delta).label("placed"),
+            )
+            .where(t.votes.c.participant_id == participant_id)
+            .group_by(t.votes.c.stage, t.votes.c.target_kind, t.votes.c.target)
+        ).all()
+        taken_back = [
+            {"workshop_id": workshop_id, "stage": d.stage, "participant_id": participant_id,
+             "perspective": d.perspective, "target_kind": d.target_kind, "target": d.target,
+             "delta": -1, "at": now}
+            for d in dots for _ in range(max(int(d.placed or 0), 0))
+        ]  # fmt: skip
+        if taken_back:
+            conn.execute(sa.insert(t.votes), taken_back)
+        counts["dots"] = len(taken_back)
+        for name, table in (
+            ("scores", t.scores),
+            ("comments", t.scoring_comments),
+            ("ratings", t.network_ratings),
+        ):
+            counts[name] = int(
+                conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(table)
+                    .where(table.c.participant_id == participant_id)
+                ).scalar()
+            )
+        last = conn.execute(
+            sa.select(t.participant_profiles.c.perspective)
+            .where(t.participant_profiles.c.participant_id == participant_id)
+            .order_by(t.participant_profiles.c.id.desc())
+            .limit(1)
+        ).scalar()
+        conn.execute(
+            sa.insert(t.participant_profiles).values(
+                participant_id=participant_id,
+                display_name="",
+                perspective=last or "",
+                consent=False,
+                at=now,
+            )
+        )
+        conn.execute(
+            sa.insert(t.participant_events).values(
+                workshop_id=workshop_id,
+                participant_id=participant_id,
+                kind="withdrew",
+                actor=actor,
+                detail=counts,
+                at=now,
+            )
+        )
+        self._changed(
+            conn, workshop_id, "participants", "entries", "votes", "network", "scores", "scoring"
+        )
+        return counts
+
+    # -- the facilitator erases a participant on request -----------------------------------
+    def erase_participant(self, workshop_id: int, public_id: str) -> dict[str, int]:
+        """Right to erasure: withdraw the participant (if they have not left yet) and overwrite,
+        in place, their display names and every text they wrote; then vacuum the file.
+
+        The one deliberate change in place in this store. An audit row records that an erasure
+        happened (by the facilitator, when, how many rows), not what was erased. Returns counts.
+        """
+        public_id = str(public_id or "").strip().upper()
+        with self._write() as conn:
+            found = conn.execute(
+                sa.select(t.participants.c.id).where(
+                    t.participants.c.workshop_id == workshop_id,
+                    t.participants.c.public_id == public_id,
+                )
+            ).all()
+            if len(found) != 1:
+                msg = (
+                    f"No participant {public_id or '(empty)'} is in this workshop. Check the "
+                    "P-code (it is in the export's participants table or on their page)."
+                    if not found
+                    else f"More than one participant has the code {public_id}; nothing was "
+                    "erased. Erase them with the store's erase_participant per person."
+                )
+                raise NotFound(msg)
+            participant_id = found[0].id
+            counts: dict[str, int] = {"withdrawn": 0}
+            if not self._has_withdrawn(conn, participant_id):
+                self._withdraw(conn, participant_id, workshop_id, "facilitator")
+                counts["withdrawn"] = 1
+            counts.update(self._scrub(conn, participant_id))
+            conn.execute(
+                sa.insert(t.participant_events).values(
+                    workshop_id=workshop_id,
+                    participant_id=participant_id,
+                    kind="erased",
+                    actor="facilitator",
+                    detail={"rows": sum(v for k, v in counts.items() if k != "withdrawn")},
+                    at=time.time(),
+                )
+            )
+            self._changed(conn, workshop_id, "participants")
+        self._vacuum()
+        return counts
+
+    @staticmethod
+    def _scrub(conn: sa.Connection, participant_id: int) -> dict[str, int]:
+        """Overwrite the participant's names and texts in place; counts per kind."""
+        counts = {}
+        counts["names"] = conn.execute(
+            sa.update(t.participant_profiles)
+            .where(t.participant_profiles.c.participant_id == participant_id)
+            .values(display_name="")
+        ).rowcount
+        theirs = sa.select(t.entries.c.id).where(t.entries.c.participant_id == participant_id)
+        counts["texts"] = conn.execute(
+            sa.update(t.entry_revisions)
+            .where(t.entry_revisions.c.entry_id.in_(theirs))
+            .values(body={"erased": True})
+        ).rowcount
+        # A facilitator's reason for hiding their line may quote it.
+        counts["texts"] += conn.execute(
+            sa.update(t.moderation_events)
+            .where(t.moderation_events.c.entry_id.in_(theirs), t.moderation_events.c.reason != "")
+            .values(reason="")
+        ).rowcount
+        counts["texts"] += conn.execute(
+            sa.update(t.scoring_comments)
+            .where(t.scoring_comments.c.participant_id == participant_id)
+            .values(text="")
+        ).rowcount
+        # Stakeholders keep their shape (kind, perspective) so the map still loads; the words go.
+        revisions = conn.execute(
+            sa.select(t.network_revisions.c.id, t.network_revisions.c.body)
+            .join(t.network_items, t.network_items.c.id == t.network_revisions.c.item_id)
+            .where(
+                t.network_items.c.participant_id == participant_id,
+                t.network_items.c.kind == "stakeholder",
+            )
+        ).all()
+        for r in revisions:
+            body = {**r.body, **dict.fromkeys(_STAKEHOLDER_TEXT, ""), "aliases": [], "erased": True}
+            conn.execute(
+                sa.update(t.network_revisions)
+                .where(t.network_revisions.c.id == r.id)
+                .values(body=body)
+            )
+        counts["texts"] += len(revisions)
+        return counts
+
+    def _vacuum(self) -> None:
+        """SQLite: rewrite the file so deleted or overwritten bytes leave it (and the WAL)."""
+        if self.url.get_backend_name() != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return
+        raw = self.engine.raw_connection()
+        try:
+            # Outside any transaction (VACUUM refuses one); the connection is in autocommit.
+            raw.driver_connection.execute("VACUUM")
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+
+    # -- retention ---------------------------------------------------------------------------
+    @staticmethod
+    def _cutoff(older_than_days: float, now: float | None) -> float:
+        if (
+            isinstance(older_than_days, bool)
+            or not isinstance(older_than_days, int | float)
+            or not older_than_days >= 1
+        ):
+            msg = (
+                f"Give an age of at least 1 day (got {older_than_days!r}): workshops created "
+                "more than that many days ago are removed. Nothing was removed."
+            )
+            raise InvalidInput(msg)
+        return (time.time() if now is None else now) - older_than_days * 86400
+
+    def old_workshops(self, older_than_days: float, *, now: float | None = None):
+        """Workshops created more than ``older_than_days`` days ago, oldest first."""
+        cutoff = self._cutoff(older_than_days, now)
+        with self._read() as conn:
+            ids = (
+                conn.execute(
+                    sa.select(t.workshops.c.id)
+                    .where(t.workshops.c.created_at < cutoff)
+                    .order_by(t.workshops.c.created_at)
+                )
+                .scalars()
+                .all()
+            )
+        return [self.workshop_state(i) for i in ids]
+
+    def purge_workshops(self, older_than_days: float, *, now: float | None = None) -> PurgeResult:
+        """Delete every workshop created more than ``older_than_days`` days ago, with every row
+        that belongs to it (one transaction), then vacuum the file. Refuses less than 1 day.
+        """
+        old = self.old_workshops(older_than_days, now=now)
+        ids = [w.id for w in old]
+        rows: dict[str, int] = {}
+        if ids:
+            with self._write() as conn:
+                for table, condition in _workshop_rows(ids):
+                    rows[table.name] = conn.execute(sa.delete(table).where(condition)).rowcount
+                conn.execute(
+                    sa.insert(t.purges).values(
+                        older_than_days=float(older_than_days),
+                        workshops=len(ids),
+                        rows=sum(rows.values()),
+                        at=time.time(),
+                    )
+                )
+            self._vacuum()
+        return PurgeResult(tuple(old), {k: v for k, v in rows.items() if v})
