@@ -374,3 +374,42 @@ def test_the_demo_workshop_has_a_map_to_show(store):
     assert "8 stakeholders and 9 ties shown" in hub.summary.value
     assert "Peer support group: 3 steps" in hub.equal_say.value  # a conflict is not a route
     assert workshop.state_of("network").value == "closed"
+
+
+def test_a_large_map_is_computed_off_the_event_loop(store, open_map, drawn, ann, monkeypatch):
+    """Above INLINE_UP_TO stakeholders the redraw runs in a thread; the loop stays free, and a
+    change that arrives meanwhile is drawn after it."""
+    import asyncio
+
+    from codesign_widgets.views import network_hub
+
+    monkeypatch.setattr(network_hub, "INLINE_UP_TO", 0)
+
+    async def scenario():
+        hub = NetworkHub(store, open_map)
+        assert "4 stakeholders" in hub.summary.value  # the first drawing: while the cell runs
+        store.add_stakeholder(ann, STAGE, "Optician", "service", "", "", 5, 5)
+        hub.refresh({"network"})
+        assert "Updating the map" in hub.summary.value  # not computed on the loop
+        store.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
+        hub.refresh({"network"})  # arrives while the pass runs: drawn after it
+        ticks = 0
+        while (hub._task is not None or hub._dirty) and ticks < 3000:
+            await asyncio.sleep(0.01)
+            ticks += 1
+        return hub, ticks
+
+    hub, ticks = asyncio.run(scenario())
+    assert ticks > 0  # the loop kept running while the map was computed
+    assert {"Optician", "Pharmacy"} <= {n.data["label"] for n in hub.cyto.graph.nodes}
+    assert "6 stakeholders and 2 ties shown" in hub.summary.value
+
+
+def test_a_huge_map_draws_its_most_connected_part_and_says_so(store, open_map, drawn, monkeypatch):
+    from codesign_widgets.views import network_hub
+
+    monkeypatch.setattr(network_hub, "MAX_DRAWN", 2)
+    hub = NetworkHub(store, open_map)
+    assert {n.data["label"] for n in hub.cyto.graph.nodes} == {"Podiatry", "GP"}
+    assert "shows the 2 most connected of 4 stakeholders" in hub.summary.value
+    assert "Isolates (no ties): Carer" in hub.analysis.value  # the analysis covers everyone

@@ -46,7 +46,10 @@ from .network_reports import (
 __all__ = ["NetworkHub"]
 
 TOPICS = {"network", "participants"}
-INLINE_UP_TO = 300  # stakeholders computed on the event loop; larger maps go to a thread
+#: The drawing shows at most this many stakeholders (the most connected): each node and tie is
+#: a widget, and a page with 2,000 stakeholders and 8,000 ties never finished loading.
+MAX_DRAWN = 500
+INLINE_UP_TO = 300  # redraws of larger maps are computed in a thread, off the event loop
 KIND_SHAPES = {"person": "ellipse", "group": "round-hexagon", "organisation": "round-rectangle",
                "service": "diamond"}  # fmt: skip
 KIND_COLOURS = {"person": "#0072B2", "group": "#E69F00", "organisation": "#009E73",
@@ -97,6 +100,7 @@ class _Computed:
     positions: dict
     metrics: NetworkMetrics
     seconds: float
+    drawn: nx.MultiDiGraph  # what the drawing shows: all of graph, or its most connected part
 
 
 def _download_link(data: bytes, filename: str, mime: str) -> str:
@@ -429,7 +433,12 @@ class NetworkHub(widgets.VBox):
         filtered = filters["tie_types"] is not None or filters["drawn_by"] is not None
         graph = build_graph(net, **filters) if filtered else whole
         metrics = network_metrics(graph)
-        return _Computed(net, graph, positions, metrics, time.perf_counter() - started)
+        drawn = graph
+        if graph.number_of_nodes() > MAX_DRAWN:
+            ranked = sorted(graph, key=lambda n: (-metrics.degree.get(n, 0), n))
+            drawn = graph.subgraph(ranked[:MAX_DRAWN])
+        seconds = time.perf_counter() - started
+        return _Computed(net, graph, positions, metrics, seconds, drawn)
 
     def refresh(self, topics: set[str]) -> None:
         """Read the map again and redraw (called by the live feed and after actions)."""
@@ -452,7 +461,9 @@ class NetworkHub(widgets.VBox):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        if loop is None or len(net.stakeholders) <= INLINE_UP_TO:
+        # The first drawing is made while the notebook runs, before the page exists: widgets
+        # created afterwards in bulk stalled the page's first render ("Loading widget...").
+        if loop is None or self.computed is None or len(net.stakeholders) <= INLINE_UP_TO:
             self._apply(self._compute(net, self.positions, filters))
             return
         if self._task is not None and not self._task.done():
@@ -463,10 +474,20 @@ class NetworkHub(widgets.VBox):
 
     async def _in_thread(self, net: NetworkMap, filters: dict) -> None:
         loop = asyncio.get_running_loop()
-        computed = await loop.run_in_executor(
-            None, self._compute, net, dict(self.positions), filters
-        )
-        self._apply(computed)
+        computed = None
+        try:
+            computed = await loop.run_in_executor(
+                None, self._compute, net, dict(self.positions), filters
+            )
+        except Exception as exc:  # a failed pass must not stop the next redraws
+            self.notice.show(
+                f"The map could not be redrawn ({exc}); it tries again at the next change.",
+                "error",
+            )
+        finally:
+            self._task = None  # so that the pass below (or the next change) can start
+        if computed is not None:
+            self._apply(computed)
         if self._dirty:
             self._dirty = False
             self.refresh({"network"})
@@ -520,7 +541,7 @@ class NetworkHub(widgets.VBox):
             ]
 
     def _draw_graph(self) -> None:
-        graph, positions = self.computed.graph, self.computed.positions
+        graph, positions = self.computed.drawn, self.computed.positions
         colours = {t.key: t.colour for t in self.computed.net.settings.tie_types}
         nodes, edges = [], []
         for node_id, d in graph.nodes(data=True):
@@ -578,6 +599,13 @@ class NetworkHub(widgets.VBox):
 
     def _draw_summary(self) -> None:
         text = summary_text(self.computed.graph, self.computed.metrics)
+        shown, total = self.computed.drawn.number_of_nodes(), self.computed.graph.number_of_nodes()
+        if shown < total:
+            text += (
+                f" The drawing shows the {shown} most connected of {total:,} stakeholders (the "
+                "analysis covers them all): filter by tie type or perspective, or export the "
+                "map to Gephi to see everyone."
+            )
         self.summary.value = escaped(text, "p", "codesign-graph-text")
 
     def _draw_details(self) -> None:
