@@ -19,3 +19,17 @@ HOSTILE = [
     "مرحبا بالعالم",  # right-to-left text is fine and must survive
     "👩‍👩‍👧 family ✨",
 ]
+
+#: Characters text cleaning drops (a NUL, a bidi override): they cost no length once stored.
+DROPPED = "\x00\u202e"
+
+
+def near_limit(limit: int, payload: str = '<img src=x onerror="window.__pwned=1">') -> str:
+    """Hostile text exactly ``limit`` characters long once cleaned (a field's longest).
+
+    The payload leads, a NUL and a bidi override sit inside (dropped when stored), and a
+    script tag and words fill the rest.
+    """
+    body = f"{payload}{DROPPED}<script>window.__pwned=1</script> "
+    text = (body + "long words " * limit)[: limit + len(DROPPED)]
+    return text.rstrip() + "." * (limit + len(DROPPED) - len(text.rstrip()))
