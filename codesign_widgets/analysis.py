@@ -165,10 +165,14 @@ def _load(store, workshops: Sequence[WorkshopState], names, free_text, progress)
                          for name, frames in parts.items()})  # fmt: skip
 
 
-def _scrubber(people) -> Callable[[str], str]:
-    """Replace every typed display name (whole words, any case) by the person's pseudonym."""
+def _scrubber(names: Iterable[tuple[str, str]]) -> Callable[[str], str]:
+    """Replace every typed display name (whole words, any case) by the person's pseudonym.
+
+    ``names`` are (display name, pseudonym) pairs: every name each person used, so an earlier
+    name, or the name of someone who has since left, is replaced too.
+    """
     pairs = sorted(
-        ((p.display_name, p.public_id) for p in people if len(p.display_name.strip()) >= 2),
+        ((name, pid) for name, pid in names if len(name.strip()) >= 2),
         key=lambda pair: -len(pair[0]),
     )
     if not pairs:
@@ -186,7 +190,7 @@ def _read(store, workshop: WorkshopState, *, names: bool, free_text: bool | None
     share_text = plan.export_free_text and free_text is not False
     groups = {p.key: p.group for p in plan.perspectives}
     people = store.participants(workshop.id)
-    scrub = (lambda text: text) if names else _scrubber(people)
+    scrub = (lambda text: text) if names else _scrubber(store.display_names_used(workshop.id))
 
     def free(text: str, withheld: str = "") -> str:
         return scrub(text) if share_text else withheld

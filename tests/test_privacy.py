@@ -342,3 +342,19 @@ def test_leaving_from_an_activity_closes_its_panel(store, workshop):
     assert app.leave()
     assert app.panel is None
     assert app.activity_box.children == ()
+
+
+def test_pseudonymised_exports_replace_earlier_names_and_names_of_people_who_left(
+    store, workshop, db_url
+):
+    """Someone else's line that names them keeps no name, after a rename or after leaving."""
+    store.set_stage_state(workshop.id, "welcome", "open")
+    ann, _ = store.join(workshop.id, "Ann Example", "lived_experience", True)
+    cal, _ = store.join(workshop.id, "Cal Sample", "provider", True)
+    bob, _ = store.join(workshop.id, "Bob", "provider", True)
+    store.add_entry(bob, "checkin", "note", "welcome", {"text": "Ann Example and Cal Sample"})
+    store.update_profile(ann, "Annie", "lived_experience")
+    store.withdraw_participant(cal)
+    store.close()
+    (line,) = load_workshop(workshop.code, db_url.removeprefix("sqlite:///")).entries["text"]
+    assert line == f"{ann.public_id} and {cal.public_id}"

@@ -104,6 +104,21 @@ class PrivacyMixin:
             is not None
         )
 
+    def display_names_used(self, workshop_id: int) -> list[tuple[str, str]]:
+        """(display name, pseudonym) for every name anyone in the workshop has used, earlier
+        names and people who left included: what a pseudonymised export replaces in free text.
+        """
+        profiles = t.participant_profiles
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(profiles.c.display_name, t.participants.c.public_id)
+                .join(t.participants, t.participants.c.id == profiles.c.participant_id)
+                .where(t.participants.c.workshop_id == workshop_id)
+                .where(profiles.c.display_name != "")
+                .distinct()
+            ).all()
+        return [(r.display_name, r.public_id) for r in rows]
+
     def participant_events(self, workshop_id: int) -> list[dict]:
         """The audit of withdrawals and erasures: public id, kind, actor, counts, time."""
         with self._read() as conn:
