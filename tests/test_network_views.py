@@ -413,3 +413,17 @@ def test_a_huge_map_draws_its_most_connected_part_and_says_so(store, open_map, d
     assert {n.data["label"] for n in hub.cyto.graph.nodes} == {"Podiatry", "GP"}
     assert "shows the 2 most connected of 4 stakeholders" in hub.summary.value
     assert "Isolates (no ties): Carer" in hub.analysis.value  # the analysis covers everyone
+
+
+def test_a_participants_tie_follows_a_merge_in_their_list(store, open_map, ann):
+    panel = panel_for(store, open_map, ann)
+    fill(panel, "Foot clinic")
+    fill(panel, "GP")
+    fill(panel, "Podiatry")
+    tie(panel, "GP", "Foot clinic")
+    ids = {name: i for i, name in panel.names.items()}
+    store.merge_stakeholders(open_map.id, STAGE, ids["Foot clinic"], ids["Podiatry"])
+    panel.refresh({"network"})
+    rows = [row.children[0].value for row in panel.mine.children[1:]]
+    assert "<div>GP → Podiatry: Referral, strength 2</div>" in rows
+    assert "Foot clinic" not in dict(panel.source.options)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -42,7 +43,7 @@ from .privacy import still_in, withdrawn_participants
 if TYPE_CHECKING:
     from ..network_io import ImportedMap
 
-__all__ = ["ACTIVITY", "NetworkMixin"]
+__all__ = ["ACTIVITY", "NetworkMixin", "ParticipantNetwork"]
 
 ACTIVITY = "stakeholder_network"
 TOPIC = "network"
@@ -51,6 +52,21 @@ _nr = t.network_revisions.alias("later_network_revisions")
 _latest = (
     sa.select(sa.func.max(_nr.c.id)).where(_nr.c.item_id == t.network_items.c.id).scalar_subquery()
 )
+
+
+@dataclass(frozen=True)
+class ParticipantNetwork:
+    """What one participant may see of a map: its names and tie types, and their own items.
+
+    ``tie_ends`` names both ends of the participant's own ties, as the map stands now (a
+    merged end under the name it was merged into).
+    """
+
+    settings: NetworkSettings
+    names: dict[int, str]
+    stakeholders: list[Stakeholder]
+    ties: list[Tie]
+    tie_ends: dict[int, str]
 
 
 class NetworkMixin:
@@ -217,6 +233,24 @@ class NetworkMixin:
         return (
             [s for s in net.stakeholders if s.author_id == participant.id],
             [x for x in net.ties if x.author_id == participant.id],
+        )
+
+    def participant_network(self, participant: Participant, stage: str) -> ParticipantNetwork:
+        """Everything a participant's panel shows, from one read of the map."""
+        net = self.network_map(participant.workshop_id, stage)
+        names = {s.id: s.name for s in net.current()}
+        ties = [x for x in net.ties if x.author_id == participant.id]
+        ends = {
+            end: names.get(resolve(end, net.merges), "(no longer on the map)")
+            for x in ties
+            for end in (x.source, x.target)
+        }
+        return ParticipantNetwork(
+            settings=net.settings,
+            names=names,
+            stakeholders=[s for s in net.stakeholders if s.author_id == participant.id],
+            ties=ties,
+            tie_ends=ends,
         )
 
     # -- rules, inside the transaction ---------------------------------------------------------

@@ -226,12 +226,11 @@ class NetworkPanel(widgets.VBox):
     def refresh(self, topics: set[str]) -> None:
         """Redraw names, choices and the participant's own items."""
         try:
-            settings = self.store.network_settings(self.workshop.id, self.stage.key)
-            self.names = self.store.network_names(self.workshop.id, self.stage.key)
-            stakeholders, ties = self.store.my_network(self.participant, self.stage.key)
+            view = self.store.participant_network(self.participant, self.stage.key)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return
+        settings, self.names = view.settings, view.names
         by_name = sorted(self.names.items(), key=lambda item: item[1].casefold())
         self.name.options = tuple(name for _id, name in by_name)
         choices = [(name, item_id) for item_id, name in by_name]
@@ -251,20 +250,20 @@ class NetworkPanel(widgets.VBox):
             for w in form.children:
                 if hasattr(w, "disabled"):
                     w.disabled = not is_open
-        self._draw_mine(stakeholders, ties, settings)
+        self._draw_mine(view)
 
-    def _draw_mine(self, stakeholders, ties, settings) -> None:
-        labels = {t.key: t.label for t in settings.tie_types}
+    def _draw_mine(self, view) -> None:
+        labels = {t.key: t.label for t in view.settings.tie_types}
         rows = []
         for item_id, text in [
-            *((s.id, f"{s.name} ({s.kind})") for s in stakeholders),
+            *((s.id, f"{s.name} ({s.kind})") for s in view.stakeholders),
             *(
                 (
                     x.id,
-                    f"{self.names.get(x.source, '?')} → {self.names.get(x.target, '?')}: "
+                    f"{view.tie_ends[x.source]} → {view.tie_ends[x.target]}: "
                     f"{labels.get(x.type, x.type)}, strength {x.strength}",
                 )
-                for x in ties
+                for x in view.ties
             ),
         ]:
             button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take it back")
