@@ -45,6 +45,7 @@ from .network_reports import (
 
 __all__ = ["NetworkHub"]
 
+# "participants": someone who leaves or is erased takes what they drew off the map.
 TOPICS = {"network", "participants"}
 #: The drawing shows at most this many stakeholders (the most connected): each node and tie is
 #: a widget, and a page with 2,000 stakeholders and 8,000 ties never finished loading.
@@ -444,7 +445,6 @@ class NetworkHub(widgets.VBox):
         """Read the map again and redraw (called by the live feed and after actions)."""
         try:
             net = self.store.network_map(self.workshop.id, self.stage.key)
-            self.participants = {p.id: p for p in self.store.participants(self.workshop.id)}
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return
