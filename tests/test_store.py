@@ -230,3 +230,12 @@ def test_files_from_other_versions_are_explained_and_upgraded(monkeypatch, db_ur
     monkeypatch.setattr(schema, "SCHEMA_VERSION", newer - 1)
     with pytest.raises(StoreUnavailable, match="newer version"):
         Store.open(db_url)
+
+
+def test_text_is_stored_clean_whoever_calls_the_store(store, workshop, ann):
+    store.set_stage_state(workshop.id, "welcome", "open")
+    entry_id = store.add_entry(
+        ann, "checkin", "note", "welcome", {"text": "a\x00b\u202ec\x1b", "tags": ["x\x07"]}
+    )
+    [entry] = [e for e in store.entries(workshop.id) if e.id == entry_id]
+    assert entry.body == {"text": "abc", "tags": ["x"]}

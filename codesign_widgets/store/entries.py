@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..templates import load_template
-from ..workshop import Entry, Participant, StageState
+from ..workshop import Entry, Participant, StageState, clean_text
 from . import schema as t
 from .privacy import still_in
 
@@ -34,6 +34,16 @@ _perspective_then = (
     .where(_pp.c.participant_id == t.entries.c.participant_id, _pp.c.at <= t.entries.c.created_at)
     .scalar_subquery()
 )
+
+
+def _clean_value(value: object) -> object:
+    if isinstance(value, str):
+        return clean_text(value, what="A field", max_length=MAX_BODY_BYTES, multiline=True)
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_value(v) for k, v in value.items()}
+    return value
 
 
 class EntriesMixin:
@@ -88,7 +98,9 @@ class EntriesMixin:
         if len(json.dumps(body)) > MAX_BODY_BYTES:
             msg = "This contribution is too long to save; shorten it and try again."
             raise InvalidInput(msg)
-        return body
+        # Whoever calls the store, text is stored clean: no NUL, control or bidi-override
+        # characters (the views clean it too, but the store is where the rule holds).
+        return {key: _clean_value(value) for key, value in body.items()}
 
     def add_entry(
         self, participant: Participant, activity: str, kind: str, stage: str, body: dict
