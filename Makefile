@@ -17,6 +17,8 @@ test: setup chromium
 
 bench: setup chromium
 	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_network.py
 
 # Known vulnerabilities in the installed set, from PyPI's advisory data. --strict fails when a
 # package could not be checked, so an unreachable service never passes silently. Not part of

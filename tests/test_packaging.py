@@ -75,3 +75,26 @@ def test_a_plain_install_ships_every_module_notebook_template_and_data_file(tmp_
         f"codesign_widgets/notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")
     }
     assert expected - names == set()
+
+
+def test_every_package_the_code_imports_is_declared():
+    """A fresh clone installs only what pyproject.toml names (a missing one broke CI once)."""
+    import ast
+    import sys
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {
+        re.match(r"[A-Za-z0-9_.\-]+", r).group().lower().replace("-", "_")
+        for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    }
+    imported = set()
+    for folder in ("codesign_widgets", "tests", "benchmarks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    imported |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    imported.add(node.module.split(".")[0])
+    ours = {"codesign_widgets", "tests"}
+    third_party = {m.lower() for m in imported - set(sys.stdlib_module_names) - ours}
+    assert third_party - declared == set()
