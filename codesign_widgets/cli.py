@@ -76,12 +76,28 @@ def _print_links(server, code: str | None, key: str | None) -> None:
         if code and key
         else (f"{server.facilitator_base}/voila/render/facilitator.ipynb")
     )
+    on_lan = not server.participant_base.startswith("http://127.")
     print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")
-    print(f"  Facilitator hub (this laptop only; keep it private):\n    {hub}\n")
+    print(
+        f"  Facilitator hub (this laptop only; the link holds the key, keep it private):\n"
+        f"    {hub}\n"
+    )
     print(f"  Participants (phone or laptop):\n    {join}")
     if code:
         print(f"    join code: {code}")
     segno.make(join, error="m").terminal(compact=True)
+    if on_lan:
+        print(
+            f"  Exposed on your network ({server.participant_base}): only the participant "
+            "pages (join and the three activity pages), which need a join code to take part. "
+            "The hub, the activity facilitator pages, the workshop file and all sources stay "
+            "on this laptop."
+        )
+    else:
+        print(
+            "  Everything is on this laptop only. To let phones on your network join, start "
+            "again with --lan."
+        )
     print()
 
 

@@ -119,3 +119,25 @@ def test_serve_on_a_port_in_use_says_what_to_do(tmp_path):
     assert out.returncode == 2
     assert "could not start" in out.stderr
     assert "--port" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("base", "says"),
+    [("http://192.0.2.7:8866", "Exposed on your network"), ("http://127.0.0.1:8866", "--lan")],
+)
+def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
+    from types import SimpleNamespace
+
+    from codesign_widgets.cli import _print_links
+
+    server = SimpleNamespace(
+        participant_base=base,
+        facilitator_base="http://127.0.0.1:8867",
+        participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
+        facilitator_url=lambda code, key: f"http://127.0.0.1:8867/x?code={code}&key={key}",
+    )
+    _print_links(server, "ABCDEF", "secret")
+    out = capsys.readouterr().out
+    assert says in out
+    assert "this laptop only" in out
+    assert "join code: ABCDEF" in out
