@@ -27,3 +27,10 @@ def pytest_configure(config):
     store.close()
     os.environ["CODESIGN_DB"] = _db
     os.environ["QUERY_STRING"] = f"code={code}"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests run last. Playwright's sync API keeps an event loop running in this
+    thread for the whole session, and tests that start their own loop (``asyncio.run``)
+    cannot run after it has started."""
+    items.sort(key=lambda item: "browser" in item.path.parts)
