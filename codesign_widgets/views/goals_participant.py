@@ -17,6 +17,7 @@ from ..live import Feed
 from ..store import Store
 from ..templates import Stage, Template
 from ..workshop import Participant, StageState, WorkshopState
+from .activities import ActivityPanel
 from .batching import Batcher
 from .common import Notice, escaped, replace_children, run_action
 
@@ -26,12 +27,14 @@ TOPICS = {"entries", "votes", "goals", "stages"}
 MAX_WALL = 60  # cards with dot buttons on a phone; the projector shows them all
 
 
-class GoalPanel(widgets.VBox):
+class GoalPanel(ActivityPanel):
     """Goal cards and dot voting for one goal-mapping stage.
 
     Actions are methods: :meth:`add_card`, :meth:`edit_card`, :meth:`save_edit`,
     :meth:`cancel_edit`, :meth:`withdraw`, :meth:`vote`.
     """
+
+    css_class = "codesign-goals"
 
     def __init__(
         self,
@@ -43,10 +46,7 @@ class GoalPanel(widgets.VBox):
         notice: Notice,
         feed: Feed | None = None,
     ) -> None:
-        super().__init__()
-        self.add_class("codesign-goals")
-        self.store, self.workshop, self.template = store, workshop, template
-        self.participant, self.stage, self.notice = participant, stage, notice
+        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
         self.editing: int | None = None
         self._extra_services: list[str] = []
         self._services: tuple[str, ...] = ()
@@ -66,11 +66,9 @@ class GoalPanel(widgets.VBox):
             self.themes,
             self.wall,
         ]
-        self._unsubscribe = None
         self._batcher = Batcher(self.refresh, 0.5)
         self.refresh(TOPICS)
-        if feed is not None:
-            self._unsubscribe = feed.subscribe(workshop.id, TOPICS - {"stages"}, self.on_change)
+        self.follow(TOPICS - {"stages"}, self.on_change)
 
     def on_change(self, topics: set[str]) -> None:
         """Live feed: other phones' cards and the facilitator's changes, in batches."""
@@ -78,9 +76,6 @@ class GoalPanel(widgets.VBox):
 
     def close(self) -> None:
         """Stop following the feed and close every widget (the room moved to another stage)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
         self._batcher.cancel()
         for box in (self.my_cards, self.wall, self.themes):
             replace_children(box, [])

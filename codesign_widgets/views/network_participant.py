@@ -16,6 +16,7 @@ from ..network import DIRECTIONS, MAX_GOALS, MAX_NAME, find_same_name
 from ..store import Store
 from ..templates import Stage, Template
 from ..workshop import Participant, StageState, WorkshopState
+from .activities import ActivityPanel
 from .common import Notice, escaped, replace_children, run_action
 
 __all__ = ["NetworkPanel"]
@@ -24,12 +25,14 @@ TOPICS = {"network"}
 STRENGTHS = [("1: weak", 1), ("2: medium", 2), ("3: strong", 3)]
 
 
-class NetworkPanel(widgets.VBox):
+class NetworkPanel(ActivityPanel):
     """Stakeholders and ties for one network stage.
 
     Actions are methods: :meth:`add_stakeholder` (or rate one already on the map),
     :meth:`add_tie`, :meth:`withdraw`.
     """
+
+    css_class = "codesign-network"
 
     def __init__(
         self,
@@ -41,10 +44,7 @@ class NetworkPanel(widgets.VBox):
         notice: Notice,
         feed: Feed | None = None,
     ) -> None:
-        super().__init__()
-        self.add_class("codesign-network")
-        self.store, self.workshop, self.template = store, workshop, template
-        self.participant, self.stage, self.notice = participant, stage, notice
+        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
         self.names: dict[int, str] = {}
         self._build_forms()
         self.mine = widgets.VBox()
@@ -56,8 +56,7 @@ class NetworkPanel(widgets.VBox):
             self.mine,
         ]
         self.refresh(TOPICS)
-        if feed is not None:
-            self._unsubscribe = feed.subscribe(workshop.id, TOPICS, self.refresh)
+        self.follow(TOPICS, self.refresh)
 
     # -- forms ----------------------------------------------------------------------
     def _build_forms(self) -> None:

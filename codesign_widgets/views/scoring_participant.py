@@ -24,6 +24,7 @@ from ..scoring import (
 from ..store import Store
 from ..templates import Stage, Template
 from ..workshop import Participant, WorkshopState
+from .activities import ActivityPanel
 from .common import Notice, escaped, replace_children, run_action
 
 __all__ = ["ScoringPanel"]
@@ -60,13 +61,15 @@ class CriterionRow(widgets.VBox):
         self.chosen.value = escaped(text, "div", "codesign-chosen")
 
 
-class ScoringPanel(widgets.VBox):
+class ScoringPanel(ActivityPanel):
     """Scoring for one prototype-scoring stage.
 
     Actions are methods: :meth:`score` (also called when a scale button is pressed),
     :meth:`save_comment`, :meth:`show_prototype`, :meth:`next_prototype`,
     :meth:`previous_prototype`.
     """
+
+    css_class = "codesign-scoring"
 
     def __init__(
         self,
@@ -78,10 +81,7 @@ class ScoringPanel(widgets.VBox):
         notice: Notice,
         feed: Feed | None = None,
     ) -> None:
-        super().__init__()
-        self.add_class("codesign-scoring")
-        self.store, self.workshop, self.template = store, workshop, template
-        self.participant, self.stage, self.notice = participant, stage, notice
+        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
         self.round: Round | None = None
         self.previous_round: Round | None = None
         self.prototypes: list[Prototype] = []
@@ -123,16 +123,11 @@ class ScoringPanel(widgets.VBox):
             ]
         )
         self.children = [self.status, self.results, self.scoring_box]
-        self._unsubscribe = None
         self.refresh(TOPICS)
-        if feed is not None:
-            self._unsubscribe = feed.subscribe(workshop.id, TOPICS, self.refresh)
+        self.follow(TOPICS, self.refresh)
 
     def close(self) -> None:
         """Stop following the feed and close every widget (the room moved to another stage)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
         replace_children(self.criteria_box, [])
         for widget in (*self.scoring_box.children, *self.children):
             widget.close()
