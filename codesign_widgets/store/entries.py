@@ -46,6 +46,33 @@ def _clean_value(value: object) -> object:
     return value
 
 
+def latest_entries(workshop_id: int) -> tuple[sa.Select, sa.ColumnElement]:
+    """Each entry of the workshop with its latest revision, moderation state and the author's
+    perspective at the time of writing, oldest first; people who left are never included.
+
+    Returns the query and its ``hidden`` expression, for callers to filter on further.
+    """
+    hidden = sa.func.coalesce(_latest_moderation, False)
+    query = (
+        sa.select(
+            t.entries,
+            t.entry_revisions.c.body,
+            t.entry_revisions.c.status,
+            t.entry_revisions.c.at.label("updated_at"),
+            hidden.label("hidden"),
+            t.participants.c.public_id,
+            t.participant_profiles.c.perspective,
+        )
+        .select_from(t.entries)
+        .join(t.entry_revisions, t.entry_revisions.c.id == _latest_revision)
+        .join(t.participants, t.participants.c.id == t.entries.c.participant_id)
+        .join(t.participant_profiles, t.participant_profiles.c.id == _perspective_then)
+        .where(t.entries.c.workshop_id == workshop_id, still_in(t.entries.c.participant_id))
+        .order_by(t.entries.c.id)
+    )
+    return query, hidden
+
+
 class EntriesMixin:
     def _check_open(self, conn: sa.Connection, participant: Participant, stage: str) -> None:
         # Checked inside the write transaction: a stage locked a moment ago wins.
@@ -206,24 +233,7 @@ class EntriesMixin:
         By default only what a shared view may show: not withdrawn, not hidden. Entries of
         someone who left the workshop are never returned (the record stays in the file).
         """
-        hidden = sa.func.coalesce(_latest_moderation, False)
-        query = (
-            sa.select(
-                t.entries,
-                t.entry_revisions.c.body,
-                t.entry_revisions.c.status,
-                t.entry_revisions.c.at.label("updated_at"),
-                hidden.label("hidden"),
-                t.participants.c.public_id,
-                t.participant_profiles.c.perspective,
-            )
-            .select_from(t.entries)
-            .join(t.entry_revisions, t.entry_revisions.c.id == _latest_revision)
-            .join(t.participants, t.participants.c.id == t.entries.c.participant_id)
-            .join(t.participant_profiles, t.participant_profiles.c.id == _perspective_then)
-            .where(t.entries.c.workshop_id == workshop_id, still_in(t.entries.c.participant_id))
-            .order_by(t.entries.c.id)
-        )
+        query, hidden = latest_entries(workshop_id)
         if activity is not None:
             query = query.where(t.entries.c.activity == activity)
         if participant_id is not None:

@@ -31,7 +31,7 @@ from ..goals import (
 from ..templates import load_template
 from ..workshop import Participant, StageState
 from . import schema as t
-from .entries import _latest_moderation, _latest_revision, _perspective_then
+from .entries import latest_entries
 from .privacy import still_in
 
 __all__ = ["GoalSettings", "GoalsMixin", "VoteRecord"]
@@ -69,29 +69,8 @@ _visibility = t.entry_revisions.c.body["visibility"].as_string()
 class GoalsMixin:
     # -- reading -----------------------------------------------------------------------------
     def _goal_query(self, workshop_id: int, stage: str | None, viewer_id: int | None):
-        hidden = sa.func.coalesce(_latest_moderation, False)
-        query = (
-            sa.select(
-                t.entries,
-                t.entry_revisions.c.body,
-                t.entry_revisions.c.status,
-                t.entry_revisions.c.at.label("updated_at"),
-                hidden.label("hidden"),
-                t.participants.c.public_id,
-                t.participant_profiles.c.perspective,
-            )
-            .select_from(t.entries)
-            .join(t.entry_revisions, t.entry_revisions.c.id == _latest_revision)
-            .join(t.participants, t.participants.c.id == t.entries.c.participant_id)
-            .join(t.participant_profiles, t.participant_profiles.c.id == _perspective_then)
-            .where(
-                t.entries.c.workshop_id == workshop_id,
-                t.entries.c.activity == ACTIVITY,
-                t.entries.c.kind == KIND,
-                still_in(t.entries.c.participant_id),
-            )
-            .order_by(t.entries.c.id)
-        )
+        query, hidden = latest_entries(workshop_id)
+        query = query.where(t.entries.c.activity == ACTIVITY, t.entries.c.kind == KIND)
         if stage is not None:
             query = query.where(t.entries.c.stage == stage)
         # Privacy in SQL: someone else's private card is never read into this kernel.
