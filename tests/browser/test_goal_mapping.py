@@ -6,12 +6,12 @@ follow, and the votes show only after the facilitator reveals them.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from codesign_widgets.store import Store
 from codesign_widgets.workshop import StageState
+
+from .phone import join as phone_join
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +35,7 @@ def goal_workshop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def join(page, url: str, name: str, perspective: str) -> None:
-    page.goto(url)
-    page.get_by_role("button", name="Join").wait_for(timeout=60_000)
-    page.get_by_label("Your name (shown to the group)").fill(name)
-    page.get_by_label(re.compile(f"^{perspective}")).check()
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Join").click()
+    phone_join(page, url, name, perspective)
     page.get_by_role("button", name="Add card").wait_for(timeout=30_000)
 
 

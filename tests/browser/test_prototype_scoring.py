@@ -8,11 +8,12 @@ the group's ranking.
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 
 from codesign_widgets.store import Store
+
+from .phone import join as phone_join
 
 pytestmark = pytest.mark.browser
 
@@ -38,12 +39,7 @@ def scoring_workshop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
 
 
 def join(page, url: str, name: str, perspective: str) -> None:
-    page.goto(url)
-    page.get_by_role("button", name="Join").wait_for(timeout=60_000)
-    page.get_by_label("Your name (shown to the group)").fill(name)
-    page.get_by_label(re.compile(f"^{perspective}")).check()
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Join").click()
+    phone_join(page, url, name, perspective)
     page.get_by_text("Round 1: Open", exact=False).wait_for(timeout=30_000)
 
 

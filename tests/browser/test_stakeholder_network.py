@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from codesign_widgets.store import Store
+
+from .phone import join
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +23,6 @@ DRAWN = """() => {
     box: [rect.left, rect.top, rect.right, rect.bottom],
   };
 }"""
-
-
-def join(page, url: str, name: str, perspective: str) -> None:
-    page.goto(url)
-    page.get_by_role("button", name="Join").wait_for(timeout=60_000)
-    page.get_by_label("Your name (shown to the group)").fill(name)
-    page.get_by_label(re.compile(f"^{perspective}")).check()
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Join").click()
 
 
 def add_stakeholder(page, name: str, kind: str) -> None:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
 
 from codesign_widgets.store import Store
 
+from .phone import join
+
 pytestmark = pytest.mark.browser
 
 WIDGET = ".jupyter-widgets"
-
-
-def join(page, url: str, name: str, perspective: str) -> None:
-    page.goto(url)
-    page.get_by_role("button", name="Join").wait_for(timeout=60_000)
-    page.get_by_label("Your name (shown to the group)").fill(name)
-    page.get_by_label(re.compile(f"^{perspective}")).check()
-    page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Join").click()
 
 
 def test_two_participants_join_and_follow_the_facilitator(
