@@ -60,6 +60,8 @@ def _serve_options(args: argparse.Namespace, db_url: str):
         facilitator_port=args.facilitator_port,
         pool_size=args.pool_size,
         cull_idle_timeout=args.cull_idle_timeout,
+        max_kernels=args.max_kernels,
+        max_kernels_per_client=args.max_kernels_per_client,
     )
 
 
@@ -305,6 +307,19 @@ def build_parser() -> argparse.ArgumentParser:
             type=int,
             default=600,
             help="Seconds before the kernel of a closed tab is shut down.",
+        )
+        p.add_argument(
+            "--max-kernels",
+            type=int,
+            default=60,
+            help="Participant pages open at once, all phones together (0: no limit).",
+        )
+        p.add_argument(
+            "--max-kernels-per-client",
+            type=int,
+            default=4,
+            help="Participant pages one device may keep open (0: no limit). Raise it when "
+            "phones reach this laptop through one shared address.",
         )
         p.set_defaults(func=lambda a, demo=(name == "demo"): _serve(a, demo=demo))
     p = sub.add_parser("new", help="Create a workshop and print its join code and key.")

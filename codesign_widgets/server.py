@@ -56,8 +56,8 @@ LOOPBACK = "127.0.0.1"
 class ServeOptions:
     """Settings for the two servers; :data:`OPTION_HELP` explains each field.
 
-    jupyter_server has no cap on the number of kernels, so there is no ``max_kernels``: the
-    pool size and culling are the levers.
+    jupyter_server has no cap on the number of kernels; the participant server gets one
+    from :mod:`codesign_widgets.kernel_guard` (``max_kernels``, ``max_kernels_per_client``).
     """
 
     db_url: str = ""
@@ -69,6 +69,9 @@ class ServeOptions:
     activity_pool_size: int = 1
     cull_idle_timeout: int = 600
     cull_interval: int = 60
+    max_kernels: int = 60
+    max_kernels_per_client: int = 4
+    abandoned_page_grace: int = 30
     participant_max_message_bytes: int = 1024 * 1024
     facilitator_max_message_bytes: int = 10 * 1024 * 1024
     ws_ping_interval: int = 30
@@ -87,6 +90,13 @@ OPTION_HELP: dict[str, str] = {
     "activity_pool_size": "Preheated kernels kept ready per other participant notebook.",
     "cull_idle_timeout": "Seconds before an idle kernel with no open page is shut down.",
     "cull_interval": "Seconds between checks for idle kernels.",
+    "max_kernels": "Participant pages open at once, all devices together (0: no limit); "
+    "each holds a kernel of about 100 MB. Further phones are asked to wait.",
+    "max_kernels_per_client": "Participant pages one device (one network address) may keep "
+    "open (0: no limit; this laptop's own browser has none). Its abandoned tabs are closed "
+    "first; raise it when phones reach this laptop through one shared address.",
+    "abandoned_page_grace": "Seconds a page has to connect to its kernel before, on a "
+    "device at its limit, that kernel counts as an abandoned tab.",
     "participant_max_message_bytes": "Largest websocket message a phone may send its kernel.",
     "facilitator_max_message_bytes": "Largest websocket message the facilitator page may send.",
     "ws_ping_interval": "Seconds between websocket pings, so a sleeping phone is noticed.",
@@ -138,9 +148,9 @@ def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict)
         # alternative `key=value` form crashes for nested pool configs; the warning is noise.
         "-W",
         "ignore::DeprecationWarning",
-        # Voila with the Host check of `_voila_main` below (DNS rebinding).
+        # Voila with a Host check, kernel limits and a home page (see voila_main.py).
         "-m",
-        "codesign_widgets.server",
+        "codesign_widgets.voila_main",
         str(root),
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -158,8 +168,10 @@ def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict)
     ]
 
 
-def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str) -> dict:
+def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str, home: str) -> dict:
     return {
+        # `/` and Voila's notebook listing redirect here (voila_main.py).
+        "codesign_home": f"voila/render/{home}",
         # The kernel shutdown POST of a closing tab fails the xsrf check (open Voila issue);
         # without it kernels of closed tabs live on until culled.
         "disable_check_xsrf": True,
@@ -170,6 +182,18 @@ def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str) -> dict:
         # or listed here (Voila turns the check off; these settings turn it back on).
         "allow_remote_access": False,
         "local_hostnames": allowed_hosts(host),
+    }
+
+
+def _participant_tornado_settings(opts: ServeOptions) -> dict:
+    return {
+        **_tornado_settings(
+            opts, opts.participant_max_message_bytes, opts.participant_host, "join.ipynb"
+        ),
+        # Read by the page guard of voila_main.py.
+        "codesign_max_kernels": opts.max_kernels,
+        "codesign_max_kernels_per_client": opts.max_kernels_per_client,
+        "codesign_abandoned_page_grace": opts.abandoned_page_grace,
     }
 
 
@@ -206,7 +230,7 @@ def participant_argv(opts: ServeOptions, root: Path) -> list[str]:
             opts.participant_host,
             opts.participant_port,
             PHONE_TEMPLATE,
-            _tornado_settings(opts, opts.participant_max_message_bytes, opts.participant_host),
+            _participant_tornado_settings(opts),
         ),
         f"--preheat_kernel={max(p['pool_size'] for p in pools.values()) > 0}",
         f"--VoilaKernelManager.kernel_pools_config={pools!r}",
@@ -224,7 +248,9 @@ def facilitator_argv(opts: ServeOptions, root: Path) -> list[str]:
             LOOPBACK,
             opts.facilitator_port,
             PROJECTOR_TEMPLATE,
-            _tornado_settings(opts, opts.facilitator_max_message_bytes, LOOPBACK),
+            _tornado_settings(
+                opts, opts.facilitator_max_message_bytes, LOOPBACK, "facilitator.ipynb"
+            ),
         ),
         *_culling(opts),
     ]
@@ -517,28 +543,3 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
         pass
     except PermissionError:
         os.kill(pid, sig)
-
-
-def _voila_main() -> None:
-    """Run Voila (``python -m codesign_widgets.server ARGS``) with the Host check extended.
-
-    jupyter_server's check accepts a hostname from ``local_hostnames`` but an IP address
-    only when it is loopback, so the LAN address phones use would be refused too; here an
-    address listed in ``local_hostnames`` passes as well. Everything else is Voila's own.
-    """
-    from jupyter_server.base.handlers import JupyterHandler
-    from voila.app import main
-
-    loopback_only = JupyterHandler.check_host
-
-    def check_host(self) -> bool:
-        if self.request.host_name in self.settings.get("local_hostnames", ()):
-            return True
-        return loopback_only(self)
-
-    JupyterHandler.check_host = check_host
-    sys.exit(main())
-
-
-if __name__ == "__main__":
-    _voila_main()

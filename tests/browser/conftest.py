@@ -65,7 +65,8 @@ def studio_server(
     """Factory: ``studio_server(db_url, **options)`` starts both servers on free ports.
 
     Every server it started is stopped when the module ends, failed tests included.
-    Options default to a pool of 1 so a two-core machine is not busy warming kernels.
+    Options default to a pool of 1 so a two-core machine is not busy warming kernels, and
+    to no per-device page limit (``test_resource_limits.py`` tests it).
     """
     started: list[StudioServer] = []
 
@@ -75,6 +76,8 @@ def studio_server(
         )
         options.setdefault("facilitator_port", free_port())
         options.setdefault("pool_size", 1)
+        # One machine plays every phone; on a LAN each phone has an address of its own.
+        options.setdefault("max_kernels_per_client", 0)
         server = StudioServer(
             ServeOptions(db_url=db_url, **options),
             work_dir=tmp_path_factory.mktemp("serve"),

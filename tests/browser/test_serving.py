@@ -180,6 +180,38 @@ def test_participant_listing_holds_only_participant_notebooks(served, notebooks_
     assert names == expected
 
 
+@pytest.mark.parametrize(
+    ("role", "path", "lands_on"),
+    [
+        ("participant", "/", "/voila/render/join.ipynb"),
+        ("participant", "/?code=ABC234", "/voila/render/join.ipynb?code=ABC234"),
+        ("participant", "/voila/tree", "/voila/render/join.ipynb"),
+        ("participant", "/voila/tree/", "/voila/render/join.ipynb"),
+        ("facilitator", "/", "/voila/render/facilitator.ipynb"),
+    ],
+)
+def test_the_bare_address_opens_the_start_page_not_a_listing(served, role, path, lands_on):
+    """A phone typing just the address gets the join page; no list of notebooks anywhere."""
+    base = served.participant_base if role == "participant" else served.facilitator_base
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=90)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    assert response.status == 302
+    assert response.getheader("Location") == lands_on
+
+
+@pytest.mark.parametrize("path", ["/voila/tree/join.ipynb", "/voila/tree/sub/", "/voila/tree/.."])
+def test_no_folder_listing(served, path):
+    status, body = fetch(served.participant_base, path)
+    assert status == 404, body[:300]
+    assert "join.ipynb" not in body
+
+
 def test_contents_api_leaks_no_source(served):
     status, body = fetch(served.participant_base, "/voila/api/contents/join.ipynb")
     assert status == 200
@@ -243,7 +275,9 @@ def test_a_foreign_host_header_is_refused(served, demo_workshop, role):
     )
     port = urlsplit(base).port
     kernel = "/api/kernels/00000000-0000-4000-8000-000000000000"
-    for path in (page, "/voila/api/contents/", kernel, f"{kernel}/channels"):
+    # Voila's static files come from handlers outside jupyter_server's check: ours added it.
+    static = ("/voila/static/voila.js", "/voila/templates/codesign-base/static/voila.js")
+    for path in (page, "/", "/voila/api/contents/", kernel, f"{kernel}/channels", *static):
         for host in (
             "evil.example",
             f"evil.example:{port}",
@@ -253,6 +287,8 @@ def test_a_foreign_host_header_is_refused(served, demo_workshop, role):
     # The address the server is reached at still works (the LAN one, when it binds one).
     assert status_with_host(base, "/voila/api/contents/", urlsplit(base).netloc) == 200
     assert status_with_host(base, "/voila/api/contents/", f"localhost:{port}") == 200
+    for path in static:
+        assert status_with_host(base, path, urlsplit(base).netloc) == 200, path
     if role == "facilitator" and served.opts.participant_host != "127.0.0.1":
         # The facilitator's loopback server answers no LAN name either.
         lan = f"{served.opts.participant_host}:{port}"

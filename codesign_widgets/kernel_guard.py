@@ -1,0 +1,176 @@
+"""How many kernels the participant server runs, and for whom.
+
+Every participant page load takes a kernel (about 100 MB and a few CPU-seconds to start),
+and jupyter_server has no limit on how many it runs. A script reloading the page, or a phone
+whose tabs were never closed, could take them all. :class:`KernelGuard` keeps two limits:
+
+- ``per_client``: kernels one address (one phone, one laptop) may hold at once. When a
+  client is at its limit, its kernels that no page is connected to any more (a reloaded or
+  abandoned tab) and that are older than ``grace`` seconds are given back first, so a phone
+  that reloads often is never locked out; only a client keeping many pages open is refused.
+- ``total``: kernels the server hands out at all, so the laptop stays responsive for the
+  people already in the room.
+
+This laptop's own browser (``127.0.0.1``, ``::1``) has no per-client limit: a facilitator
+trying the workshop out opens one participant tab per pretend phone. The total still counts.
+
+Pure Python: the server (``server._voila_main``) asks :meth:`KernelGuard.admit` before a
+page takes a kernel and tells :meth:`Ticket.claim` which one it took.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+#: Clients with no per-client limit: the laptop's own browser on localhost.
+LOCAL_BROWSER = frozenset({"127.0.0.1", "::1"})
+#: Seconds a page may take to open its websocket before its kernel counts as abandoned.
+DEFAULT_GRACE = 30.0
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a page load was refused, in words for the person holding the phone."""
+
+    status: int
+    title: str
+    advice: str
+    retry_after: int
+
+
+CLIENT_FULL = Refusal(
+    status=429,
+    title="This device already has too many studio pages open",
+    advice="Close the other workshop tabs on this device, then reload this page.",
+    retry_after=30,
+)
+SERVER_FULL = Refusal(
+    status=503,
+    title="The workshop is full right now",
+    advice="Every place on this laptop is taken. Tell the facilitator, "
+    "and reload this page in a minute.",
+    retry_after=60,
+)
+
+
+@dataclass
+class _Held:
+    client: str
+    since: float
+
+
+@dataclass
+class Ticket:
+    """One admitted page load; :meth:`claim` records the kernel it was given."""
+
+    guard: KernelGuard
+    client: str
+    kernel_id: str | None = None
+    open: bool = field(default=True)
+
+    def claim(self, kernel_id: str) -> None:
+        if self.open and self.kernel_id is None:
+            self.kernel_id = kernel_id
+            self.guard._held[kernel_id] = _Held(self.client, self.guard._clock())
+
+    def release(self) -> None:
+        """The request ended; a kernel it claimed stays counted until it is shut down."""
+        if self.open:
+            self.open = False
+            self.guard._pending[self.client] -= 1
+            if not self.guard._pending[self.client]:
+                del self.guard._pending[self.client]
+
+
+class KernelGuard:
+    """Count the kernels given to page loads, per client and in all.
+
+    Parameters
+    ----------
+    total, per_client
+        The limits; 0 turns a limit off.
+    grace
+        Seconds after which a kernel no page is connected to may be given back.
+    clock
+        ``time.monotonic`` unless a test passes its own.
+    unlimited
+        Clients the per-client limit does not apply to.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        per_client: int,
+        grace: float = DEFAULT_GRACE,
+        clock: Callable[[], float] = time.monotonic,
+        unlimited: frozenset[str] = LOCAL_BROWSER,
+    ) -> None:
+        self.unlimited = unlimited
+        self.total = total
+        self.per_client = per_client
+        self.grace = grace
+        self._clock = clock
+        self._held: dict[str, _Held] = {}
+        self._pending: dict[str, int] = {}
+
+    def held_by(self, client: str) -> list[str]:
+        """Kernel ids handed to ``client`` that are still counted, oldest first."""
+        held = [(h.since, k) for k, h in self._held.items() if h.client == client]
+        return [k for _since, k in sorted(held)]
+
+    def in_use(self) -> int:
+        """Kernels handed out plus page loads still waiting for theirs."""
+        return len(self._held) + sum(self._pending.values())
+
+    def forget_gone(self, live: Iterable[str]) -> None:
+        """Stop counting kernels the server no longer runs (shut down, culled)."""
+        live = set(live)
+        for kernel_id in [k for k in self._held if k not in live]:
+            del self._held[kernel_id]
+
+    def reclaimable(self, client: str, connections: Callable[[str], int]) -> list[str]:
+        """``client``'s kernels with no page connected, older than the grace, oldest first."""
+        now = self._clock()
+        return [
+            k
+            for k in self.held_by(client)
+            if now - self._held[k].since >= self.grace and connections(k) == 0
+        ]
+
+    def admit(self, client: str, live: Iterable[str]) -> Ticket | Refusal:
+        """Let a page load from ``client`` take a kernel, or say why not.
+
+        The caller first shuts down what :meth:`reclaimable` names when the client is at
+        its limit (see :meth:`over_client_limit`), then asks again.
+        """
+        self.forget_gone(live)
+        if self.over_client_limit(client):
+            return CLIENT_FULL
+        if self.total and self.in_use() >= self.total:
+            return SERVER_FULL
+        self._pending[client] = self._pending.get(client, 0) + 1
+        return Ticket(self, client)
+
+    def over_client_limit(self, client: str) -> bool:
+        if not self.per_client or client in self.unlimited:
+            return False
+        mine = len(self.held_by(client)) + self._pending.get(client, 0)
+        return mine >= self.per_client
+
+    def release_kernel(self, kernel_id: str) -> None:
+        """Stop counting a kernel the server is shutting down on the guard's behalf."""
+        self._held.pop(kernel_id, None)
+
+
+def refusal_page(refusal: Refusal) -> str:
+    """A small self-contained HTML page for a refused load (fixed text, nothing from input)."""
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{refusal.title}</title>"
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;font-size:1.2rem;"
+        "line-height:1.5;max-width:32rem}</style></head><body>"
+        f"<h1>{refusal.title}</h1><p>{refusal.advice}</p></body></html>"
+    )
