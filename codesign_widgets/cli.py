@@ -95,6 +95,12 @@ def _print_links(server, code: str | None, key: str | None) -> None:
             "The hub, the activity facilitator pages, the workshop file and all sources stay "
             "on this laptop."
         )
+        opts = server.opts
+        print(
+            f"  Limits: {opts.max_kernels or 'any number of'} participant pages at once, "
+            f"{opts.max_kernels_per_client or 'any number'} per device; more are asked to wait "
+            "(--max-kernels, --max-kernels-per-client)."
+        )
     else:
         print(
             "  Everything is on this laptop only. To let phones on your network join, start "

@@ -129,8 +129,10 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     from types import SimpleNamespace
 
     from codesign_widgets.cli import _print_links
+    from codesign_widgets.server import ServeOptions
 
     server = SimpleNamespace(
+        opts=ServeOptions(max_kernels=60, max_kernels_per_client=4),
         participant_base=base,
         facilitator_base="http://127.0.0.1:8867",
         participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
@@ -141,3 +143,5 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     assert says in out
     assert "this laptop only" in out
     assert "join code: ABCDEF" in out
+    if "192.0.2.7" in base:
+        assert "60 participant pages at once, 4 per device" in out
