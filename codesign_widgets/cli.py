@@ -86,7 +86,7 @@ def _print_links(server, code: str | None, key: str | None) -> None:
     )
     print(f"  Participants (phone or laptop):\n    {join}")
     if code:
-        print(f"    join code: {code}")
+        print(f"    join code: {code} (or open {server.participant_base} and type it)")
     segno.make(join, error="m").terminal(compact=True)
     if on_lan:
         print(

@@ -43,14 +43,13 @@ class Refusal:
 CLIENT_FULL = Refusal(
     status=429,
     title="This device already has too many studio pages open",
-    advice="Close the other workshop tabs on this device, then reload this page.",
+    advice="Close the other workshop tabs on this device, wait half a minute, then try again.",
     retry_after=30,
 )
 SERVER_FULL = Refusal(
     status=503,
     title="The workshop is full right now",
-    advice="Every place on this laptop is taken. Tell the facilitator, "
-    "and reload this page in a minute.",
+    advice="Every place on this laptop is taken. Tell the facilitator, and try again in a minute.",
     retry_after=60,
 )
 
@@ -170,7 +169,11 @@ def refusal_page(refusal: Refusal) -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{refusal.title}</title>"
-        "<style>body{font-family:system-ui,sans-serif;margin:2rem;font-size:1.2rem;"
-        "line-height:1.5;max-width:32rem}</style></head><body>"
-        f"<h1>{refusal.title}</h1><p>{refusal.advice}</p></body></html>"
+        "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;font-size:1.1rem;"
+        "line-height:1.5;max-width:32rem}h1{font-size:1.5rem;line-height:1.3}"
+        "a{display:inline-block;margin-top:1rem;padding:.75rem 1.5rem;background:#1976d2;"
+        "color:#fff;border-radius:4px;text-decoration:none}</style></head><body>"
+        f"<h1>{refusal.title}</h1><p>{refusal.advice}</p>"
+        # An empty href is this very address: the page loads again, join code included.
+        "<a href=''>Try again</a></body></html>"
     )

@@ -128,6 +128,7 @@ def test_refusal_pages_say_what_happened_and_what_to_do(refusal):
     assert refusal.advice in page
     assert "width=device-width" in page  # readable on a phone
     assert "<script" not in page
+    assert "<a href=''>Try again</a>" in page  # loads the same address again
     assert refusal.status in (429, 503)
 
 

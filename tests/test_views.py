@@ -6,7 +6,7 @@ import pytest
 
 from codesign_widgets.live import Feed
 from codesign_widgets.store import Store
-from codesign_widgets.views.hub import FacilitatorHub, HubStart
+from codesign_widgets.views.hub import FacilitatorHub, HubStart, join_link
 from codesign_widgets.views.join import ParticipantApp
 from codesign_widgets.workshop import StageState
 
@@ -206,8 +206,14 @@ def test_the_hub_start_creates_or_opens_a_workshop(store, created):
 def test_the_join_link_and_qr_come_from_the_server(monkeypatch, store, workshop):
     monkeypatch.setenv("CODESIGN_PARTICIPANT_URL", "http://192.0.2.5:8866/voila/render/join.ipynb")
     hub = FacilitatorHub(store, workshop)
-    assert f"join.ipynb?code={workshop.code}" in hub.join_text.value
+    # Projected: the bare address (it opens the join page) is short to type from the back.
+    assert "open http://192.0.2.5:8866 and type the join code" in hub.join_text.value
+    assert f"Join code: {workshop.code}" in hub.join_text.value
     assert bytes(hub.qr.value).startswith(b"\x89PNG")
+    # The square holds the whole link, code included.
+    assert join_link(workshop.code) == (
+        f"http://192.0.2.5:8866/voila/render/join.ipynb?code={workshop.code}"
+    )
 
 
 @pytest.mark.parametrize("state", ["locked", "revealed"])

@@ -11,7 +11,7 @@ import html
 import io
 import os
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import ipywidgets as widgets
 import segno
@@ -35,6 +35,12 @@ def join_link(code: str) -> str:
     if not base:
         return ""
     return f"{base}?code={quote(code)}"
+
+
+def join_address() -> str:
+    """The participant server's bare address (it opens the join page), short to type."""
+    parts = urlsplit(os.environ.get(PARTICIPANT_URL_ENV, ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
 ACTIVITY_PAGES = {
@@ -146,7 +152,7 @@ class FacilitatorHub(widgets.VBox):
 
         link = join_link(workshop.code)
         how = (
-            f"Open {link}"
+            f"Scan the QR code, or open {join_address()} and type the join code."
             if link
             else "Start the studio with `codesign serve` to get a link for phones."
         )
