@@ -12,6 +12,9 @@ Everything is Voila's own except four things, each switched on by a setting that
   takes a kernel, and refused with a plain page (429 or 503) when over a limit.
 - **Home page** (``codesign_home``): ``/`` and Voila's notebook listing redirect to the one
   page a role starts from, instead of listing the served notebooks.
+- **Closing the sockets of a kernel that was shut down** (culled, reclaimed, or closed by its
+  tab): jupyter_server leaves them open, so the page could not tell that every tap now goes
+  nowhere. Closed, they let the page's banner (``codesign-connection.js``) offer a reload.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import contextlib
 import inspect
 import ipaddress
 import sys
+import weakref
 from contextvars import ContextVar
 from typing import Any
 
@@ -27,6 +31,10 @@ from .kernel_guard import DEFAULT_GRACE, KernelGuard, Refusal, Ticket, refusal_p
 
 #: The admitted page load whose handler is running (the kernel manager reports to it).
 _TICKET: ContextVar[Ticket | None] = ContextVar("codesign_ticket", default=None)
+#: Open kernel websockets by kernel id, closed when their kernel is shut down.
+_SOCKETS: dict[str, weakref.WeakSet] = {}
+#: Close code and reason the page's banner reacts to (1001: "going away").
+KERNEL_GONE = (1001, "The kernel of this page was shut down.")
 
 
 def host_allowed(host_name: str, settings: dict[str, Any]) -> bool:
@@ -173,6 +181,49 @@ def _install_page_guard() -> None:
     TornadoVoilaHandler.get = get
 
 
+def _close_sockets_on_shutdown(km: Any) -> None:
+    if getattr(km, "_codesign_closes_sockets", False):
+        return
+    km._codesign_closes_sockets = True
+    shutdown = km.shutdown_kernel
+
+    async def shutdown_kernel(kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = shutdown(kernel_id, *args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+        finally:
+            for handler in list(_SOCKETS.pop(kernel_id, ())):
+                with contextlib.suppress(Exception):  # already closing: nothing to do
+                    handler.close(*KERNEL_GONE)
+
+    km.shutdown_kernel = shutdown_kernel
+
+
+def _install_socket_registry() -> None:
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    original_open = VoilaKernelWebsocketHandler.open
+    original_on_close = VoilaKernelWebsocketHandler.on_close
+
+    async def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+        _close_sockets_on_shutdown(self.kernel_manager)
+        _SOCKETS.setdefault(kernel_id, weakref.WeakSet()).add(self)
+        result = original_open(self, kernel_id, *args, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+    def on_close(self) -> Any:
+        kernel_id = getattr(self, "kernel_id", None)
+        sockets = _SOCKETS.get(kernel_id)
+        if sockets is not None:
+            sockets.discard(self)
+            if not sockets:
+                _SOCKETS.pop(kernel_id, None)
+        return original_on_close(self)
+
+    VoilaKernelWebsocketHandler.open = open
+    VoilaKernelWebsocketHandler.on_close = on_close
+
+
 def _install_home() -> None:
     import tornado.web
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -202,6 +253,7 @@ def main() -> None:
     _install_host_check()
     _install_page_guard()
     _install_home()
+    _install_socket_registry()
     sys.exit(voila_main())
 
 
