@@ -344,9 +344,12 @@ def test_participant_websocket_refuses_oversized_messages(served, demo_workshop)
     assert status == 200
     kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
     ws_url = served.participant_base.replace("http", "ws", 1)
-    with connect(f"{ws_url}/api/kernels/{kernel_id}/channels", max_size=None) as ws:
+    # The handshake waits for the kernel to answer (jupyter_server nudges it): on two busy
+    # cores that can take longer than the client's default 10 s.
+    channels = f"{ws_url}/api/kernels/{kernel_id}/channels"
+    with connect(channels, max_size=None, open_timeout=90) as ws:
         ws.send(json.dumps(_message("kernel_info_request")))
-        while json.loads(ws.recv(timeout=30))["msg_type"] != "kernel_info_reply":
+        while json.loads(ws.recv(timeout=60))["msg_type"] != "kernel_info_reply":
             pass
         ws.send(json.dumps(_message("comm_msg", {"data": {"x": "A" * 2_000_000}})))
         with pytest.raises(ConnectionClosed) as closed:
@@ -357,7 +360,7 @@ def test_participant_websocket_refuses_oversized_messages(served, demo_workshop)
 def _drain(ws) -> None:
     # iopub chatter may still arrive before the close; a silent server times out instead.
     while True:
-        ws.recv(timeout=30)
+        ws.recv(timeout=60)
 
 
 def _message(msg_type: str, content: dict | None = None) -> dict:
