@@ -20,9 +20,9 @@ from .templates import load_template
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
+    from .criteria import CriteriaSet
     from .equal_say import EqualSay
     from .network import NetworkMap
-    from .scoring import CriteriaSet
     from .scoring_results import Movement, Results
 
 __all__ = ["ResultsMixin"]
@@ -292,7 +292,7 @@ class ResultsMixin:
         return sorted(int(r) for r in mine["round"])
 
     def criteria(self, stage: str | None = None, round: int | None = None) -> CriteriaSet:
-        from .scoring import criteria_set_from_dict
+        from .criteria import criteria_set_from_dict
 
         stage = self._stage("prototype_scoring", stage)
         rounds = self.one().tables["rounds"]

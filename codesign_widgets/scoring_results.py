@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .scoring import CriteriaSet, ScoreRow
+from .criteria import CriteriaSet
+from .scoring import ScoreRow
 
 __all__ = [
     "CAMP_SHARE",

@@ -157,10 +157,11 @@ def test_a_goal_mapping_phone_imports_no_pandas_or_networkx(db_url, store, works
 
 
 def test_scoring_domain_modules_never_import_widgets_or_sql():
-    for module in ("scoring.py", "scoring_results.py"):
+    for module in ("criteria.py", "scoring.py", "scoring_results.py"):
         assert not imported_modules(PACKAGE / module) & {"ipywidgets", "sqlalchemy", "sqlite3"}
-    # The participant side of scoring stays lean: no pandas even in the domain module.
-    assert not imported_modules(PACKAGE / "scoring.py") & {"pandas", "numpy", "bqplot"}
+    # The participant side of scoring stays lean: no pandas even in the domain modules.
+    for module in ("criteria.py", "scoring.py"):
+        assert not imported_modules(PACKAGE / module) & {"pandas", "numpy", "bqplot"}, module
 
 
 def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, store, workshop):

@@ -6,18 +6,20 @@ import math
 
 import pytest
 
+from codesign_widgets.criteria import (
+    CriteriaSet,
+    Criterion,
+    criteria_set_from_dict,
+    list_criteria_sets,
+    load_criteria_set,
+)
 from codesign_widgets.errors import InvalidInput, NotFound
 from codesign_widgets.scoring import (
     CANT_SAY,
-    CriteriaSet,
-    Criterion,
     ScoreRow,
     check_score,
     clean_decision,
     clean_prototype,
-    criteria_set_from_dict,
-    list_criteria_sets,
-    load_criteria_set,
     weighted_scores,
 )
 from codesign_widgets.scoring_results import aggregate, movement, score_frame

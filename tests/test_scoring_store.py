@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from codesign_widgets.criteria import CriteriaSet, Criterion, criteria_set_from_dict
 from codesign_widgets.errors import InvalidInput, NotAllowed, NotFound
-from codesign_widgets.scoring import (
-    CANT_SAY,
-    CriteriaSet,
-    Criterion,
-    RoundState,
-    criteria_set_from_dict,
-)
+from codesign_widgets.scoring import CANT_SAY, RoundState
 from codesign_widgets.store import schema
 
 STAGE = "prototypes"

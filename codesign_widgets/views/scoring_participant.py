@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..criteria import Criterion
 from ..errors import CodesignError
 from ..live import Feed
 from ..scoring import (
     CANT_SAY,
     MAX_COMMENT,
-    Criterion,
     Prototype,
     Round,
     RoundState,
