@@ -20,6 +20,7 @@ page takes a kernel and tells :meth:`Ticket.claim` which one it took.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ DEFAULT_GRACE = 30.0
 class Refusal:
     """Why a page load was refused, in words for the person holding the phone."""
 
+    kind: str  # "device" or "workshop": which limit, for the facilitator's terminal
     status: int
     title: str
     advice: str
@@ -41,12 +43,14 @@ class Refusal:
 
 
 CLIENT_FULL = Refusal(
+    kind="device",
     status=429,
     title="This device already has too many studio pages open",
     advice="Close the other workshop tabs on this device, wait half a minute, then try again.",
     retry_after=30,
 )
 SERVER_FULL = Refusal(
+    kind="workshop",
     status=503,
     title="The workshop is full right now",
     advice="Every place on this laptop is taken. Tell the facilitator, and try again in a minute.",
@@ -177,3 +181,57 @@ def refusal_page(refusal: Refusal) -> str:
         # An empty href is this very address: the page loads again, join code included.
         "<a href=''>Try again</a></body></html>"
     )
+
+
+#: How the server logs a refusal; :class:`RefusalWatcher` reads it back from the log.
+REFUSAL_LOG = "Page refused [{kind}]: {in_use} participant pages open"
+_REFUSAL_LINE = re.compile(r"Page refused \[(device|workshop)\]: (\d+) participant pages open")
+
+
+class RefusalWatcher:
+    """Turn the participant server's refusal log lines into advice for the facilitator.
+
+    ``codesign serve`` runs in the facilitator's terminal while phones that were asked to
+    wait only see their own page; each kind of refusal is reported at most once per
+    ``quiet`` seconds, with what to do about it.
+    """
+
+    def __init__(
+        self,
+        max_kernels: int,
+        per_client: int,
+        quiet: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_kernels, self.per_client = max_kernels, per_client
+        self.quiet, self._clock = quiet, clock
+        self._last: dict[str, float] = {}
+
+    def read(self, text: str) -> list[str]:
+        """Advice for the refusals in a new piece of the log (often none)."""
+        counts: dict[str, int] = {}
+        for kind, _in_use in _REFUSAL_LINE.findall(text):
+            counts[kind] = counts.get(kind, 0) + 1
+        advice = []
+        now = self._clock()
+        for kind, n in counts.items():
+            if now - self._last.get(kind, -self.quiet) < self.quiet:
+                continue
+            self._last[kind] = now
+            advice.append(self._advice(kind, n))
+        return advice
+
+    def _advice(self, kind: str, n: int) -> str:
+        times = "once" if n == 1 else f"{n} times"
+        if kind == "workshop":
+            return (
+                f"A phone was asked to wait ({times}): the workshop is full, "
+                f"{self.max_kernels} participant pages are open. To let more in, stop and "
+                "start again with a higher --max-kernels (nothing is lost; each page holds "
+                "about 100 MB)."
+            )
+        return (
+            f"A device was asked to close tabs ({times}): it already has "
+            f"{self.per_client} participant pages open. If phones reach this laptop through "
+            "one shared address, start again with --max-kernels-per-client 0."
+        )

@@ -29,6 +29,17 @@ def log_tail(path: Path, lines: int = 30) -> str:
         return "(no log)"
 
 
+def read_from(path: Path, offset: int) -> tuple[str, int]:
+    """The text appended to ``path`` since ``offset``, and the new offset (a log being written)."""
+    try:
+        with path.open("rb") as f:
+            f.seek(offset)
+            data = f.read()
+    except OSError:
+        return "", offset
+    return data.decode("utf-8", "replace"), offset + len(data)
+
+
 def answers_http(url: str, timeout: float = 2.0) -> bool:
     # An empty ProxyHandler: a proxy from the environment must not see loopback requests.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

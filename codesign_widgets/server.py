@@ -12,15 +12,18 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from .kernel_guard import RefusalWatcher
 from .processes import (
     answers_http,
     die_with_parent,
     free_port,
     log_tail,
     raise_interrupt,
+    read_from,
     terminate_tree,
 )
 from .serve_options import (
@@ -249,16 +252,25 @@ class StudioServer:
             f"{log_tail(self.log_path('participant'))}"
         )
 
-    def wait(self) -> int:
-        """Block until a server exits, Ctrl-C or SIGTERM; stop both either way; return a code."""
+    def wait(self, notify: Callable[[str], object] = print) -> int:
+        """Block until a server exits, Ctrl-C or SIGTERM; stop both either way; return a code.
+
+        Meanwhile, when phones are turned away by a kernel limit, ``notify`` gets advice for
+        the facilitator (printed in the terminal that started the studio).
+        """
         if threading.current_thread() is threading.main_thread():
             # SIGTERM (systemd, `kill`, a test runner's timeout) should stop kernels cleanly too.
             signal.signal(signal.SIGTERM, raise_interrupt)
+        watcher = RefusalWatcher(self.opts.max_kernels, self.opts.max_kernels_per_client)
+        log, offset = self.log_path("participant"), 0
         try:
             while True:
                 for proc in self._procs.values():
                     if proc.poll() is not None:
                         return proc.returncode or 1
+                new, offset = read_from(log, offset)
+                for advice in watcher.read(new):
+                    notify(advice)
                 time.sleep(0.5)
         except KeyboardInterrupt:
             return 0

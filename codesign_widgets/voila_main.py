@@ -27,7 +27,14 @@ import weakref
 from contextvars import ContextVar
 from typing import Any
 
-from .kernel_guard import DEFAULT_GRACE, KernelGuard, Refusal, Ticket, refusal_page
+from .kernel_guard import (
+    DEFAULT_GRACE,
+    REFUSAL_LOG,
+    KernelGuard,
+    Refusal,
+    Ticket,
+    refusal_page,
+)
 
 #: The admitted page load whose handler is running (the kernel manager reports to it).
 _TICKET: ContextVar[Ticket | None] = ContextVar("codesign_ticket", default=None)
@@ -164,7 +171,7 @@ def _install_page_guard() -> None:
             return await original_get(self, path)
         outcome = await _admit(self, guard)
         if isinstance(outcome, Refusal):
-            self.log.warning("Page refused: %s (%s kernels in use)", outcome.title, guard.in_use())
+            self.log.warning(REFUSAL_LOG.format(kind=outcome.kind, in_use=guard.in_use()))
             self.set_status(outcome.status)
             self.set_header("Retry-After", str(outcome.retry_after))
             self.set_header("Cache-Control", "no-store")

@@ -151,3 +151,37 @@ def test_host_check(host, allowed):
 
 def test_host_check_off_when_remote_access_is_allowed():
     assert host_allowed("anything.example", {"allow_remote_access": True})
+
+
+def test_refusals_in_the_log_become_advice_for_the_facilitator_once_a_minute():
+    from codesign_widgets.kernel_guard import REFUSAL_LOG, RefusalWatcher
+
+    clock = Clock()
+    watcher = RefusalWatcher(max_kernels=60, per_client=4, quiet=60, clock=clock)
+    line = "[Voila] WARNING | " + REFUSAL_LOG + "\n"
+    full = line.format(kind="workshop", in_use=60)
+    (advice,) = watcher.read("noise\n" + full * 3)
+    assert "asked to wait (3 times)" in advice
+    assert "60 participant pages are open" in advice
+    assert "--max-kernels" in advice
+    clock.now += 30
+    assert watcher.read(full) == []  # said a moment ago
+    (device,) = watcher.read(line.format(kind="device", in_use=7))
+    assert "--max-kernels-per-client 0" in device
+    assert "(once)" in device
+    clock.now += 31
+    assert len(watcher.read(full)) == 1
+    assert watcher.read("Kernel started: 1234\n") == []
+
+
+def test_reading_a_growing_log_from_where_it_was_left(tmp_path):
+    from codesign_widgets.processes import read_from
+
+    log = tmp_path / "participant.log"
+    assert read_from(log, 0) == ("", 0)  # not written yet
+    log.write_text("one\n")
+    text, offset = read_from(log, 0)
+    assert (text, offset) == ("one\n", 4)
+    with log.open("a") as f:
+        f.write("two\n")
+    assert read_from(log, offset) == ("two\n", 8)

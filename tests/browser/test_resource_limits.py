@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from codesign_widgets.kernel_guard import RefusalWatcher
 from codesign_widgets.server import StudioServer
 
 pytestmark = pytest.mark.browser
@@ -113,6 +114,12 @@ def test_limits_per_device_and_in_all_and_others_keep_working(capped, demo_works
     status, kernel, body = open_page(capped, code, "127.0.0.5")
     assert (status, kernel) == (503, None)
     assert "The workshop is full right now" in body
+
+    # The facilitator's terminal is told about both kinds of refusal, with what to do.
+    advice = RefusalWatcher(4, 2).read(capped.log_path("participant").read_text())
+    assert len(advice) == 2
+    assert any("a higher --max-kernels" in a for a in advice)
+    assert any("--max-kernels-per-client 0" in a for a in advice)
 
     # A tab that closes sends Voila's shutdown call; its place is free again.
     parts = urlsplit(capped.participant_base)
