@@ -152,13 +152,17 @@ class BareServer:
 PHASES = """
 () => {
   const nav = performance.getEntriesByType("navigation")[0];
-  const bytes = performance.getEntriesByType("resource")
-    .reduce((sum, r) => sum + (r.decodedBodySize || 0), nav.decodedBodySize || 0);
+  const all = [nav, ...performance.getEntriesByType("resource")];
+  const total = (key) => all.reduce((sum, r) => sum + (r[key] || 0), 0);
+  // encodedBodySize: what crossed the network, gzip included (the page's own Wi-Fi cost).
+  const bytes = total("decodedBodySize");
+  const wire = total("encodedBodySize");
   return {
     html: nav.responseEnd,
     dom: nav.domContentLoadedEventEnd,
     widget: window.__firstWidget,
     mb: bytes / 1e6,
+    wire_mb: wire / 1e6,
   };
 }
 """
@@ -182,7 +186,8 @@ def time_to_widget(browser, url: str) -> dict[str, float]:
 
 def measure_loads(
     browser, urls: dict[str, str], loads: int, gap: float, warmup: int
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], dict[str, tuple[float, float]]]:
+    """Times to the first widget per page, and each page's weight (MB, MB on the wire)."""
     # The first pages of a fresh browser also pay for its renderer and GPU processes, which
     # a phone that opens a link has running already: they are shown, not counted.
     for i in range(warmup):
@@ -190,19 +195,22 @@ def measure_loads(
             print(f"  warm-up {i + 1}: {name} {time_to_widget(browser, url)['widget']:.0f} ms")
             time.sleep(gap)
     results: dict[str, list[float]] = {name: [] for name in urls}
+    weight: dict[str, tuple[float, float]] = {}
     for i in range(loads):
         shown = []
         for name, url in urls.items():
             phases = time_to_widget(browser, url)
             results[name].append(phases["widget"])
+            weight[name] = (phases["mb"], phases["wire_mb"])
             shown.append(
                 f"{name} {phases['widget']:.0f} ms (html {phases['html']:.0f}, "
-                f"dom {phases['dom']:.0f}, {phases['mb']:.1f} MB)"
+                f"dom {phases['dom']:.0f}, {phases['mb']:.1f} MB, "
+                f"{phases['wire_mb']:.1f} MB on the wire)"
             )
             # The pool refills one second after a kernel is taken; keep loads warm.
             time.sleep(gap)
         print(f"  load {i + 1}/{loads}: " + "; ".join(shown), flush=True)
-    return results
+    return results, weight
 
 
 def measure_stage_changes(
@@ -297,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     print(f"Time to first visible widget ({args.loads} loads each):")
-                    loads = measure_loads(
+                    loads, weight = measure_loads(
                         browser,
                         {"bare": bare.url(), "participant": server.participant_url(code)},
                         args.loads,
@@ -324,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"participant/bare median ratio: {ratio:.2f} (aim <= 1.2)")
     print(f"stage change p95: {percentile(changes, 95):.0f} ms (aim <= 300)")
+    for name, (mb, wire) in weight.items():
+        print(f"{name} page weight: {mb:.1f} MB, {wire:.1f} MB on the wire")
     return 0
 
 

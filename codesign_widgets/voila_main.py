@@ -12,6 +12,8 @@ Everything is Voila's own except four things, each switched on by a setting that
   takes a kernel, and refused with a plain page (429 or 503) when over a limit.
 - **Home page** (``codesign_home``): ``/`` and Voila's notebook listing redirect to the one
   page a role starts from, instead of listing the served notebooks.
+- **gzip** (``compress_response``): Voila applies its tornado settings after building the
+  application, too late for tornado to add compression; it is passed in at build time here.
 - **Closing the sockets of a kernel that was shut down** (culled, reclaimed, or closed by its
   tab): jupyter_server leaves them open, so the page could not tell that every tap now goes
   nowhere. Closed, they let the page's banner (``codesign-connection.js``) offer a reload.
@@ -253,6 +255,20 @@ def _install_home() -> None:
     TornadoVoilaTreeHandler.get = get
 
 
+def _install_compression() -> None:
+    from voila.app import Voila
+
+    original_init_settings = Voila.init_settings
+
+    def init_settings(self) -> dict[str, Any]:
+        settings = original_init_settings(self)
+        if self.tornado_settings.get("compress_response"):
+            settings["compress_response"] = True
+        return settings
+
+    Voila.init_settings = init_settings
+
+
 def main() -> None:
     """Patch Voila as described above, then run it with the command line's arguments."""
     from voila.app import main as voila_main
@@ -261,6 +277,7 @@ def main() -> None:
     _install_page_guard()
     _install_home()
     _install_socket_registry()
+    _install_compression()
     sys.exit(voila_main())
 
 
