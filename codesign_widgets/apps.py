@@ -54,7 +54,8 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
     """The hub for ``?code=...&key=...``; without them, a form to create or open a workshop."""
     from .live import Feed
     from .store import Store
-    from .views.hub import FacilitatorHub, HubStart
+    from .views.hub import FacilitatorHub
+    from .views.hub_start import HubStart
 
     params = request_params()
     if os.environ.get(ROLE_ENV) == "participant":

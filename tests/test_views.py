@@ -6,7 +6,9 @@ import pytest
 
 from codesign_widgets.live import Feed
 from codesign_widgets.store import Store
-from codesign_widgets.views.hub import FacilitatorHub, HubStart, join_link
+from codesign_widgets.views.hub import FacilitatorHub
+from codesign_widgets.views.hub_links import join_link
+from codesign_widgets.views.hub_start import HubStart
 from codesign_widgets.views.join import ParticipantApp
 from codesign_widgets.workshop import StageState
 

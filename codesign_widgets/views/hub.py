@@ -1,134 +1,31 @@
-"""The facilitator hub: create or open a workshop, share the join link, run the stages.
+"""The facilitator hub: share the join link, run the stages, show the room's wall.
 
 Projected in the room. Built only in the facilitator's kernel, after the key was checked.
+The first screen (create or open a workshop) is :mod:`.hub_start`; the stage controls and
+timer are :mod:`.hub_stages`; people, wall and moderation are :mod:`.hub_wall`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
-import io
-import os
-import time
-from urllib.parse import quote, urlsplit
 
 import ipywidgets as widgets
-import segno
 
 from ..errors import CodesignError
 from ..live import Feed
 from ..store import Store
-from ..templates import list_templates, load_template
+from ..templates import load_template
 from ..workshop import StageState, WorkshopState
-from .common import Notice, escaped, perspective_colour, replace_children, run_action
+from .common import Notice, escaped
+from .hub_links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
+from .hub_stages import StageControlsMixin
+from .hub_wall import WallMixin
 
-__all__ = ["FacilitatorHub", "HubStart", "join_link"]
-
-PARTICIPANT_URL_ENV = "CODESIGN_PARTICIPANT_URL"
-FACILITATOR_URL_ENV = "CODESIGN_FACILITATOR_URL"
-
-
-def join_link(code: str) -> str:
-    """The link participants open, from the server's address (set by ``codesign serve``)."""
-    base = os.environ.get(PARTICIPANT_URL_ENV, "")
-    if not base:
-        return ""
-    return f"{base}?code={quote(code)}"
+__all__ = ["FacilitatorHub", "join_link"]
 
 
-def join_address() -> str:
-    """The participant server's bare address (it opens the join page), short to type."""
-    parts = urlsplit(os.environ.get(PARTICIPANT_URL_ENV, ""))
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-
-
-ACTIVITY_PAGES = {
-    "goal_mapping": ("goal_mapping.ipynb", "Goal wall"),
-    "stakeholder_network": ("stakeholder_network.ipynb", "Stakeholder map"),
-    "prototype_scoring": ("prototype_scoring.ipynb", "Prototype scoring"),
-}
-
-
-def activity_links(code: str, key: str) -> dict[str, str]:
-    """Facilitator links to each activity's own page (they carry the key: never project them
-    as text)."""
-    hub = os.environ.get(FACILITATOR_URL_ENV, "")
-    if not hub or not key:
-        return {}
-    base = hub.rsplit("/", 1)[0]
-    query = f"?code={quote(code)}&key={quote(key)}"
-    return {activity: f"{base}/{page}{query}" for activity, (page, _t) in ACTIVITY_PAGES.items()}
-
-
-def qr_png(text: str) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=2)
-    return buffer.getvalue()
-
-
-class HubStart(widgets.VBox):
-    """First screen when the hub is opened without a workshop: create one or open one."""
-
-    def __init__(self, store: Store, feed: Feed | None = None) -> None:
-        super().__init__()
-        self.store, self.feed = store, feed
-        self.notice = Notice()
-        self.title_input = widgets.Text(
-            description="Workshop title", placeholder="e.g. Redesigning foot care"
-        )
-        templates = [(load_template(k).name, k) for k in list_templates()]
-        self.template_input = widgets.Dropdown(
-            description="Plan", options=templates, value="codesign_day"
-        )
-        self.create_button = widgets.Button(
-            description="Create workshop", button_style="primary", icon="plus"
-        )
-        self.create_button.on_click(lambda _b: self.create_workshop())
-        self.code_input = widgets.Text(description="Join code")
-        self.key_input = widgets.Password(description="Facilitator key")
-        self.open_button = widgets.Button(description="Open workshop", icon="folder-open")
-        self.open_button.on_click(lambda _b: self.open_workshop())
-        self.hub: FacilitatorHub | None = None
-        self.children = [
-            widgets.HTML(escaped("Co-design studio: facilitator", "h1")),
-            widgets.HTML(escaped("Create a workshop", "h2")),
-            self.title_input,
-            self.template_input,
-            self.create_button,
-            widgets.HTML(escaped("Or open one", "h2")),
-            self.code_input,
-            self.key_input,
-            self.open_button,
-            self.notice,
-        ]
-
-    def create_workshop(self) -> FacilitatorHub | None:
-        result = run_action(
-            self.notice,
-            self.store.create_workshop,
-            self.title_input.value,
-            self.template_input.value,
-        )
-        if not result:
-            return None
-        workshop, key = result
-        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed, new_key=key, key=key)
-        self.children = [self.hub]
-        return self.hub
-
-    def open_workshop(self) -> FacilitatorHub | None:
-        workshop = run_action(
-            self.notice, self.store.check_facilitator, self.code_input.value, self.key_input.value
-        )
-        if not workshop:
-            return None
-        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed, key=self.key_input.value)
-        self.children = [self.hub]
-        return self.hub
-
-
-class FacilitatorHub(widgets.VBox):
+class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
     """Join link and QR code, people by perspective, stage controls, timer, wall, moderation.
 
     Actions are methods: :meth:`make_current`, :meth:`set_state`, :meth:`start_timer`,
@@ -277,62 +174,6 @@ class FacilitatorHub(widgets.VBox):
         self.key_text.value = ""
         self.key_box.layout.display = "none"
 
-    def make_current(self, stage_key: str) -> bool:
-        ok = run_action(
-            self.notice,
-            self.store.set_current_stage,
-            self.workshop.id,
-            stage_key,
-            ok=f"The room is now on: {self.template.stage(stage_key).title}.",
-        )
-        self.refresh({"stages"})
-        return bool(ok)
-
-    def set_state(self, stage_key: str, state: StageState | str) -> bool:
-        state = StageState(state)
-        title = self.template.stage(stage_key).title
-        ok = run_action(
-            self.notice,
-            self.store.set_stage_state,
-            self.workshop.id,
-            stage_key,
-            state,
-            ok=f"{title}: {state.label}.",
-        )
-        self.refresh({"stages"})
-        return bool(ok)
-
-    def start_timer(self, minutes: float) -> bool:
-        ok = run_action(
-            self.notice,
-            self.store.start_timer,
-            self.workshop.id,
-            self.workshop.current_stage,
-            float(minutes) * 60,
-        )
-        self.refresh({"stages"})
-        return bool(ok)
-
-    def stop_timer(self) -> bool:
-        ok = run_action(
-            self.notice, self.store.stop_timer, self.workshop.id, self.workshop.current_stage
-        )
-        self.refresh({"stages"})
-        return bool(ok)
-
-    def set_hidden(self, entry_id: int, hidden: bool) -> bool:
-        """Hide an entry from the wall (it is kept, and can be shown again)."""
-        ok = run_action(
-            self.notice,
-            self.store.set_hidden,
-            self.workshop.id,
-            entry_id,
-            hidden,
-            ok="Hidden from the wall (kept on record)." if hidden else "Shown on the wall again.",
-        )
-        self.refresh({"entries"})
-        return bool(ok)
-
     # -- drawing -------------------------------------------------------------------------------
     def refresh(self, topics: set[str]) -> None:
         """Redraw the parts that show ``topics`` (called by the live feed)."""
@@ -349,123 +190,3 @@ class FacilitatorHub(widgets.VBox):
                 self._draw_wall()
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
-
-    def _draw_stages(self) -> None:
-        rows = []
-        for stage in self.template.stages:
-            state = self.workshop.state_of(stage.key)
-            here = "▶ " if stage.key == self.workshop.current_stage else ""
-            rows.append(
-                f"<tr><td>{escaped(here + stage.title, 'span')}</td>"
-                f"<td>{escaped(state.label, 'span')}</td>"
-                f"<td>{stage.minutes} min</td></tr>"
-            )
-        self.stage_table.value = (
-            '<table class="codesign-stages"><tr><th>Stage</th>'
-            "<th>State</th><th>Suggested</th></tr>" + "".join(rows) + "</table>"
-        )
-        current = self.template.stage(self.workshop.current_stage)
-        state = self.workshop.state_of(current.key)
-        self.now.value = (
-            escaped(f"Now: {current.title}", "h2")
-            + escaped(state.label, "div", f"codesign-state-{state.value}")
-            + escaped(current.ask, "p", "codesign-ask")
-        )
-        self._draw_stage_detail()
-        self._draw_timer()
-        if self.workshop.timer_ends_at is not None:
-            self._ensure_ticking()
-
-    def _draw_stage_detail(self) -> None:
-        stage = self.template.stage(self.stage_picker.value)
-        self.stage_detail.value = (
-            escaped(f"Participants are asked: {stage.ask}", "p")
-            + escaped(f"Say to the room: {stage.prompt}", "p")
-            + escaped(f"Suggested time: {stage.minutes} minutes", "p")
-        )
-        self.timer_minutes.value = max(1, min(240, stage.minutes))
-
-    def _draw_timer(self) -> None:
-        end = self.workshop.timer_ends_at
-        if end is None:
-            self.timer_label.value = ""
-            return
-        left = max(0, int(end - time.time()))
-        text = f"Time left: {left // 60:02d}:{left % 60:02d}" if left else "Time is up"
-        self.timer_label.value = escaped(text, "div", "codesign-timer")
-
-    def _ensure_ticking(self) -> None:
-        if self._timer_task is not None and not self._timer_task.done():
-            return
-        with contextlib.suppress(RuntimeError):  # no running loop: tests call _draw_timer
-            self._timer_task = asyncio.get_running_loop().create_task(self._tick())
-
-    async def _tick(self) -> None:
-        while self.workshop.timer_ends_at is not None:
-            await asyncio.sleep(1)
-            self._draw_timer()
-            if self.workshop.timer_ends_at is not None and time.time() > (
-                self.workshop.timer_ends_at + 1
-            ):
-                break
-
-    def _draw_people(self, participants) -> None:
-        parts = [escaped(f"{len(participants)} joined", "div", "codesign-count")]
-        for index, perspective in enumerate(self.template.perspectives):
-            names = [p.shown_name for p in participants if p.perspective == perspective.key]
-            colour = perspective_colour(perspective.group, index)
-            parts.append(
-                f'<div class="codesign-perspective" style="border-left:8px solid {colour};'
-                f'padding-left:8px">'
-                + escaped(f"{perspective.label}: {len(names)}", "strong")
-                + escaped(", ".join(names), "div")
-                + "</div>"
-            )
-        self.people.value = "".join(parts)
-
-    def _draw_wall(self) -> None:
-        stage = self.workshop.current_stage
-        all_entries = self.store.entries(self.workshop.id, activity="checkin", include_hidden=True)
-        groups = {p.key: (p.group, i) for i, p in enumerate(self.template.perspectives)}
-        cards = []
-        for entry in all_entries:
-            if entry.hidden or entry.stage != stage:
-                continue
-            group, index = groups.get(entry.perspective, ("", 0))
-            colour = perspective_colour(group, index)
-            cards.append(
-                escaped(
-                    entry.body.get("text", ""),
-                    "div",
-                    "codesign-card",
-                    f"border-left:8px solid {colour}",
-                )
-            )
-        current = self.template.stage(stage)
-        if current.activity != "checkin":
-            page = ACTIVITY_PAGES.get(current.activity, ("", "the activity page"))[1]
-            self.wall.value = escaped(
-                f"Phones now show this stage's form. Project the {page} page "
-                "(see Run the workshop, Activity pages) to show the group's work live.",
-                "p",
-            )
-        else:
-            self.wall.value = "".join(cards) or escaped("No lines yet.", "p")
-        rows = []
-        for entry in reversed(all_entries[-50:]):
-            author = self._names.get(entry.author_id, entry.author_public_id)
-            toggle = widgets.Button(
-                description="Show" if entry.hidden else "Hide",
-                icon="eye" if entry.hidden else "eye-slash",
-                tooltip="Hidden entries are kept, never deleted",
-            )
-            toggle.on_click(lambda _b, e=entry: self.set_hidden(e.id, not e.hidden))
-            label = widgets.HTML(
-                escaped(
-                    f"{'[hidden] ' if entry.hidden else ''}{author}: {entry.body.get('text', '')}"
-                )
-            )
-            rows.append(widgets.HBox([toggle, label]))
-        replace_children(
-            self.moderation, rows or [widgets.HTML(escaped("Nothing to moderate yet."))]
-        )
