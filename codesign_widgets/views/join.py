@@ -1,7 +1,8 @@
 """The participant's page: join a workshop, follow the stages, take part in the check-in.
 
 Built for a phone. The kernel behind this page holds only what this participant may see:
-the workshop's plan and state, and their own contributions.
+the workshop's plan and state, and their own contributions. The forms are built in
+:mod:`.join_forms`; the stage view is :mod:`.join_stage`.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from ..errors import CodesignError
 from ..live import Feed
 from ..store import Store
 from ..templates import Template, load_template
-from ..workshop import MAX_NOTE, Participant, StageState, clean_text
-from .activities import panel_class
+from ..workshop import MAX_NOTE, Participant, clean_text
 from .common import Notice, escaped, replace_children, run_action
 from .identity import IdentityKeeper
+from .join_forms import JoinFormsMixin
+from .join_stage import StageViewMixin
 
 __all__ = ["ParticipantApp"]
 
 
-class ParticipantApp(widgets.VBox):
+class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
     """Join form, then the current stage and what the participant can do in it.
 
     Each user action is a method (:meth:`enter_code`, :meth:`join`, :meth:`share_note`,
@@ -51,104 +53,6 @@ class ParticipantApp(widgets.VBox):
             self.enter_code(code, token=token)
         else:
             self._show(self.code_box)
-
-    # -- layout ----------------------------------------------------------------------------
-    def _build_forms(self) -> None:
-        self.code_input = widgets.Text(
-            description="Join code", placeholder="e.g. KP7QXA", continuous_update=False
-        )
-        self.code_button = widgets.Button(
-            description="Continue", button_style="primary", icon="arrow-right"
-        )
-        self.code_button.on_click(lambda _b: self.enter_code(self.code_input.value))
-        self.code_box = widgets.VBox(
-            [
-                widgets.HTML(escaped("Join a workshop", "h2")),
-                widgets.HTML(escaped("Type the code shown on the big screen.")),
-                self.code_input,
-                self.code_button,
-            ]
-        )
-
-        self.title = widgets.HTML()
-        self.name_input = widgets.Text(
-            description="Your name (shown to the group)",
-            placeholder="Leave empty to stay anonymous",
-        )
-        self.perspective_input = widgets.RadioButtons(description="I take part as", options=[])
-        self.consent_text = widgets.HTML()
-        self.consent_input = widgets.Checkbox(description="I agree", indent=False)
-        self.join_button = widgets.Button(description="Join", button_style="primary", icon="check")
-        self.join_button.on_click(lambda _b: self.join())
-        self.join_box = widgets.VBox(
-            [
-                self.title,
-                self.name_input,
-                self.perspective_input,
-                self.consent_text,
-                self.consent_input,
-                self.join_button,
-            ]
-        )
-
-        self.me = widgets.HTML()
-        self.stage_title = widgets.HTML()
-        self.stage_ask = widgets.HTML()
-        self.stage_state = widgets.HTML()
-        self.note_input = widgets.Textarea(
-            description="Your line", placeholder=f"Up to {MAX_NOTE} characters"
-        )
-        self.share_button = widgets.Button(
-            description="Share", button_style="primary", icon="paper-plane"
-        )
-        self.share_button.on_click(lambda _b: self.share_note())
-        self.my_notes = widgets.VBox()
-        self.checkin_box = widgets.VBox([self.note_input, self.share_button, self.my_notes])
-        self.activity_box = widgets.VBox()
-        self._build_leave()
-        self.stage_box = widgets.VBox(
-            [
-                self.me,
-                self.stage_title,
-                self.stage_state,
-                self.stage_ask,
-                self.activity_box,
-                self.leave_box,
-            ]
-        )
-
-    def _build_leave(self) -> None:
-        self.leave_text = widgets.HTML()
-        self.leave_button = widgets.Button(
-            description="Leave and withdraw everything I added",
-            icon="sign-out",
-            tooltip="Leave the workshop and take back all you added",
-        )
-        self.leave_button.on_click(lambda _b: self.ask_to_leave())
-        self.confirm_leave_button = widgets.Button(
-            description="Yes, withdraw everything", button_style="danger", icon="check"
-        )
-        self.confirm_leave_button.on_click(lambda _b: self.leave())
-        self.stay_button = widgets.Button(description="No, stay", icon="times")
-        self.stay_button.on_click(lambda _b: self.stay())
-        self.confirm_leave_box = widgets.VBox(
-            [
-                widgets.HTML(
-                    escaped(
-                        "Are you sure? Everything you added in every part of the workshop "
-                        "(lines, goal cards, dots, stakeholders, ties, ratings, scores and "
-                        "comments) will be taken back and no longer count or show anywhere.",
-                        "p",
-                    )
-                ),
-                widgets.HBox([self.confirm_leave_button, self.stay_button]),
-            ]
-        )
-        self.confirm_leave_box.layout.display = "none"
-        self.leave_box = widgets.VBox(
-            [self.leave_text, self.leave_button, self.confirm_leave_box],
-            layout=widgets.Layout(margin="2em 0 0 0"),
-        )
 
     def _show(self, box: widgets.Widget) -> None:
         self.children = [box, self.notice, self.identity]
@@ -302,108 +206,3 @@ class ParticipantApp(widgets.VBox):
         token = change["new"]
         if isinstance(token, str) and 0 < len(token) <= 100:
             self.resume(token)
-
-    # -- the stage view ----------------------------------------------------------------------
-    def _current_stage(self):
-        return self.template.stage(self.workshop.current_stage)
-
-    def _enter_stage_view(self) -> None:
-        p = self.participant
-        perspective = self.template.perspective(p.perspective).label
-        self.me.value = escaped(f"{p.shown_name} · {perspective}", "div", "codesign-me")
-        self.leave_text.value = escaped(
-            f"Your participant code is {p.public_id}. To have your data erased from the "
-            "workshop file too, give this code to the facilitator.",
-            "p",
-        )
-        self._draw_stage()
-        self._show(self.stage_box)
-        if self.feed is not None and self._unsubscribe is None:
-            self._unsubscribe = self.feed.subscribe(
-                self.workshop.id, {"stages", "workshops"}, self.on_change
-            )
-
-    def on_change(self, topics: set[str]) -> None:
-        """Live feed: the facilitator moved or changed a stage."""
-        try:
-            self.workshop = self.store.workshop_state(self.workshop.id)
-        except CodesignError as exc:
-            self.notice.show(str(exc), "error")
-            return
-        self._draw_stage()
-
-    def _draw_stage(self) -> None:
-        stage = self._current_stage()
-        state = self.workshop.state_of(stage.key)
-        self.stage_title.value = escaped(stage.title, "h2")
-        self.stage_state.value = escaped(state.label, "div", f"codesign-state-{state.value}")
-        self.stage_ask.value = escaped(stage.ask, "p")
-        is_open = state is StageState.OPEN
-        if stage.activity == "checkin":
-            # Cosmetic only: the store refuses writes to a stage that is not open.
-            self.note_input.disabled = self.share_button.disabled = not is_open
-            self._draw_my_notes()
-            self.activity_box.children = [self.checkin_box]
-            self._drop_panel()
-        else:
-            self._draw_panel(stage)
-
-    def _draw_panel(self, stage) -> None:
-        """The current stage's activity panel (kept while the stage stays the same)."""
-        cls = panel_class(stage.activity)
-        if cls is None:
-            self._drop_panel()
-            self.activity_box.children = [
-                widgets.HTML(
-                    escaped(
-                        "This part of the workshop happens on the big screen and in its own page; "
-                        "follow the facilitator.",
-                        "p",
-                    )
-                )
-            ]
-            return
-        if isinstance(self.panel, cls) and self.panel.stage.key == stage.key:
-            self.panel.set_workshop(self.workshop)
-        else:
-            self._drop_panel()
-            self.panel = cls(
-                self.store,
-                self.workshop,
-                self.template,
-                self.participant,
-                stage,
-                self.notice,
-                feed=self.feed,
-            )
-        self.activity_box.children = [self.panel]
-
-    def _drop_panel(self) -> None:
-        """Close the last stage's panel: it stops following the feed and frees its widgets."""
-        if self.panel is not None:
-            old, self.panel = self.panel, None
-            self.activity_box.children = [w for w in self.activity_box.children if w is not old]
-            old.close()
-
-    def _draw_my_notes(self) -> None:
-        if self.participant is None:
-            return
-        try:
-            mine = self.store.entries(
-                self.workshop.id,
-                activity="checkin",
-                participant_id=self.participant.id,
-                include_hidden=True,
-            )
-        except CodesignError as exc:
-            self.notice.show(str(exc), "error")
-            return
-        rows = []
-        for entry in mine:
-            button = widgets.Button(
-                description="Withdraw", icon="undo", tooltip="Take this line back"
-            )
-            button.on_click(lambda _b, entry_id=entry.id: self.withdraw(entry_id))
-            rows.append(widgets.HBox([widgets.HTML(escaped(entry.body.get("text", ""))), button]))
-        header = widgets.HTML(escaped("Your lines" if rows else "", "h3"))
-        replace_children(self.my_notes, [header, *rows])
