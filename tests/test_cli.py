@@ -128,7 +128,7 @@ def test_serve_on_a_port_in_use_says_what_to_do(tmp_path):
 def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     from types import SimpleNamespace
 
-    from codesign_widgets.cli import _print_links
+    from codesign_widgets.cli_serve import _print_links
     from codesign_widgets.server import ServeOptions
 
     server = SimpleNamespace(
