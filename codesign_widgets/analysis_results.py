@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .errors import NotFound
-from .goals import GoalCard, card_from_body, priorities
+from .goal_summary import priorities
+from .goals import GoalCard, card_from_body
 from .templates import load_template
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -130,7 +131,7 @@ class ResultsMixin:
 
     def themes(self, stage: str | None = None) -> pd.DataFrame:
         """Per theme: cards on the wall, distinct services named, gaps and mean confidence."""
-        from .goals import group_by_theme
+        from .goal_themes import group_by_theme
 
         rows = []
         for theme, members in group_by_theme(self.goal_cards(stage)).items():
@@ -146,13 +147,13 @@ class ResultsMixin:
 
     def services_needed(self, stage: str | None = None) -> pd.DataFrame:
         """Supports and services named on the wall's cards, most needed first."""
-        from .goals import services_most_needed
+        from .goal_summary import services_most_needed
 
         rows = services_most_needed(self.goal_cards(stage))
         return pd.DataFrame(rows, columns=["service", "cards"])
 
     def barriers_named(self, stage: str | None = None) -> pd.DataFrame:
-        from .goals import barriers_most_named
+        from .goal_summary import barriers_most_named
 
         return pd.DataFrame(
             barriers_most_named(self.goal_cards(stage)), columns=["barrier", "cards"]
@@ -160,7 +161,7 @@ class ResultsMixin:
 
     def confidence(self, stage: str | None = None) -> pd.DataFrame:
         """Cards per confidence score 0-10, for everyone and per perspective group."""
-        from .goals import confidence_by_group
+        from .goal_summary import confidence_by_group
 
         dist = confidence_by_group(self.goal_cards(stage), self.group_order())
         return pd.DataFrame(dist, index=pd.RangeIndex(11, name="confidence")).T

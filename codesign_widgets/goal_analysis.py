@@ -25,7 +25,7 @@ Columns
     service), ``mean_confidence``.
 :func:`priorities_frame` (one row per voted target; empty until revealed)
     ``target_kind``, ``target``, ``label``, ``votes``, ``pooled``, ``equal_say`` (see
-    :mod:`codesign_widgets.goals`), then ``votes_<group>`` per perspective group.
+    :mod:`codesign_widgets.goal_summary`), then ``votes_<group>`` per perspective group.
 :func:`goal_service_graph`
     nodes ``goal:<id>`` / ``theme:<name>`` (``kind`` goal or theme) and ``service:<name>``
     (``kind`` service), each with a text ``label``; edges carry ``weight`` (cards linking them).
@@ -37,7 +37,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .goals import GoalCard, priorities
+from .goal_summary import priorities
+from .goals import GoalCard
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -174,7 +175,7 @@ def themes_frame(store: Store, workshop_id: int, stage: str | None = None) -> pd
     """Per theme: how many visible cards, distinct services, gaps and mean confidence."""
     import pandas as pd
 
-    from .goals import group_by_theme
+    from .goal_themes import group_by_theme
 
     cards = [c for c in _cards(store, workshop_id, stage) if not c.hidden]
     rows = []

@@ -1,27 +1,17 @@
-"""Goal mapping: goal cards, themes, dot votes and what they add up to.
+"""Goal mapping: goal cards as typed, checked and stored.
 
 Pure Python: no SQL, no widgets, no pandas. The store persists cards (as entries), votes and
 the facilitator's theme and service events; views and the analyst functions in
-:mod:`codesign_widgets.goal_analysis` show what these functions compute.
-
-Equal say
----------
-Each vote carries its voter's perspective group (lived experience, provider, system). The
-*pooled* share of a target is its votes over all votes. The *equal-say* share is the mean,
-over the groups that voted at all, of each group's share of its own votes::
-
-    equal_say(t) = (1 / |G|) * sum over g in G of votes_g(t) / votes_g
-
-so a group of twelve providers and a group of three people with lived experience each move
-the result by the same amount. Both shares add up to 1 over all targets.
+:mod:`codesign_widgets.goal_analysis` show what these functions compute. A card's theme
+follows the facilitator's steps in :mod:`codesign_widgets.goal_themes`; what the cards and
+dots add up to is in :mod:`codesign_widgets.goal_summary`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .errors import InvalidInput
 from .workshop import clean_text
@@ -33,21 +23,9 @@ __all__ = [
     "MAX_BARRIERS",
     "MAX_SERVICES",
     "GoalCard",
-    "Priority",
-    "ThemeEvent",
-    "barriers_most_named",
     "clean_card",
     "clean_service",
     "clean_theme",
-    "confidence_by_group",
-    "current_themes",
-    "effective_theme",
-    "gaps",
-    "merge_map",
-    "priorities",
-    "resolve_theme",
-    "services_most_needed",
-    "vote_totals",
 ]
 
 MAX_SHORT = 500  # what matters, goal
@@ -60,7 +38,6 @@ MAX_THEME = 60
 CONFIDENCE_PROMPT_BELOW = 7
 DEFAULT_BUDGET = 5
 MAX_BUDGET = 50
-NO_THEME = "No theme yet"
 
 # Wording a template may override in its [goal_prompts] table.
 DEFAULT_PROMPTS: dict[str, str] = {
@@ -105,27 +82,6 @@ class GoalCard:
     @property
     def shared(self) -> bool:
         return self.visibility == "shared"
-
-
-@dataclass(frozen=True)
-class ThemeEvent:
-    """A facilitator's theming step: ``assign`` card ``target`` to ``value``, or ``merge``
-    theme ``target`` into theme ``value``."""
-
-    kind: str
-    target: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Priority:
-    """A vote target's standing: pooled and equal-say shares, and votes per group."""
-
-    target: str
-    votes: int
-    pooled: float
-    equal_say: float
-    by_group: dict[str, int] = field(default_factory=dict)
 
 
 # -- cleaning ----------------------------------------------------------------------------------
@@ -274,163 +230,6 @@ def card_from_body(
         created_at=created_at,
         updated_at=updated_at,
     )
-
-
-# -- themes ------------------------------------------------------------------------------------
-def merge_map(events: Iterable[ThemeEvent]) -> dict[str, str]:
-    """Where each merged theme went, followed to the end (case-insensitive names).
-
-    >>> merge_map([ThemeEvent("merge", "walks", "Moving"), ThemeEvent("merge", "moving", "Active")])
-    {'walks': 'Active', 'moving': 'Active'}
-    """
-    merged: dict[str, str] = {}
-    for ev in events:
-        if ev.kind != "merge":
-            continue
-        source, into = ev.target.casefold(), ev.value
-        if source == into.casefold():
-            continue
-        merged[source] = into
-        # Earlier merges into the source now go on into the new theme.
-        for key, value in list(merged.items()):
-            if value.casefold() == source:
-                merged[key] = into
-    return merged
-
-
-def resolve_theme(theme: str, merged: Mapping[str, str]) -> str:
-    """The theme ``theme`` ended up in after the merges in ``merged``."""
-    seen = set()
-    while theme.casefold() in merged and theme.casefold() not in seen:
-        seen.add(theme.casefold())
-        theme = merged[theme.casefold()]
-    return theme
-
-
-def effective_theme(card_id: int, own_theme: str, events: Sequence[ThemeEvent]) -> str:
-    """The theme a card shows: the facilitator's latest assignment, else the author's, merged.
-
-    >>> effective_theme(1, "walks", [ThemeEvent("merge", "Walks", "Getting out")])
-    'Getting out'
-    """
-    theme = own_theme
-    for ev in events:
-        if ev.kind == "assign" and ev.target == str(card_id):
-            theme = ev.value
-    return resolve_theme(theme, merge_map(events)) if theme else ""
-
-
-def current_themes(cards: Iterable[GoalCard]) -> list[str]:
-    """Themes in use on the given cards, each once (first spelling wins), in card order."""
-    seen: dict[str, str] = {}
-    for card in cards:
-        if card.theme and card.theme.casefold() not in seen:
-            seen[card.theme.casefold()] = card.theme
-    return list(seen.values())
-
-
-def group_by_theme(cards: Iterable[GoalCard]) -> dict[str, list[GoalCard]]:
-    """Cards per theme (themes in first-seen order; cards without one come last)."""
-    groups: dict[str, list[GoalCard]] = {}
-    names: dict[str, str] = {}
-    for card in cards:
-        key = card.theme.casefold() if card.theme else ""
-        names.setdefault(key, card.theme or NO_THEME)
-        groups.setdefault(key, []).append(card)
-    ordered = sorted(groups, key=lambda k: k == "")
-    return {names[k]: groups[k] for k in ordered}
-
-
-# -- aggregation -------------------------------------------------------------------------------
-def _ranked(counter: Counter, names: Mapping[str, str]) -> list[tuple[str, int]]:
-    return sorted(((names[k], n) for k, n in counter.items()), key=lambda kv: (-kv[1], kv[0]))
-
-
-def services_most_needed(cards: Iterable[GoalCard]) -> list[tuple[str, int]]:
-    """(service, number of cards naming it), most needed first; names match ignoring case.
-
-    >>> services_most_needed([_card(services=("GP",)), _card(services=("gp", "Gym"))])
-    [('GP', 2), ('Gym', 1)]
-    """
-    counts: Counter = Counter()
-    names: dict[str, str] = {}
-    for card in cards:
-        for service in {s.casefold(): s for s in card.services}.values():
-            names.setdefault(service.casefold(), service)
-            counts[service.casefold()] += 1
-    return _ranked(counts, names)
-
-
-def barriers_most_named(cards: Iterable[GoalCard]) -> list[tuple[str, int]]:
-    """(barrier, number of cards naming it), most named first; matched ignoring case."""
-    counts: Counter = Counter()
-    names: dict[str, str] = {}
-    for card in cards:
-        for barrier in {b.casefold(): b for b in card.barriers}.values():
-            names.setdefault(barrier.casefold(), barrier)
-            counts[barrier.casefold()] += 1
-    return _ranked(counts, names)
-
-
-def gaps(cards: Iterable[GoalCard]) -> list[GoalCard]:
-    """Goals with no support or service at all: where the system has nothing to offer yet."""
-    return [card for card in cards if not card.services]
-
-
-def confidence_by_group(
-    cards: Iterable[GoalCard], groups: Sequence[str] = ()
-) -> dict[str, list[int]]:
-    """Cards per confidence score 0..10, for everyone (``"all"``) and per perspective group.
-
-    Each value is a list of 11 counts (index = score). Cards without a score are left out.
-    """
-    out: dict[str, list[int]] = {"all": [0] * 11}
-    for group in groups:
-        out[group] = [0] * 11
-    for card in cards:
-        if card.confidence is None:
-            continue
-        out["all"][card.confidence] += 1
-        out.setdefault(card.group, [0] * 11)[card.confidence] += 1
-    return out
-
-
-def vote_totals(votes: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
-    """Net dots per target per group from ``(target, group, delta)`` vote events.
-
-    >>> vote_totals([("1", "provider", 1), ("1", "provider", 1), ("1", "provider", -1)])
-    {'1': {'provider': 1}}
-    """
-    totals: dict[str, dict[str, int]] = {}
-    for target, group, delta in votes:
-        per = totals.setdefault(target, {})
-        per[group] = per.get(group, 0) + int(delta)
-    return {
-        t: {g: n for g, n in per.items() if n} for t, per in totals.items() if any(per.values())
-    }
-
-
-def priorities(votes: Iterable[tuple[str, str, int]]) -> list[Priority]:
-    """Vote targets ranked by pooled share, each with its equal-say share (see module doc).
-
-    >>> [(p.target, p.votes, round(p.pooled, 2), round(p.equal_say, 2)) for p in priorities(
-    ...     [("A", "provider", 1)] * 3 + [("B", "lived_experience", 1)])]
-    [('A', 3, 0.75, 0.5), ('B', 1, 0.25, 0.5)]
-    """
-    totals = vote_totals(votes)
-    group_sum: Counter = Counter()
-    for per in totals.values():
-        for group, n in per.items():
-            group_sum[group] += n
-    groups = [g for g, n in group_sum.items() if n > 0]
-    all_votes = sum(group_sum[g] for g in groups)
-    ranked = []
-    for target, per in totals.items():
-        votes_here = sum(per.values())
-        pooled = votes_here / all_votes if all_votes else 0.0
-        equal = sum(per.get(g, 0) / group_sum[g] for g in groups) / len(groups) if groups else 0.0
-        ranked.append(Priority(target, votes_here, pooled, equal, dict(sorted(per.items()))))
-    return sorted(ranked, key=lambda p: (-p.pooled, -p.equal_say, p.target))
 
 
 def _card(**fields) -> GoalCard:

@@ -5,20 +5,16 @@ from __future__ import annotations
 import pytest
 
 from codesign_widgets.errors import InvalidInput
-from codesign_widgets.goals import (
-    ThemeEvent,
-    _card,
+from codesign_widgets.goal_summary import (
     barriers_most_named,
-    clean_card,
     confidence_by_group,
-    effective_theme,
     gaps,
-    group_by_theme,
-    merge_map,
     priorities,
     services_most_needed,
     vote_totals,
 )
+from codesign_widgets.goal_themes import ThemeEvent, effective_theme, group_by_theme, merge_map
+from codesign_widgets.goals import _card, clean_card
 
 LIVED, PROVIDER, SYSTEM = "lived_experience", "provider", "system"
 

@@ -125,14 +125,21 @@ def top_level_imports(path: Path) -> set[str]:
 
 
 def test_goal_mapping_domain_is_pure_and_loads_pandas_only_when_asked():
-    assert not imported_modules(PACKAGE / "goals.py") & {
-        "ipywidgets",
-        "anywidget",
-        "sqlalchemy",
-        "pandas",
-        "networkx",
-    }
-    for module in ("goals.py", "goal_analysis.py", "views/goals_participant.py"):
+    for module in ("goals.py", "goal_themes.py", "goal_summary.py"):
+        assert not imported_modules(PACKAGE / module) & {
+            "ipywidgets",
+            "anywidget",
+            "sqlalchemy",
+            "pandas",
+            "networkx",
+        }, module
+    for module in (
+        "goals.py",
+        "goal_themes.py",
+        "goal_summary.py",
+        "goal_analysis.py",
+        "views/goals_participant.py",
+    ):
         assert not top_level_imports(PACKAGE / module) & {"pandas", "networkx"}, module
 
 

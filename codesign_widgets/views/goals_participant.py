@@ -12,7 +12,8 @@ import datetime as dt
 import ipywidgets as widgets
 
 from ..errors import CodesignError
-from ..goals import CONFIDENCE_PROMPT_BELOW, DEFAULT_PROMPTS, current_themes
+from ..goal_themes import current_themes
+from ..goals import CONFIDENCE_PROMPT_BELOW, DEFAULT_PROMPTS
 from ..live import Feed
 from ..store import Store
 from ..templates import Stage, Template
