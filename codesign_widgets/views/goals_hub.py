@@ -24,7 +24,7 @@ from .batching import Batcher
 from .common import Notice, escaped
 from .goals_controls import GoalsControlsMixin
 from .goals_wall import GoalsWallMixin
-from .hub import join_link
+from .hub_links import join_link
 
 __all__ = ["GoalHub"]
 

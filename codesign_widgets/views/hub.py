@@ -22,7 +22,7 @@ from .hub_links import ACTIVITY_PAGES, activity_links, join_address, join_link, 
 from .hub_stages import StageControlsMixin
 from .hub_wall import WallMixin
 
-__all__ = ["FacilitatorHub", "join_link"]
+__all__ = ["FacilitatorHub"]
 
 
 class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
