@@ -34,7 +34,8 @@ import pandas as pd
 from . import __version__
 from .errors import InvalidInput, StoreUnavailable
 from .goal_analysis import spreadsheet_safe
-from .open_data_schema import PANDAS_TYPES, TABLES, typed
+from .open_data_fields import PANDAS_TYPES
+from .open_data_schema import TABLES, typed
 
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import WorkshopData
