@@ -31,15 +31,15 @@ from pathlib import Path
 
 import networkx as nx
 
-from codesign_widgets.network_graph import (
-    build_graph,
+from codesign_widgets.network_graph import build_graph
+from codesign_widgets.network_import_map import ImportedMap
+from codesign_widgets.network_layout import stable_layout
+from codesign_widgets.network_measures import (
     influence_by_perspective,
     network_metrics,
     simple_graph,
-    stable_layout,
     voice_distances,
 )
-from codesign_widgets.network_io import ImportedMap
 from codesign_widgets.store import Store
 from codesign_widgets.views.network_hub import NetworkHub
 

@@ -3,7 +3,7 @@
 Takes a :class:`~codesign_widgets.analysis.WorkshopData` holding two or more workshops (from
 ``load_workshops``, ``load_database`` or packages stacked with :func:`stack`) and returns one
 table per question, one column per workshop. Names are matched ignoring case, accents and
-spacing (:func:`codesign_widgets.network.name_key`), so "GP practice" and "gp  Practice" meet.
+spacing (:func:`codesign_widgets.network_rules.name_key`), so "GP practice" and "gp  Practice" meet.
 With a single workshop the tables have a single column.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .errors import CodesignError
-from .network import name_key
+from .network_rules import name_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import WorkshopData

@@ -19,24 +19,26 @@ from codesign_widgets.network import (
     Rating,
     Stakeholder,
     Tie,
+    network_settings,
+    resolve,
+)
+from codesign_widgets.network_graph import build_graph
+from codesign_widgets.network_layout import stable_layout
+from codesign_widgets.network_measures import (
+    arc_graph,
+    deciders,
+    influence_by_perspective,
+    network_metrics,
+    voice_distances,
+)
+from codesign_widgets.network_rules import (
     clean_rating,
     clean_stakeholder,
     clean_tie,
     clean_tie_type,
     find_same_name,
     name_key,
-    network_settings,
-    resolve,
     suggest_names,
-)
-from codesign_widgets.network_graph import (
-    arc_graph,
-    build_graph,
-    deciders,
-    influence_by_perspective,
-    network_metrics,
-    stable_layout,
-    voice_distances,
 )
 
 PACKAGE = Path(__file__).resolve().parent.parent / "codesign_widgets"
@@ -64,7 +66,20 @@ def graph_of(edges, direction="forward", kind="information"):
     return g
 
 
-@pytest.mark.parametrize("module", ["network.py", "network_graph.py", "network_io.py"])
+NETWORK_MODULES = [
+    "network.py",
+    "network_rules.py",
+    "network_graph.py",
+    "network_measures.py",
+    "network_layout.py",
+    "network_io.py",
+    "network_export.py",
+    "network_import.py",
+    "network_import_map.py",
+]
+
+
+@pytest.mark.parametrize("module", NETWORK_MODULES)
 def test_domain_modules_import_no_widgets_or_sql(module):
     tree = ast.parse((PACKAGE / module).read_text())
     names = set()
@@ -76,10 +91,10 @@ def test_domain_modules_import_no_widgets_or_sql(module):
     assert not names & {"ipywidgets", "anywidget", "ipycytoscape", "sqlalchemy", "sqlite3"}
 
 
-def test_the_light_module_does_not_import_networkx():
-    """A participant kernel imports network.py to check forms; networkx must stay out."""
+def test_the_light_modules_do_not_import_networkx():
+    """Participant kernels import network.py and network_rules.py for forms: no networkx."""
     script = (
-        "import sys, codesign_widgets.network\n"
+        "import sys, codesign_widgets.network, codesign_widgets.network_rules\n"
         "print(sorted({'networkx', 'numpy'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -12,12 +12,9 @@ import pytest
 
 from codesign_widgets.errors import InvalidInput
 from codesign_widgets.network import NetworkMap, NetworkSettings, Rating, Stakeholder, Tie
+from codesign_widgets.network_export import export_network
 from codesign_widgets.network_graph import build_graph
-from codesign_widgets.network_io import (
-    MAX_IMPORT_BYTES,
-    export_network,
-    read_network,
-)
+from codesign_widgets.network_import import MAX_IMPORT_BYTES, read_network
 
 SETTINGS = NetworkSettings()
 PERSPECTIVES = {"lived_experience": "lived_experience", "Lived experience": "lived_experience",

@@ -8,7 +8,7 @@ import pytest
 
 from codesign_widgets.errors import InvalidInput, NotAllowed, NotFound
 from codesign_widgets.network_graph import build_graph
-from codesign_widgets.network_io import read_network
+from codesign_widgets.network_import import read_network
 
 STAGE = "network"
 

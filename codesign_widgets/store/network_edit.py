@@ -13,15 +13,13 @@ import time
 import sqlalchemy as sa
 
 from ..errors import InvalidInput, NotAllowed, NotFound
-from ..network import (
-    NetworkMap,
-    Stakeholder,
+from ..network import NetworkMap, Stakeholder, resolve
+from ..network_rules import (
     clean_rating,
     clean_stakeholder,
     clean_tie,
     find_same_name,
     name_key,
-    resolve,
 )
 from ..templates import load_template
 from ..workshop import Participant

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from ..errors import InvalidInput, NotAllowed, NotFound
-from ..network import TieType, clean_tie_type, find_same_name, name_key, resolve
+from ..network import TieType, resolve
+from ..network_rules import clean_tie_type, find_same_name, name_key
 from . import schema as t
 from .network_read import TOPIC, _latest
 
 if TYPE_CHECKING:
-    from ..network_io import ImportedMap
+    from ..network_import_map import ImportedMap
 
 __all__ = ["NetworkFacilitatorMixin"]
 

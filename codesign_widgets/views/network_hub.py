@@ -3,7 +3,7 @@ merging, tie types and open data.
 
 Projected in the room; built only in the facilitator's kernel, after the key was checked. The
 drawing (:mod:`.network_map`) is an ipycytoscape widget with the ``preset`` layout: positions
-are computed here (:func:`codesign_widgets.network_graph.stable_layout`) so stakeholders who
+are computed here (:func:`codesign_widgets.network_layout.stable_layout`) so stakeholders who
 arrive settle near their ties while everyone already drawn stays put. Maps above
 ``INLINE_UP_TO`` stakeholders are computed off the kernel's event loop so the projector
 keeps answering. The Edit and Open data tabs' actions are in :mod:`.network_tools`.
@@ -22,8 +22,10 @@ import networkx as nx
 from ..errors import CodesignError
 from ..live import Feed
 from ..network import NetworkMap
-from ..network_graph import NetworkMetrics, build_graph, network_metrics, stable_layout
-from ..network_io import FORMATS
+from ..network_export import FORMATS
+from ..network_graph import build_graph
+from ..network_layout import stable_layout
+from ..network_measures import NetworkMetrics, network_metrics
 from ..store import Store
 from ..templates import load_template
 from ..workshop import WorkshopState

@@ -1,7 +1,7 @@
 """The facilitator's map drawing: stakeholders as nodes, ties as edges, coloured and filtered.
 
 The drawing is an ipycytoscape widget with the ``preset`` layout: positions come from the hub
-(:func:`codesign_widgets.network_graph.stable_layout`), so nobody moves when someone arrives.
+(:func:`codesign_widgets.network_layout.stable_layout`), so nobody moves when someone arrives.
 Element widgets are reused between redraws, so a new stakeholder costs one node and its ties,
 not the whole picture. :class:`MapFitter` keeps the whole map in view on the projector.
 """

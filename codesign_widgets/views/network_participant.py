@@ -12,7 +12,8 @@ import ipywidgets as widgets
 
 from ..errors import CodesignError
 from ..live import Feed
-from ..network import DIRECTIONS, MAX_GOALS, MAX_NAME, find_same_name
+from ..network import DIRECTIONS
+from ..network_rules import MAX_GOALS, MAX_NAME, find_same_name
 from ..store import Store
 from ..templates import Stage, Template
 from ..workshop import Participant, StageState, WorkshopState

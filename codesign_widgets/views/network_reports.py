@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 import networkx as nx
 
 from ..network import NetworkSettings, TieType
-from ..network_graph import NetworkMetrics, deciders, influence_by_perspective, voice_distances
+from ..network_measures import NetworkMetrics, deciders, influence_by_perspective, voice_distances
 from .common import escaped
 
 __all__ = [

@@ -8,8 +8,9 @@ import base64
 import html
 
 from ..errors import CodesignError
+from ..network_export import FORMATS, export_network
 from ..network_graph import build_graph
-from ..network_io import FORMATS, export_network, read_network
+from ..network_import import read_network
 from .common import run_action
 
 __all__ = ["NetworkToolsMixin"]
