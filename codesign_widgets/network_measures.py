@@ -107,7 +107,8 @@ def network_metrics(
     A *broker* lies on paths between others (betweenness above 0) and is linked to more than
     one community; the ``top`` of them by betweenness are listed.
 
-    >>> g = nx.MultiDiGraph([(1, 2), (2, 3)], type="information", direction="forward", strength=1)
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edges_from([(1, 2), (2, 3)], type="information", direction="forward", strength=1)
     >>> network_metrics(g).betweenness[2]
     1.0
     """
