@@ -14,7 +14,7 @@ whose tabs were never closed, could take them all. :class:`KernelGuard` keeps tw
 This laptop's own browser (``127.0.0.1``, ``::1``) has no per-client limit: a facilitator
 trying the workshop out opens one participant tab per pretend phone. The total still counts.
 
-Pure Python: the server (``server._voila_main``) asks :meth:`KernelGuard.admit` before a
+Pure Python: the server (``voila_main.py``) asks :meth:`KernelGuard.admit` before a
 page takes a kernel and tells :meth:`Ticket.claim` which one it took.
 """
 

@@ -1,7 +1,7 @@
 """Voila as the studio runs it: ``python -m codesign_widgets.voila_main ARGS``.
 
-Everything is Voila's own except four things, each switched on by a setting that
-``server.py`` puts in ``--Voila.tornado_settings``:
+Everything is Voila's own except five things; the first four are switched on by settings that
+``voila_args.py`` puts in ``--Voila.tornado_settings``:
 
 - **Host check** (DNS rebinding). jupyter_server accepts a hostname from ``local_hostnames``
   but an IP address only when it is loopback, so the LAN address phones use would be refused
