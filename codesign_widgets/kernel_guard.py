@@ -71,17 +71,17 @@ class Ticket:
     guard: KernelGuard
     client: str
     kernel_id: str | None = None
-    open: bool = field(default=True)
+    active: bool = field(default=True)
 
     def claim(self, kernel_id: str) -> None:
-        if self.open and self.kernel_id is None:
+        if self.active and self.kernel_id is None:
             self.kernel_id = kernel_id
             self.guard._held[kernel_id] = _Held(self.client, self.guard._clock())
 
     def release(self) -> None:
         """The request ended; a kernel it claimed stays counted until it is shut down."""
-        if self.open:
-            self.open = False
+        if self.active:
+            self.active = False
             self.guard._pending[self.client] -= 1
             if not self.guard._pending[self.client]:
                 del self.guard._pending[self.client]

@@ -71,12 +71,8 @@ def _install_host_check() -> None:
         TemplateStaticFileHandler,
     )
 
-    loopback_only = JupyterHandler.check_host
-
     def check_host(self) -> bool:
-        if self.request.host_name in self.settings.get("local_hostnames", ()):
-            return True
-        return loopback_only(self)
+        return host_allowed(self.request.host_name, self.settings)
 
     JupyterHandler.check_host = check_host
 
@@ -243,8 +239,7 @@ def _install_home() -> None:
         home = self.settings.get("codesign_home")
         if not home:
             return await original_get(self, path)
-        if not host_allowed(self.request.host_name, self.settings):
-            raise tornado.web.HTTPError(403, "Host not allowed")
+        # The Host was checked already: the tree handler is a jupyter_server handler.
         if path.strip("/"):
             raise tornado.web.HTTPError(404, "There is no such page")
         # The query string goes along: `/?code=ABC123` lands on the join page with the code.
