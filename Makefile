@@ -13,7 +13,7 @@ demo: setup
 test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --nbval-lax tests notebooks
+	$(BIN)/python -m pytest --nbval-lax --doctest-modules codesign_widgets tests notebooks
 
 bench: setup chromium
 	$(BIN)/python benchmarks/bench_pages.py

@@ -17,9 +17,9 @@ _db = f"sqlite:///{_folder / 'nbval.db'}"
 def pytest_configure(config):
     if os.environ.get("CODESIGN_DB"):
         return
-    from codesign_widgets.demo import create_demo
-    from codesign_widgets.demo_played import play_demo
-    from codesign_widgets.store import Store
+    from codesign_widgets.cli.demo import create_demo
+    from codesign_widgets.cli.demo_played import play_demo
+    from codesign_widgets.studio import Store
 
     store = Store.open(_db)
     code, _key = create_demo(store)

@@ -31,17 +31,17 @@ from pathlib import Path
 
 import networkx as nx
 
-from codesign_widgets.network_graph import build_graph
-from codesign_widgets.network_import_map import ImportedMap
-from codesign_widgets.network_layout import stable_layout
-from codesign_widgets.network_measures import (
+from codesign_widgets.network.graph import build_graph
+from codesign_widgets.network.hub import NetworkHub
+from codesign_widgets.network.import_map import ImportedMap
+from codesign_widgets.network.layout import stable_layout
+from codesign_widgets.network.measures import (
     influence_by_perspective,
     network_metrics,
     simple_graph,
     voice_distances,
 )
-from codesign_widgets.store import Store
-from codesign_widgets.views.network_hub import NetworkHub
+from codesign_widgets.studio import Store
 
 PERSPECTIVES = ["lived_experience", "provider", "system"]
 KINDS = ["person", "group", "organisation", "service"]

@@ -34,14 +34,10 @@ from pathlib import Path
 
 import nbformat
 
-from codesign_widgets.server import (
-    ServeOptions,
-    StudioServer,
-    free_port,
-    participant_argv,
-    server_env,
-    terminate_tree,
-)
+from codesign_widgets.serving.options import ServeOptions
+from codesign_widgets.serving.processes import free_port, terminate_tree
+from codesign_widgets.serving.server import StudioServer
+from codesign_widgets.serving.voila_args import participant_argv, server_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -216,7 +212,7 @@ def measure_loads(
 def measure_stage_changes(
     browser, server: StudioServer, store, code: str, changes: int
 ) -> list[float]:
-    from codesign_widgets.templates import load_template
+    from codesign_widgets.core.templates import load_template
 
     workshop = store.workshop_by_code(code)
     stages = load_template(workshop.template).stages[:2]
@@ -270,8 +266,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from codesign_widgets.demo import create_demo
-    from codesign_widgets.store import Store
+    from codesign_widgets.cli.demo import create_demo
+    from codesign_widgets.studio import Store
 
     with tempfile.TemporaryDirectory(prefix="codesign-bench-") as tmp:
         work = Path(tmp)

@@ -19,9 +19,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from codesign_widgets.criteria import load_criteria_set
-from codesign_widgets.scoring import ScoreRow
-from codesign_widgets.scoring_results import aggregate, movement, score_frame
+from codesign_widgets.scoring.criteria import load_criteria_set
+from codesign_widgets.scoring.model import ScoreRow
+from codesign_widgets.scoring.results import aggregate, movement, score_frame
 
 GROUPS = ["lived_experience", "provider", "system"]
 
@@ -98,9 +98,9 @@ def bench_aggregation(rows: int = 100_000) -> list[tuple[str, float, float]]:
 
 def bench_panel(people: int = 60, prototypes: int = 10) -> list[tuple[str, float, float]]:
     """A real store on disk: 60 people score 10 prototypes on APEASE's 6 criteria."""
-    from codesign_widgets.store import Store
-    from codesign_widgets.views.scoring_hub import ScoringHub
-    from codesign_widgets.views.scoring_room import build_results_panel
+    from codesign_widgets.scoring.hub import ScoringHub
+    from codesign_widgets.scoring.room_tab import build_results_panel
+    from codesign_widgets.studio import Store
 
     rng = np.random.default_rng(3)
     folder = Path(tempfile.mkdtemp(prefix="bench-scoring-"))

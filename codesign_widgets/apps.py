@@ -9,8 +9,8 @@ import os
 
 import ipywidgets as widgets
 
-from .errors import CodesignError
-from .voila_env import cookie_value, request_params
+from .core.errors import CodesignError
+from .serving.voila_env import cookie_value, request_params
 
 __all__ = [
     "ROLE_ENV",
@@ -26,7 +26,7 @@ ROLE_ENV = "CODESIGN_ROLE"
 
 
 def _problem(text: str) -> widgets.Widget:
-    from .views.common import Notice
+    from .ui.common import Notice
 
     notice = Notice()
     notice.show(text, "error")
@@ -36,9 +36,9 @@ def _problem(text: str) -> widgets.Widget:
 def participant_app(db_url: str | None = None) -> widgets.Widget:
     """The participant page for ``?code=...``: join form, stage, check-in."""
     from .live import Feed
-    from .store import Store
-    from .views.identity import cookie_name
-    from .views.join import ParticipantApp
+    from .room.identity import cookie_name
+    from .room.join import ParticipantApp
+    from .studio import Store
 
     params = request_params()
     try:
@@ -53,9 +53,9 @@ def participant_app(db_url: str | None = None) -> widgets.Widget:
 def facilitator_app(db_url: str | None = None) -> widgets.Widget:
     """The hub for ``?code=...&key=...``; without them, a form to create or open a workshop."""
     from .live import Feed
-    from .store import Store
-    from .views.hub import FacilitatorHub
-    from .views.hub_start import HubStart
+    from .room.hub import FacilitatorHub
+    from .room.hub_start import HubStart
+    from .studio import Store
 
     params = request_params()
     if os.environ.get(ROLE_ENV) == "participant":
@@ -85,7 +85,7 @@ def _activity_app(db_url: str | None, build) -> widgets.Widget:
     """``?code=...&key=...`` gives the activity's facilitator view (``build``); only
     ``?code=...`` gives the participant page, whose stage shows the activity's panel."""
     from .live import Feed
-    from .store import Store
+    from .studio import Store
 
     params = request_params()
     code, key = params.get("code"), params.get("key")
@@ -104,7 +104,7 @@ def goal_mapping_app(db_url: str | None = None) -> widgets.Widget:
     """Goal mapping: the facilitator's wall and controls, or the participant page."""
 
     def build(store, workshop, feed, _params):
-        from .views.goals_hub import GoalHub  # facilitator only: never on a phone's kernel
+        from .goals.hub import GoalHub  # facilitator only: never on a phone's kernel
 
         return GoalHub(store, workshop, feed=feed)
 
@@ -116,7 +116,7 @@ def stakeholder_network_app(db_url: str | None = None) -> widgets.Widget:
     picks a network stage), or the participant page."""
 
     def build(store, workshop, feed, params):
-        from .views.network_hub import NetworkHub
+        from .network.hub import NetworkHub
 
         return NetworkHub(store, workshop, feed=feed, stage=params.get("stage"))
 
@@ -128,7 +128,7 @@ def prototype_scoring_app(db_url: str | None = None) -> widgets.Widget:
     participant page."""
 
     def build(store, workshop, feed, params):
-        from .views.scoring_hub import ScoringHub
+        from .scoring.hub import ScoringHub
 
         return ScoringHub(store, workshop, stage=params.get("stage"), feed=feed)
 

@@ -14,8 +14,11 @@ import contextlib
 import logging
 import weakref
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from .store import Store
+if TYPE_CHECKING:
+    from .studio import Store
+
 
 __all__ = ["Feed"]
 

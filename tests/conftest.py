@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from codesign_widgets.store import Store
+from codesign_widgets.studio import Store
 
 
 @pytest.fixture
@@ -38,8 +38,8 @@ def ann(store, workshop):
 def played_demo(tmp_path_factory):
     """The demo workshop after the day (every activity has data), in a file of its own:
     ``path``, ``url`` and ``code``. Read it only: it is shared by the whole session."""
-    from codesign_widgets.demo import create_demo
-    from codesign_widgets.demo_played import play_demo
+    from codesign_widgets.cli.demo import create_demo
+    from codesign_widgets.cli.demo_played import play_demo
 
     path = tmp_path_factory.mktemp("played") / "studio.db"
     s = Store.open(f"sqlite:///{path}")
@@ -53,7 +53,7 @@ def played_demo(tmp_path_factory):
 def demo_report(played_demo, tmp_path_factory):
     """The played demo's report, built once (nbconvert runs a kernel: tens of seconds):
     ``path`` of the HTML file and the ``progress`` steps reported while building it."""
-    from codesign_widgets.report import build_report
+    from codesign_widgets.analysis.report import build_report
 
     steps = []
     path = build_report(

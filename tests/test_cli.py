@@ -8,15 +8,15 @@ import sys
 
 import pytest
 
-from codesign_widgets.cli import main
-from codesign_widgets.store import Store
+from codesign_widgets.cli.main import main
+from codesign_widgets.studio import Store
 
 COMMANDS = ["serve", "demo", "new", "upgrade"]
 
 
 def codesign(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "codesign_widgets.cli", *args],
+        [sys.executable, "-m", "codesign_widgets.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -84,7 +84,7 @@ def test_serve_refuses_a_locked_file_before_starting(tmp_path, monkeypatch):
                 sys.executable,
                 "-c",
                 "import sys; from codesign_widgets.store import base; "
-                "base.BUSY_TIMEOUT_MS = 300; from codesign_widgets.cli import main; "
+                "base.BUSY_TIMEOUT_MS = 300; from codesign_widgets.cli.main import main; "
                 f"sys.exit(main(['serve', '--db', {str(db)!r}]))",
             ],
             capture_output=True,
@@ -128,8 +128,8 @@ def test_serve_on_a_port_in_use_says_what_to_do(tmp_path):
 def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     from types import SimpleNamespace
 
-    from codesign_widgets.cli_serve import _print_links
-    from codesign_widgets.server import ServeOptions
+    from codesign_widgets.cli.serve import _print_links
+    from codesign_widgets.serving.options import ServeOptions
 
     server = SimpleNamespace(
         opts=ServeOptions(max_kernels=60, max_kernels_per_client=4),

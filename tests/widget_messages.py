@@ -23,3 +23,21 @@ def send_click(button) -> None:
     button._handle_msg(
         {"content": {"data": {"method": "custom", "content": {"event": "click"}}}, "buffers": []}
     )
+
+
+def widget_tree(root):
+    """Every widget reachable from ``root``: what its browser can ask the kernel for."""
+    from ipywidgets import Widget
+
+    seen, todo, found = set(), [root], []
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        found.append(w)
+        for name in w.keys:
+            value = getattr(w, name, None)
+            values = value if isinstance(value, list | tuple) else [value]
+            todo.extend(v for v in values if isinstance(v, Widget))
+    return found

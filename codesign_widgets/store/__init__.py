@@ -1,32 +1,13 @@
 """The workshop store: the only package that speaks SQL.
 
->>> store = Store.open("sqlite://")  # doctest: +SKIP
+The engine and transactions (:mod:`.base`), the schema and its migrations (:mod:`.schema`),
+people, entries and privacy. Each activity's own tables are read and written by the store part
+in its folder; :mod:`codesign_widgets.studio` composes them.
 """
 
 from __future__ import annotations
 
-from .base import DB_ENV, StoreBase, default_db_url
-from .entries import EntriesMixin
-from .goals import GoalsMixin
-from .network import NetworkMixin
-from .people import ParticipantsMixin
-from .privacy import PrivacyMixin, PurgeResult
-from .scoring import ScoringMixin
+from .base import DB_ENV, default_db_url
+from .privacy import PurgeResult
 
-__all__ = ["DB_ENV", "PurgeResult", "Store", "default_db_url"]
-
-
-class Store(
-    PrivacyMixin,
-    NetworkMixin,
-    ScoringMixin,
-    GoalsMixin,
-    EntriesMixin,
-    ParticipantsMixin,
-    StoreBase,
-):
-    """A workshop database: workshops, stages, participants and their contributions.
-
-    Open with :meth:`Store.open`. Safe to use from many kernels (processes) at once: every
-    write is one ``BEGIN IMMEDIATE`` transaction and records what it changed for the live feed.
-    """
+__all__ = ["DB_ENV", "PurgeResult", "default_db_url"]

@@ -18,9 +18,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from ..errors import InvalidInput, NotAllowed, NotFound, StoreUnavailable
-from ..templates import load_template
-from ..workshop import (
+from ..core.errors import InvalidInput, NotAllowed, NotFound, StoreUnavailable
+from ..core.templates import load_template
+from ..core.workshop import (
     MAX_TITLE,
     StageState,
     WorkshopState,

@@ -6,9 +6,9 @@ import time
 
 import sqlalchemy as sa
 
-from ..errors import InvalidInput, NotAllowed, NotFound
-from ..templates import load_template
-from ..workshop import Entry, Participant, StageState, clean_text
+from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.templates import load_template
+from ..core.workshop import Entry, Participant, StageState, clean_text
 from . import schema as t
 from .privacy import still_in
 

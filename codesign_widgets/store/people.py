@@ -7,9 +7,9 @@ import time
 
 import sqlalchemy as sa
 
-from ..errors import InvalidInput, NotFound
-from ..templates import load_template
-from ..workshop import (
+from ..core.errors import InvalidInput, NotFound
+from ..core.templates import load_template
+from ..core.workshop import (
     JOIN_CODE_ALPHABET,
     MAX_DISPLAY_NAME,
     Participant,

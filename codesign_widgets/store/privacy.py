@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..errors import InvalidInput, NotAllowed, NotFound
-from ..workshop import Participant, WorkshopState
+from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.workshop import Participant, WorkshopState
 from . import schema as t
 
 __all__ = ["PrivacyMixin", "PurgeResult", "still_in"]

@@ -198,7 +198,7 @@ network_events = sa.Table(
 # Add one per schema change; `codesign upgrade --db FILE` runs them after a backup.
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
 
-# -- Prototype scoring (codesign_widgets.store.scoring). Append-only like the rest: a prototype's
+# -- Prototype scoring (codesign_widgets.scoring.store). Append-only like the rest: a prototype's
 # edits and withdrawal are revisions, a round's open/closed/revealed are events, and the score
 # that counts is the latest row per (round, participant, prototype, criterion).
 scoring_prototypes = sa.Table(

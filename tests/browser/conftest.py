@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from codesign_widgets.server import ServeOptions, StudioServer, free_port
+from codesign_widgets.serving.options import ServeOptions
+from codesign_widgets.serving.processes import free_port
+from codesign_widgets.serving.server import StudioServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -94,8 +96,8 @@ def studio_server(
 @pytest.fixture(scope="module")
 def demo_workshop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A demo workshop in a fresh SQLite file: ``db_url``, ``code``, ``key``, ``title``."""
-    from codesign_widgets.demo import create_demo
-    from codesign_widgets.store import Store
+    from codesign_widgets.cli.demo import create_demo
+    from codesign_widgets.studio import Store
 
     db_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'studio.db'}"
     store = Store.open(db_url)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from codesign_widgets.store import Store
-from codesign_widgets.workshop import StageState
+from codesign_widgets.core.workshop import StageState
+from codesign_widgets.studio import Store
 
 from .phone import join as phone_join
 

@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from codesign_widgets.store import Store
-from codesign_widgets.workshop import MAX_DISPLAY_NAME, MAX_NOTE, StageState
+from codesign_widgets.core.workshop import MAX_DISPLAY_NAME, MAX_NOTE, StageState
+from codesign_widgets.studio import Store
 
 from ..hostile import near_limit
 

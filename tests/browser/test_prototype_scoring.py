@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from codesign_widgets.store import Store
+from codesign_widgets.studio import Store
 
 from .phone import join as phone_join
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from codesign_widgets.kernel_guard import RefusalWatcher
-from codesign_widgets.server import StudioServer
+from codesign_widgets.serving.kernel_guard import RefusalWatcher
+from codesign_widgets.serving.server import StudioServer
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from codesign_widgets.server import ServeOptions, StudioServer, default_notebooks_root
+from codesign_widgets.serving.options import ServeOptions
+from codesign_widgets.serving.server import StudioServer, default_notebooks_root
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codesign_widgets.store import Store
+from codesign_widgets.studio import Store
 
 from .phone import join
 

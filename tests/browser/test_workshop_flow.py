@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from codesign_widgets.store import Store
+from codesign_widgets.studio import Store
 
 from .phone import join
 

@@ -1,0 +1,92 @@
+"""Compare workshops: themes, services needed, stakeholder maps and prototype rankings.
+
+Takes a :class:`~.analysis.workshop_data.WorkshopData` holding two or more workshops (from
+``load_workshops``, ``load_database`` or packages stacked with :func:`stack`) and returns one
+table per question, one column per workshop. Names are matched ignoring case, accents and
+spacing (:func:`codesign_widgets.network.rules.name_key`), so "GP practice" and "gp  Practice" meet.
+With a single workshop the tables have a single column.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..core.errors import CodesignError
+from ..network.rules import name_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .workshop_data import WorkshopData
+
+__all__ = ["compare_prototypes", "compare_services", "compare_stakeholders", "compare_themes",
+           "stack"]  # fmt: skip
+
+
+def stack(*datas: WorkshopData) -> WorkshopData:
+    """One WorkshopData holding the workshops of several (say, packages from two sites)."""
+    from .workshop_data import WorkshopData
+
+    return WorkshopData({name: pd.concat([d.tables[name] for d in datas], ignore_index=True)
+                         for name in datas[0].tables})  # fmt: skip
+
+
+def _matrix(rows: list[tuple[str, str, float]], codes: list[str], index: str) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["key", "workshop", "value"])
+    if frame.empty:
+        return pd.DataFrame(columns=codes).rename_axis(index)
+    table = frame.pivot_table(index="key", columns="workshop", values="value", aggfunc="sum")
+    table = table.reindex(columns=codes)
+    table.index.name = index
+    return table
+
+
+def _per_workshop(data: WorkshopData, method: str, **kwargs) -> dict[str, pd.DataFrame]:
+    out = {}
+    for code in data.codes:
+        try:
+            out[code] = getattr(data.only(code), method)(**kwargs)
+        except CodesignError:  # no such stage or nothing revealed: an empty column
+            continue
+    return out
+
+
+def _keyed(frames: dict[str, pd.DataFrame], name: str, value: str, index: str, codes):
+    labels: dict[str, str] = {}
+    rows = []
+    for code, frame in frames.items():
+        for label, number in zip(frame[name], frame[value], strict=True):
+            if pd.isna(number):
+                continue
+            key = name_key(label)
+            labels.setdefault(key, label)
+            rows.append((key, code, number))
+    table = _matrix(rows, codes, index)
+    table.index = [labels[k] for k in table.index]
+    table.index.name = index
+    return table
+
+
+def compare_themes(data: WorkshopData) -> pd.DataFrame:
+    """Goal cards on the wall per theme (rows) and workshop (columns)."""
+    return _keyed(_per_workshop(data, "themes"), "theme", "cards", "theme", data.codes)
+
+
+def compare_services(data: WorkshopData) -> pd.DataFrame:
+    """Goal cards naming each service, per workshop: where the same needs recur."""
+    return _keyed(_per_workshop(data, "services_needed"), "service", "cards", "service",
+                  data.codes)  # fmt: skip
+
+
+def compare_stakeholders(data: WorkshopData) -> pd.DataFrame:
+    """Influence (perspectives weighted equally) of each stakeholder on each workshop's map;
+    empty where a workshop did not draw them: who is on one map and missing from another."""
+    frames = {code: f.dropna(subset=["influence"])
+              for code, f in _per_workshop(data, "stakeholder_table").items()}  # fmt: skip
+    return _keyed(frames, "name", "influence", "stakeholder", data.codes)
+
+
+def compare_prototypes(data: WorkshopData) -> pd.DataFrame:
+    """Equal-say score (0-100, last revealed round) of each prototype per workshop."""
+    return _keyed(_per_workshop(data, "ranking"), "prototype", "equal_say", "prototype",
+                  data.codes)  # fmt: skip

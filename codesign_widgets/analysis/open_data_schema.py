@@ -1,0 +1,139 @@
+"""The tables of a workshop's open data, described once: what every column holds.
+
+The same description types the analyst's DataFrames (:mod:`.workshop_data`),
+writes the data dictionary of an exported package (a Frictionless Data Package,
+``datapackage.json``, https://specs.frictionlessdata.io) and types the
+columns again when a package is read back, so an export loads back into equal DataFrames.
+
+Conventions shared by every table:
+
+- ``workshop`` is the workshop's join code, so tables of several workshops stack.
+- People appear only as their pseudonym ``participant`` / ``author`` / ``rater`` / ``voter``
+  (``P-`` and six characters); the display name is in ``participants.display_name`` and is the
+  pseudonym again unless names were asked for explicitly.
+- Nothing is dropped for being withdrawn or hidden: ``status`` says ``active``, ``withdrawn``
+  or ``hidden`` (and ``hidden`` is a column of its own where an entry can be both).
+- Times are Unix seconds (UTC); an empty cell is a missing value.
+
+The workshop-wide tables are here; each activity's tables are in :mod:`open_data_goals`,
+:mod:`open_data_network` and :mod:`open_data_scoring`, and the shared field helpers in
+:mod:`open_data_fields`.
+"""
+
+from __future__ import annotations
+
+from ..core.table_schema import GROUP, PANDAS_TYPES, PEOPLE_FK, STAGE, Table, W, column
+from ..goals.open_data import GOAL_TABLES
+from ..network.open_data import NETWORK_TABLES
+from ..scoring.open_data import SCORING_TABLES
+
+__all__ = ["TABLES", "typed"]
+
+WORKSHOP_TABLES: tuple[Table, ...] = (
+    Table(
+        "workshops",
+        "One row per workshop: its plan and how this data was prepared.",
+        (
+            W,
+            column("title", "string", "The workshop's title."),
+            column("template", "string", "The workshop plan (data/templates/<key>.toml)."),
+            column("created_at", "number", "When the workshop was created (Unix seconds)."),
+            column("current_stage", "string", "The stage the room was on when this was read."),
+            column("pseudonymised", "boolean", "True: display names replaced by pseudonyms."),
+            column(
+                "free_text_shared",
+                "boolean",
+                "True: what participants wrote is included (the consent covers it); "
+                "False: free text columns are empty and stakeholder names are S<id>.",
+            ),
+        ),
+        ("workshop",),
+    ),
+    Table(
+        "stages",
+        "The stages of each workshop's plan, in order, with their last state.",
+        (
+            W,
+            STAGE,
+            column("position", "integer", "Order in the plan, from 1."),
+            column("title", "string", "The stage's title."),
+            column(
+                "activity",
+                "string",
+                "checkin, goal_mapping, stakeholder_network or prototype_scoring.",
+            ),
+            column("state", "string", "closed, open, locked or revealed."),
+        ),
+        ("workshop", "stage"),
+    ),
+    Table(
+        "participants",
+        "Everyone who joined, under a pseudonym, with the perspective they joined with.",
+        (
+            W,
+            column("participant", "string", "Pseudonym (P-XXXXXX)."),
+            column(
+                "display_name",
+                "string",
+                "The pseudonym again, unless names were exported "
+                "on purpose (codesign export --names).",
+            ),
+            column("perspective", "string", "Perspective key from the workshop plan."),
+            GROUP,
+            column("consent", "boolean", "Agreed to the workshop's data note when joining."),
+            column("joined_at", "number", "When they joined (Unix seconds)."),
+        ),
+        ("workshop", "participant"),
+    ),
+    Table(
+        "entries",
+        "Check-in lines and other short contributions (goal cards are in goals).",
+        (
+            W,
+            column("entry_id", "integer", "Contribution id (unique in the workshop file)."),
+            STAGE,
+            column("activity", "string", "The stage's activity."),
+            column("kind", "string", "What kind of contribution (note)."),
+            column("participant", "string", "Pseudonym of the author."),
+            column("perspective", "string", "The author's perspective when they wrote it."),
+            GROUP,
+            column("text", "string", "What they wrote.", free=True),
+            column("status", "string", "active or withdrawn (by its author)."),
+            column("hidden", "boolean", "True if the facilitator took it off shared screens."),
+            column("created_at", "number", "Written (Unix seconds)."),
+            column("updated_at", "number", "Last changed (Unix seconds)."),
+        ),
+        ("workshop", "entry_id"),
+        PEOPLE_FK,
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (*WORKSHOP_TABLES, *GOAL_TABLES, *NETWORK_TABLES, *SCORING_TABLES)
+}
+
+
+def typed(name: str, frame):
+    """``frame`` with exactly the columns of table ``name``, in order, with their dtypes.
+
+    Strings are never missing (an empty string instead), so a CSV written and read back gives
+    the same values.
+    """
+    import pandas as pd
+
+    table = TABLES[name]
+    frame = frame.reset_index(drop=True)
+    if list(frame.columns) == table.columns and all(
+        str(frame[f.name].dtype) == PANDAS_TYPES[f.type] for f in table.fields
+    ):
+        return frame  # typed already (a table of a loaded workshop)
+    columns = {}
+    for f in table.fields:
+        column = frame[f.name] if f.name in frame else pd.Series([None] * len(frame))
+        if f.type == "string":
+            column = column.astype(object).where(column.notna(), "").astype(str)
+        elif f.type == "boolean":
+            column = column.astype(object).where(column.notna(), None)
+            column = pd.array([None if v is None else bool(v) for v in column], dtype="boolean")
+        columns[f.name] = pd.Series(column, index=frame.index).astype(PANDAS_TYPES[f.type])
+    return pd.DataFrame(columns, index=frame.index)

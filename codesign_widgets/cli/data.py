@@ -1,0 +1,161 @@
+"""The ``codesign`` commands on the workshop file: create a workshop, upgrade the file, export
+a workshop's open data and write its report, erase a participant, purge old workshops.
+
+Also where ``--db`` points (:func:`resolve_db_url`), which ``serve`` and ``demo`` use too."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def resolve_db_url(value: str | None) -> str:
+    """The database URL ``--db`` names: a URL as given, a path as SQLite, else the default."""
+    from ..store import default_db_url
+
+    if not value:
+        return default_db_url()
+    if "://" in value:
+        return value
+    from pathlib import Path
+
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def new_workshop(args: argparse.Namespace) -> int:
+    """``codesign new``: create a workshop and print its join code and facilitator key."""
+    from ..studio import Store
+
+    store = Store.open(resolve_db_url(args.db))
+    workshop, key = store.create_workshop(args.title, args.template)
+    print(f"Created {workshop.title!r} in {store.where}.")
+    print(f"  join code:       {workshop.code}")
+    print(f"  facilitator key: {key}   (shown once: save it)")
+    return 0
+
+
+def upgrade_file(args: argparse.Namespace) -> int:
+    """``codesign upgrade``: bring an older workshop file up to date, keeping a backup."""
+    from ..studio import Store
+
+    old, new, backup = Store.upgrade(resolve_db_url(args.db))
+    if old == new:
+        print(f"The workshop file is already up to date (version {new}).")
+    else:
+        print(f"Upgraded the workshop file from version {old} to {new}.")
+    if backup:
+        print(f"A copy of the file as it was is at {backup}.")
+    return 0
+
+
+def _progress(step: int, total: int, what: str) -> None:
+    print(f"[{step}/{total}] {what}", flush=True)
+
+
+def export_workshop(args: argparse.Namespace) -> int:
+    """``codesign export``: write a workshop's open data package."""
+    from ..analysis.open_data import export_package
+    from ..analysis.workshop_data import load_workshop
+
+    print(f"Reading workshop {args.code} (read-only)...", flush=True)
+    data = load_workshop(
+        args.code,
+        resolve_db_url(args.db),
+        names=args.names,
+        free_text=False if args.no_free_text else None,
+    )
+    out = export_package(data, args.out, as_zip=args.zip, progress=_progress)
+    shared = bool(data.workshops["free_text_shared"].iloc[0])
+    print(f"Open data package written to {out}.")
+    print(
+        "  Display names are "
+        + ("KEPT: do not share this package." if args.names else "replaced by P-codes.")
+    )
+    print(
+        "  Free text is "
+        + ("included (the workshop's consent covers it)." if shared else "withheld.")
+    )
+    return 0
+
+
+def write_report(args: argparse.Namespace) -> int:
+    """``codesign report``: write a workshop's report as one self-contained HTML file."""
+    from ..analysis.report import build_report
+
+    out = build_report(resolve_db_url(args.db), args.code, args.out, progress=_progress)
+    print(f"Report written to {out}: one HTML file that opens without a network.")
+    return 0
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    """Ask on the terminal (stdin); ``--yes`` answers for the person."""
+    if yes:
+        return True
+    try:
+        answer = input(f"{question} Type yes to go on: ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def erase_participant(args: argparse.Namespace) -> int:
+    """``codesign erase-participant``: erase one person's name and text from the file."""
+    from ..studio import Store
+
+    store = Store.open(resolve_db_url(args.db), create=False)
+    try:
+        workshop = store.workshop_by_code(args.code)
+        public_id = args.participant.strip().upper()
+        print(
+            f"This erases participant {public_id} of {workshop.title!r} ({workshop.code}): "
+            "everything they added is withdrawn from every view, result and export, and their "
+            "names and texts are overwritten in the file. It cannot be undone."
+        )
+        if not _confirm("Erase them?", args.yes):
+            print("Nothing was changed.")
+            return 1
+        counts = store.erase_participant(workshop.id, public_id)
+    finally:
+        store.close()
+    if counts["withdrawn"]:
+        print(f"Withdrew everything {public_id} had added.")
+    else:
+        print(f"{public_id} had already withdrawn; their contributions were already left out.")
+    print(
+        f"Erased {counts['names']} name record(s) and {counts['texts']} text(s) in place; "
+        f"the file was compacted so the old bytes are gone. An audit row records that an "
+        "erasure happened (not what was erased)."
+    )
+    return 0
+
+
+def purge_workshops(args: argparse.Namespace) -> int:
+    """``codesign purge``: delete workshops older than a date, with everything in them."""
+    import datetime as dt
+    import time
+
+    from ..studio import Store
+
+    now = time.time()
+    store = Store.open(resolve_db_url(args.db), create=False)
+    try:
+        old = store.old_workshops(args.older_than, now=now)
+        if not old:
+            print(f"No workshop in {store.where} is older than {args.older_than:g} days.")
+            return 0
+        print(f"These workshops in {store.where} are older than {args.older_than:g} days:")
+        for w in old:
+            day = dt.datetime.fromtimestamp(w.created_at, dt.UTC).strftime("%Y-%m-%d")
+            print(f"  {w.code}  {day}  {w.title}")
+        if not _confirm(
+            f"Remove these {len(old)} workshop(s) and everything in them for good?", args.yes
+        ):
+            print("Nothing was removed.")
+            return 1
+        result = store.purge_workshops(args.older_than, now=now)
+    finally:
+        store.close()
+    print(
+        f"Removed {len(result.workshops)} workshop(s) ({result.total_rows} rows) and "
+        "compacted the file. Keep in mind that backups and exports you made are not touched."
+    )
+    return 0

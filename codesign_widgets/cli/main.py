@@ -1,0 +1,191 @@
+"""``codesign``: start the studio, make a demo, create a workshop, upgrade a workshop file,
+export a workshop's open data and write its report, erase a participant, purge old workshops."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Sequence
+
+from ..core.errors import CodesignError
+from .data import (
+    erase_participant,
+    export_workshop,
+    new_workshop,
+    purge_workshops,
+    upgrade_file,
+    write_report,
+)
+from .serve import serve
+
+__all__ = ["main"]
+
+DB_HELP = (
+    "Workshop database: a file path or SQLAlchemy URL (default: $CODESIGN_DB, else "
+    "studio.db in your user data folder)."
+)
+
+
+def _limits_epilog() -> str:
+    from ..serving.options import OPTION_HELP, ServeOptions
+
+    lines = ["limits and defaults:"]
+    for f in dataclasses.fields(ServeOptions):
+        if f.name in ("db_url", "notebooks_root", "participant_notebooks", "facilitator_notebooks"):
+            continue
+        lines.append(f"  {f.name} = {f.default}: {OPTION_HELP.get(f.name, '')}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codesign",
+        description="Co-design studio: run a live co-design workshop "
+        "from this laptop. Participants join from their phones with a code.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in [
+        ("serve", "Start the studio: a facilitator hub and a participant page."),
+        ("demo", "Create the demo workshop and start the studio with it."),
+    ]:
+        p = sub.add_parser(
+            name,
+            help=text,
+            description=text,
+            epilog=_limits_epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.add_argument("--db", help=DB_HELP)
+        p.add_argument(
+            "--lan",
+            action="store_true",
+            help="Let phones on the same network "
+            "join (the participant page only; the hub stays on this laptop).",
+        )
+        p.add_argument("--port", type=int, default=8866, help="Participant page port.")
+        p.add_argument("--facilitator-port", type=int, default=8867, help="Hub port.")
+        p.add_argument(
+            "--pool-size",
+            type=int,
+            default=4,
+            help="Participant kernels kept warm, so joining is quick.",
+        )
+        p.add_argument(
+            "--cull-idle-timeout",
+            type=int,
+            default=600,
+            help="Seconds before the kernel of a closed tab is shut down.",
+        )
+        p.add_argument(
+            "--max-kernels",
+            type=int,
+            default=60,
+            help="Participant pages open at once, all phones together (0: no limit).",
+        )
+        p.add_argument(
+            "--max-kernels-per-client",
+            type=int,
+            default=4,
+            help="Participant pages one device may keep open (0: no limit). Raise it when "
+            "phones reach this laptop through one shared address.",
+        )
+        p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
+    p = sub.add_parser("new", help="Create a workshop and print its join code and key.")
+    p.add_argument("title")
+    p.add_argument("--template", default="codesign_day", help="Workshop plan in data/templates.")
+    p.add_argument("--db", help=DB_HELP)
+    p.set_defaults(func=new_workshop)
+    p = sub.add_parser(
+        "upgrade", help="Bring an older workshop file up to date (keeps a backup copy first)."
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.set_defaults(func=upgrade_file)
+    p = sub.add_parser(
+        "export",
+        help="Write a workshop's open data package: CSV per table, GraphML maps, JSON and a "
+        "data dictionary (Frictionless datapackage.json). Pseudonymised by default.",
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--code", required=True, help="The workshop's join code.")
+    p.add_argument("--out", required=True, help="A new folder (or, with --zip, a .zip file).")
+    p.add_argument("--zip", action="store_true", help="Write one zip file instead of a folder.")
+    p.add_argument(
+        "--names",
+        action="store_true",
+        help="Keep participants' display names (for your own records only: never share it).",
+    )
+    p.add_argument(
+        "--no-free-text",
+        action="store_true",
+        help="Leave out what participants wrote, even where the workshop's consent covers it.",
+    )
+    p.set_defaults(func=export_workshop)
+    p = sub.add_parser(
+        "report",
+        help="Write a workshop report: one self-contained HTML file with the goals, map, "
+        "prototype results and the equal-say summary.",
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--code", required=True, help="The workshop's join code.")
+    p.add_argument("--out", default="report.html", help="The HTML file to write.")
+    p.set_defaults(func=write_report)
+    text = (
+        "On a participant's request: withdraw everything they added and erase their names "
+        "and texts from the workshop file (an audit row keeps only that it happened)."
+    )
+    p = sub.add_parser("erase-participant", help=text, description=text)
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--code", required=True, help="The workshop's join code.")
+    p.add_argument(
+        "--participant",
+        required=True,
+        metavar="P-XXXXXX",
+        help="The participant's pseudonym (P-code), as in the export or on their page.",
+    )
+    p.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+    p.set_defaults(func=erase_participant)
+    text = (
+        "Delete workshops created more than DAYS days ago, with everything in them, and "
+        "compact the file. Nothing is removed automatically otherwise."
+    )
+    p = sub.add_parser("purge", help=text, description=text)
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--older-than",
+        required=True,
+        type=float,
+        metavar="DAYS",
+        help="Age in days (at least 1) of the workshops to remove.",
+    )
+    p.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+    p.set_defaults(func=purge_workshops)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CodesignError as exc:
+        print(f"codesign: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from ..serving.server import ServerStartError
+
+        if not isinstance(exc, ServerStartError):
+            raise
+        print(
+            f"codesign: the studio could not start. Is another studio already using port "
+            f"{getattr(args, 'port', '?')} or {getattr(args, 'facilitator_port', '?')}? "
+            "Stop it, or pick other ports with --port and --facilitator-port.\n"
+            f"What the server said:\n{exc}",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

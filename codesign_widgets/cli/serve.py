@@ -1,0 +1,111 @@
+"""``codesign serve`` and ``codesign demo``: start the studio, on this laptop or the local
+network, and print the links, join code and QR code with what is exposed where."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+
+from .data import resolve_db_url
+
+__all__ = ["lan_address"]
+
+
+def lan_address() -> str | None:
+    """This laptop's address on the local network (private IPv4), or None if offline."""
+    import psutil
+
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family.name != "AF_INET":
+                continue
+            ip = ipaddress.ip_address(address.address)
+            if ip.is_private and not ip.is_loopback and not ip.is_link_local:
+                return address.address
+    return None
+
+
+def _serve_options(args: argparse.Namespace, db_url: str):
+    from ..serving.options import ServeOptions
+
+    host = "127.0.0.1"
+    if args.lan:
+        host = lan_address() or host
+        if host == "127.0.0.1":
+            print("No local network found: participants can only join from this laptop.")
+    return ServeOptions(
+        db_url=db_url,
+        participant_host=host,
+        participant_port=args.port,
+        facilitator_port=args.facilitator_port,
+        pool_size=args.pool_size,
+        cull_idle_timeout=args.cull_idle_timeout,
+        max_kernels=args.max_kernels,
+        max_kernels_per_client=args.max_kernels_per_client,
+    )
+
+
+def _print_links(server, code: str | None, key: str | None) -> None:
+    import segno
+
+    join = (
+        server.participant_url(code)
+        if code
+        else f"{server.participant_base}/voila/render/join.ipynb"
+    )
+    hub = (
+        server.facilitator_url(code, key)
+        if code and key
+        else (f"{server.facilitator_base}/voila/render/facilitator.ipynb")
+    )
+    on_lan = not server.participant_base.startswith("http://127.")
+    print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")
+    print(
+        f"  Facilitator hub (this laptop only; the link holds the key, keep it private):\n"
+        f"    {hub}\n"
+    )
+    print(f"  Participants (phone or laptop):\n    {join}")
+    if code:
+        print(f"    join code: {code} (or open {server.participant_base} and type it)")
+    segno.make(join, error="m").terminal(compact=True)
+    if on_lan:
+        print(
+            f"  Exposed on your network ({server.participant_base}): only the participant "
+            "pages (join and the three activity pages), which need a join code to take part. "
+            "The hub, the activity facilitator pages, the workshop file and all sources stay "
+            "on this laptop."
+        )
+        opts = server.opts
+        print(
+            f"  Limits: {opts.max_kernels or 'any number of'} participant pages at once, "
+            f"{opts.max_kernels_per_client or 'any number'} per device; more are asked to wait "
+            "(--max-kernels, --max-kernels-per-client)."
+        )
+    else:
+        print(
+            "  Everything is on this laptop only. To let phones on your network join, start "
+            "again with --lan."
+        )
+    print()
+
+
+def serve(args: argparse.Namespace, *, demo: bool) -> int:
+    """``codesign serve`` and ``codesign demo``: start both servers and print the links."""
+    from ..serving.server import StudioServer
+    from ..studio import Store
+
+    db_url = resolve_db_url(args.db)
+    store = Store.open(db_url)
+    store.check_writable()
+    code = key = None
+    if demo:
+        from .demo import create_demo
+
+        code, key = create_demo(store)
+        print(f"Demo workshop created in {store.where} (join code {code}).")
+    store.close()
+    server = StudioServer(_serve_options(args, db_url))
+    print("Starting the servers (a few seconds)...")
+    server.start()
+    _print_links(server, code, key)
+    return server.wait()

@@ -1,0 +1,159 @@
+"""Workshop templates: the plan a group follows, read from person-readable TOML in ``data/``.
+
+A template names the perspectives people join with and the stages in order. Each stage says
+what participants are asked to do, what the facilitator says to open it and a suggested time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import InvalidInput, NotFound
+
+__all__ = [
+    "ACTIVITIES",
+    "Perspective",
+    "Stage",
+    "Template",
+    "data_path",
+    "list_templates",
+    "load_template",
+]
+
+ACTIVITIES = ("checkin", "goal_mapping", "stakeholder_network", "prototype_scoring")
+
+
+@dataclass(frozen=True)
+class Perspective:
+    key: str
+    label: str
+    hint: str
+    group: str  # "lived_experience", "provider" or "system": what equal say is measured over
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    title: str
+    activity: str
+    ask: str
+    prompt: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    name: str
+    description: str
+    perspectives: tuple[Perspective, ...]
+    stages: tuple[Stage, ...]
+    consent: str
+    # Goal mapping: wording that overrides goals.DEFAULT_PROMPTS, and the starting list of
+    # local services participants choose from (the facilitator can add more).
+    goal_prompts: dict[str, str] = field(default_factory=dict)
+    services: tuple[str, ...] = ()
+    # Stakeholder network: the raw [network] table (stakeholder kinds, tie types, who decides);
+    # read by network.network_settings, which supplies defaults.
+    network: dict = field(default_factory=dict)
+    # Open data: may what participants wrote go into exports and reports? The consent text
+    # must say so; every template's says "Exports replace names with a code", telling people
+    # their contributions are exported under a code, so the default is True. A plan whose
+    # consent promises otherwise sets ``export_free_text = false``.
+    export_free_text: bool = True
+
+    def stage(self, key: str) -> Stage:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        msg = f"The template {self.name!r} has no stage {key!r}."
+        raise NotFound(msg)
+
+    def perspective(self, key: str) -> Perspective:
+        for perspective in self.perspectives:
+            if perspective.key == key:
+                return perspective
+        msg = "Please choose one of the perspectives shown."
+        raise InvalidInput(msg)
+
+
+def data_path() -> Path:
+    """The folder of templates and the demo, whether installed or in a checkout."""
+    installed = resources.files("codesign_widgets") / "data"
+    if installed.is_dir() and (Path(str(installed)) / "templates").is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def list_templates() -> list[str]:
+    return sorted(p.stem for p in (data_path() / "templates").glob("*.toml"))
+
+
+def _require(table: dict, name: str, where: str) -> object:
+    if name not in table:
+        msg = f"{where} is missing {name!r}: add it to the template file."
+        raise InvalidInput(msg)
+    return table[name]
+
+
+@cache
+def load_template(key: str) -> Template:
+    """Read ``data/templates/<key>.toml``.
+
+    >>> load_template("codesign_day").stages[0].activity
+    'checkin'
+    """
+    if key not in list_templates():
+        msg = f"There is no template {key!r}; choose one of: {', '.join(list_templates())}."
+        raise NotFound(msg)
+    path = data_path() / "templates" / f"{key}.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"The template file {path.name} is not valid TOML ({exc}); fix it and try again."
+        raise InvalidInput(msg) from exc
+    perspectives = tuple(
+        Perspective(
+            key=str(_require(p, "key", f"{path.name} perspective")),
+            label=str(_require(p, "label", f"{path.name} perspective")),
+            hint=str(p.get("hint", "")),
+            group=str(p.get("group", p["key"])),
+        )
+        for p in raw.get("perspectives", [])
+    )
+    stages = []
+    for s in raw.get("stages", []):
+        where = f"{path.name} stage {s.get('key', '?')!r}"
+        activity = str(_require(s, "activity", where))
+        if activity not in ACTIVITIES:
+            msg = f"{where} has activity {activity!r}; use one of {', '.join(ACTIVITIES)}."
+            raise InvalidInput(msg)
+        stages.append(
+            Stage(
+                key=str(_require(s, "key", where)),
+                title=str(_require(s, "title", where)),
+                activity=activity,
+                ask=str(_require(s, "ask", where)),
+                prompt=str(s.get("prompt", "")),
+                minutes=int(s.get("minutes", 10)),
+            )
+        )
+    if not perspectives or not stages:
+        msg = f"{path.name} needs at least one perspective and one stage."
+        raise InvalidInput(msg)
+    return Template(
+        key=key,
+        name=str(raw.get("name", key)),
+        description=str(raw.get("description", "")),
+        perspectives=perspectives,
+        stages=tuple(stages),
+        consent=str(raw.get("consent", "")),
+        goal_prompts={str(k): str(v) for k, v in raw.get("goal_prompts", {}).items()},
+        services=tuple(str(s) for s in raw.get("services", [])),
+        network=dict(raw.get("network", {})),
+        export_free_text=bool(raw.get("export_free_text", True)),
+    )

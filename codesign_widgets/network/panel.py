@@ -1,0 +1,279 @@
+"""A participant's stakeholder-network panel: add stakeholders and ties from a phone.
+
+One column, every input labelled. Names already on the map are offered while typing, and a
+name that is already there records the participant's own influence rating for it instead of
+adding it twice. The kernel holds only what this participant may see: the names on the map,
+the tie types, and their own stakeholders and ties. No networkx here (a test checks it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+
+from ..core.errors import CodesignError
+from ..core.safe_text import escaped
+from ..core.templates import Stage, Template
+from ..core.workshop import Participant, StageState, WorkshopState
+from ..live import Feed
+from ..ui.common import Notice, replace_children, run_action
+from ..ui.panel import ActivityPanel
+from .model import DIRECTIONS
+from .rules import MAX_GOALS, MAX_NAME, find_same_name
+
+if TYPE_CHECKING:
+    from ..studio import Store
+
+
+__all__ = ["NetworkPanel"]
+
+TOPICS = {"network"}
+STRENGTHS = [("1: weak", 1), ("2: medium", 2), ("3: strong", 3)]
+
+
+class NetworkPanel(ActivityPanel):
+    """Stakeholders and ties for one network stage.
+
+    Actions are methods: :meth:`add_stakeholder` (or rate one already on the map),
+    :meth:`add_tie`, :meth:`withdraw`.
+    """
+
+    css_class = "codesign-network"
+
+    def __init__(
+        self,
+        store: Store,
+        workshop: WorkshopState,
+        template: Template,
+        participant: Participant,
+        stage: Stage,
+        notice: Notice,
+        feed: Feed | None = None,
+    ) -> None:
+        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
+        self.names: dict[int, str] = {}
+        self._build_forms()
+        self.mine = widgets.VBox()
+        self.children = [
+            widgets.HTML(escaped("Add a stakeholder", "h3")),
+            self.stakeholder_form,
+            widgets.HTML(escaped("Add a tie", "h3")),
+            self.tie_form,
+            self.mine,
+        ]
+        self.refresh(TOPICS)
+        self.follow(TOPICS, self.refresh)
+
+    # -- forms ----------------------------------------------------------------------
+    def _build_forms(self) -> None:
+        self.name = widgets.Combobox(
+            description="Name",
+            placeholder="Start typing: names on the map appear",
+            ensure_option=False,
+        )
+        self.name.observe(lambda _c: self._show_same_name(), "value")
+        self.same_name = widgets.HTML()
+        self.kind = widgets.Dropdown(description="Kind", options=[], value=None)
+        self.perspective = widgets.Dropdown(
+            description="Whose perspective they bring",
+            options=[("Not sure", "")] + [(p.label, p.key) for p in self.template.perspectives],
+            value="",
+        )
+        self.goals = widgets.Textarea(
+            description="What they want here", placeholder=f"Up to {MAX_GOALS} characters"
+        )
+        self.influence = widgets.IntSlider(
+            description="Influence on this (0-10)", min=0, max=10, value=5,
+            continuous_update=False,
+        )  # fmt: skip
+        self.interest = widgets.IntSlider(
+            description="Interest in this (0-10)", min=0, max=10, value=5,
+            continuous_update=False,
+        )  # fmt: skip
+        self.add_button = widgets.Button(
+            description="Add stakeholder", button_style="primary", icon="plus"
+        )
+        self.add_button.on_click(lambda _b: self.add_stakeholder())
+        self.stakeholder_form = widgets.VBox(
+            [
+                self.name,
+                self.same_name,
+                self.kind,
+                self.perspective,
+                self.goals,
+                self.influence,
+                self.interest,
+                self.add_button,
+            ]
+        )
+        self.source = widgets.Dropdown(description="From", options=[], value=None)
+        self.target = widgets.Dropdown(description="To", options=[], value=None)
+        self.tie_type = widgets.Dropdown(description="Type of tie", options=[], value=None)
+        self.direction = widgets.Dropdown(
+            description="Direction",
+            options=[(label, key) for key, label in DIRECTIONS.items()],
+            value="forward",
+        )
+        self.strength = widgets.Dropdown(description="Strength", options=STRENGTHS, value=2)
+        self.tie_button = widgets.Button(description="Add tie", button_style="primary", icon="link")
+        self.tie_button.on_click(lambda _b: self.add_tie())
+        self.tie_form = widgets.VBox(
+            [
+                self.source,
+                self.target,
+                self.tie_type,
+                self.direction,
+                self.strength,
+                self.tie_button,
+            ]
+        )
+
+    def _same(self) -> int | None:
+        typed = self.name.value
+        if not typed or len(typed) > MAX_NAME * 4:
+            return None
+        return find_same_name(typed, self.names)
+
+    def _show_same_name(self) -> None:
+        same = self._same()
+        if same is None:
+            self.same_name.value = ""
+            self.add_button.description = "Add stakeholder"
+            return
+        self.same_name.value = escaped(
+            f"Already on the map as “{self.names[same]}”: your influence and interest "
+            "will be added to it.",
+            "div",
+            "codesign-hint",
+        )
+        self.add_button.description = "Add my rating"
+
+    # -- actions ----------------------------------------------------------------------
+    def add_stakeholder(self) -> bool:
+        """Add the stakeholder in the form, or rate it if the name is already on the map."""
+        same = self._same()
+        if same is not None:
+            name = self.names[same]
+            ok = run_action(
+                self.notice,
+                self.store.rate_stakeholder,
+                self.participant,
+                self.stage.key,
+                same,
+                self.influence.value,
+                self.interest.value,
+                ok=f"“{name}” was already on the map: your rating was added to it.",
+            )
+        else:
+            if self.kind.value is None:
+                self.notice.show("Please choose what kind of stakeholder this is.", "error")
+                return False
+            ok = run_action(
+                self.notice,
+                self.store.add_stakeholder,
+                self.participant,
+                self.stage.key,
+                self.name.value,
+                self.kind.value,
+                self.perspective.value,
+                self.goals.value,
+                self.influence.value,
+                self.interest.value,
+                ok="Added to the map.",
+            )
+        if ok:
+            self.name.value = ""
+            self.goals.value = ""
+            self.refresh(TOPICS)
+        return bool(ok)
+
+    def add_tie(self) -> bool:
+        """Draw the tie chosen in the form."""
+        if self.source.value is None or self.target.value is None:
+            self.notice.show("Choose who the tie is from and who it is to.", "error")
+            return False
+        if self.tie_type.value is None:
+            self.notice.show("Choose the type of tie.", "error")
+            return False
+        ok = run_action(
+            self.notice,
+            self.store.add_tie,
+            self.participant,
+            self.stage.key,
+            self.source.value,
+            self.target.value,
+            self.tie_type.value,
+            self.direction.value,
+            self.strength.value,
+            ok="Tie added to the map.",
+        )
+        self.refresh(TOPICS)
+        return bool(ok)
+
+    def withdraw(self, item_id: int) -> bool:
+        """Take back one of the participant's own stakeholders or ties (kept on record)."""
+        ok = run_action(
+            self.notice,
+            self.store.withdraw_network_item,
+            self.participant,
+            item_id,
+            ok="Withdrawn: it is no longer on the map.",
+        )
+        self.refresh(TOPICS)
+        return bool(ok)
+
+    # -- drawing ----------------------------------------------------------------------
+    def set_workshop(self, workshop: WorkshopState) -> None:
+        """The stage moved on or changed state (called by the participant page)."""
+        self.workshop = workshop
+        self.refresh({"stages"})
+
+    def refresh(self, topics: set[str]) -> None:
+        """Redraw names, choices and the participant's own items."""
+        try:
+            view = self.store.participant_network(self.participant, self.stage.key)
+        except CodesignError as exc:
+            self.notice.show(str(exc), "error")
+            return
+        settings, self.names = view.settings, view.names
+        by_name = sorted(self.names.items(), key=lambda item: item[1].casefold())
+        self.name.options = tuple(name for _id, name in by_name)
+        choices = [(name, item_id) for item_id, name in by_name]
+        for dropdown in (self.source, self.target):
+            keep = dropdown.value if dropdown.value in self.names else None
+            dropdown.options = choices
+            dropdown.value = keep
+        self.kind.options = [(k.capitalize(), k) for k in settings.kinds]
+        types = [(t.label, t.key) for t in settings.tie_types]
+        keep = self.tie_type.value if self.tie_type.value in {k for _l, k in types} else None
+        self.tie_type.options = types
+        self.tie_type.value = keep
+        self._show_same_name()
+        is_open = self.workshop.state_of(self.stage.key) is StageState.OPEN
+        # Cosmetic only: the store refuses every change to a stage that is not open.
+        for form in (self.stakeholder_form, self.tie_form):
+            for w in form.children:
+                if hasattr(w, "disabled"):
+                    w.disabled = not is_open
+        self._draw_mine(view)
+
+    def _draw_mine(self, view) -> None:
+        labels = {t.key: t.label for t in view.settings.tie_types}
+        rows = []
+        for item_id, text in [
+            *((s.id, f"{s.name} ({s.kind})") for s in view.stakeholders),
+            *(
+                (
+                    x.id,
+                    f"{view.tie_ends[x.source]} → {view.tie_ends[x.target]}: "
+                    f"{labels.get(x.type, x.type)}, strength {x.strength}",
+                )
+                for x in view.ties
+            ),
+        ]:
+            button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take it back")
+            button.on_click(lambda _b, i=item_id: self.withdraw(i))
+            rows.append(widgets.HBox([widgets.HTML(escaped(text)), button]))
+        header = widgets.HTML(escaped("What you drew" if rows else "", "h3"))
+        replace_children(self.mine, [header, *rows])

@@ -1,0 +1,251 @@
+"""What the stakeholder map's side panels say, as escaped HTML built from the graph.
+
+Pure functions (graph and metrics in, an HTML string out) so the hub stays about widgets and
+each panel can be checked on its own. Every name and goal is participant text: it goes through
+:func:`html.escape` or :func:`codesign_widgets.ui.common.escaped`, nothing else.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+
+import networkx as nx
+
+from ..core.safe_text import escaped
+from .measures import NetworkMetrics, deciders, influence_by_perspective, voice_distances
+from .model import NetworkSettings, TieType
+
+__all__ = [
+    "analysis_html",
+    "details_html",
+    "equal_say_html",
+    "legend_html",
+    "power_interest_svg",
+    "summary_text",
+]
+
+QUADRANTS = ("Keep satisfied", "Manage closely", "Monitor", "Keep informed")
+LABELLED_ON_GRID = 60
+ARROWS = {"both": "↔", "none": "—"}
+
+
+def _names(graph: nx.MultiDiGraph) -> dict:
+    return {n: d["name"] for n, d in graph.nodes(data=True)}
+
+
+def _swatch(colour: str, width: int = 14, height: int = 14) -> str:
+    return (
+        f'<span style="display:inline-block;width:{width}px;height:{height}px;'
+        f'background:{html.escape(colour)};margin:0 6px 2px 0"></span>'
+    )
+
+
+def legend_html(nodes: Sequence[tuple[str, str]], tie_types: Sequence[TieType]) -> str:
+    """Colour keys for nodes (label, colour) and tie types."""
+    parts = [escaped("Colour", "strong")]
+    parts += [f"<div>{_swatch(colour)}{html.escape(label)}</div>" for label, colour in nodes]
+    parts.append(escaped("Ties", "strong"))
+    parts += [f"<div>{_swatch(t.colour, 24, 4)}{html.escape(t.label)}</div>" for t in tie_types]
+    parts.append(escaped("Size: influence (0-10). Arrow: the tie's direction.", "p"))
+    return "".join(parts)
+
+
+def summary_text(graph: nx.MultiDiGraph, metrics: NetworkMetrics) -> str:
+    """The drawing in words: its text alternative on the projector."""
+    names = _names(graph)
+    top = sorted(metrics.degree, key=lambda n: (-metrics.degree[n], names[n]))[:5]
+    most = ", ".join(f"{names[n]} ({metrics.degree[n]})" for n in top) or "none yet"
+    lines = [
+        f"{graph.number_of_nodes()} stakeholders and {graph.number_of_edges()} ties shown.",
+        f"Most connected: {most}.",
+    ]
+    if metrics.brokers:
+        lines.append("Brokers: " + ", ".join(names[n] for n in metrics.brokers) + ".")
+    if metrics.isolates:
+        lines.append(f"Not linked to anyone: {len(metrics.isolates)}.")
+    return " ".join(lines)
+
+
+def details_html(
+    graph: nx.MultiDiGraph,
+    node: object,
+    metrics: NetworkMetrics,
+    tie_labels: Mapping[str, str],
+    perspective_labels: Mapping[str, str],
+) -> str:
+    """One stakeholder: who they are, their influence per perspective, and their ties."""
+    d = graph.nodes[node]
+    names = _names(graph)
+    lines = [
+        f"Kind: {d['kind']}",
+        f"Perspective: {perspective_labels.get(d['perspective'], 'not sure')}",
+    ]
+    if d["aliases"]:
+        lines.append("Also known as: " + ", ".join(d["aliases"]))
+    if d["goals"]:
+        lines.append(f"What they want: {d['goals']}")
+    if d["influence"] is not None:
+        lines.append(f"Influence: {d['influence']:.1f} / 10 (each perspective counts equally)")
+        for p, value in sorted(d["influence_by"].items()):
+            lines.append(f"  as {perspective_labels.get(p, 'imported')} sees it: {value:.1f}")
+    if d["interest"] is not None:
+        lines.append(f"Interest: {d['interest']:.1f} / 10")
+    degree, between = metrics.degree.get(node, 0), metrics.betweenness.get(node, 0)
+    lines.append(f"Ties: {degree}; betweenness {between:.3f}")
+    for u, v, e in [*graph.out_edges(node, data=True), *graph.in_edges(node, data=True)]:
+        other = names[v] if u == node else names[u]
+        arrow = ARROWS.get(e["direction"], "→" if u == node else "←")
+        label = tie_labels.get(e["type"], e["type"])
+        lines.append(f"  {arrow} {other}: {label} ({e['strength']})")
+    return escaped(d["name"], "h3") + escaped("\n".join(lines), "div")
+
+
+def _quadrant(influence: float, interest: float) -> str:
+    high, keen = influence >= 5, interest >= 5
+    return QUADRANTS[(0 if high else 2) + (1 if keen else 0)]
+
+
+def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str]) -> str:
+    """Influence (up) against interest (across), with Mendelow's four quadrants, and a list
+    of who is in each quadrant as its text alternative."""
+    size, pad = 560, 40
+    full, mid = size + 2 * pad, pad + size / 2
+    rated = sorted(
+        ((n, d) for n, d in graph.nodes(data=True) if d["influence"] is not None),
+        key=lambda item: -item[1]["influence"],
+    )
+    parts = [
+        f'<svg role="img" aria-label="Power and interest grid" width="{full}" height="{full}" '
+        f'viewBox="0 0 {full} {full}" style="font:14px sans-serif;background:#fff">',
+        f'<rect x="{pad}" y="{pad}" width="{size}" height="{size}" fill="none" stroke="#333"/>',
+        f'<line x1="{mid}" y1="{pad}" x2="{mid}" y2="{pad + size}" stroke="#999"/>',
+        f'<line x1="{pad}" y1="{mid}" x2="{pad + size}" y2="{mid}" stroke="#999"/>',
+    ]
+    corners = [(pad + 8, pad + 20), (mid + 8, pad + 20), (pad + 8, pad + size - 8),
+               (mid + 8, pad + size - 8)]  # fmt: skip
+    for label, (x, y) in zip(QUADRANTS, corners, strict=True):
+        parts.append(f'<text x="{x}" y="{y}" fill="#555">{label}</text>')
+    parts.append(f'<text x="{mid - 40}" y="{full - 8}">Interest →</text>')
+    parts.append(
+        f'<text x="14" y="{mid + 30}" transform="rotate(-90 14 {mid + 30})">Influence →</text>'
+    )
+    members: dict[str, list[str]] = {q: [] for q in QUADRANTS}
+    for rank, (_n, d) in enumerate(rated):
+        interest = d["interest"] if d["interest"] is not None else 5
+        x, y = pad + size * interest / 10, pad + size * (1 - d["influence"] / 10)
+        colour = html.escape(colour_of(d))
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#000"/>')
+        if rank < LABELLED_ON_GRID:  # the most influential are labelled; all are listed
+            name = html.escape(d["name"][:30])
+            parts.append(f'<text x="{x + 9:.1f}" y="{y + 4:.1f}">{name}</text>')
+        members[_quadrant(d["influence"], interest)].append(d["name"])
+    parts.append("</svg>")
+    text = [f"{q}: {', '.join(names) or 'nobody'}" for q, names in members.items()]
+    unrated = [d["name"] for _n, d in graph.nodes(data=True) if d["influence"] is None]
+    if unrated:
+        text.append(f"Not rated yet: {', '.join(unrated)}")
+    return "".join(parts) + escaped("\n".join(text), "div", "codesign-graph-text")
+
+
+def analysis_html(graph: nx.MultiDiGraph, m: NetworkMetrics, seconds: float) -> str:
+    """Degree and betweenness table, brokers, isolates, communities and reciprocity."""
+    names = _names(graph)
+    n = graph.number_of_nodes()
+    order = sorted(names, key=lambda x: (-m.betweenness.get(x, 0), -m.degree.get(x, 0), names[x]))
+    table = "".join(
+        f"<tr><td>{html.escape(names[x])}</td><td>{m.degree.get(x, 0)}</td>"
+        f"<td>{m.in_degree.get(x, 0)}</td><td>{m.out_degree.get(x, 0)}</td>"
+        f"<td>{m.betweenness.get(x, 0):.3f}</td></tr>"
+        for x in order[:15]
+    )
+    if m.betweenness_sample:
+        sampled = (
+            f"Betweenness is estimated from {m.betweenness_sample} of {n:,} stakeholders "
+            "(a seeded sample, so it stays the same between redraws)."
+        )
+    else:
+        sampled = "Betweenness is exact."
+    isolates = ", ".join(names[x] for x in m.isolates[:30]) or "none"
+    if len(m.isolates) > 30:
+        isolates += f" and {len(m.isolates) - 30} more"
+    reciprocity = f"{m.reciprocity:.0%}" if m.reciprocity is not None else "no directed ties yet"
+    lines = [
+        f"{n} stakeholders, {graph.number_of_edges()} ties; computed in {seconds:.2f} s.",
+        sampled,
+        "Brokers (on many paths, linking groups): "
+        + (", ".join(names[x] for x in m.brokers) or "none")
+        + ".",
+        f"Isolates (no ties): {isolates}.",
+        f"Reciprocity (directed ties that are returned): {reciprocity}.",
+        f"Communities: {len(m.communities)}.",
+    ]
+    for i, group in enumerate(m.communities[:8], start=1):
+        more = f" and {len(group) - 8} more" if len(group) > 8 else ""
+        lines.append(f"  Group {i} ({len(group)}): {', '.join(names[x] for x in group[:8])}{more}")
+    return (
+        escaped("Analysis", "h2")
+        + escaped("\n".join(lines), "div")
+        + '<table class="codesign-table"><tr><th>Stakeholder</th><th>Ties</th><th>In</th>'
+        "<th>Out</th><th>Betweenness</th></tr>" + table + "</table>"
+    )
+
+
+def equal_say_html(
+    graph: nx.MultiDiGraph,
+    settings: NetworkSettings,
+    groups: Mapping[str, str],
+    labels: Mapping[str, str],
+) -> str:
+    """Steps from lived experience to the deciders; influence as each perspective drew it."""
+    names = _names(graph)
+    who = deciders(graph, settings, groups)
+    lines = [
+        "Who decides: "
+        + (", ".join(names[n] for n in who) or "nobody marked yet")
+        + f" (a decider perspective, or influence {settings.decider_influence:g} or more)."
+    ]
+    distances = voice_distances(graph, settings, groups)
+    if not distances:
+        lines.append("No lived-experience stakeholders on the map yet: who is missing?")
+    reached = sorted(d.steps for d in distances if d.steps is not None)
+    if reached:
+        lines.append(
+            f"Lived-experience stakeholders are {reached[len(reached) // 2]} steps (median) "
+            f"from the nearest decider; the furthest is {reached[-1]}."
+        )
+    cut_off = [names[d.stakeholder] for d in distances if d.steps is None]
+    if cut_off:
+        lines.append("No route to any decider: " + ", ".join(cut_off) + ".")
+    for d in distances[:30]:
+        steps = "no route" if d.steps is None else f"{d.steps} steps to {names[d.nearest_decider]}"
+        lines.append(f"  {names[d.stakeholder]}: {steps}")
+    views = influence_by_perspective(graph)
+    disagreements = [v for v in views if v.spread][:5]
+    if disagreements:
+        lines.append("Biggest disagreements about influence:")
+    for v in disagreements:
+        said = ", ".join(
+            f"{labels.get(p, 'imported')} {value:.0f}"
+            for p, value in sorted(v.by_perspective.items())
+        )
+        lines.append(f"  {names[v.stakeholder]}: {said}")
+    columns = [*labels, ""]
+    header = "".join(f"<th>{html.escape(labels.get(p, 'Imported'))}</th>" for p in columns)
+    rows = "".join(
+        f"<tr><td>{html.escape(names[v.stakeholder])}</td>"
+        + "".join(
+            f"<td>{v.by_perspective[p]:.1f}</td>" if p in v.by_perspective else "<td>–</td>"
+            for p in columns
+        )
+        + f"<td>{'' if v.spread is None else f'{v.spread:.1f}'}</td></tr>"
+        for v in views[:25]
+    )
+    return (
+        escaped("Equal say", "h2")
+        + escaped("\n".join(lines), "div")
+        + escaped("Influence as each perspective drew it", "h3")
+        + f'<table class="codesign-table"><tr><th>Stakeholder</th>{header}<th>Spread</th></tr>'
+        + rows
+        + "</table>"
+    )

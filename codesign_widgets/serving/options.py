@@ -1,0 +1,91 @@
+"""What the studio's two Voila servers serve and the limits they keep.
+
+:class:`ServeOptions` holds every setting of ``codesign serve``; :data:`OPTION_HELP` explains
+each, and ``codesign serve --help`` prints them. The constants name the notebooks each role
+may open, the front-end extensions a phone loads and the environment the apps read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+SHARE_JUPYTER = Path(__file__).resolve().parent / "share" / "jupyter"
+
+#: Activity notebooks: participants open them with ``?code=``, the facilitator with ``&key=``.
+ACTIVITY_NOTEBOOKS: tuple[str, ...] = (
+    "goal_mapping.ipynb",
+    "stakeholder_network.ipynb",
+    "prototype_scoring.ipynb",
+)
+#: Notebooks participants may open. Extend here when an activity is added.
+PARTICIPANT_NOTEBOOKS: tuple[str, ...] = ("join.ipynb", *ACTIVITY_NOTEBOOKS)
+#: Notebooks the facilitator server serves.
+FACILITATOR_NOTEBOOKS: tuple[str, ...] = ("facilitator.ipynb", *ACTIVITY_NOTEBOOKS)
+#: Front-end extensions a participant page needs; everything else is JavaScript to parse.
+PARTICIPANT_EXTENSIONS: tuple[str, ...] = (
+    "@voila-dashboards/widgets-manager8",
+    "@jupyter-widgets/jupyterlab-manager",
+    "anywidget",
+)
+#: Environment variables the apps read (see ``apps.py`` and ``views/hub.py``).
+ROLE_ENV = "CODESIGN_ROLE"
+PARTICIPANT_URL_ENV = "CODESIGN_PARTICIPANT_URL"
+FACILITATOR_URL_ENV = "CODESIGN_FACILITATOR_URL"
+PHONE_TEMPLATE = "codesign-phone"
+PROJECTOR_TEMPLATE = "codesign-projector"
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass
+class ServeOptions:
+    """Settings for the two servers; :data:`OPTION_HELP` explains each field.
+
+    jupyter_server has no cap on the number of kernels; the participant server gets one
+    from :mod:`codesign_widgets.serving.kernel_guard` (``max_kernels``, ``max_kernels_per_client``).
+    """
+
+    db_url: str = ""
+    notebooks_root: Path | None = None
+    participant_host: str = LOOPBACK
+    participant_port: int = 8866
+    facilitator_port: int = 8867
+    pool_size: int = 4
+    activity_pool_size: int = 1
+    cull_idle_timeout: int = 600
+    cull_interval: int = 60
+    max_kernels: int = 60
+    max_kernels_per_client: int = 4
+    abandoned_page_grace: int = 30
+    participant_max_message_bytes: int = 1024 * 1024
+    facilitator_max_message_bytes: int = 10 * 1024 * 1024
+    ws_ping_interval: int = 30
+    participant_notebooks: tuple[str, ...] = PARTICIPANT_NOTEBOOKS
+    facilitator_notebooks: tuple[str, ...] = FACILITATOR_NOTEBOOKS
+
+
+#: One line per :class:`ServeOptions` field, for ``codesign serve --help``.
+OPTION_HELP: dict[str, str] = {
+    "db_url": "SQLAlchemy URL of the store, given to kernels as CODESIGN_DB.",
+    "notebooks_root": "Folder holding the notebooks (default: the packaged ones).",
+    "participant_host": "Address the participant server binds (the LAN address to share).",
+    "participant_port": "Port of the participant server.",
+    "facilitator_port": "Port of the facilitator server, which always binds 127.0.0.1.",
+    "pool_size": "Preheated kernels kept ready for join.ipynb, where every phone lands.",
+    "activity_pool_size": "Preheated kernels kept ready per other participant notebook.",
+    "cull_idle_timeout": "Seconds before an idle kernel with no open page is shut down.",
+    "cull_interval": "Seconds between checks for idle kernels.",
+    "max_kernels": "Participant pages open at once, all devices together (0: no limit); "
+    "each holds a kernel of about 100 MB. Further phones are asked to wait.",
+    "max_kernels_per_client": "Participant pages one device (one network address) may keep "
+    "open (0: no limit; this laptop's own browser has none). Its abandoned tabs are closed "
+    "first; raise it when phones reach this laptop through one shared address.",
+    "abandoned_page_grace": "Seconds a page has to connect to its kernel before, on a "
+    "device at its limit, that kernel counts as an abandoned tab.",
+    "participant_max_message_bytes": "Largest websocket message a phone may send its kernel.",
+    "facilitator_max_message_bytes": "Largest websocket message the facilitator page may send.",
+    "ws_ping_interval": "Seconds between websocket pings, so a sleeping phone is noticed.",
+    "participant_notebooks": "Notebooks reachable on the participant server.",
+    "facilitator_notebooks": "Notebooks reachable on the facilitator server.",
+}

@@ -1,0 +1,269 @@
+"""Run the studio's two Voila servers: participants (phones, LAN) and facilitator (loopback).
+
+:class:`StudioServer` prepares a served folder per role (only the notebooks that role may
+open), starts Voila with the command lines of ``voila_args.py`` and stops both process trees.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from .kernel_guard import RefusalWatcher
+from .options import (
+    FACILITATOR_URL_ENV,
+    LOOPBACK,
+    PACKAGE_DIR,
+    PARTICIPANT_URL_ENV,
+    ROLE_ENV,
+    ServeOptions,
+)
+from .processes import (
+    answers_http,
+    die_with_parent,
+    log_tail,
+    raise_interrupt,
+    read_from,
+    terminate_tree,
+)
+from .voila_args import (
+    facilitator_argv,
+    participant_argv,
+    pool_size_for,
+    served_notebooks,
+    server_env,
+)
+
+__all__ = [
+    "ServerStartError",
+    "StudioServer",
+    "default_notebooks_root",
+    "prepare_served_folder",
+]
+
+
+def default_notebooks_root() -> Path:
+    """Return the packaged notebooks folder, or the repository's ``notebooks/`` in a checkout."""
+    for candidate in (PACKAGE_DIR / "notebooks", PACKAGE_DIR.parent / "notebooks"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("no notebooks folder next to the codesign_widgets package")
+
+
+def prepare_served_folder(source: Path, names: tuple[str, ...] | list[str], dest: Path) -> Path:
+    """Fill ``dest`` with links to the named notebooks of ``source`` that exist.
+
+    In directory mode Voila runs every notebook under its root, so a role's server gets a
+    folder holding only what that role may open. Symlinks are used; copies where the file
+    system refuses them.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    # A reused folder may hold links from an earlier run to notebooks no longer listed.
+    for old in dest.iterdir():
+        if old.is_symlink() or old.is_file():
+            old.unlink()
+    for name in names:
+        target = (source / name).resolve()
+        if not target.is_file() or Path(name).name != name or name.startswith("."):
+            continue
+        link = dest / name
+        try:
+            link.symlink_to(target)
+        except OSError:
+            shutil.copy2(target, link)
+    return dest
+
+
+def _url_host(host: str) -> str:
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding it
+        return LOOPBACK
+    return f"[{host}]" if ":" in host else host
+
+
+class ServerStartError(RuntimeError):
+    """A Voila server exited or did not answer in time; the message carries its log tail."""
+
+
+class StudioServer:
+    """Both Voila servers as one context manager.
+
+    Parameters
+    ----------
+    opts
+        Ports, limits and the store URL.
+    work_dir
+        Where the served folders and logs go; a fresh temporary folder when ``None``
+        (removed again by :meth:`stop`).
+    """
+
+    def __init__(self, opts: ServeOptions, work_dir: Path | None = None) -> None:
+        self.opts = opts
+        self._own_dir = work_dir is None
+        self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="codesign-serve-"))
+        self.log_dir = self.work_dir / "logs"
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def __enter__(self) -> StudioServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def participant_base(self) -> str:
+        return f"http://{_url_host(self.opts.participant_host)}:{self.opts.participant_port}"
+
+    @property
+    def facilitator_base(self) -> str:
+        return f"http://{LOOPBACK}:{self.opts.facilitator_port}"
+
+    def participant_url(self, code: str, notebook: str = "join.ipynb") -> str:
+        """Return the link participants open (also the one in the QR code)."""
+        query = urlencode({"code": code})
+        return f"{self.participant_base}/voila/render/{quote(notebook)}?{query}"
+
+    def facilitator_url(self, code: str, key: str, notebook: str = "facilitator.ipynb") -> str:
+        """Return the facilitator's link; it carries the workshop's secret key."""
+        query = urlencode({"code": code, "key": key})
+        return f"{self.facilitator_base}/voila/render/{quote(notebook)}?{query}"
+
+    def role_envs(self, base: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+        """Return the environment of each server (and so of its kernels), keyed by role."""
+        env = server_env(self.opts.db_url, base)
+        participant = {
+            **env,
+            # The app never builds a facilitator view here, whatever the URL carries.
+            ROLE_ENV: "participant",
+            # A preheated kernel fetches its request over a websocket to VOILA_APP_IP, which
+            # Voila leaves unset (127.0.0.1): a server bound to a LAN address is not there.
+            "VOILA_APP_IP": _url_host(self.opts.participant_host),
+        }
+        facilitator = {
+            **env,
+            ROLE_ENV: "facilitator",
+            # The hub shows the join link and its QR code; only this process knows them.
+            PARTICIPANT_URL_ENV: f"{self.participant_base}/voila/render/join.ipynb",
+            FACILITATOR_URL_ENV: f"{self.facilitator_base}/voila/render/facilitator.ipynb",
+        }
+        return {"participant": participant, "facilitator": facilitator}
+
+    def log_path(self, role: str) -> Path:
+        return self.log_dir / f"{role}.log"
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Launch both servers and return once both answer HTTP."""
+        if not self.opts.db_url:
+            raise ValueError("ServeOptions.db_url is required")
+        source = Path(self.opts.notebooks_root or default_notebooks_root())
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        envs = self.role_envs()
+        plans = {
+            "participant": (participant_argv, self.opts.participant_notebooks),
+            "facilitator": (facilitator_argv, self.opts.facilitator_notebooks),
+        }
+        try:
+            for role, (make_argv, names) in plans.items():
+                served = prepare_served_folder(source, names, self.work_dir / role)
+                self._launch(role, make_argv(self.opts, served), envs[role])
+            self._wait_http(
+                {"participant": self.participant_base, "facilitator": self.facilitator_base},
+                timeout,
+            )
+        except BaseException:
+            self.stop()
+            raise
+
+    def _launch(self, role: str, argv: list[str], env: dict[str, str]) -> None:
+        with self.log_path(role).open("ab") as log:
+            self._procs[role] = subprocess.Popen(
+                argv,
+                # Voila loads a voila.json from its cwd; ours holds only the served links.
+                cwd=str(self.work_dir / role),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
+
+    def _wait_http(self, bases: dict[str, str], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        pending = dict(bases)
+        while pending:
+            for role, base in list(pending.items()):
+                proc = self._procs[role]
+                if proc.poll() is not None:
+                    raise ServerStartError(
+                        f"{role} server exited with {proc.returncode}:\n"
+                        f"{log_tail(self.log_path(role))}"
+                    )
+                # Any HTTP answer, a 404 included, means the server is listening.
+                if answers_http(f"{base}/codesign-ready", timeout=1.0):
+                    del pending[role]
+            if pending and time.monotonic() > deadline:
+                role = next(iter(pending))
+                raise ServerStartError(
+                    f"{role} server did not answer within {timeout:.0f} s:\n"
+                    f"{log_tail(self.log_path(role))}"
+                )
+            if pending:
+                time.sleep(0.1)
+
+    def wait_pools(self, timeout: float = 120.0) -> None:
+        """Block until every participant pool is full (benchmarks and tests measure warm)."""
+        served = served_notebooks(self.work_dir / "participant")
+        names = [n for n in served if pool_size_for(self.opts, n) > 0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.log_path("participant").read_text(errors="replace")
+            if all(f"Kernel pool of {n} is filled" in text for n in names):
+                return
+            if self._procs["participant"].poll() is not None:
+                break
+            time.sleep(0.2)
+        raise ServerStartError(
+            f"participant pools not filled within {timeout:.0f} s:\n"
+            f"{log_tail(self.log_path('participant'))}"
+        )
+
+    def wait(self, notify: Callable[[str], object] = print) -> int:
+        """Block until a server exits, Ctrl-C or SIGTERM; stop both either way; return a code.
+
+        Meanwhile, when phones are turned away by a kernel limit, ``notify`` gets advice for
+        the facilitator (printed in the terminal that started the studio).
+        """
+        if threading.current_thread() is threading.main_thread():
+            # SIGTERM (systemd, `kill`, a test runner's timeout) should stop kernels cleanly too.
+            signal.signal(signal.SIGTERM, raise_interrupt)
+        watcher = RefusalWatcher(self.opts.max_kernels, self.opts.max_kernels_per_client)
+        log, offset = self.log_path("participant"), 0
+        try:
+            while True:
+                for proc in self._procs.values():
+                    if proc.poll() is not None:
+                        return proc.returncode or 1
+                new, offset = read_from(log, offset)
+                for advice in watcher.read(new):
+                    notify(advice)
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            self.stop()
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Terminate both process trees (SIGTERM, then SIGKILL); safe to call twice."""
+        procs, self._procs = self._procs, {}
+        for proc in procs.values():
+            terminate_tree(proc, grace)
+        if self._own_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)

@@ -1,0 +1,180 @@
+"""The command line and environment of each Voila server.
+
+Every flag here answers a fact measured in ``PLATFORM_NOTES.md``: preheated pools per
+participant notebook, a minimal front-end extension set, ``ipc`` kernel transport, kernel
+culling with the xsrf check off (closed tabs otherwise leak kernels), no URL overrides of
+template or theme, a Host check, kernel limits, and no notebook listing (the last three are
+applied by ``voila_main.py``, which reads them from the tornado settings made here).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .options import (
+    LOOPBACK,
+    PACKAGE_DIR,
+    PARTICIPANT_EXTENSIONS,
+    PHONE_TEMPLATE,
+    PROJECTOR_TEMPLATE,
+    SHARE_JUPYTER,
+    ServeOptions,
+)
+
+
+def served_notebooks(root: Path) -> list[str]:
+    return sorted(p.name for p in root.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict) -> list[str]:
+    return [
+        sys.executable,
+        # traitlets warns that dict/list values on the command line are deprecated, yet the
+        # alternative `key=value` form crashes for nested pool configs; the warning is noise.
+        "-W",
+        "ignore::DeprecationWarning",
+        # Voila with a Host check, kernel limits and a home page (see voila_main.py).
+        "-m",
+        "codesign_widgets.serving.voila_main",
+        str(root),
+        f"--Voila.ip={host}",
+        f"--port={port}",
+        # Voila silently moves to another port when one is taken; the URLs we print would lie.
+        "--Voila.port_retries=0",
+        "--no-browser",
+        f"--template={template}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        # A preheated kernel once died with `Address already in use`; ipc has no ports.
+        "--KernelManager.transport=ipc",
+        f"--Voila.tornado_settings={tornado!r}",
+    ]
+
+
+def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str, home: str) -> dict:
+    return {
+        # `/` and Voila's notebook listing redirect here (voila_main.py).
+        "codesign_home": f"voila/render/{home}",
+        # The kernel shutdown POST of a closing tab fails the xsrf check (open Voila issue);
+        # without it kernels of closed tabs live on until culled.
+        "disable_check_xsrf": True,
+        # Each page needs about 5 MB of JavaScript, which Voila sends uncompressed: 30 phones
+        # joining at once would share 160 MB of workshop Wi-Fi. gzip makes it about a quarter.
+        "compress_response": True,
+        "websocket_max_message_size": max_bytes,
+        "websocket_ping_interval": opts.ws_ping_interval,
+        # DNS rebinding: a page of evil.example whose name comes to resolve to this server
+        # sends `Host: evil.example`; jupyter_server answers 403 unless the Host is loopback
+        # or listed here (Voila turns the check off; these settings turn it back on).
+        "allow_remote_access": False,
+        "local_hostnames": allowed_hosts(host),
+    }
+
+
+def _participant_tornado_settings(opts: ServeOptions) -> dict:
+    return {
+        **_tornado_settings(
+            opts, opts.participant_max_message_bytes, opts.participant_host, "join.ipynb"
+        ),
+        # Read by the page guard of voila_main.py.
+        "codesign_max_kernels": opts.max_kernels,
+        "codesign_max_kernels_per_client": opts.max_kernels_per_client,
+        "codesign_abandoned_page_grace": opts.abandoned_page_grace,
+    }
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """``Host`` header names a server bound to ``host`` answers (loopback always passes)."""
+    names = ["localhost"]
+    if host not in ("", "0.0.0.0", "::", LOOPBACK):  # noqa: S104 - naming, not binding
+        names.append(host)
+    return names
+
+
+def _culling(opts: ServeOptions) -> list[str]:
+    return [
+        f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={opts.cull_interval}",
+    ]
+
+
+def pool_size_for(opts: ServeOptions, notebook: str) -> int:
+    # Every phone lands on join.ipynb at once; each pooled kernel holds ~100 MB and costs a
+    # few CPU-seconds to start, so the other notebooks keep smaller pools.
+    return opts.pool_size if notebook == "join.ipynb" else opts.activity_pool_size
+
+
+def participant_argv(opts: ServeOptions, root: Path) -> list[str]:
+    """Return the ``voila`` command line of the participant server serving ``root``."""
+    # Keys are relative to the served folder; without "default" every notebook gets one.
+    pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
+    for name in served_notebooks(root):
+        pools[name] = {"pool_size": pool_size_for(opts, name)}
+    return [
+        *_common_argv(
+            root,
+            opts.participant_host,
+            opts.participant_port,
+            PHONE_TEMPLATE,
+            _participant_tornado_settings(opts),
+        ),
+        f"--preheat_kernel={max(p['pool_size'] for p in pools.values()) > 0}",
+        f"--VoilaKernelManager.kernel_pools_config={pools!r}",
+        f"--VoilaConfiguration.extension_allowlist={list(PARTICIPANT_EXTENSIONS)!r}",
+        "--VoilaConfiguration.http_header_envs=['Cookie']",
+        *_culling(opts),
+    ]
+
+
+def facilitator_argv(opts: ServeOptions, root: Path) -> list[str]:
+    """Return the ``voila`` command line of the facilitator server (loopback only)."""
+    return [
+        *_common_argv(
+            root,
+            LOOPBACK,
+            opts.facilitator_port,
+            PROJECTOR_TEMPLATE,
+            _tornado_settings(
+                opts, opts.facilitator_max_message_bytes, LOOPBACK, "facilitator.ipynb"
+            ),
+        ),
+        *_culling(opts),
+    ]
+
+
+#: Request variables Voila sets per page; inherited ones would reach a pooled kernel as if
+#: they came from its request (pytest's conftest sets QUERY_STRING for nbval, for one).
+_REQUEST_VARS = frozenset(
+    {"QUERY_STRING", "HTTP_COOKIE", "SCRIPT_NAME", "PATH_INFO"}
+    | {"SERVER_NAME", "SERVER_PORT", "SERVER_SOFTWARE", "SERVER_PROTOCOL"}
+)
+
+
+def server_env(db_url: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the environment for a Voila subprocess and, through it, its kernels."""
+    env = {
+        k: v
+        for k, v in (os.environ if base is None else base).items()
+        if k not in _REQUEST_VARS and not k.startswith("VOILA_")
+    }
+    env["CODESIGN_DB"] = db_url
+    # Voila finds `--template=NAME` under every JUPYTER_PATH entry's voila/templates.
+    paths = [str(SHARE_JUPYTER), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    # Kernels start in the served folder of links, so a checkout that is not installed must
+    # still be importable there; an installed package already is.
+    import_root = str(PACKAGE_DIR.parent)
+    if not _is_site_dir(import_root):
+        py = [import_root, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(py))
+    return env
+
+
+def _is_site_dir(path: str) -> bool:
+    import site
+
+    return path in {*site.getsitepackages(), site.getusersitepackages()}

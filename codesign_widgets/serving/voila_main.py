@@ -1,0 +1,280 @@
+"""Voila as the studio runs it: ``python -m codesign_widgets.serving.voila_main ARGS``.
+
+Everything is Voila's own except five things; the first four are switched on by settings that
+``voila_args.py`` puts in ``--Voila.tornado_settings``:
+
+- **Host check** (DNS rebinding). jupyter_server accepts a hostname from ``local_hostnames``
+  but an IP address only when it is loopback, so the LAN address phones use would be refused
+  too; an address listed in ``local_hostnames`` passes here. Voila's static file handlers
+  are not jupyter_server handlers and skip the check altogether; they get it too.
+- **Kernel limits** (``codesign_max_kernels``, ``codesign_max_kernels_per_client``): each
+  page load is admitted by :class:`~codesign_widgets.serving.kernel_guard.KernelGuard` before it
+  takes a kernel, and refused with a plain page (429 or 503) when over a limit.
+- **Home page** (``codesign_home``): ``/`` and Voila's notebook listing redirect to the one
+  page a role starts from, instead of listing the served notebooks.
+- **gzip** (``compress_response``): Voila applies its tornado settings after building the
+  application, too late for tornado to add compression; it is passed in at build time here.
+- **Closing the sockets of a kernel that was shut down** (culled, reclaimed, or closed by its
+  tab): jupyter_server leaves them open, so the page could not tell that every tap now goes
+  nowhere. Closed, they let the page's banner (``codesign-connection.js``) offer a reload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import ipaddress
+import sys
+import weakref
+from contextvars import ContextVar
+from typing import Any
+
+from .kernel_guard import (
+    DEFAULT_GRACE,
+    REFUSAL_LOG,
+    KernelGuard,
+    Refusal,
+    Ticket,
+    refusal_page,
+)
+
+#: The admitted page load whose handler is running (the kernel manager reports to it).
+_TICKET: ContextVar[Ticket | None] = ContextVar("codesign_ticket", default=None)
+#: Open kernel websockets by kernel id, closed when their kernel is shut down.
+_SOCKETS: dict[str, weakref.WeakSet] = {}
+#: Close code and reason the page's banner reacts to (1001: "going away").
+KERNEL_GONE = (1001, "The kernel of this page was shut down.")
+
+
+def host_allowed(host_name: str, settings: dict[str, Any]) -> bool:
+    """Whether a request with ``Host: host_name`` may be answered under ``settings``.
+
+    jupyter_server's rule (remote access off: loopback addresses and ``local_hostnames``
+    only), except that an IP address listed in ``local_hostnames`` passes too.
+    """
+    if settings.get("allow_remote_access", False):
+        return True
+    if host_name in settings.get("local_hostnames", ("localhost",)):
+        return True
+    try:
+        return ipaddress.ip_address(host_name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _install_host_check() -> None:
+    import tornado.web
+    from jupyter_server.base.handlers import JupyterHandler
+    from voila.static_file_handler import (
+        AllowListFileHandler,
+        MultiStaticFileHandler,
+        TemplateStaticFileHandler,
+    )
+
+    def check_host(self) -> bool:
+        return host_allowed(self.request.host_name, self.settings)
+
+    JupyterHandler.check_host = check_host
+
+    for cls in (TemplateStaticFileHandler, MultiStaticFileHandler, AllowListFileHandler):
+        original_prepare = cls.prepare
+
+        def prepare(self, _original=original_prepare):
+            if not host_allowed(self.request.host_name, self.settings):
+                raise tornado.web.HTTPError(403, "Host not allowed")
+            return _original(self)
+
+        cls.prepare = prepare
+
+
+def _guard(settings: dict[str, Any]) -> KernelGuard | None:
+    total = int(settings.get("codesign_max_kernels", 0) or 0)
+    per_client = int(settings.get("codesign_max_kernels_per_client", 0) or 0)
+    if not (total or per_client):
+        return None
+    if "codesign_kernel_guard" not in settings:
+        grace = float(settings.get("codesign_abandoned_page_grace", DEFAULT_GRACE))
+        settings["codesign_kernel_guard"] = KernelGuard(total, per_client, grace=grace)
+    return settings["codesign_kernel_guard"]
+
+
+def _report_claims(km: Any) -> None:
+    """Make the kernel manager tell the running page load which kernel it was given.
+
+    A page takes a preheated kernel through ``get_rendered_notebook`` or starts one through
+    ``start_kernel``; pool refills call the base class's ``start_kernel`` and are not seen.
+    """
+    if getattr(km, "_codesign_reports_claims", False):
+        return
+    km._codesign_reports_claims = True
+
+    def claim(kernel_id: str) -> None:
+        ticket = _TICKET.get()
+        if ticket is not None:
+            ticket.claim(kernel_id)
+
+    if hasattr(km, "get_rendered_notebook"):
+        rendered = km.get_rendered_notebook
+
+        async def get_rendered_notebook(*args: Any, **kwargs: Any):
+            result = await rendered(*args, **kwargs)
+            claim(result[2])
+            return result
+
+        km.get_rendered_notebook = get_rendered_notebook
+
+    start = km.start_kernel
+
+    async def start_kernel(*args: Any, **kwargs: Any) -> str:
+        kernel_id = start(*args, **kwargs)
+        if inspect.isawaitable(kernel_id):
+            kernel_id = await kernel_id
+        claim(kernel_id)
+        return kernel_id
+
+    km.start_kernel = start_kernel
+
+
+def _connections(km: Any, kernel_id: str) -> int:
+    try:
+        return int(km.kernel_model(kernel_id).get("connections", 0))
+    except Exception:  # a kernel shut down meanwhile has no connections
+        return 0
+
+
+async def _admit(handler: Any, guard: KernelGuard) -> Ticket | Refusal:
+    km = handler.kernel_manager
+    _report_claims(km)
+    client = handler.request.remote_ip or "unknown"
+    guard.forget_gone(km.list_kernel_ids())
+    if guard.over_client_limit(client):
+        # Reloaded and abandoned tabs of this device go first, oldest first.
+        for kernel_id in guard.reclaimable(client, lambda k: _connections(km, k)):
+            guard.release_kernel(kernel_id)
+            with contextlib.suppress(Exception):  # already gone: nothing to give back
+                await km.shutdown_kernel(kernel_id)
+            if not guard.over_client_limit(client):
+                break
+    return guard.admit(client, km.list_kernel_ids())
+
+
+def _install_page_guard() -> None:
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    original_get = TornadoVoilaHandler.get
+
+    async def get(self, path=None):
+        guard = _guard(self.settings)
+        if guard is None:
+            return await original_get(self, path)
+        outcome = await _admit(self, guard)
+        if isinstance(outcome, Refusal):
+            self.log.warning(REFUSAL_LOG.format(kind=outcome.kind, in_use=guard.in_use()))
+            self.set_status(outcome.status)
+            self.set_header("Retry-After", str(outcome.retry_after))
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(refusal_page(outcome))
+            return None
+        token = _TICKET.set(outcome)
+        try:
+            return await original_get(self, path)
+        finally:
+            _TICKET.reset(token)
+            outcome.release()
+
+    TornadoVoilaHandler.get = get
+
+
+def _close_sockets_on_shutdown(km: Any) -> None:
+    if getattr(km, "_codesign_closes_sockets", False):
+        return
+    km._codesign_closes_sockets = True
+    shutdown = km.shutdown_kernel
+
+    async def shutdown_kernel(kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = shutdown(kernel_id, *args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+        finally:
+            for handler in list(_SOCKETS.pop(kernel_id, ())):
+                with contextlib.suppress(Exception):  # already closing: nothing to do
+                    handler.close(*KERNEL_GONE)
+
+    km.shutdown_kernel = shutdown_kernel
+
+
+def _install_socket_registry() -> None:
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    original_open = VoilaKernelWebsocketHandler.open
+    original_on_close = VoilaKernelWebsocketHandler.on_close
+
+    async def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+        _close_sockets_on_shutdown(self.kernel_manager)
+        _SOCKETS.setdefault(kernel_id, weakref.WeakSet()).add(self)
+        result = original_open(self, kernel_id, *args, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+    def on_close(self) -> Any:
+        kernel_id = getattr(self, "kernel_id", None)
+        sockets = _SOCKETS.get(kernel_id)
+        if sockets is not None:
+            sockets.discard(self)
+            if not sockets:
+                _SOCKETS.pop(kernel_id, None)
+        return original_on_close(self)
+
+    VoilaKernelWebsocketHandler.open = open
+    VoilaKernelWebsocketHandler.on_close = on_close
+
+
+def _install_home() -> None:
+    import tornado.web
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    original_get = TornadoVoilaTreeHandler.get
+
+    async def get(self, path=""):
+        home = self.settings.get("codesign_home")
+        if not home:
+            return await original_get(self, path)
+        # The Host was checked already: the tree handler is a jupyter_server handler.
+        if path.strip("/"):
+            raise tornado.web.HTTPError(404, "There is no such page")
+        # The query string goes along: `/?code=ABC123` lands on the join page with the code.
+        query = f"?{self.request.query}" if self.request.query else ""
+        self.redirect(f"{self.base_url}{home}{query}")
+        return None
+
+    TornadoVoilaTreeHandler.get = get
+
+
+def _install_compression() -> None:
+    from voila.app import Voila
+
+    original_init_settings = Voila.init_settings
+
+    def init_settings(self) -> dict[str, Any]:
+        settings = original_init_settings(self)
+        if self.tornado_settings.get("compress_response"):
+            settings["compress_response"] = True
+        return settings
+
+    Voila.init_settings = init_settings
+
+
+def main() -> None:
+    """Patch Voila as described above, then run it with the command line's arguments."""
+    from voila.app import main as voila_main
+
+    _install_host_check()
+    _install_page_guard()
+    _install_home()
+    _install_socket_registry()
+    _install_compression()
+    sys.exit(voila_main())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Small pieces every view uses: escaped text, notices, perspective colours."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..core.errors import CodesignError
+
+__all__ = ["Notice", "perspective_colour", "replace_children", "run_action"]
+
+# Colour-blind-safe (Okabe-Ito), in perspective-group order.
+GROUP_COLOURS = {"lived_experience": "#0072B2", "provider": "#D55E00", "system": "#009E73"}
+FALLBACK_COLOURS = ("#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+
+
+def perspective_colour(group: str, index: int = 0) -> str:
+    return GROUP_COLOURS.get(group, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
+
+
+class Notice(widgets.HTML):
+    """A line that tells the person what happened: info, success or a problem."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.add_class("codesign-notice")
+
+    def show(self, text: str, kind: str = "info") -> None:
+        colour = {"info": "#1a1a1a", "ok": "#05620b", "error": "#a50000"}[kind]
+        role = "alert" if kind == "error" else "status"
+        self.value = (
+            f'<div role="{role}" style="color:{colour};font-weight:600">{html.escape(text)}</div>'
+        )
+        self.kind = kind
+
+    def clear(self) -> None:
+        self.value = ""
+        self.kind = ""
+
+
+def run_action(notice: Notice, action, *args, ok: str = "", **kwargs):
+    """Run a user action; a :class:`CodesignError` becomes a message, not a traceback."""
+    try:
+        result = action(*args, **kwargs)
+    except CodesignError as exc:
+        notice.show(str(exc), "error")
+        return None
+    if ok:
+        notice.show(ok, "ok")
+    else:
+        notice.clear()
+    return result if result is not None else True
+
+
+def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
+    """Swap a box's rows and close the old ones, so a long session does not pile up widgets."""
+    old = [w for w in box.children if w not in children]
+    box.children = children
+    for widget in old:
+        for child in getattr(widget, "children", ()):
+            child.close()
+        widget.close()

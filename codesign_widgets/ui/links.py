@@ -1,0 +1,63 @@
+"""What the facilitator shares: the join link and address for phones, the QR code, and the
+links to each activity's own facilitator page.
+
+Read from the addresses ``codesign serve`` puts in the environment.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from urllib.parse import quote, urlsplit
+
+__all__ = [
+    "ACTIVITY_PAGES",
+    "activity_links",
+    "join_address",
+    "join_link",
+    "qr_png",
+]
+
+PARTICIPANT_URL_ENV = "CODESIGN_PARTICIPANT_URL"
+FACILITATOR_URL_ENV = "CODESIGN_FACILITATOR_URL"
+
+
+def join_link(code: str) -> str:
+    """The link participants open, from the server's address (set by ``codesign serve``)."""
+    base = os.environ.get(PARTICIPANT_URL_ENV, "")
+    if not base:
+        return ""
+    return f"{base}?code={quote(code)}"
+
+
+def join_address() -> str:
+    """The participant server's bare address (it opens the join page), short to type."""
+    parts = urlsplit(os.environ.get(PARTICIPANT_URL_ENV, ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+ACTIVITY_PAGES = {
+    "goal_mapping": ("goal_mapping.ipynb", "Goal wall"),
+    "stakeholder_network": ("stakeholder_network.ipynb", "Stakeholder map"),
+    "prototype_scoring": ("prototype_scoring.ipynb", "Prototype scoring"),
+}
+
+
+def activity_links(code: str, key: str) -> dict[str, str]:
+    """Facilitator links to each activity's own page (they carry the key: never project them
+    as text)."""
+    hub = os.environ.get(FACILITATOR_URL_ENV, "")
+    if not hub or not key:
+        return {}
+    base = hub.rsplit("/", 1)[0]
+    query = f"?code={quote(code)}&key={quote(key)}"
+    return {activity: f"{base}/{page}{query}" for activity, (page, _t) in ACTIVITY_PAGES.items()}
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of ``text`` as PNG bytes (segno is imported here: only the hub draws one)."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()

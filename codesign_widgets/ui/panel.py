@@ -1,0 +1,79 @@
+"""Which participant panel an activity shows on the participant page.
+
+Panels are imported only when their stage comes up, so a phone in the check-in never loads
+the goal-mapping code. A panel is built with ``(store, workshop, template, participant,
+stage, notice, feed=feed)`` and offers ``set_workshop(workshop)`` for stage changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+
+if TYPE_CHECKING:
+    from ..core.templates import Stage, Template
+    from ..core.workshop import Participant, WorkshopState
+    from ..live import Feed
+    from ..studio import Store
+    from .common import Notice
+
+__all__ = ["PANELS", "ActivityPanel", "panel_class"]
+
+
+class ActivityPanel(widgets.VBox):
+    """What every participant panel is built with, and how it stops when the room moves on.
+
+    Subclasses set ``css_class``, build their widgets after ``super().__init__(...)``, call
+    :meth:`follow` for the live topics they show and implement ``set_workshop(workshop)``.
+    """
+
+    css_class = ""
+
+    def __init__(
+        self,
+        store: Store,
+        workshop: WorkshopState,
+        template: Template,
+        participant: Participant,
+        stage: Stage,
+        notice: Notice,
+        feed: Feed | None = None,
+    ) -> None:
+        super().__init__()
+        if self.css_class:
+            self.add_class(self.css_class)
+        self.store, self.workshop, self.template = store, workshop, template
+        self.participant, self.stage, self.notice = participant, stage, notice
+        self.feed = feed
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def follow(self, topics: Iterable[str], callback: Callable[[set[str]], None]) -> None:
+        """Call ``callback`` when the live feed reports one of ``topics`` in this workshop."""
+        if self.feed is not None and self._unsubscribe is None:
+            self._unsubscribe = self.feed.subscribe(self.workshop.id, topics, callback)
+
+    def close(self) -> None:
+        """Stop following the feed, then close the widget."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        super().close()
+
+
+PANELS: dict[str, tuple[str, str]] = {
+    "goal_mapping": ("codesign_widgets.goals.panel", "GoalPanel"),
+    "prototype_scoring": ("codesign_widgets.scoring.panel", "ScoringPanel"),
+    "stakeholder_network": ("codesign_widgets.network.panel", "NetworkPanel"),
+}
+
+
+def panel_class(activity: str) -> type | None:
+    """The panel class for ``activity``, or None if it happens on the big screen only."""
+    where = PANELS.get(activity)
+    if where is None:
+        return None
+    module, name = where
+    return getattr(importlib.import_module(module), name)

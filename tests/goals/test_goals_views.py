@@ -1,0 +1,410 @@
+"""Goal mapping widgets without a browser: a participant's panel and the facilitator's wall."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from codesign_widgets.core.workshop import StageState
+from codesign_widgets.goals.panel import GoalPanel
+from codesign_widgets.live import Feed
+from codesign_widgets.room.join import ParticipantApp
+
+STAGE = "goals"
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def joined(store, workshop, name="Ann", perspective="lived_experience", feed=None):
+    app = ParticipantApp(store, code=workshop.code, feed=feed)
+    app.name_input.value = name
+    app.perspective_input.value = perspective
+    app.consent_input.value = True
+    app.join_button.click()
+    return app
+
+
+@pytest.fixture
+def goal_room(store, workshop):
+    """The room is on the goal-mapping stage and it is open."""
+    store.set_current_stage(workshop.id, STAGE)
+    store.set_stage_state(workshop.id, STAGE, StageState.OPEN)
+    return store.workshop_state(workshop.id)
+
+
+def panel_of(app) -> GoalPanel:
+    assert isinstance(app.panel, GoalPanel)
+    assert app.activity_box.children == (app.panel,)
+    return app.panel
+
+
+def fill(panel, **fields):
+    panel.what_matters.value = fields.get("what_matters", "Seeing my grandchildren")
+    panel.goal.value = fields.get("goal", "Walk to the bus stop")
+    for name in fields.get("services", ()):
+        panel.service_boxes[name].value = True
+    panel.new_service.value = fields.get("new_service", "")
+    panel.confidence.value = fields.get("confidence", 8)
+    panel.to_seven.value = fields.get("to_seven", "")
+    panel.theme.value = fields.get("theme", "")
+    panel.visibility.value = fields.get("visibility", "shared")
+
+
+def test_the_goal_stage_shows_the_goal_panel_with_template_wording(store, goal_room):
+    app = joined(store, goal_room)
+    panel = panel_of(app)
+    assert panel.goal.description == "The goal, in their own words"  # codesign_day wording
+    assert panel.steps.description == "First steps: who does what, by when"
+    assert "Podiatry" in panel.service_boxes
+    assert not panel.save_button.disabled
+
+
+def test_a_participant_adds_a_shared_card_with_services_and_a_date(store, goal_room):
+    panel = panel_of(joined(store, goal_room))
+    fill(panel, services=["Podiatry"], new_service="Foot club", theme="Getting out")
+    panel.review_date.value = dt.date(2027, 3, 1)
+    panel.save_button.click()
+    assert "shared with the group" in panel.notice.value
+    [card] = store.goal_cards(goal_room.id)
+    assert card.services == ("Podiatry", "Foot club")
+    assert card.review_date == "2027-03-01"
+    assert card.theme == "Getting out"
+    assert panel.goal.value == ""  # the form is ready for the next card
+    assert "Your cards" in panel.my_cards.children[0].value
+
+
+def test_low_confidence_asks_what_would_make_it_a_seven(store, goal_room):
+    panel = panel_of(joined(store, goal_room))
+    panel.confidence.value = 8
+    assert panel.to_seven.layout.display == "none"
+    panel.confidence.value = 6
+    assert panel.to_seven.layout.display == ""
+    fill(panel, confidence=3, to_seven="A lift to the bus stop")
+    panel.add_card()
+    assert store.goal_cards(goal_room.id)[0].to_seven == "A lift to the bus stop"
+
+
+def test_problems_are_explained_and_nothing_is_lost(store, goal_room):
+    panel = panel_of(joined(store, goal_room))
+    panel.save_button.click()
+    assert "empty" in panel.notice.value
+    fill(panel, goal="x" * 10_000)
+    panel.save_button.click()
+    assert "too long" in panel.notice.value
+    assert panel.goal.value == "x" * 10_000  # the words stay in the box to shorten
+    assert store.goal_cards(goal_room.id) == []
+
+
+def test_hostile_emoji_and_rtl_text_is_shown_as_text(store, goal_room):
+    panel = panel_of(joined(store, goal_room))
+    fill(panel, what_matters=HOSTILE, goal="أريد أن أمشي 👨‍👩‍👧", new_service='=HYPERLINK("x")')
+    panel.add_card()
+    other = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    html = "".join(w.value for w in other.wall.children[1].children if hasattr(w, "value"))
+    assert "&lt;img" in html
+    assert "<img" not in html
+    assert "أريد أن أمشي 👨‍👩‍👧" in html
+    assert store.goal_cards(goal_room.id)[0].services == ('=HYPERLINK("x")',)
+
+
+def test_private_cards_never_reach_another_participants_kernel(store, goal_room):
+    from tests.widget_messages import widget_tree
+
+    ann = panel_of(joined(store, goal_room))
+    fill(ann, goal="My private goal", visibility="private")
+    ann.add_card()
+    assert "only you can see it" in ann.notice.value
+    assert "My private goal" in repr([w.get_state() for w in widget_tree(ann)])
+    bob_app = joined(store, goal_room, name="Bob", perspective="provider")
+    states = repr([w.get_state() for w in widget_tree(bob_app)])
+    assert "My private goal" not in states
+    assert "No shared cards yet" in states
+
+
+def test_edit_and_withdraw_own_cards_and_nothing_is_lost(store, goal_room):
+    panel = panel_of(joined(store, goal_room))
+    fill(panel, new_service="Foot club")
+    panel.add_card()
+    [card] = store.my_goal_cards(panel.participant)
+    assert panel.edit_card(card.id)
+    assert panel.goal.value == "Walk to the bus stop"
+    assert panel.service_boxes["Foot club"].value  # the typed service is kept
+    panel.goal.value = "Walk to the shop"
+    panel.save_button.click()
+    assert "earlier version is kept" in panel.notice.value
+    assert store.goal_cards(goal_room.id)[0].goal == "Walk to the shop"
+    assert store.goal_cards(goal_room.id)[0].services == ("Foot club",)
+    assert not panel.edit_card(card.id + 1000)
+    assert "your own" in panel.notice.value
+    panel.withdraw(card.id)
+    assert store.goal_cards(goal_room.id) == []
+    assert [h["status"] for h in store.entry_history(card.id)] == ["active", "active", "withdrawn"]
+
+
+def test_editing_someone_elses_card_is_refused_even_when_crafted(store, goal_room):
+    ann = panel_of(joined(store, goal_room))
+    fill(ann)
+    ann.add_card()
+    [card] = store.goal_cards(goal_room.id)
+    bob = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    bob.editing = card.id  # a crafted state: the store still checks ownership
+    fill(bob, goal="Hijacked")
+    assert not bob.save_edit()
+    assert "your own" in bob.notice.value
+    assert not bob.withdraw(card.id)
+    assert store.goal_cards(goal_room.id)[0].goal == "Walk to the bus stop"
+
+
+def test_dots_within_the_budget_and_hidden_totals_until_revealed(store, goal_room):
+    store.set_dot_budget(goal_room.id, STAGE, 2)
+    ann = panel_of(joined(store, goal_room))
+    fill(ann, theme="Getting out")
+    ann.add_card()
+    [card] = store.goal_cards(goal_room.id)
+    bob = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    assert "2 of 2 dots left" in bob.dots_label.value
+    assert bob.vote("card", card.id)
+    assert bob.vote("theme", "Getting out")
+    assert not bob.vote("card", card.id)
+    assert "used all 2" in bob.notice.value
+    assert "0 of 2 dots left" in bob.dots_label.value
+    assert "Everyone" not in repr([w.get_state() for w in bob.wall.children[1].children])
+    bob.vote("card", card.id, -1)
+    assert "1 of 2 dots left" in bob.dots_label.value
+    store.set_stage_state(goal_room.id, STAGE, StageState.REVEALED)
+    bob.set_workshop(store.workshop_state(goal_room.id))
+    text = bob.wall.children[1].children[0].value
+    assert "Your dots: 0" in text
+    assert "Everyone: 0" in text
+    assert "Everyone: 1" in bob.themes.children[1].children[0].value
+
+
+@pytest.mark.parametrize("state", ["locked", "revealed"])
+def test_a_crafted_vote_or_card_while_locked_is_refused(store, goal_room, state):
+    ann = panel_of(joined(store, goal_room))
+    fill(ann)
+    ann.add_card()
+    [card] = store.goal_cards(goal_room.id)
+    store.set_stage_state(goal_room.id, STAGE, state)
+    # The page has not redrawn: it still thinks the stage is open, as a crafted message would.
+    assert not ann.vote("card", card.id)
+    assert "changes are no longer taken" in ann.notice.value
+    fill(ann, goal="Late")
+    assert not ann.add_card()
+    assert store.votes_placed(goal_room.id, STAGE) == 0
+    assert len(store.goal_cards(goal_room.id)) == 1
+
+
+def test_the_panel_follows_other_kernels_through_the_live_feed(db_url, store, goal_room):
+    from codesign_widgets.studio import Store
+
+    feed = Feed(store)
+    ann = panel_of(joined(store, goal_room, feed=feed))
+    other_kernel = Store.open(db_url)
+    bob, _ = other_kernel.join(goal_room.id, "Bob", "provider", True)
+    other_kernel.add_goal_card(
+        bob, STAGE, {"what_matters": "Sleep", "goal": "Sleep through", "visibility": "shared"}
+    )
+    other_kernel.add_service(goal_room.id, STAGE, "Sleep clinic")
+    feed.poll_once()
+    assert "Sleep through" in ann.wall.children[1].children[0].value
+    assert "Sleep clinic" in ann.service_boxes
+    other_kernel.set_stage_state(goal_room.id, STAGE, StageState.LOCKED)
+    feed.poll_once()
+    assert ann.save_button.disabled
+
+
+# -- the facilitator's goal wall ---------------------------------------------------------------
+def hub_for(store, workshop, feed=None):
+    from codesign_widgets.goals.hub import GoalHub
+
+    return GoalHub(store, store.workshop_state(workshop.id), feed=feed)
+
+
+def add(store, participant, **fields):
+    card = {"what_matters": "Home", "goal": "A goal", "visibility": "shared", **fields}
+    return store.add_goal_card(participant, STAGE, card)
+
+
+def test_the_wall_groups_shared_cards_by_theme_as_text(store, goal_room, ann):
+    bob, _ = store.join(goal_room.id, "Bob", "provider", True)
+    add(store, ann, goal=HOSTILE, theme="Getting out", services=["Podiatry"])
+    add(store, bob, goal="Sleep through", theme="Rest")
+    add(store, bob, goal="Hidden plan", visibility="private")
+    hub = hub_for(store, goal_room)
+    wall = hub.wall.value
+    assert "Getting out (1)" in wall
+    assert "Rest (1)" in wall
+    assert "&lt;img" in wall
+    assert "<img" not in wall
+    assert "Hidden plan" not in repr([w.get_state() for w in _tree(hub)])
+    assert "2 shared cards" in hub.now.value
+
+
+def test_new_cards_reach_the_wall_through_the_live_feed(db_url, store, goal_room, ann):
+    from codesign_widgets.studio import Store
+
+    feed = Feed(store)
+    hub = hub_for(store, goal_room, feed=feed)
+    assert "No shared cards yet" in hub.wall.value
+    phone = Store.open(db_url)
+    add(phone, ann, goal="Walk to the shop")
+    feed.poll_once()
+    assert "Walk to the shop" in hub.wall.value
+
+
+def test_the_facilitator_themes_merges_and_hides_cards(store, goal_room, ann):
+    first = add(store, ann, goal="Walk", theme="walks")
+    second = add(store, ann, goal="Swim", theme="Water")
+    hub = hub_for(store, goal_room)
+    hub.card_picker.value = second
+    hub.theme_input.value = "Moving more"
+    hub.assign_button.click()
+    assert "Moving more (1)" in hub.wall.value
+    hub.merge_from.value = "walks"
+    hub.merge_into.value = "Moving more"
+    hub.merge_button.click()
+    assert "Moving more (2)" in hub.wall.value
+    assert "walks" not in hub.wall.value
+    hub.card_picker.value = first
+    hub.hide_button.click()
+    assert "Walk" not in hub.wall.value.replace("Swim", "")
+    assert len(store.goal_cards(goal_room.id, include_hidden=True)) == 2  # kept
+    assert "[hidden]" in hub.card_picker.label
+    hub.show_button.click()
+    assert "Walk" in hub.wall.value
+
+
+def test_the_facilitator_sets_dots_and_adds_services(store, goal_room):
+    hub = hub_for(store, goal_room)
+    hub.budget_input.value = 3
+    hub.budget_button.click()
+    assert store.goal_settings(goal_room.id, STAGE).budget == 3
+    assert not hub.set_budget(0)
+    assert "between 1 and" in hub.notice.value
+    hub.service_input.value = '=HYPERLINK("http://x","y")'
+    hub.service_button.click()
+    assert "&quot;" in hub.services_text.value or "&#x27;" in hub.services_text.value
+    assert '=HYPERLINK("http://x","y")' in store.goal_settings(goal_room.id, STAGE).services
+    hub.service_input.value = ""
+    hub.service_button.click()
+    assert "empty" in hub.notice.value
+
+
+def test_the_map_summary_and_gaps(store, goal_room, ann):
+    add(store, ann, goal="Walk", services=["Podiatry", "GP practice"], barriers="Stairs")
+    add(store, ann, goal="Lonely evenings", barriers="stairs\nCost", confidence=3, to_seven="A bus")
+    hub = hub_for(store, goal_room)
+    assert "What would make it a 7: A bus" in hub.wall.value
+    summary = hub.summary.value
+    assert "Podiatry: 1" in summary
+    assert "gaps): 1" in summary
+    assert "Lonely evenings" in summary
+    assert "Stairs: 2" in summary
+    hub.map_by.value = "goal"
+    assert len(hub.map.graph.nodes) == 4
+    assert "Lonely evenings → no service (gap)" in hub.map_text.value
+    assert "Walk → GP practice, Podiatry" in hub.map_text.value
+
+
+def test_votes_stay_hidden_on_the_projector_until_revealed(store, goal_room, ann):
+    bob, _ = store.join(goal_room.id, "Bob", "provider", True)
+    cy, _ = store.join(goal_room.id, "Cy", "system", True)
+    a = add(store, ann, goal="Walk")
+    b = add(store, bob, goal="Sleep")
+    for voter, target in [(bob, a), (bob, a), (bob, a), (ann, b), (cy, b)]:
+        store.vote(voter, STAGE, "card", str(target))
+    hub = hub_for(store, goal_room)
+    assert "5 dots placed" in hub.now.value
+    assert "hidden until you reveal" in hub.summary.value
+    assert "dots" not in hub.wall.value
+    assert "Equal say" not in hub.summary.value
+    hub.state_buttons[StageState.REVEALED].click()
+    assert "Votes revealed" in hub.notice.value
+    summary = hub.summary.value
+    # Pooled: Walk 3/5, Sleep 2/5. Equal say: provider all on Walk, the others on Sleep.
+    assert "<span>Walk</span></td><td>3</td><td>60%</td><td>33%</td>" in summary
+    assert "<span>Sleep</span></td><td>2</td><td>40%</td><td>67%</td>" in summary
+    assert "● 3 dots" in hub.wall.value
+
+
+def test_the_goal_mapping_app_picks_the_view_from_the_link(monkeypatch, store, created, db_url):
+    from codesign_widgets.apps import goal_mapping_app
+    from codesign_widgets.goals.hub import GoalHub
+
+    workshop, key = created
+    monkeypatch.setenv("CODESIGN_DB", db_url)
+    monkeypatch.setenv("QUERY_STRING", f"code={workshop.code}&key={key}")
+    assert isinstance(goal_mapping_app(), GoalHub)
+    monkeypatch.setenv("QUERY_STRING", f"code={workshop.code}&key=wrong")
+    assert "does not match" in goal_mapping_app().value
+    monkeypatch.setenv("QUERY_STRING", f"code={workshop.code}")
+    assert isinstance(goal_mapping_app(), ParticipantApp)
+    monkeypatch.setenv("QUERY_STRING", f"code={workshop.code}&key={key}")
+    monkeypatch.setenv("CODESIGN_ROLE", "participant")
+    assert isinstance(goal_mapping_app(), ParticipantApp)
+
+
+def _tree(root):
+    from tests.widget_messages import widget_tree
+
+    return widget_tree(root)
+
+
+def test_moving_on_closes_the_goal_panel_and_its_feed(store, goal_room):
+    feed = Feed(store)
+    app = joined(store, goal_room, feed=feed)
+    panel = panel_of(app)
+    subscribed = len(feed._subscribers)
+    store.set_current_stage(goal_room.id, "close")
+    app.on_change({"stages"})
+    assert app.panel is None
+    assert app.checkin_box in app.activity_box.children
+    assert len(feed._subscribers) == subscribed - 1
+    assert panel.comm is None  # closed: its widgets are gone from the kernel
+    store.set_current_stage(goal_room.id, STAGE)
+    app.on_change({"stages"})
+    assert isinstance(app.panel, GoalPanel)
+
+
+def test_a_burst_of_changes_is_drawn_once_per_batch():
+    import asyncio
+
+    from codesign_widgets.ui.batching import Batcher
+
+    drawn = []
+    batcher = Batcher(lambda topics: drawn.append(sorted(topics)), interval=0.05)
+
+    async def burst():
+        batcher({"entries"})  # the first change draws at once
+        batcher({"votes"})
+        batcher({"entries", "goals"})
+        await asyncio.sleep(0.1)
+
+    asyncio.run(burst())
+    assert drawn == [["entries"], ["entries", "goals", "votes"]]
+
+
+def test_html_in_every_field_is_shown_as_text_everywhere(store, goal_room):
+    ann = panel_of(joined(store, goal_room, name=HOSTILE))
+    for box in (ann.what_matters, ann.goal, ann.steps, ann.barriers, ann.to_seven):
+        box.value = HOSTILE
+    ann.new_service.value = HOSTILE
+    ann.theme.value = HOSTILE
+    ann.confidence.value = 2
+    ann.visibility.value = "shared"
+    assert ann.add_card()
+    store.add_service(goal_room.id, STAGE, HOSTILE + "svc")
+    bob = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    hub = hub_for(store, goal_room)
+    hub.map_by.value = "goal"
+    shown = [ann.my_cards, bob.wall, bob.themes, hub.wall, hub.summary, hub.map_text]
+    shown += [hub.services_text]
+    for widget in _tree(ann) + _tree(bob) + _tree(hub):
+        value = getattr(widget, "value", None)
+        if type(widget).__name__ in ("HTML", "Notice") and isinstance(value, str):
+            assert "<img" not in value, widget
+    for widget in shown:
+        html = widget.value if hasattr(widget, "value") else ""
+        html += "".join(getattr(w, "value", "") or "" for w in _tree(widget) if w is not widget)
+        assert "&lt;img" in html, widget

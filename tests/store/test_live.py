@@ -1,0 +1,99 @@
+"""The live feed: one poller per kernel, notices other connections' commits, per topic."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from codesign_widgets.live import Feed
+from codesign_widgets.studio import Store
+
+
+def test_a_commit_from_another_kernel_reaches_subscribers_of_that_topic(db_url, store, workshop):
+    feed = Feed(store)
+    stages, people = [], []
+    feed.subscribe(workshop.id, {"stages"}, stages.append)
+    feed.subscribe(workshop.id, {"participants"}, people.append)
+    other_kernel = Store.open(db_url, create=False)
+    other_kernel.set_stage_state(workshop.id, "welcome", "open")
+    feed.poll_once()
+    assert stages == [{"stages"}]
+    assert people == []
+    feed.poll_once()  # nothing new: nobody is called again
+    assert stages == [{"stages"}]
+    other_kernel.join(workshop.id, "Bob", "provider", True)
+    other_kernel.set_stage_state(workshop.id, "welcome", "locked")
+    feed.poll_once()  # the poller keeps seeing new commits, not a stale snapshot
+    assert stages == [{"stages"}, {"stages"}]
+    assert people == [{"participants"}]
+    feed.stop()
+
+
+def test_other_workshops_changes_are_not_delivered(db_url, store, workshop):
+    feed = Feed(store)
+    seen = []
+    feed.subscribe(workshop.id, {"stages"}, seen.append)
+    other, _ = store.create_workshop("Other", "codesign_day")
+    Store.open(db_url).set_stage_state(other.id, "welcome", "open")
+    feed.poll_once()
+    assert seen == []
+
+
+def test_views_that_are_gone_stop_being_called(store, workshop):
+    feed = Feed(store)
+
+    class View:
+        calls = 0
+
+        def on_change(self, topics):
+            View.calls += 1
+
+    view = View()
+    unsubscribe_kept = feed.subscribe(workshop.id, {"stages"}, view.on_change)
+    del view
+    gc.collect()
+    store.set_stage_state(workshop.id, "welcome", "open")
+    feed.poll_once()
+    assert View.calls == 0
+    unsubscribe_kept()  # harmless after the view is gone
+
+
+def test_a_failing_view_does_not_stop_the_others(store, workshop):
+    feed = Feed(store)
+    seen = []
+
+    def broken(_topics):
+        raise RuntimeError("boom")
+
+    feed.subscribe(workshop.id, {"stages"}, broken)
+    feed.subscribe(workshop.id, {"stages"}, seen.append)
+    store.set_stage_state(workshop.id, "welcome", "open")
+    feed.poll_once()
+    assert seen == [{"stages"}]
+
+
+def test_rerunning_a_cell_reuses_the_running_poller(db_url, store, workshop):
+    async def scenario():
+        first = Feed.for_store(store)
+        again = Feed.for_store(Store.open(db_url))
+        assert first is again
+        assert first.running
+        tasks = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "Feed._run"]
+        assert len(tasks) == 1
+        seen = []
+        first.subscribe(workshop.id, {"stages"}, seen.append)
+        Store.open(db_url).set_stage_state(workshop.id, "welcome", "locked")
+        for _ in range(30):
+            await asyncio.sleep(0.05)
+            if seen:
+                break
+        first.stop()
+        return seen
+
+    assert asyncio.run(scenario()) == [{"stages"}]
+
+
+def test_without_an_event_loop_the_feed_does_not_start(store):
+    feed = Feed(store)
+    assert feed.start() is False
+    assert not feed.running
