@@ -19,12 +19,12 @@ def pytest_configure(config):
         return
     from codesign_widgets.cli.demo import create_demo
     from codesign_widgets.cli.demo_played import play_demo
-    from codesign_widgets.studio import Store
+    from codesign_widgets.studio import Studio
 
-    store = Store.open(_db)
-    code, _key = create_demo(store)
-    play_demo(store, code)  # every activity has data, so the analyst notebooks show charts
-    store.close()
+    studio = Studio.open(_db)
+    code, _key = create_demo(studio)
+    play_demo(studio, code)  # every activity has data, so the analyst notebooks show charts
+    studio.close()
     os.environ["CODESIGN_DB"] = _db
     os.environ["QUERY_STRING"] = f"code={code}"
 

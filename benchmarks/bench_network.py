@@ -41,7 +41,7 @@ from codesign_widgets.network.measures import (
     simple_graph,
     voice_distances,
 )
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 PERSPECTIVES = ["lived_experience", "provider", "system"]
 KINDS = ["person", "group", "organisation", "service"]
@@ -87,17 +87,17 @@ def timed(action, repeat: int) -> tuple[float, object]:
 
 
 def run(n: int, repeat: int, folder: Path) -> dict[str, float]:
-    store = Store.open(f"sqlite:///{folder / f'bench-{n}.db'}")
-    workshop, _key = store.create_workshop(f"Bench {n}", "codesign_day")
-    store.set_stage_state(workshop.id, "network", "open")
-    raters = [store.join(workshop.id, f"R{p}", p, True)[0] for p in PERSPECTIVES]
-    store.import_network(workshop.id, "network", random_map(n), "bench")
-    net = store.network_map(workshop.id, "network")
+    studio = Studio.open(f"sqlite:///{folder / f'bench-{n}.db'}")
+    workshop, _key = studio.workshops.create(f"Bench {n}", "codesign_day")
+    studio.workshops.set_stage_state(workshop.id, "network", "open")
+    raters = [studio.people.join(workshop.id, f"R{p}", p, True)[0] for p in PERSPECTIVES]
+    studio.network.facilitator.import_network(workshop.id, "network", random_map(n), "bench")
+    net = studio.network.maps.network_map(workshop.id, "network")
     # Each perspective's own view of ten stakeholders, so "equal say" has work to do.
     for rater in raters:
         for s in net.stakeholders[:10]:
-            store.rate_stakeholder(rater, "network", s.id, random.randint(0, 10), 5)
-    net = store.network_map(workshop.id, "network")
+            studio.network.edits.rate_stakeholder(rater, "network", s.id, random.randint(0, 10), 5)
+    net = studio.network.maps.network_map(workshop.id, "network")
     graph = build_graph(net)
     groups = {p: p for p in PERSPECTIVES}
     row = {}
@@ -111,19 +111,19 @@ def run(n: int, repeat: int, folder: Path) -> dict[str, float]:
     grown = graph.copy()
     grown.add_edge("new", next(iter(graph)), key=-1)
     row["+1 layout"], _ = timed(lambda: stable_layout(grown, positions), repeat)
-    row["hub first"], hub = timed(lambda: NetworkHub(store, workshop), 1)
+    row["hub first"], hub = timed(lambda: NetworkHub(studio, workshop), 1)
     some = net.stakeholders[0].id
 
     def one_more() -> None:
-        sid = store.add_stakeholder(
+        sid = studio.network.edits.add_stakeholder(
             raters[0], "network", f"Newcomer {time.perf_counter_ns()}", "person", "", "", 5, 5
         )
-        store.add_tie(raters[0], "network", sid, some, "care", "forward", 1)
+        studio.network.edits.add_tie(raters[0], "network", sid, some, "care", "forward", 1)
         hub.refresh({"network"})
 
     row["hub +1"], _ = timed(one_more, repeat)
     row["sampled"] = metrics.betweenness_sample or 0
-    store.close()
+    studio.close()
     return row
 
 

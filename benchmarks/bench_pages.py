@@ -210,11 +210,11 @@ def measure_loads(
 
 
 def measure_stage_changes(
-    browser, server: StudioServer, store, code: str, changes: int
+    browser, server: StudioServer, studio, code: str, changes: int
 ) -> list[float]:
     from codesign_widgets.core.templates import load_template
 
-    workshop = store.workshop_by_code(code)
+    workshop = studio.workshops.by_code(code)
     stages = load_template(workshop.template).stages[:2]
     context = browser.new_context(**PHONE)
     try:
@@ -226,13 +226,13 @@ def measure_stage_changes(
         page.locator(".widget-radio-box input[type=radio]").first.check()
         page.locator(".widget-checkbox input[type=checkbox]").first.check()
         page.get_by_role("button", name="Join").click()
-        store.set_current_stage(workshop.id, stages[0].key)
+        studio.workshops.set_current_stage(workshop.id, stages[0].key)
         page.get_by_text(stages[0].title).first.wait_for(timeout=30_000)
         latencies = []
         for i in range(changes):
             stage = stages[(i + 1) % 2]
             page.evaluate(TEXT_PROBE, stage.title)
-            store.set_current_stage(workshop.id, stage.key)
+            studio.workshops.set_current_stage(workshop.id, stage.key)
             committed = time.time() * 1000
             page.wait_for_function("window.__seenAt !== undefined", timeout=30_000, polling=50)
             latencies.append(float(page.evaluate("window.__seenAt")) - committed)
@@ -267,13 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     from codesign_widgets.cli.demo import create_demo
-    from codesign_widgets.studio import Store
+    from codesign_widgets.studio import Studio
 
     with tempfile.TemporaryDirectory(prefix="codesign-bench-") as tmp:
         work = Path(tmp)
         db_url = f"sqlite:///{work / 'studio.db'}"
-        store = Store.open(db_url)
-        code, _key = create_demo(store)
+        studio = Studio.open(db_url)
+        code, _key = create_demo(studio)
         opts = ServeOptions(
             db_url=db_url,
             notebooks_root=args.notebooks,
@@ -310,11 +310,11 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     time.sleep(args.settle / 2)
                     print(f"Stage change to visible on a joined page ({args.changes} changes):")
-                    changes = measure_stage_changes(browser, server, store, code, args.changes)
+                    changes = measure_stage_changes(browser, server, studio, code, args.changes)
                 finally:
                     browser.close()
         finally:
-            store.close()
+            studio.close()
             bare.stop()
             server.stop()
 

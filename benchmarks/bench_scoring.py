@@ -100,46 +100,49 @@ def bench_panel(people: int = 60, prototypes: int = 10) -> list[tuple[str, float
     """A real store on disk: 60 people score 10 prototypes on APEASE's 6 criteria."""
     from codesign_widgets.scoring.hub import ScoringHub
     from codesign_widgets.scoring.room_tab import build_results_panel
-    from codesign_widgets.studio import Store
+    from codesign_widgets.studio import Studio
 
     rng = np.random.default_rng(3)
     folder = Path(tempfile.mkdtemp(prefix="bench-scoring-"))
-    store = Store.open(f"sqlite:///{folder / 'bench.db'}")
-    workshop, _key = store.create_workshop("Benchmark", "codesign_day")
-    stage = store.scoring_stage(workshop.id)
-    ids = [store.add_prototype(workshop.id, stage, f"Prototype {i + 1}") for i in range(prototypes)]
-    criteria = store.set_criteria(workshop.id, stage, "apease")
-    store.open_round(workshop.id, stage)
-    round_id = store.rounds(workshop.id, stage)[-1].id
+    studio = Studio.open(f"sqlite:///{folder / 'bench.db'}")
+    workshop, _key = studio.workshops.create("Benchmark", "codesign_day")
+    stage = studio.scoring.prototypes.scoring_stage(workshop.id)
+    ids = [
+        studio.scoring.prototypes.add_prototype(workshop.id, stage, f"Prototype {i + 1}")
+        for i in range(prototypes)
+    ]
+    criteria = studio.scoring.rounds.set_criteria(workshop.id, stage, "apease")
+    studio.scoring.rounds.open_round(workshop.id, stage)
+    round_id = studio.scoring.rounds.rounds(workshop.id, stage)[-1].id
     start = time.perf_counter()
     for n in range(people):
-        person, _ = store.join(workshop.id, f"Person {n}", GROUPS[n % 3], True)
+        person, _ = studio.people.join(workshop.id, f"Person {n}", GROUPS[n % 3], True)
         for pid in ids:
             values = {k: int(rng.integers(1, 6)) for k in criteria.keys}
-            store.save_scores(person, round_id, pid, values, f"Comment {n}")
+            studio.scoring.scores.save_scores(person, round_id, pid, values, f"Comment {n}")
     saving = (time.perf_counter() - start) * 1000 / (people * prototypes)
-    store.close_round(workshop.id, stage)
-    store.reveal_round(workshop.id, stage)
-    hub = ScoringHub(store, workshop)
+    studio.scoring.rounds.close_round(workshop.id, stage)
+    studio.scoring.rounds.reveal_round(workshop.id, stage)
+    hub = ScoringHub(studio, workshop)
 
     def panel():
         return build_results_panel(
-            store, workshop.id, stage, round_id, hub.rounds, hub.prototypes,
+            studio, workshop.id, stage, round_id, hub.rounds, hub.prototypes,
             hub.group_labels, hub.decisions, GROUPS,
         )  # fmt: skip
 
-    rows = len(store.revealed_scores(workshop.id, round_id))
+    rows = len(studio.scoring.scores.revealed_scores(workshop.id, round_id))
     size = f"{people} x {prototypes} x {len(criteria.keys)}"
     results = [
         (
             f"read {rows:,} revealed scores from SQLite",
-            *timed(lambda: store.revealed_scores(workshop.id, round_id)),
+            *timed(lambda: studio.scoring.scores.revealed_scores(workshop.id, round_id)),
         ),
         (f"full results panel, {size} (read + aggregate + charts)", *timed(panel, 5)),
-        ("whole scoring hub, revealed round", *timed(lambda: ScoringHub(store, workshop), 3)),
+        ("whole scoring hub, revealed round", *timed(lambda: ScoringHub(studio, workshop), 3)),
         ("one participant save (one prototype, 6 scores + comment)", saving, saving),
     ]
-    store.close()
+    studio.close()
     return results
 
 

@@ -38,16 +38,16 @@ def participant_app(db_url: str | None = None) -> widgets.Widget:
     from .live import Feed
     from .room.identity import cookie_name
     from .room.join import ParticipantApp
-    from .studio import Store
+    from .studio import Studio
 
     params = request_params()
     try:
-        store = Store.open(db_url, create=False)
+        studio = Studio.open(db_url, create=False)
     except CodesignError as exc:
         return _problem(f"{exc} (Tell the facilitator: the studio cannot reach its file.)")
     code = params.get("code", "")
     token = cookie_value(cookie_name(code.upper())) if code else None
-    return ParticipantApp(store, code=code or None, token=token, feed=Feed.for_store(store))
+    return ParticipantApp(studio, code=code or None, token=token, feed=Feed.for_studio(studio))
 
 
 def facilitator_app(db_url: str | None = None) -> widgets.Widget:
@@ -55,7 +55,7 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
     from .live import Feed
     from .room.hub import FacilitatorHub
     from .room.hub_start import HubStart
-    from .studio import Store
+    from .studio import Studio
 
     params = request_params()
     if os.environ.get(ROLE_ENV) == "participant":
@@ -64,28 +64,28 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
             "laptop with the link `codesign serve` printed."
         )
     try:
-        store = Store.open(db_url)
+        studio = Studio.open(db_url)
     except CodesignError as exc:
         return _problem(str(exc))
-    feed = Feed.for_store(store)
+    feed = Feed.for_studio(studio)
     code, key = params.get("code"), params.get("key")
     if code or key:
         try:
-            workshop = store.check_facilitator(code or "", key or "")
+            workshop = studio.workshops.check_facilitator(code or "", key or "")
         except CodesignError as exc:
-            start = HubStart(store, feed=feed)
+            start = HubStart(studio, feed=feed)
             start.code_input.value = (code or "")[:32]
             start.notice.show(str(exc), "error")
             return start
-        return FacilitatorHub(store, workshop, feed=feed, key=key)
-    return HubStart(store, feed=feed)
+        return FacilitatorHub(studio, workshop, feed=feed, key=key)
+    return HubStart(studio, feed=feed)
 
 
 def _activity_app(db_url: str | None, build) -> widgets.Widget:
     """``?code=...&key=...`` gives the activity's facilitator view (``build``); only
     ``?code=...`` gives the participant page, whose stage shows the activity's panel."""
     from .live import Feed
-    from .studio import Store
+    from .studio import Studio
 
     params = request_params()
     code, key = params.get("code"), params.get("key")
@@ -93,9 +93,9 @@ def _activity_app(db_url: str | None, build) -> widgets.Widget:
     if not key or os.environ.get(ROLE_ENV) == "participant":
         return participant_app(db_url)
     try:
-        store = Store.open(db_url, create=False)
-        workshop = store.check_facilitator(code or "", key)
-        return build(store, workshop, Feed.for_store(store), params)
+        studio = Studio.open(db_url, create=False)
+        workshop = studio.workshops.check_facilitator(code or "", key)
+        return build(studio, workshop, Feed.for_studio(studio), params)
     except CodesignError as exc:
         return _problem(str(exc))
 
@@ -103,10 +103,10 @@ def _activity_app(db_url: str | None, build) -> widgets.Widget:
 def goal_mapping_app(db_url: str | None = None) -> widgets.Widget:
     """Goal mapping: the facilitator's wall and controls, or the participant page."""
 
-    def build(store, workshop, feed, _params):
+    def build(studio, workshop, feed, _params):
         from .goals.hub import GoalHub  # facilitator only: never on a phone's kernel
 
-        return GoalHub(store, workshop, feed=feed)
+        return GoalHub(studio, workshop, feed=feed)
 
     return _activity_app(db_url, build)
 
@@ -115,10 +115,10 @@ def stakeholder_network_app(db_url: str | None = None) -> widgets.Widget:
     """Stakeholder network: the facilitator's live map, analysis and open data (``&stage=``
     picks a network stage), or the participant page."""
 
-    def build(store, workshop, feed, params):
+    def build(studio, workshop, feed, params):
         from .network.hub import NetworkHub
 
-        return NetworkHub(store, workshop, feed=feed, stage=params.get("stage"))
+        return NetworkHub(studio, workshop, feed=feed, stage=params.get("stage"))
 
     return _activity_app(db_url, build)
 
@@ -127,9 +127,9 @@ def prototype_scoring_app(db_url: str | None = None) -> widgets.Widget:
     """Prototype scoring: the facilitator's scoring hub (rounds, reveal, results), or the
     participant page."""
 
-    def build(store, workshop, feed, params):
+    def build(studio, workshop, feed, params):
         from .scoring.hub import ScoringHub
 
-        return ScoringHub(store, workshop, stage=params.get("stage"), feed=feed)
+        return ScoringHub(studio, workshop, stage=params.get("stage"), feed=feed)
 
     return _activity_app(db_url, build)

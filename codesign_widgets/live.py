@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .studio import Store
+    from .studio import Studio
 
 
 __all__ = ["Feed"]
@@ -29,13 +29,14 @@ _FEEDS: dict[str, Feed] = {}
 
 
 class Feed:
-    """Change notifications for one store. Use :meth:`Feed.for_store`, not the constructor,
-    so that re-running a notebook cell reuses the running poller instead of adding one."""
+    """Change notifications for one workshop file. Use :meth:`Feed.for_studio`, not the
+    constructor, so that re-running a notebook cell reuses the running poller instead of
+    adding one."""
 
-    def __init__(self, store: Store, interval: float = 0.1) -> None:
-        self.store = store
+    def __init__(self, studio: Studio, interval: float = 0.1) -> None:
+        self.studio = studio
         self.interval = interval
-        self._last_id = store.last_change_id()
+        self._last_id = studio.db.last_change_id()
         self._subscribers: list[tuple[int, frozenset[str], Callable[[], Callback | None]]] = []
         self._task: asyncio.Task | None = None
         self._conn = None
@@ -43,11 +44,11 @@ class Feed:
         self.polls = 0
 
     @classmethod
-    def for_store(cls, store: Store, *, start: bool = True) -> Feed:
-        key = store.url.render_as_string(hide_password=False)
+    def for_studio(cls, studio: Studio, *, start: bool = True) -> Feed:
+        key = studio.db.url.render_as_string(hide_password=False)
         feed = _FEEDS.get(key)
         if feed is None:
-            feed = _FEEDS[key] = cls(store)
+            feed = _FEEDS[key] = cls(studio)
         if start:
             feed.start()
         return feed
@@ -76,12 +77,12 @@ class Feed:
 
     # -- polling -------------------------------------------------------------------------------
     def _sqlite_changed(self) -> bool:
-        if self.store.url.get_backend_name() != "sqlite":
+        if self.studio.db.url.get_backend_name() != "sqlite":
             return True
         if self._conn is None:
             # A raw connection in autocommit, held for the kernel's life: data_version is per
             # connection, and a connection left inside a transaction would see no new commits.
-            self._conn = self.store.engine.raw_connection()
+            self._conn = self.studio.db.engine.raw_connection()
         cursor = self._conn.cursor()
         try:
             version = cursor.execute("PRAGMA data_version").fetchone()[0]
@@ -96,7 +97,7 @@ class Feed:
         self.polls += 1
         if not self._sqlite_changed():
             return {}
-        rows = self.store.changes_since(self._last_id)
+        rows = self.studio.db.changes_since(self._last_id)
         if not rows:
             return {}
         self._last_id = rows[-1][0]

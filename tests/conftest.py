@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 
 @pytest.fixture
@@ -11,16 +11,16 @@ def db_url(tmp_path):
 
 
 @pytest.fixture
-def store(db_url):
-    s = Store.open(db_url)
+def studio(db_url):
+    s = Studio.open(db_url)
     yield s
     s.close()
 
 
 @pytest.fixture
-def created(store):
+def created(studio):
     """A fresh workshop and its facilitator key."""
-    return store.create_workshop("Foot care <b>pathway</b>", "codesign_day")
+    return studio.workshops.create("Foot care <b>pathway</b>", "codesign_day")
 
 
 @pytest.fixture
@@ -29,8 +29,8 @@ def workshop(created):
 
 
 @pytest.fixture
-def ann(store, workshop):
-    participant, _token = store.join(workshop.id, "Ann", "lived_experience", True)
+def ann(studio, workshop):
+    participant, _token = studio.people.join(workshop.id, "Ann", "lived_experience", True)
     return participant
 
 
@@ -42,7 +42,7 @@ def played_demo(tmp_path_factory):
     from codesign_widgets.cli.demo_played import play_demo
 
     path = tmp_path_factory.mktemp("played") / "studio.db"
-    s = Store.open(f"sqlite:///{path}")
+    s = Studio.open(f"sqlite:///{path}")
     code, _key = create_demo(s)
     play_demo(s, code)
     s.close()

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from codesign_widgets.cli.main import main
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 COMMANDS = ["serve", "demo", "new", "upgrade"]
 
@@ -44,8 +44,8 @@ def test_new_prints_the_code_and_the_key_once(tmp_path, capsys):
     out = capsys.readouterr().out
     code = out.split("join code:")[1].split()[0]
     key = out.split("facilitator key:")[1].split()[0]
-    store = Store.open(f"sqlite:///{db}", create=False)
-    assert store.check_facilitator(code, key).title == "Falls prevention"
+    studio = Studio.open(f"sqlite:///{db}", create=False)
+    assert studio.workshops.check_facilitator(code, key).title == "Falls prevention"
 
 
 def test_unknown_template_is_a_message_not_a_traceback(tmp_path, capsys):
@@ -57,7 +57,7 @@ def test_unknown_template_is_a_message_not_a_traceback(tmp_path, capsys):
 
 def test_upgrade_says_when_nothing_is_needed(tmp_path, capsys):
     db = tmp_path / "w.db"
-    Store.open(f"sqlite:///{db}")
+    Studio.open(f"sqlite:///{db}")
     assert main(["upgrade", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "already up to date" in out
@@ -75,7 +75,7 @@ def test_serve_refuses_a_file_that_is_not_a_workshop(tmp_path):
 
 def test_serve_refuses_a_locked_file_before_starting(tmp_path, monkeypatch):
     db = tmp_path / "busy.db"
-    Store.open(f"sqlite:///{db}").close()
+    Studio.open(f"sqlite:///{db}").close()
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -83,8 +83,8 @@ def test_serve_refuses_a_locked_file_before_starting(tmp_path, monkeypatch):
             [
                 sys.executable,
                 "-c",
-                "import sys; from codesign_widgets.store import base; "
-                "base.BUSY_TIMEOUT_MS = 300; from codesign_widgets.cli.main import main; "
+                "import sys; from codesign_widgets.store import engine; "
+                "engine.BUSY_TIMEOUT_MS = 300; from codesign_widgets.cli.main import main; "
                 f"sys.exit(main(['serve', '--db', {str(db)!r}]))",
             ],
             capture_output=True,

@@ -35,13 +35,15 @@ def _scrubber(names: Iterable[tuple[str, str]]) -> Callable[[str], str]:
     return lambda text: pattern.sub(lambda m: lookup[m.group(0).casefold()], text)
 
 
-def read_workshop(store, workshop: WorkshopState, *, names: bool, free_text: bool | None) -> dict:
+def read_workshop(studio, workshop: WorkshopState, *, names: bool, free_text: bool | None) -> dict:
     """Every table's rows for one workshop, as plain dicts (see :mod:`open_data_schema`)."""
     plan = load_template(workshop.template)
     share_text = plan.export_free_text and free_text is not False
     groups = {p.key: p.group for p in plan.perspectives}
-    people = store.participants(workshop.id)
-    scrub = (lambda text: text) if names else _scrubber(store.display_names_used(workshop.id))
+    people = studio.people.participants(workshop.id)
+    scrub = (
+        (lambda text: text) if names else _scrubber(studio.privacy.display_names_used(workshop.id))
+    )
 
     def free(text: str, withheld: str = "") -> str:
         return scrub(text) if share_text else withheld
@@ -65,7 +67,7 @@ def read_workshop(store, workshop: WorkshopState, *, names: bool, free_text: boo
              "perspective": p.perspective, "group": groups.get(p.perspective, p.perspective),
              "consent": p.consent, "joined_at": p.joined_at}
         )  # fmt: skip
-    for e in store.entries(workshop.id, include_hidden=True, include_withdrawn=True):
+    for e in studio.entries.find(workshop.id, include_hidden=True, include_withdrawn=True):
         if e.activity == "goal_mapping":
             continue  # goal cards have a table of their own, and private ones stay private
         text = e.body.get("text", "") if isinstance(e.body, dict) else ""
@@ -80,17 +82,19 @@ def read_workshop(store, workshop: WorkshopState, *, names: bool, free_text: boo
     for stage in plan.stages:
         by_activity.setdefault(stage.activity, []).append(stage.key)
     for stage in by_activity.get("goal_mapping", []):
-        _read_goals(store, workshop, stage, rows, free)
+        _read_goals(studio, workshop, stage, rows, free)
     for stage in by_activity.get("stakeholder_network", []):
-        _read_network(store, workshop, stage, rows, free)
+        _read_network(studio, workshop, stage, rows, free)
     for stage in by_activity.get("prototype_scoring", []):
-        _read_scoring(store, workshop, stage, rows, free, groups)
+        _read_scoring(studio, workshop, stage, rows, free, groups)
     return rows
 
 
-def _read_goals(store, workshop, stage: str, rows: dict, free) -> None:
+def _read_goals(studio, workshop, stage: str, rows: dict, free) -> None:
     w = workshop.code
-    cards = store.goal_cards(workshop.id, stage, include_hidden=True, include_withdrawn=True)
+    cards = studio.goals.cards.goal_cards(
+        workshop.id, stage, include_hidden=True, include_withdrawn=True
+    )
     for c in cards:
         rows["goals"].append(
             {"workshop": w, "card_id": c.id, "stage": stage, "participant": c.author_public_id,
@@ -103,7 +107,7 @@ def _read_goals(store, workshop, stage: str, rows: dict, free) -> None:
         )  # fmt: skip
         for service in c.services:
             rows["goal_services"].append({"workshop": w, "card_id": c.id, "service": service})
-    for v in store.vote_records(workshop.id, stage):
+    for v in studio.goals.votes.vote_records(workshop.id, stage):
         rows["goal_votes"].append(
             {"workshop": w, "stage": stage, "target_kind": v.target_kind, "target": v.target,
              "voter": v.participant_public_id, "perspective": v.perspective, "group": v.group,
@@ -111,10 +115,10 @@ def _read_goals(store, workshop, stage: str, rows: dict, free) -> None:
         )  # fmt: skip
 
 
-def _read_network(store, workshop, stage: str, rows: dict, free) -> None:
+def _read_network(studio, workshop, stage: str, rows: dict, free) -> None:
     w = workshop.code
-    net = store.network_map(workshop.id, stage, include_withdrawn=True)
-    pseudonym = {p.id: p.public_id for p in store.participants(workshop.id)}
+    net = studio.network.maps.network_map(workshop.id, stage, include_withdrawn=True)
+    pseudonym = {p.id: p.public_id for p in studio.people.participants(workshop.id)}
     for s in net.stakeholders:
         rows["stakeholders"].append(
             {"workshop": w, "stage": stage, "stakeholder_id": s.id,
@@ -145,17 +149,17 @@ def _read_network(store, workshop, stage: str, rows: dict, free) -> None:
         )  # fmt: skip
 
 
-def _read_scoring(store, workshop, stage: str, rows: dict, free, groups: dict) -> None:
+def _read_scoring(studio, workshop, stage: str, rows: dict, free, groups: dict) -> None:
     from ..scoring.model import RoundState
 
     w = workshop.code
-    for p in store.prototypes(workshop.id, stage, include_withdrawn=True):
+    for p in studio.scoring.prototypes.prototypes(workshop.id, stage, include_withdrawn=True):
         rows["prototypes"].append(
             {"workshop": w, "stage": stage, "prototype_id": p.id, "title": p.title,
              "description": p.description, "goals": "; ".join(p.goals), "status": p.status,
              "created_at": p.created_at, "updated_at": p.updated_at}
         )  # fmt: skip
-    for r in store.rounds(workshop.id, stage):
+    for r in studio.scoring.rounds.rounds(workshop.id, stage):
         c = r.criteria
         rows["rounds"].append(
             {"workshop": w, "stage": stage, "round": r.number, "state": r.state.value,
@@ -169,19 +173,21 @@ def _read_scoring(store, workshop, stage: str, rows: dict, free, groups: dict) -
                  "max": k.max, "reverse": k.reverse, "labels": "; ".join(k.labels)}
             )  # fmt: skip
         if r.state is RoundState.REVEALED:
-            for pid, perspective, text in store.revealed_comments(workshop.id, r.id):
+            for pid, perspective, text in studio.scoring.scores.revealed_comments(
+                workshop.id, r.id
+            ):
                 rows["comments"].append(
                     {"workshop": w, "stage": stage, "round": r.number, "prototype_id": pid,
                      "perspective": perspective, "text": free(text)}
                 )  # fmt: skip
-    for s in store.score_table(workshop.id, stage):
+    for s in studio.scoring.scores.score_table(workshop.id, stage):
         rows["scores"].append(
             {"workshop": w, "stage": stage, "round": s.round_number,
              "participant": s.participant, "perspective": s.perspective,
              "group": groups.get(s.perspective, s.perspective), "prototype_id": s.prototype_id,
              "criterion": s.criterion, "value": s.value}
         )  # fmt: skip
-    for d in store.decisions(workshop.id, stage).values():
+    for d in studio.scoring.prototypes.decisions(workshop.id, stage).values():
         rows["decisions"].append(
             {"workshop": w, "stage": stage, "prototype_id": d.prototype_id,
              "decision": d.decision, "reason": d.reason, "round": d.round_number, "at": d.at}

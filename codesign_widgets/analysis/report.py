@@ -65,11 +65,11 @@ def build_report(db: str, code: str, out: str | Path, *, progress: Progress | No
             progress(step, steps, what)
 
     tick(1, f"checking workshop {code}")
-    store = open_readonly(db)
+    studio = open_readonly(db)
     try:
-        workshop = store.workshop_by_code(code)
+        workshop = studio.workshops.by_code(code)
     finally:
-        store.close()
+        studio.close()
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

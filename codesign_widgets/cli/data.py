@@ -23,11 +23,11 @@ def resolve_db_url(value: str | None) -> str:
 
 def new_workshop(args: argparse.Namespace) -> int:
     """``codesign new``: create a workshop and print its join code and facilitator key."""
-    from ..studio import Store
+    from ..studio import Studio
 
-    store = Store.open(resolve_db_url(args.db))
-    workshop, key = store.create_workshop(args.title, args.template)
-    print(f"Created {workshop.title!r} in {store.where}.")
+    studio = Studio.open(resolve_db_url(args.db))
+    workshop, key = studio.workshops.create(args.title, args.template)
+    print(f"Created {workshop.title!r} in {studio.db.where}.")
     print(f"  join code:       {workshop.code}")
     print(f"  facilitator key: {key}   (shown once: save it)")
     return 0
@@ -35,9 +35,9 @@ def new_workshop(args: argparse.Namespace) -> int:
 
 def upgrade_file(args: argparse.Namespace) -> int:
     """``codesign upgrade``: bring an older workshop file up to date, keeping a backup."""
-    from ..studio import Store
+    from ..store.engine import Database
 
-    old, new, backup = Store.upgrade(resolve_db_url(args.db))
+    old, new, backup = Database.upgrade(resolve_db_url(args.db))
     if old == new:
         print(f"The workshop file is already up to date (version {new}).")
     else:
@@ -99,11 +99,11 @@ def _confirm(question: str, yes: bool) -> bool:
 
 def erase_participant(args: argparse.Namespace) -> int:
     """``codesign erase-participant``: erase one person's name and text from the file."""
-    from ..studio import Store
+    from ..studio import Studio
 
-    store = Store.open(resolve_db_url(args.db), create=False)
+    studio = Studio.open(resolve_db_url(args.db), create=False)
     try:
-        workshop = store.workshop_by_code(args.code)
+        workshop = studio.workshops.by_code(args.code)
         public_id = args.participant.strip().upper()
         print(
             f"This erases participant {public_id} of {workshop.title!r} ({workshop.code}): "
@@ -113,9 +113,9 @@ def erase_participant(args: argparse.Namespace) -> int:
         if not _confirm("Erase them?", args.yes):
             print("Nothing was changed.")
             return 1
-        counts = store.erase_participant(workshop.id, public_id)
+        counts = studio.privacy.erase_participant(workshop.id, public_id)
     finally:
-        store.close()
+        studio.close()
     if counts["withdrawn"]:
         print(f"Withdrew everything {public_id} had added.")
     else:
@@ -133,16 +133,16 @@ def purge_workshops(args: argparse.Namespace) -> int:
     import datetime as dt
     import time
 
-    from ..studio import Store
+    from ..studio import Studio
 
     now = time.time()
-    store = Store.open(resolve_db_url(args.db), create=False)
+    studio = Studio.open(resolve_db_url(args.db), create=False)
     try:
-        old = store.old_workshops(args.older_than, now=now)
+        old = studio.privacy.old_workshops(args.older_than, now=now)
         if not old:
-            print(f"No workshop in {store.where} is older than {args.older_than:g} days.")
+            print(f"No workshop in {studio.db.where} is older than {args.older_than:g} days.")
             return 0
-        print(f"These workshops in {store.where} are older than {args.older_than:g} days:")
+        print(f"These workshops in {studio.db.where} are older than {args.older_than:g} days:")
         for w in old:
             day = dt.datetime.fromtimestamp(w.created_at, dt.UTC).strftime("%Y-%m-%d")
             print(f"  {w.code}  {day}  {w.title}")
@@ -151,9 +151,9 @@ def purge_workshops(args: argparse.Namespace) -> int:
         ):
             print("Nothing was removed.")
             return 1
-        result = store.purge_workshops(args.older_than, now=now)
+        result = studio.privacy.purge_workshops(args.older_than, now=now)
     finally:
-        store.close()
+        studio.close()
     print(
         f"Removed {len(result.workshops)} workshop(s) ({result.total_rows} rows) and "
         "compacted the file. Keep in mind that backups and exports you made are not touched."

@@ -92,18 +92,18 @@ def _print_links(server, code: str | None, key: str | None) -> None:
 def serve(args: argparse.Namespace, *, demo: bool) -> int:
     """``codesign serve`` and ``codesign demo``: start both servers and print the links."""
     from ..serving.server import StudioServer
-    from ..studio import Store
+    from ..studio import Studio
 
     db_url = resolve_db_url(args.db)
-    store = Store.open(db_url)
-    store.check_writable()
+    studio = Studio.open(db_url)
+    studio.db.check_writable()
     code = key = None
     if demo:
         from .demo import create_demo
 
-        code, key = create_demo(store)
-        print(f"Demo workshop created in {store.where} (join code {code}).")
-    store.close()
+        code, key = create_demo(studio)
+        print(f"Demo workshop created in {studio.db.where} (join code {code}).")
+    studio.close()
     server = StudioServer(_serve_options(args, db_url))
     print("Starting the servers (a few seconds)...")
     server.start()

@@ -24,7 +24,7 @@ class GoalsControlsMixin:
     def make_current(self) -> bool:
         ok = run_action(
             self.notice,
-            self.store.set_current_stage,
+            self.studio.workshops.set_current_stage,
             self.workshop.id,
             self.stage.key,
             ok=f"The room is now on: {self.stage.title}.",
@@ -37,7 +37,7 @@ class GoalsControlsMixin:
         said = "Votes revealed." if state is StageState.REVEALED else state.label
         ok = run_action(
             self.notice,
-            self.store.set_stage_state,
+            self.studio.workshops.set_stage_state,
             self.workshop.id,
             self.stage.key,
             state,
@@ -49,7 +49,7 @@ class GoalsControlsMixin:
     def set_budget(self, dots: int) -> bool:
         ok = run_action(
             self.notice,
-            self.store.set_dot_budget,
+            self.studio.goals.cards.set_dot_budget,
             self.workshop.id,
             self.stage.key,
             dots,
@@ -61,7 +61,7 @@ class GoalsControlsMixin:
     def add_service(self, name: str) -> bool:
         ok = run_action(
             self.notice,
-            self.store.add_service,
+            self.studio.goals.cards.add_service,
             self.workshop.id,
             self.stage.key,
             name,
@@ -78,7 +78,7 @@ class GoalsControlsMixin:
             return False
         ok = run_action(
             self.notice,
-            self.store.assign_theme,
+            self.studio.goals.cards.assign_theme,
             self.workshop.id,
             self.stage.key,
             card_id,
@@ -91,7 +91,7 @@ class GoalsControlsMixin:
     def merge_themes(self, source: str | None, into: str) -> bool:
         ok = run_action(
             self.notice,
-            self.store.merge_themes,
+            self.studio.goals.cards.merge_themes,
             self.workshop.id,
             self.stage.key,
             source or "",
@@ -107,7 +107,7 @@ class GoalsControlsMixin:
             return False
         ok = run_action(
             self.notice,
-            self.store.set_hidden,
+            self.studio.entries.set_hidden,
             self.workshop.id,
             card_id,
             hidden,

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     import pandas as pd
 
-    from ..studio import Store
+    from ..studio import Studio
 
 __all__ = [
     "build_goal_service_graph",
@@ -84,16 +84,16 @@ VOTE_COLUMNS = ["target_kind", "target", "voter", "perspective", "group", "delta
 THEME_COLUMNS = ["theme", "cards", "services", "gaps", "mean_confidence"]
 
 
-def _cards(store: Store, workshop_id: int, stage: str | None) -> list[GoalCard]:
-    return store.goal_cards(workshop_id, stage, include_hidden=True)
+def _cards(studio: Studio, workshop_id: int, stage: str | None) -> list[GoalCard]:
+    return studio.goals.cards.goal_cards(workshop_id, stage, include_hidden=True)
 
 
-def goals_frame(store: Store, workshop_id: int, stage: str | None = None) -> pd.DataFrame:
+def goals_frame(studio: Studio, workshop_id: int, stage: str | None = None) -> pd.DataFrame:
     """Shared goal cards, one row each (columns in the module docstring)."""
     import pandas as pd
 
-    cards = _cards(store, workshop_id, stage)
-    stages = _stages(store, workshop_id, cards)
+    cards = _cards(studio, workshop_id, stage)
+    stages = _stages(studio, workshop_id, cards)
     rows = [
         {
             "card_id": c.id,
@@ -121,26 +121,26 @@ def goals_frame(store: Store, workshop_id: int, stage: str | None = None) -> pd.
     return frame.astype({"confidence": "Int64"})
 
 
-def _stages(store: Store, workshop_id: int, cards: list[GoalCard]) -> dict[int, str]:
+def _stages(studio: Studio, workshop_id: int, cards: list[GoalCard]) -> dict[int, str]:
     ids = {c.id for c in cards}
-    entries = store.entries(workshop_id, activity="goal_mapping", include_hidden=True)
+    entries = studio.entries.find(workshop_id, activity="goal_mapping", include_hidden=True)
     return {e.id: e.stage for e in entries if e.id in ids}
 
 
-def links_frame(store: Store, workshop_id: int, stage: str | None = None) -> pd.DataFrame:
+def links_frame(studio: Studio, workshop_id: int, stage: str | None = None) -> pd.DataFrame:
     """One row per (shared, visible card, service it names)."""
     import pandas as pd
 
     rows = [
         {"card_id": c.id, "theme": c.theme, "group": c.group, "service": s}
-        for c in _cards(store, workshop_id, stage)
+        for c in _cards(studio, workshop_id, stage)
         if not c.hidden
         for s in c.services
     ]
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
-def votes_frame(store: Store, workshop_id: int, stage: str) -> pd.DataFrame:
+def votes_frame(studio: Studio, workshop_id: int, stage: str) -> pd.DataFrame:
     """Every dot event of the stage; empty until the stage's results are revealed."""
     import pandas as pd
 
@@ -154,18 +154,18 @@ def votes_frame(store: Store, workshop_id: int, stage: str) -> pd.DataFrame:
             "delta": v.delta,
             "at": v.at,
         }
-        for v in store.vote_records(workshop_id, stage)
+        for v in studio.goals.votes.vote_records(workshop_id, stage)
     ]
     return pd.DataFrame(rows, columns=VOTE_COLUMNS)
 
 
-def themes_frame(store: Store, workshop_id: int, stage: str | None = None) -> pd.DataFrame:
+def themes_frame(studio: Studio, workshop_id: int, stage: str | None = None) -> pd.DataFrame:
     """Per theme: how many visible cards, distinct services, gaps and mean confidence."""
     import pandas as pd
 
     from .themes import group_by_theme
 
-    cards = [c for c in _cards(store, workshop_id, stage) if not c.hidden]
+    cards = [c for c in _cards(studio, workshop_id, stage) if not c.hidden]
     rows = []
     for theme, members in group_by_theme(cards).items():
         scores = [c.confidence for c in members if c.confidence is not None]
@@ -181,12 +181,12 @@ def themes_frame(store: Store, workshop_id: int, stage: str | None = None) -> pd
     return pd.DataFrame(rows, columns=THEME_COLUMNS)
 
 
-def priorities_frame(store: Store, workshop_id: int, stage: str) -> pd.DataFrame:
+def priorities_frame(studio: Studio, workshop_id: int, stage: str) -> pd.DataFrame:
     """Voted targets, pooled and with every perspective group weighted equally."""
     import pandas as pd
 
-    records = store.vote_records(workshop_id, stage)
-    cards = {str(c.id): c for c in _cards(store, workshop_id, stage)}
+    records = studio.goals.votes.vote_records(workshop_id, stage)
+    cards = {str(c.id): c for c in _cards(studio, workshop_id, stage)}
     votes = [(f"{r.target_kind}:{r.target}", r.group, r.delta) for r in records]
     groups = sorted({r.group for r in records})
     rows = []
@@ -244,25 +244,25 @@ def build_goal_service_graph(cards: Iterable[GoalCard], by: str = "goal") -> nx.
 
 
 def goal_service_graph(
-    store: Store, workshop_id: int, stage: str | None = None, by: str = "goal"
+    studio: Studio, workshop_id: int, stage: str | None = None, by: str = "goal"
 ) -> nx.Graph:
     """The goal-to-service map of a workshop's shared, visible cards (see module docstring)."""
-    cards = [c for c in _cards(store, workshop_id, stage) if not c.hidden]
+    cards = [c for c in _cards(studio, workshop_id, stage) if not c.hidden]
     return build_goal_service_graph(cards, by=by)
 
 
-def goal_mapping_frames(store: Store, workshop_id: int, stage: str) -> dict[str, pd.DataFrame]:
+def goal_mapping_frames(studio: Studio, workshop_id: int, stage: str) -> dict[str, pd.DataFrame]:
     """Every goal-mapping table of a stage: goals, links, votes, themes and priorities."""
     return {
-        "goals": goals_frame(store, workshop_id, stage),
-        "links": links_frame(store, workshop_id, stage),
-        "votes": votes_frame(store, workshop_id, stage),
-        "themes": themes_frame(store, workshop_id, stage),
-        "priorities": priorities_frame(store, workshop_id, stage),
+        "goals": goals_frame(studio, workshop_id, stage),
+        "links": links_frame(studio, workshop_id, stage),
+        "votes": votes_frame(studio, workshop_id, stage),
+        "themes": themes_frame(studio, workshop_id, stage),
+        "priorities": priorities_frame(studio, workshop_id, stage),
     }
 
 
-def export_goal_mapping(store: Store, workshop_id: int, stage: str, folder: Path) -> list[Path]:
+def export_goal_mapping(studio: Studio, workshop_id: int, stage: str, folder: Path) -> list[Path]:
     """Write the stage's tables as CSV files (formulas neutralised); returns their paths.
 
     Names are pseudonyms already; votes stay out until the facilitator revealed them.
@@ -270,7 +270,7 @@ def export_goal_mapping(store: Store, workshop_id: int, stage: str, folder: Path
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in goal_mapping_frames(store, workshop_id, stage).items():
+    for name, frame in goal_mapping_frames(studio, workshop_id, stage).items():
         safe = frame.copy()
         for column in safe.columns:
             if safe[column].dtype == object or str(safe[column].dtype) in ("str", "string"):

@@ -29,7 +29,7 @@ from .controls import GoalsControlsMixin
 from .wall import GoalsWallMixin
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["GoalHub"]
@@ -45,10 +45,10 @@ class GoalHub(GoalsWallMixin, GoalsControlsMixin, widgets.VBox):
     :meth:`add_service`, :meth:`assign_theme`, :meth:`merge_themes`, :meth:`set_hidden`.
     """
 
-    def __init__(self, store: Store, workshop: WorkshopState, feed: Feed | None = None) -> None:
+    def __init__(self, studio: Studio, workshop: WorkshopState, feed: Feed | None = None) -> None:
         super().__init__()
         self.add_class("codesign-hub")
-        self.store, self.feed, self.workshop = store, feed, workshop
+        self.studio, self.feed, self.workshop = studio, feed, workshop
         self.template = load_template(workshop.template)
         self.notice = Notice()
         goal_stages = [s for s in self.template.stages if s.activity == "goal_mapping"]
@@ -173,11 +173,13 @@ class GoalHub(GoalsWallMixin, GoalsControlsMixin, widgets.VBox):
     def refresh(self, topics: set[str]) -> None:
         """Reload and redraw everything the projector and the controls show."""
         try:
-            self.workshop = self.store.workshop_state(self.workshop.id)
-            all_cards = self.store.goal_cards(self.workshop.id, self.stage.key, include_hidden=True)
-            self.settings = self.store.goal_settings(self.workshop.id, self.stage.key)
-            self.records = self.store.vote_records(self.workshop.id, self.stage.key)
-            self.placed = self.store.votes_placed(self.workshop.id, self.stage.key)
+            self.workshop = self.studio.workshops.state(self.workshop.id)
+            all_cards = self.studio.goals.cards.goal_cards(
+                self.workshop.id, self.stage.key, include_hidden=True
+            )
+            self.settings = self.studio.goals.cards.goal_settings(self.workshop.id, self.stage.key)
+            self.records = self.studio.goals.votes.vote_records(self.workshop.id, self.stage.key)
+            self.placed = self.studio.goals.votes.votes_placed(self.workshop.id, self.stage.key)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return

@@ -24,7 +24,7 @@ from .cards import CONFIDENCE_PROMPT_BELOW, DEFAULT_PROMPTS
 from .themes import current_themes
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["GoalPanel"]
@@ -44,7 +44,7 @@ class GoalPanel(ActivityPanel):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         template: Template,
         participant: Participant,
@@ -52,7 +52,7 @@ class GoalPanel(ActivityPanel):
         notice: Notice,
         feed: Feed | None = None,
     ) -> None:
-        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
+        super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.editing: int | None = None
         self._extra_services: list[str] = []
         self._services: tuple[str, ...] = ()
@@ -191,7 +191,7 @@ class GoalPanel(ActivityPanel):
         shared = self.visibility.value == "shared"
         ok = run_action(
             self.notice,
-            self.store.add_goal_card,
+            self.studio.goals.cards.add_goal_card,
             self.participant,
             self.stage.key,
             self.form_values(),
@@ -239,7 +239,7 @@ class GoalPanel(ActivityPanel):
         values = self.form_values()
         ok = run_action(
             self.notice,
-            self.store.revise_goal_card,
+            self.studio.goals.cards.revise_goal_card,
             self.participant,
             self.editing,
             values,
@@ -264,7 +264,7 @@ class GoalPanel(ActivityPanel):
         """Take back one of the participant's own cards (kept on record as withdrawn)."""
         ok = run_action(
             self.notice,
-            self.store.withdraw_goal_card,
+            self.studio.goals.cards.withdraw_goal_card,
             self.participant,
             card_id,
             ok="Withdrawn: it no longer shows anywhere.",
@@ -278,7 +278,7 @@ class GoalPanel(ActivityPanel):
         """Place a dot on a shared card or theme (``delta=1``) or take one back (-1)."""
         ok = run_action(
             self.notice,
-            self.store.vote,
+            self.studio.goals.votes.vote,
             self.participant,
             self.stage.key,
             target_kind,
@@ -298,13 +298,15 @@ class GoalPanel(ActivityPanel):
     def refresh(self, topics: set[str]) -> None:
         """Redraw what ``topics`` touched (called by the live feed and after actions)."""
         try:
-            settings = self.store.goal_settings(self.workshop.id, self.stage.key)
-            cards = self.store.goal_cards(self.workshop.id, self.stage.key, viewer=self.participant)
-            self._mine = self.store.my_goal_cards(self.participant, self.stage.key)
-            mine_votes = self.store.my_votes(self.participant, self.stage.key)
+            settings = self.studio.goals.cards.goal_settings(self.workshop.id, self.stage.key)
+            cards = self.studio.goals.cards.goal_cards(
+                self.workshop.id, self.stage.key, viewer=self.participant
+            )
+            self._mine = self.studio.goals.cards.my_goal_cards(self.participant, self.stage.key)
+            mine_votes = self.studio.goals.votes.my_votes(self.participant, self.stage.key)
             state = self.workshop.state_of(self.stage.key)
             totals = (
-                self.store.revealed_totals(self.workshop.id, self.stage.key)
+                self.studio.goals.votes.revealed_totals(self.workshop.id, self.stage.key)
                 if state is StageState.REVEALED
                 else {}
             )

@@ -15,11 +15,13 @@ import sqlalchemy as sa
 from ..core.errors import InvalidInput, NotAllowed, NotFound
 from ..core.workshop import Participant, StageState
 from ..store import schema as t
-from ..store.privacy import still_in
-from .store_read import ACTIVITY
+from ..store.engine import Database, changed
+from ..store.rules import check_open, stage_state, still_in
+from ..store.workshops import template_of
+from .store_read import ACTIVITY, read_goal_cards, read_settings, theme_events
 from .themes import merge_map, resolve_theme
 
-__all__ = ["GoalsVotesMixin", "VoteRecord"]
+__all__ = ["GoalVotes", "VoteRecord"]
 
 TARGET_KINDS = ("card", "theme")
 
@@ -37,8 +39,11 @@ class VoteRecord:
     at: float
 
 
-class GoalsVotesMixin:
+class GoalVotes:
     """Dots on shared cards and themes: a participant's, and the revealed counts."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def vote(
         self, participant: Participant, stage: str, target_kind: str, target: str, delta: int = 1
@@ -52,13 +57,13 @@ class GoalsVotesMixin:
             msg = "A dot goes on a shared card or a theme, one at a time."
             raise InvalidInput(msg)
         target = str(target)[:200]
-        with self._write() as conn:
-            self._check_open(conn, participant, stage)
-            template = self._template_of(conn, participant.workshop_id)
+        with self.db.write() as conn:
+            check_open(conn, participant, stage)
+            template = template_of(conn, participant.workshop_id)
             if template.stage(stage).activity != ACTIVITY:
                 msg = "Dots can only be placed in a goal-mapping stage."
                 raise NotAllowed(msg)
-            cards = self._goal_cards(conn, participant.workshop_id, stage, None)
+            cards = read_goal_cards(conn, participant.workshop_id, stage, None)
             if target_kind == "card":
                 if target not in {str(c.id) for c in cards}:
                     msg = (
@@ -78,7 +83,7 @@ class GoalsVotesMixin:
                 t.votes.c.participant_id == participant.id,
             )
             if delta == 1:
-                budget = self._settings(conn, participant.workshop_id, stage).budget
+                budget = read_settings(conn, participant.workshop_id, stage).budget
                 used = int(conn.execute(mine).scalar())
                 if used >= budget:
                     msg = (
@@ -113,11 +118,11 @@ class GoalsVotesMixin:
                     at=time.time(),
                 )
             )
-            self._changed(conn, participant.workshop_id, "votes")
+            changed(conn, participant.workshop_id, "votes")
 
     def my_votes(self, participant: Participant, stage: str) -> dict[tuple[str, str], int]:
         """The participant's own dots per (kind, target): theirs to see at any time."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 sa.select(t.votes.c.target_kind, t.votes.c.target, sa.func.sum(t.votes.c.delta))
                 .where(
@@ -131,7 +136,7 @@ class GoalsVotesMixin:
 
     def votes_placed(self, workshop_id: int, stage: str) -> int:
         """How many dots are on the board now: safe to show before results are revealed."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             total = conn.execute(
                 sa.select(sa.func.coalesce(sa.func.sum(t.votes.c.delta), 0)).where(
                     t.votes.c.workshop_id == workshop_id,
@@ -143,21 +148,11 @@ class GoalsVotesMixin:
 
     def vote_records(self, workshop_id: int, stage: str) -> list[VoteRecord]:
         """Every dot event of a stage, theme names merged; empty until the stage is revealed."""
-        with self._read() as conn:
-            state = conn.execute(
-                sa.select(t.workshop_events.c.value)
-                .where(
-                    t.workshop_events.c.workshop_id == workshop_id,
-                    t.workshop_events.c.kind == "stage_state",
-                    t.workshop_events.c.stage == stage,
-                )
-                .order_by(t.workshop_events.c.id.desc())
-                .limit(1)
-            ).scalar()
-            if state != StageState.REVEALED.value:
+        with self.db.read() as conn:
+            if stage_state(conn, workshop_id, stage) is not StageState.REVEALED:
                 return []
-            template = self._template_of(conn, workshop_id)
-            merged = merge_map(self._theme_events(conn, workshop_id, stage))
+            template = template_of(conn, workshop_id)
+            merged = merge_map(theme_events(conn, workshop_id, stage))
             rows = conn.execute(
                 sa.select(t.votes, t.participants.c.public_id)
                 .join(t.participants, t.participants.c.id == t.votes.c.participant_id)

@@ -5,21 +5,25 @@ stage is open, the name is not already on the map (case and Unicode form ignored
 included), a tie joins two different stakeholders that are still on the map (not withdrawn,
 hidden or merged away) and is not drawn twice. A crafted widget message meets the same refusal
 as a click. Nothing is overwritten: withdrawals and hides are revisions, merges are events.
-
-:class:`NetworkMixin` is made of three parts: reading the map (:mod:`.network_read`), a
-participant's writes with the rules they check (:mod:`.network_edit`), and the facilitator's
-writes (:mod:`.network_facilitator`).
 """
 
 from __future__ import annotations
 
-from .store_edit import NetworkEditMixin
-from .store_facilitator import NetworkFacilitatorMixin
-from .store_read import ACTIVITY, NetworkReadMixin, ParticipantNetwork
+from ..store.engine import Database
+from .store_edit import NetworkEdits
+from .store_facilitator import NetworkFacilitator
+from .store_read import NetworkMaps
 
-__all__ = ["ACTIVITY", "NetworkMixin", "ParticipantNetwork"]
+__all__ = ["NetworkStore"]
 
 
-class NetworkMixin(NetworkReadMixin, NetworkEditMixin, NetworkFacilitatorMixin):
-    """The store's stakeholder networks: reading a map, and what participants and the
-    facilitator write to it."""
+class NetworkStore:
+    """The stakeholder-network part of the store: ``maps`` (:class:`NetworkMaps`: settings,
+    the map, what a participant sees), ``edits`` (:class:`NetworkEdits`: a participant's
+    stakeholders, ratings and ties) and ``facilitator`` (:class:`NetworkFacilitator`: tie
+    types, merges, hides, imports)."""
+
+    def __init__(self, db: Database) -> None:
+        self.maps = NetworkMaps(db)
+        self.edits = NetworkEdits(db)
+        self.facilitator = NetworkFacilitator(db, self.maps)

@@ -1,8 +1,8 @@
 """A participant's writes to a stakeholder network: add and rate stakeholders, draw ties,
 withdraw what they drew; and the rules every write checks inside its transaction.
 
-The rules listed in :mod:`.network` are checked here, inside the write transaction, against
-the map as it stands then; the facilitator's writes (:mod:`.network_facilitator`) use them too.
+The rules listed in :mod:`.model` are checked here, inside the write transaction, against
+the map as it stands then; the facilitator's writes (:mod:`.store_facilitator`) use them too.
 A withdrawal is a new revision: nothing is overwritten.
 """
 
@@ -16,6 +16,9 @@ from ..core.errors import InvalidInput, NotAllowed, NotFound
 from ..core.templates import load_template
 from ..core.workshop import Participant
 from ..store import schema as t
+from ..store.engine import Database, changed
+from ..store.rules import check_open
+from ..store.workshops import workshop_state
 from .model import NetworkMap, Stakeholder, resolve
 from .rules import (
     clean_rating,
@@ -24,76 +27,119 @@ from .rules import (
     find_same_name,
     name_key,
 )
-from .store_read import ACTIVITY, TOPIC
+from .store_read import ACTIVITY, TOPIC, load_map, perspectives_of, read_settings
 
-__all__ = ["NetworkEditMixin"]
+__all__ = [
+    "NetworkEdits",
+    "check_network_stage",
+    "insert_item",
+    "names_on_map",
+    "on_map",
+    "rate",
+    "revise_item",
+]
 
 
-class NetworkEditMixin:
-    """What a participant writes to a map, and the rules every write checks."""
+def names_on_map(net: NetworkMap) -> dict[int, list[str]]:
+    """Every name each stakeholder on the map goes by: its own, aliases, merged names."""
+    names: dict[int, list[str]] = {s.id: [s.name, *s.aliases] for s in net.current()}
+    for s in net.stakeholders:
+        kept = resolve(s.id, net.merges)
+        if kept != s.id and kept in names and s.status == "active":
+            names[kept].append(s.name)
+    return names
 
-    # -- rules, inside the transaction ---------------------------------------------------------
-    @staticmethod
-    def _net_names(net: NetworkMap) -> dict[int, list[str]]:
-        names: dict[int, list[str]] = {s.id: [s.name, *s.aliases] for s in net.current()}
-        for s in net.stakeholders:
-            kept = resolve(s.id, net.merges)
-            if kept != s.id and kept in names and s.status == "active":
-                names[kept].append(s.name)
-        return names
 
-    @staticmethod
-    def _net_on_map(net: NetworkMap, stakeholder_id: object) -> Stakeholder:
-        """The stakeholder if a tie or rating may point at it now; a sentence otherwise."""
-        found = net.by_id().get(stakeholder_id) if isinstance(stakeholder_id, int) else None
-        if found is None:
-            msg = "That stakeholder is not on this map. Reload the page and choose again."
-            raise NotFound(msg)
-        if found.id in net.merges:
-            kept = net.by_id()[resolve(found.id, net.merges)]
-            msg = (
-                f"{found.name!r} was merged into {kept.name!r} (the same body). Choose "
-                f"{kept.name!r} and try again."
-            )
-            raise InvalidInput(msg)
-        if found.status != "active":
-            msg = (
-                f"{found.name!r} was taken off the map. Choose another stakeholder, or add "
-                "it again if it belongs there."
-            )
-            raise InvalidInput(msg)
-        return found
-
-    def _net_check_stage(self, conn: sa.Connection, participant: Participant, stage: str) -> None:
-        plan = load_template(self.workshop_state(participant.workshop_id).template)
-        if plan.stage(stage).activity != ACTIVITY:
-            msg = "This stage does not take stakeholders or ties."
-            raise NotAllowed(msg)
-        self._check_open(conn, participant, stage)
-
-    def _net_insert(
-        self, conn, workshop_id, stage, kind, body, *, participant=None, origin="participant"
-    ) -> int:
-        now = time.time()
-        item_id = conn.execute(
-            sa.insert(t.network_items).values(
-                workshop_id=workshop_id,
-                stage=stage,
-                kind=kind,
-                participant_id=participant.id if participant else None,
-                perspective=participant.perspective if participant else "",
-                origin=origin,
-                created_at=now,
-            )
-        ).inserted_primary_key[0]
-        conn.execute(
-            sa.insert(t.network_revisions).values(
-                item_id=item_id, body=body, status="active", actor=origin, at=now
-            )
+def on_map(net: NetworkMap, stakeholder_id: object) -> Stakeholder:
+    """The stakeholder if a tie or rating may point at it now; a sentence otherwise."""
+    found = net.by_id().get(stakeholder_id) if isinstance(stakeholder_id, int) else None
+    if found is None:
+        msg = "That stakeholder is not on this map. Reload the page and choose again."
+        raise NotFound(msg)
+    if found.id in net.merges:
+        kept = net.by_id()[resolve(found.id, net.merges)]
+        msg = (
+            f"{found.name!r} was merged into {kept.name!r} (the same body). Choose "
+            f"{kept.name!r} and try again."
         )
-        return item_id
+        raise InvalidInput(msg)
+    if found.status != "active":
+        msg = (
+            f"{found.name!r} was taken off the map. Choose another stakeholder, or add "
+            "it again if it belongs there."
+        )
+        raise InvalidInput(msg)
+    return found
 
-    # -- participant actions ---------------------------------------------------------------------
+
+def check_network_stage(conn: sa.Connection, participant: Participant, stage: str) -> None:
+    """Refuse unless ``stage`` is an open stakeholder-network stage and the person is in."""
+    plan = load_template(workshop_state(conn, participant.workshop_id).template)
+    if plan.stage(stage).activity != ACTIVITY:
+        msg = "This stage does not take stakeholders or ties."
+        raise NotAllowed(msg)
+    check_open(conn, participant, stage)
+
+
+def insert_item(
+    conn, workshop_id, stage, kind, body, *, participant=None, origin="participant"
+) -> int:
+    """A new stakeholder or tie with its first revision; returns its id."""
+    now = time.time()
+    item_id = conn.execute(
+        sa.insert(t.network_items).values(
+            workshop_id=workshop_id,
+            stage=stage,
+            kind=kind,
+            participant_id=participant.id if participant else None,
+            perspective=participant.perspective if participant else "",
+            origin=origin,
+            created_at=now,
+        )
+    ).inserted_primary_key[0]
+    conn.execute(
+        sa.insert(t.network_revisions).values(
+            item_id=item_id, body=body, status="active", actor=origin, at=now
+        )
+    )
+    return item_id
+
+
+def rate(conn, item_id: int, participant: Participant | None, influence, interest) -> None:
+    """Record an influence and interest rating (``participant`` None: the facilitator's)."""
+    conn.execute(
+        sa.insert(t.network_ratings).values(
+            item_id=item_id,
+            participant_id=participant.id if participant else None,
+            perspective=participant.perspective if participant else "",
+            influence=influence,
+            interest=interest,
+            at=time.time(),
+        )
+    )
+
+
+def revise_item(conn, item_id: int, status: str, actor: str) -> None:
+    """A new revision of an item with ``status`` (withdrawn, hidden, active); body kept."""
+    body = conn.execute(
+        sa.select(t.network_revisions.c.body)
+        .where(t.network_revisions.c.item_id == item_id)
+        .order_by(t.network_revisions.c.id.desc())
+        .limit(1)
+    ).scalar()
+    conn.execute(
+        sa.insert(t.network_revisions).values(
+            item_id=item_id, body=body, status=status, actor=actor, at=time.time()
+        )
+    )
+
+
+class NetworkEdits:
+    """What a participant writes to a map: stakeholders, ratings, ties, withdrawals."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     def add_stakeholder(
         self,
         participant: Participant,
@@ -106,16 +152,16 @@ class NetworkEditMixin:
         interest: int,
     ) -> int:
         """Add a stakeholder with the participant's influence and interest rating for it."""
-        with self._write() as conn:
-            settings = self._net_settings(conn, participant.workshop_id, stage)
+        with self.db.write() as conn:
+            settings = read_settings(conn, participant.workshop_id, stage)
             body = clean_stakeholder(
                 name, kind, perspective, goals,
-                settings=settings, perspectives=self._net_perspectives(participant.workshop_id),
+                settings=settings, perspectives=perspectives_of(conn, participant.workshop_id),
             )  # fmt: skip
             influence, interest = clean_rating(influence, interest)
-            self._net_check_stage(conn, participant, stage)
-            net = self._net_load(conn, participant.workshop_id, stage)
-            same = find_same_name(body["name"], self._net_names(net))
+            check_network_stage(conn, participant, stage)
+            net = load_map(conn, participant.workshop_id, stage)
+            same = find_same_name(body["name"], names_on_map(net))
             if same is not None:
                 shown = net.by_id()[same].name
                 msg = (
@@ -124,25 +170,12 @@ class NetworkEditMixin:
                 )
                 raise InvalidInput(msg)
             body["name_key"] = name_key(body["name"])
-            item_id = self._net_insert(
+            item_id = insert_item(
                 conn, participant.workshop_id, stage, "stakeholder", body, participant=participant
             )
-            self._net_rate(conn, item_id, participant, influence, interest)
-            self._changed(conn, participant.workshop_id, TOPIC)
+            rate(conn, item_id, participant, influence, interest)
+            changed(conn, participant.workshop_id, TOPIC)
         return item_id
-
-    @staticmethod
-    def _net_rate(conn, item_id: int, participant: Participant | None, influence, interest) -> None:
-        conn.execute(
-            sa.insert(t.network_ratings).values(
-                item_id=item_id,
-                participant_id=participant.id if participant else None,
-                perspective=participant.perspective if participant else "",
-                influence=influence,
-                interest=interest,
-                at=time.time(),
-            )
-        )
 
     def rate_stakeholder(
         self,
@@ -154,12 +187,12 @@ class NetworkEditMixin:
     ) -> None:
         """Record how much influence and interest the participant sees in a stakeholder."""
         influence, interest = clean_rating(influence, interest)
-        with self._write() as conn:
-            self._net_check_stage(conn, participant, stage)
-            net = self._net_load(conn, participant.workshop_id, stage)
-            self._net_on_map(net, stakeholder_id)
-            self._net_rate(conn, stakeholder_id, participant, influence, interest)
-            self._changed(conn, participant.workshop_id, TOPIC)
+        with self.db.write() as conn:
+            check_network_stage(conn, participant, stage)
+            net = load_map(conn, participant.workshop_id, stage)
+            on_map(net, stakeholder_id)
+            rate(conn, stakeholder_id, participant, influence, interest)
+            changed(conn, participant.workshop_id, TOPIC)
 
     def add_tie(
         self,
@@ -172,12 +205,12 @@ class NetworkEditMixin:
         strength: int,
     ) -> int:
         """Draw a tie between two stakeholders on the map."""
-        with self._write() as conn:
-            settings = self._net_settings(conn, participant.workshop_id, stage)
+        with self.db.write() as conn:
+            settings = read_settings(conn, participant.workshop_id, stage)
             body = clean_tie(source, target, tie_type, direction, strength, settings=settings)
-            self._net_check_stage(conn, participant, stage)
-            net = self._net_load(conn, participant.workshop_id, stage)
-            a, b = self._net_on_map(net, source), self._net_on_map(net, target)
+            check_network_stage(conn, participant, stage)
+            net = load_map(conn, participant.workshop_id, stage)
+            a, b = on_map(net, source), on_map(net, target)
             for tie in net.ties:
                 if tie.status != "active" or tie.type != body["type"]:
                     continue
@@ -191,15 +224,15 @@ class NetworkEditMixin:
                         "it again to change it."
                     )
                     raise InvalidInput(msg)
-            item_id = self._net_insert(
+            item_id = insert_item(
                 conn, participant.workshop_id, stage, "tie", body, participant=participant
             )
-            self._changed(conn, participant.workshop_id, TOPIC)
+            changed(conn, participant.workshop_id, TOPIC)
         return item_id
 
     def withdraw_network_item(self, participant: Participant, item_id: int) -> None:
         """Take back one's own stakeholder or tie (kept on record; ties to it leave the map)."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             row = conn.execute(
                 sa.select(t.network_items).where(t.network_items.c.id == item_id)
             ).first()
@@ -209,19 +242,5 @@ class NetworkEditMixin:
             if row.participant_id != participant.id:
                 msg = "You can only withdraw what you drew yourself."
                 raise NotAllowed(msg)
-            self._net_revise(conn, item_id, "withdrawn", "participant")
-            self._changed(conn, participant.workshop_id, TOPIC)
-
-    @staticmethod
-    def _net_revise(conn, item_id: int, status: str, actor: str) -> None:
-        body = conn.execute(
-            sa.select(t.network_revisions.c.body)
-            .where(t.network_revisions.c.item_id == item_id)
-            .order_by(t.network_revisions.c.id.desc())
-            .limit(1)
-        ).scalar()
-        conn.execute(
-            sa.insert(t.network_revisions).values(
-                item_id=item_id, body=body, status=status, actor=actor, at=time.time()
-            )
-        )
+            revise_item(conn, item_id, "withdrawn", "participant")
+            changed(conn, participant.workshop_id, TOPIC)

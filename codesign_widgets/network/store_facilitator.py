@@ -16,45 +16,47 @@ import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
 from ..store import schema as t
+from ..store.engine import Database, changed
 from .model import TieType, resolve
 from .rules import clean_tie_type, find_same_name, name_key
-from .store_read import LATEST_REVISION, TOPIC
+from .store_edit import insert_item, names_on_map, on_map, rate, revise_item
+from .store_read import LATEST_REVISION, TOPIC, NetworkMaps, load_map, read_settings
 
 if TYPE_CHECKING:
     from .import_map import ImportedMap
 
-__all__ = ["NetworkFacilitatorMixin"]
+__all__ = ["NetworkFacilitator"]
 
 
-class NetworkFacilitatorMixin:
+def _network_event(conn, workshop_id: int, stage: str, kind: str, target: str, value: str) -> None:
+    conn.execute(
+        sa.insert(t.network_events).values(
+            workshop_id=workshop_id,
+            stage=stage,
+            kind=kind,
+            target=target,
+            value=value,
+            at=time.time(),
+        )
+    )
+
+
+class NetworkFacilitator:
     """What the facilitator writes to a map: tie types, merges, hides, imports."""
 
-    # -- facilitator actions ----------------------------------------------------------------------
-    def _network_event(
-        self, conn, workshop_id: int, stage: str, kind: str, target: str, value: str
-    ) -> None:
-        conn.execute(
-            sa.insert(t.network_events).values(
-                workshop_id=workshop_id,
-                stage=stage,
-                kind=kind,
-                target=target,
-                value=value,
-                at=time.time(),
-            )
-        )
+    def __init__(self, db: Database, maps: NetworkMaps) -> None:
+        self.db = db
+        self.maps = maps
 
     def add_tie_type(self, workshop_id: int, stage: str, label: str) -> TieType:
         """Facilitator: a new type of tie for this map (kept with the workshop)."""
-        self.network_stage(workshop_id, stage)
-        with self._write() as conn:
-            settings = self._net_settings(conn, workshop_id, stage)
+        self.maps.network_stage(workshop_id, stage)
+        with self.db.write() as conn:
+            settings = read_settings(conn, workshop_id, stage)
             tie_type = clean_tie_type(label, settings.tie_types)
             value = {"key": tie_type.key, "label": tie_type.label, "colour": tie_type.colour}
-            self._network_event(
-                conn, workshop_id, stage, "tie_type", tie_type.key, json.dumps(value)
-            )
-            self._changed(conn, workshop_id, TOPIC)
+            _network_event(conn, workshop_id, stage, "tie_type", tie_type.key, json.dumps(value))
+            changed(conn, workshop_id, TOPIC)
         return tie_type
 
     def merge_stakeholders(self, workshop_id: int, stage: str, merged: int, kept: int) -> None:
@@ -62,15 +64,15 @@ class NetworkFacilitatorMixin:
         if merged == kept:
             msg = "Choose two different stakeholders to merge."
             raise InvalidInput(msg)
-        with self._write() as conn:
-            net = self._net_load(conn, workshop_id, stage)
-            a, b = self._net_on_map(net, merged), self._net_on_map(net, kept)
-            self._network_event(conn, workshop_id, stage, "merge", str(a.id), str(b.id))
-            self._changed(conn, workshop_id, TOPIC)
+        with self.db.write() as conn:
+            net = load_map(conn, workshop_id, stage)
+            a, b = on_map(net, merged), on_map(net, kept)
+            _network_event(conn, workshop_id, stage, "merge", str(a.id), str(b.id))
+            changed(conn, workshop_id, TOPIC)
 
     def hide_network_item(self, workshop_id: int, item_id: int, hidden: bool = True) -> None:
         """Facilitator: take a stakeholder or tie off the map (or put it back); it is kept."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             row = conn.execute(
                 sa.select(t.network_items.c.workshop_id, t.network_revisions.c.status)
                 .select_from(t.network_items)
@@ -83,18 +85,18 @@ class NetworkFacilitatorMixin:
             if row.status == "withdrawn":
                 msg = "Its author withdrew it, so it stays off the map."
                 raise NotAllowed(msg)
-            self._net_revise(conn, item_id, "hidden" if hidden else "active", "facilitator")
-            self._changed(conn, workshop_id, TOPIC)
+            revise_item(conn, item_id, "hidden" if hidden else "active", "facilitator")
+            changed(conn, workshop_id, TOPIC)
 
     def import_network(
         self, workshop_id: int, stage: str, imported: ImportedMap, source: str
     ) -> dict:
         """Facilitator: add a map read from a file; names already on the map are linked, not
         added twice. One transaction: all of it is added, or none. Returns counts."""
-        self.network_stage(workshop_id, stage)
+        self.maps.network_stage(workshop_id, stage)
         counts = {"stakeholders": 0, "linked": 0, "ties": 0, "skipped_ties": 0}
-        with self._write() as conn:
-            settings = self._net_settings(conn, workshop_id, stage)
+        with self.db.write() as conn:
+            settings = read_settings(conn, workshop_id, stage)
             types = {t.key for t in settings.tie_types}
             for label in imported.new_tie_types:
                 found = next(
@@ -107,7 +109,7 @@ class NetworkFacilitatorMixin:
                         "label": tie_type.label,
                         "colour": tie_type.colour,
                     }
-                    self._network_event(
+                    _network_event(
                         conn, workshop_id, stage, "tie_type", tie_type.key, json.dumps(value)
                     )
                     settings = dataclasses.replace(
@@ -118,8 +120,8 @@ class NetworkFacilitatorMixin:
                 for tie in imported.ties:
                     if tie["type"] == "new:" + label:
                         tie["type"] = found.key
-            net = self._net_load(conn, workshop_id, stage)
-            names = self._net_names(net)
+            net = load_map(conn, workshop_id, stage)
+            names = names_on_map(net)
             ids = []
             for item in imported.stakeholders:
                 same = find_same_name(item["name"], names)
@@ -129,13 +131,13 @@ class NetworkFacilitatorMixin:
                     continue
                 body = {k: item[k] for k in ("name", "kind", "perspective", "goals")}
                 body["name_key"], body["aliases"] = name_key(item["name"]), item.get("aliases", [])
-                item_id = self._net_insert(
+                item_id = insert_item(
                     conn, workshop_id, stage, "stakeholder", body, origin="import"
                 )
                 if item["influence"] is not None or item["interest"] is not None:
                     influence = 5 if item["influence"] is None else item["influence"]
                     interest = 5 if item["interest"] is None else item["interest"]
-                    self._net_rate(conn, item_id, None, influence, interest)
+                    rate(conn, item_id, None, influence, interest)
                 names[item_id] = [item["name"]]
                 ids.append(item_id)
                 counts["stakeholders"] += 1
@@ -151,10 +153,8 @@ class NetworkFacilitatorMixin:
                     continue
                 existing.add((u, v, tie["type"]))
                 body = {**tie, "source": u, "target": v}
-                self._net_insert(conn, workshop_id, stage, "tie", body, origin="import")
+                insert_item(conn, workshop_id, stage, "tie", body, origin="import")
                 counts["ties"] += 1
-            self._network_event(
-                conn, workshop_id, stage, "import", source[:200], json.dumps(counts)
-            )
-            self._changed(conn, workshop_id, TOPIC)
+            _network_event(conn, workshop_id, stage, "import", source[:200], json.dumps(counts))
+            changed(conn, workshop_id, TOPIC)
         return counts

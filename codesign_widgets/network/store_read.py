@@ -3,7 +3,7 @@ what one participant may see of it.
 
 The map is read as it stands now: each stakeholder and tie in its latest revision, the
 ratings of people still in the workshop, and the merges. The writes that change it are in
-:mod:`.network_edit` (a participant's) and :mod:`.network_facilitator` (the facilitator's).
+:mod:`.store_edit` (a participant's) and :mod:`.store_facilitator` (the facilitator's).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from ..core.errors import NotFound
 from ..core.templates import Stage, load_template
 from ..core.workshop import Participant
 from ..store import schema as t
-from ..store.privacy import still_in, withdrawn_participants
+from ..store.engine import Database
+from ..store.rules import still_in, withdrawn_participants
+from ..store.workshops import workshop_state
 from .model import (
     NetworkMap,
     NetworkSettings,
@@ -30,7 +32,16 @@ from .model import (
     resolve,
 )
 
-__all__ = ["ACTIVITY", "TOPIC", "NetworkReadMixin", "ParticipantNetwork"]
+__all__ = [
+    "ACTIVITY",
+    "LATEST_REVISION",
+    "TOPIC",
+    "NetworkMaps",
+    "ParticipantNetwork",
+    "load_map",
+    "perspectives_of",
+    "read_settings",
+]
 
 ACTIVITY = "stakeholder_network"
 TOPIC = "network"
@@ -57,13 +68,119 @@ class ParticipantNetwork:
     tie_ends: dict[int, str]
 
 
-class NetworkReadMixin:
+def read_settings(conn: sa.Connection, workshop_id: int, stage: str) -> NetworkSettings:
+    """A stage's stakeholder kinds and tie types (the facilitator's own types included)."""
+    workshop = workshop_state(conn, workshop_id)
+    extra = []
+    for value in conn.execute(
+        sa.select(t.network_events.c.value)
+        .where(
+            t.network_events.c.workshop_id == workshop_id,
+            t.network_events.c.stage == stage,
+            t.network_events.c.kind == "tie_type",
+        )
+        .order_by(t.network_events.c.id)
+    ).scalars():
+        item = json.loads(value)
+        extra.append(TieType(item["key"], item["label"], check_colour(item["colour"])))
+    return network_settings(load_template(workshop.template).network, extra)
+
+
+def perspectives_of(conn: sa.Connection, workshop_id: int) -> list[str]:
+    """The perspective keys of the workshop's plan."""
+    plan = load_template(workshop_state(conn, workshop_id).template)
+    return [p.key for p in plan.perspectives]
+
+
+def load_map(conn: sa.Connection, workshop_id: int, stage: str) -> NetworkMap:
+    """The map of a stage as it stands now, read in the transaction ``conn`` (every item in
+    its latest revision, withdrawn ones included)."""
+    rows = conn.execute(
+        sa.select(
+            t.network_items,
+            t.network_revisions.c.body,
+            t.network_revisions.c.status,
+        )
+        .select_from(t.network_items)
+        .join(t.network_revisions, t.network_revisions.c.id == LATEST_REVISION)
+        .where(t.network_items.c.workshop_id == workshop_id, t.network_items.c.stage == stage)
+        .order_by(t.network_items.c.id)
+    ).all()
+    stakeholders, ties = [], []
+    for r in rows:
+        b = r.body
+        if r.kind == "stakeholder":
+            stakeholders.append(
+                Stakeholder(
+                    r.id,
+                    b["name"],
+                    b["kind"],
+                    b["perspective"],
+                    b.get("goals", ""),
+                    r.participant_id,
+                    r.perspective,
+                    r.origin,
+                    r.status,
+                    tuple(b.get("aliases", ())),
+                    r.created_at,
+                )
+            )
+        else:
+            ties.append(
+                Tie(
+                    r.id,
+                    b["source"],
+                    b["target"],
+                    b["type"],
+                    b["direction"],
+                    b["strength"],
+                    r.participant_id,
+                    r.perspective,
+                    r.origin,
+                    r.status,
+                    r.created_at,
+                )
+            )
+    ratings = [
+        Rating(r.item_id, r.participant_id, r.perspective, r.influence, r.interest, r.at)
+        for r in conn.execute(
+            sa.select(t.network_ratings)
+            .join(t.network_items, t.network_items.c.id == t.network_ratings.c.item_id)
+            .where(
+                t.network_items.c.workshop_id == workshop_id,
+                t.network_items.c.stage == stage,
+                still_in(t.network_ratings.c.participant_id),
+            )
+            .order_by(t.network_ratings.c.id)
+        )
+    ]
+    merges = {
+        int(r.target): int(r.value)
+        for r in conn.execute(
+            sa.select(t.network_events.c.target, t.network_events.c.value).where(
+                t.network_events.c.workshop_id == workshop_id,
+                t.network_events.c.stage == stage,
+                t.network_events.c.kind == "merge",
+            )
+        )
+    }
+    return NetworkMap(
+        tuple(stakeholders), tuple(ties), tuple(ratings), merges,
+        read_settings(conn, workshop_id, stage),
+    )  # fmt: skip
+
+
+class NetworkMaps:
     """A stage's network settings and its map as it stands now."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     # -- plan ----------------------------------------------------------------------
     def network_stage(self, workshop_id: int, stage: str | None = None) -> Stage:
         """The network stage asked for; by default the current one, else the first."""
-        workshop = self.workshop_state(workshop_id)
+        with self.db.read() as conn:
+            workshop = workshop_state(conn, workshop_id)
         plan = load_template(workshop.template)
         if stage is not None:
             found = plan.stage(stage)
@@ -83,106 +200,10 @@ class NetworkReadMixin:
                 return s
         return stages[0]
 
-    def _net_settings(self, conn: sa.Connection, workshop_id: int, stage: str) -> NetworkSettings:
-        workshop = self.workshop_state(workshop_id)
-        extra = []
-        for value in conn.execute(
-            sa.select(t.network_events.c.value)
-            .where(
-                t.network_events.c.workshop_id == workshop_id,
-                t.network_events.c.stage == stage,
-                t.network_events.c.kind == "tie_type",
-            )
-            .order_by(t.network_events.c.id)
-        ).scalars():
-            item = json.loads(value)
-            extra.append(TieType(item["key"], item["label"], check_colour(item["colour"])))
-        return network_settings(load_template(workshop.template).network, extra)
-
     def network_settings(self, workshop_id: int, stage: str) -> NetworkSettings:
         """Stakeholder kinds and tie types of a stage, the facilitator's own types included."""
-        with self._read() as conn:
-            return self._net_settings(conn, workshop_id, stage)
-
-    def _net_perspectives(self, workshop_id: int) -> list[str]:
-        plan = load_template(self.workshop_state(workshop_id).template)
-        return [p.key for p in plan.perspectives]
-
-    # -- reading ----------------------------------------------------------------------
-    def _net_load(self, conn: sa.Connection, workshop_id: int, stage: str) -> NetworkMap:
-        rows = conn.execute(
-            sa.select(
-                t.network_items,
-                t.network_revisions.c.body,
-                t.network_revisions.c.status,
-            )
-            .select_from(t.network_items)
-            .join(t.network_revisions, t.network_revisions.c.id == LATEST_REVISION)
-            .where(t.network_items.c.workshop_id == workshop_id, t.network_items.c.stage == stage)
-            .order_by(t.network_items.c.id)
-        ).all()
-        stakeholders, ties = [], []
-        for r in rows:
-            b = r.body
-            if r.kind == "stakeholder":
-                stakeholders.append(
-                    Stakeholder(
-                        r.id,
-                        b["name"],
-                        b["kind"],
-                        b["perspective"],
-                        b.get("goals", ""),
-                        r.participant_id,
-                        r.perspective,
-                        r.origin,
-                        r.status,
-                        tuple(b.get("aliases", ())),
-                        r.created_at,
-                    )
-                )
-            else:
-                ties.append(
-                    Tie(
-                        r.id,
-                        b["source"],
-                        b["target"],
-                        b["type"],
-                        b["direction"],
-                        b["strength"],
-                        r.participant_id,
-                        r.perspective,
-                        r.origin,
-                        r.status,
-                        r.created_at,
-                    )
-                )
-        ratings = [
-            Rating(r.item_id, r.participant_id, r.perspective, r.influence, r.interest, r.at)
-            for r in conn.execute(
-                sa.select(t.network_ratings)
-                .join(t.network_items, t.network_items.c.id == t.network_ratings.c.item_id)
-                .where(
-                    t.network_items.c.workshop_id == workshop_id,
-                    t.network_items.c.stage == stage,
-                    still_in(t.network_ratings.c.participant_id),
-                )
-                .order_by(t.network_ratings.c.id)
-            )
-        ]
-        merges = {
-            int(r.target): int(r.value)
-            for r in conn.execute(
-                sa.select(t.network_events.c.target, t.network_events.c.value).where(
-                    t.network_events.c.workshop_id == workshop_id,
-                    t.network_events.c.stage == stage,
-                    t.network_events.c.kind == "merge",
-                )
-            )
-        }
-        return NetworkMap(
-            tuple(stakeholders), tuple(ties), tuple(ratings), merges,
-            self._net_settings(conn, workshop_id, stage),
-        )  # fmt: skip
+        with self.db.read() as conn:
+            return read_settings(conn, workshop_id, stage)
 
     def network_map(
         self, workshop_id: int, stage: str, *, include_withdrawn: bool = False
@@ -192,8 +213,8 @@ class NetworkReadMixin:
         What someone who left the workshop drew is never returned, withdrawn or not (the
         record stays in the file); others' ties to it remain, with an end off the map.
         """
-        with self._read() as conn:
-            net = self._net_load(conn, workshop_id, stage)
+        with self.db.read() as conn:
+            net = load_map(conn, workshop_id, stage)
             left = set(conn.execute(withdrawn_participants).scalars())
         if include_withdrawn:
             return NetworkMap(

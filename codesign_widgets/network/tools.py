@@ -35,7 +35,7 @@ class NetworkToolsMixin:
         names = self._names()
         ok = run_action(
             self.notice,
-            self.store.merge_stakeholders,
+            self.studio.network.facilitator.merge_stakeholders,
             self.workshop.id,
             self.stage.key,
             merged,
@@ -48,7 +48,7 @@ class NetworkToolsMixin:
     def add_tie_type(self, label: str) -> bool:
         ok = run_action(
             self.notice,
-            self.store.add_tie_type,
+            self.studio.network.facilitator.add_tie_type,
             self.workshop.id,
             self.stage.key,
             label,
@@ -65,7 +65,7 @@ class NetworkToolsMixin:
             return False
         ok = run_action(
             self.notice,
-            self.store.hide_network_item,
+            self.studio.network.facilitator.hide_network_item,
             self.workshop.id,
             item_id,
             True,
@@ -78,7 +78,7 @@ class NetworkToolsMixin:
     def export(self, fmt: str) -> bytes | None:
         """Offer the map (as drawn now, all perspectives and types) as a download."""
         try:
-            net = self.store.network_map(self.workshop.id, self.stage.key)
+            net = self.studio.network.maps.network_map(self.workshop.id, self.stage.key)
             data = export_network(build_graph(net), fmt, net.settings)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
@@ -94,10 +94,12 @@ class NetworkToolsMixin:
         lookup = {p.key: p.key for p in self.template.perspectives}
         lookup.update({p.label: p.key for p in self.template.perspectives})
         try:
-            settings = self.store.network_settings(self.workshop.id, self.stage.key)
+            settings = self.studio.network.maps.network_settings(self.workshop.id, self.stage.key)
             imported = read_network(files, settings, lookup)
             source = ", ".join(name for name, _data in files)
-            counts = self.store.import_network(self.workshop.id, self.stage.key, imported, source)
+            counts = self.studio.network.facilitator.import_network(
+                self.workshop.id, self.stage.key, imported, source
+            )
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return None

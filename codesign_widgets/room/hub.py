@@ -24,7 +24,7 @@ from .hub_stages import StageControlsMixin
 from .hub_wall import WallMixin
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["FacilitatorHub"]
@@ -39,7 +39,7 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         feed: Feed | None = None,
         new_key: str | None = None,
@@ -47,7 +47,7 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
     ) -> None:
         super().__init__()
         self.add_class("codesign-hub")
-        self.store, self.feed, self.workshop = store, feed, workshop
+        self.studio, self.feed, self.workshop = studio, feed, workshop
         self.template = load_template(workshop.template)
         self.notice = Notice()
         self._timer_task: asyncio.Task | None = None
@@ -184,10 +184,10 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
         """Redraw the parts that show ``topics`` (called by the live feed)."""
         try:
             if "stages" in topics:
-                self.workshop = self.store.workshop_state(self.workshop.id)
+                self.workshop = self.studio.workshops.state(self.workshop.id)
                 self._draw_stages()
             if "participants" in topics or "entries" in topics:
-                participants = self.store.participants(self.workshop.id)
+                participants = self.studio.people.participants(self.workshop.id)
                 self._names = {p.id: p.shown_name for p in participants}
                 if "participants" in topics:
                     self._draw_people(participants)

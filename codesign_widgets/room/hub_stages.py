@@ -22,7 +22,7 @@ class StageControlsMixin:
     def make_current(self, stage_key: str) -> bool:
         ok = run_action(
             self.notice,
-            self.store.set_current_stage,
+            self.studio.workshops.set_current_stage,
             self.workshop.id,
             stage_key,
             ok=f"The room is now on: {self.template.stage(stage_key).title}.",
@@ -35,7 +35,7 @@ class StageControlsMixin:
         title = self.template.stage(stage_key).title
         ok = run_action(
             self.notice,
-            self.store.set_stage_state,
+            self.studio.workshops.set_stage_state,
             self.workshop.id,
             stage_key,
             state,
@@ -47,7 +47,7 @@ class StageControlsMixin:
     def start_timer(self, minutes: float) -> bool:
         ok = run_action(
             self.notice,
-            self.store.start_timer,
+            self.studio.workshops.start_timer,
             self.workshop.id,
             self.workshop.current_stage,
             float(minutes) * 60,
@@ -57,7 +57,10 @@ class StageControlsMixin:
 
     def stop_timer(self) -> bool:
         ok = run_action(
-            self.notice, self.store.stop_timer, self.workshop.id, self.workshop.current_stage
+            self.notice,
+            self.studio.workshops.stop_timer,
+            self.workshop.id,
+            self.workshop.current_stage,
         )
         self.refresh({"stages"})
         return bool(ok)

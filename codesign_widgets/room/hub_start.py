@@ -13,7 +13,7 @@ from ..ui.common import Notice, run_action
 from .hub import FacilitatorHub
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["HubStart"]
@@ -22,9 +22,9 @@ __all__ = ["HubStart"]
 class HubStart(widgets.VBox):
     """First screen when the hub is opened without a workshop: create one or open one."""
 
-    def __init__(self, store: Store, feed: Feed | None = None) -> None:
+    def __init__(self, studio: Studio, feed: Feed | None = None) -> None:
         super().__init__()
-        self.store, self.feed = store, feed
+        self.studio, self.feed = studio, feed
         self.notice = Notice()
         self.title_input = widgets.Text(
             description="Workshop title", placeholder="e.g. Redesigning foot care"
@@ -58,23 +58,26 @@ class HubStart(widgets.VBox):
     def create_workshop(self) -> FacilitatorHub | None:
         result = run_action(
             self.notice,
-            self.store.create_workshop,
+            self.studio.workshops.create,
             self.title_input.value,
             self.template_input.value,
         )
         if not result:
             return None
         workshop, key = result
-        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed, new_key=key, key=key)
+        self.hub = FacilitatorHub(self.studio, workshop, feed=self.feed, new_key=key, key=key)
         self.children = [self.hub]
         return self.hub
 
     def open_workshop(self) -> FacilitatorHub | None:
         workshop = run_action(
-            self.notice, self.store.check_facilitator, self.code_input.value, self.key_input.value
+            self.notice,
+            self.studio.workshops.check_facilitator,
+            self.code_input.value,
+            self.key_input.value,
         )
         if not workshop:
             return None
-        self.hub = FacilitatorHub(self.store, workshop, feed=self.feed, key=self.key_input.value)
+        self.hub = FacilitatorHub(self.studio, workshop, feed=self.feed, key=self.key_input.value)
         self.children = [self.hub]
         return self.hub

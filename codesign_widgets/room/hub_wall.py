@@ -21,7 +21,7 @@ class WallMixin:
         """Hide an entry from the wall (it is kept, and can be shown again)."""
         ok = run_action(
             self.notice,
-            self.store.set_hidden,
+            self.studio.entries.set_hidden,
             self.workshop.id,
             entry_id,
             hidden,
@@ -47,7 +47,9 @@ class WallMixin:
 
     def _draw_wall(self) -> None:
         stage = self.workshop.current_stage
-        all_entries = self.store.entries(self.workshop.id, activity="checkin", include_hidden=True)
+        all_entries = self.studio.entries.find(
+            self.workshop.id, activity="checkin", include_hidden=True
+        )
         groups = {p.key: (p.group, i) for i, p in enumerate(self.template.perspectives)}
         cards = []
         for entry in all_entries:

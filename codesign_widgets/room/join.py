@@ -22,7 +22,7 @@ from .join_forms import JoinFormsMixin
 from .join_stage import StageViewMixin
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["ParticipantApp"]
@@ -37,14 +37,14 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         code: str | None = None,
         token: str | None = None,
         feed: Feed | None = None,
     ) -> None:
         super().__init__()
         self.add_class("codesign-participant")
-        self.store = store
+        self.studio = studio
         self.feed = feed
         self.workshop = None
         self.template: Template | None = None
@@ -66,7 +66,7 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
     # -- actions ---------------------------------------------------------------------------
     def enter_code(self, code: str, token: str | None = None) -> bool:
         """Open the workshop with this join code; come back as ``token``'s owner if valid."""
-        workshop = run_action(self.notice, self.store.workshop_by_code, code)
+        workshop = run_action(self.notice, self.studio.workshops.by_code, code)
         if not workshop:
             self.code_input.value = str(code or "")[:32]
             self._show(self.code_box)
@@ -91,7 +91,7 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
         if self.workshop is None or self.participant is not None:
             return False
         try:
-            participant = self.store.participant_by_token(self.workshop.id, token)
+            participant = self.studio.people.participant_by_token(self.workshop.id, token)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return False
@@ -112,7 +112,7 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
             return False
         result = run_action(
             self.notice,
-            self.store.join,
+            self.studio.people.join,
             self.workshop.id,
             self.name_input.value,
             self.perspective_input.value,
@@ -141,7 +141,7 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.add_entry,
+            self.studio.entries.add,
             self.participant,
             "checkin",
             "note",
@@ -160,7 +160,7 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.withdraw_entry,
+            self.studio.entries.withdraw,
             self.participant,
             entry_id,
             ok="Withdrawn: it no longer shows anywhere.",
@@ -184,7 +184,7 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
         :meth:`ask_to_leave`), forget them in this browser, and show the join form again."""
         if self.participant is None or self.confirm_leave_box.layout.display == "none":
             return False  # a crafted click on the hidden confirm button does nothing
-        if not run_action(self.notice, self.store.withdraw_participant, self.participant):
+        if not run_action(self.notice, self.studio.privacy.withdraw_participant, self.participant):
             return False
         self._drop_panel()
         if self._unsubscribe is not None:

@@ -41,7 +41,7 @@ class StageViewMixin:
     def on_change(self, topics: set[str]) -> None:
         """Live feed: the facilitator moved or changed a stage."""
         try:
-            self.workshop = self.store.workshop_state(self.workshop.id)
+            self.workshop = self.studio.workshops.state(self.workshop.id)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return
@@ -83,7 +83,7 @@ class StageViewMixin:
         else:
             self._drop_panel()
             self.panel = cls(
-                self.store,
+                self.studio,
                 self.workshop,
                 self.template,
                 self.participant,
@@ -104,7 +104,7 @@ class StageViewMixin:
         if self.participant is None:
             return
         try:
-            mine = self.store.entries(
+            mine = self.studio.entries.find(
                 self.workshop.id,
                 activity="checkin",
                 participant_id=self.participant.id,

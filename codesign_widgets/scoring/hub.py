@@ -26,7 +26,7 @@ from .results_panel import ResultsPanel
 from .room_tab import RoomMixin
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["ScoringHub"]
@@ -45,7 +45,7 @@ class ScoringHub(PrototypesAndCriteriaMixin, RoomMixin, widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         stage: str | None = None,
         feed: Feed | None = None,
@@ -53,9 +53,9 @@ class ScoringHub(PrototypesAndCriteriaMixin, RoomMixin, widgets.VBox):
         super().__init__()
         self.add_class("codesign-hub")
         self.add_class("codesign-scoring-hub")
-        self.store, self.workshop, self.feed = store, workshop, feed
+        self.studio, self.workshop, self.feed = studio, workshop, feed
         self.template = load_template(workshop.template)
-        self.stage = stage or store.scoring_stage(workshop.id)
+        self.stage = stage or studio.scoring.prototypes.scoring_stage(workshop.id)
         if self.template.stage(self.stage).activity != "prototype_scoring":
             msg = f"The stage {self.stage!r} is not a prototype-scoring stage; leave out &stage=."
             raise NotAllowed(msg)
@@ -196,20 +196,24 @@ class ScoringHub(PrototypesAndCriteriaMixin, RoomMixin, widgets.VBox):
 
     # -- actions: rounds -----------------------------------------------------------------------
     def open_round(self) -> bool:
-        number = run_action(self.notice, self.store.open_round, self.workshop.id, self.stage)
+        number = run_action(
+            self.notice, self.studio.scoring.rounds.open_round, self.workshop.id, self.stage
+        )
         if number:
             self.notice.show(f"Round {number} is open: phones can score now.", "ok")
         self.refresh({"scoring"})
         return bool(number)
 
     def close_round(self) -> bool:
-        return self._round_action(self.store.close_round, "closed: scores are sealed")
+        return self._round_action(
+            self.studio.scoring.rounds.close_round, "closed: scores are sealed"
+        )
 
     def reopen_round(self) -> bool:
-        return self._round_action(self.store.reopen_round, "open again")
+        return self._round_action(self.studio.scoring.rounds.reopen_round, "open again")
 
     def reveal_round(self) -> bool:
-        return self._round_action(self.store.reveal_round, "revealed")
+        return self._round_action(self.studio.scoring.rounds.reveal_round, "revealed")
 
     def _round_action(self, action, done: str) -> bool:
         number = run_action(self.notice, action, self.workshop.id, self.stage)
@@ -225,7 +229,7 @@ class ScoringHub(PrototypesAndCriteriaMixin, RoomMixin, widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.record_decision,
+            self.studio.scoring.prototypes.record_decision,
             self.workshop.id,
             self.stage,
             prototype_id,
@@ -244,12 +248,14 @@ class ScoringHub(PrototypesAndCriteriaMixin, RoomMixin, widgets.VBox):
         """Redraw what ``topics`` touched (called by the live feed)."""
         try:
             if "scoring" in topics:
-                self.rounds = self.store.rounds(self.workshop.id, self.stage)
-                self.all_prototypes = self.store.prototypes(
+                self.rounds = self.studio.scoring.rounds.rounds(self.workshop.id, self.stage)
+                self.all_prototypes = self.studio.scoring.prototypes.prototypes(
                     self.workshop.id, self.stage, include_withdrawn=True
                 )
                 self.prototypes = [p for p in self.all_prototypes if p.status == "active"]
-                self.decisions = self.store.decisions(self.workshop.id, self.stage)
+                self.decisions = self.studio.scoring.prototypes.decisions(
+                    self.workshop.id, self.stage
+                )
                 self._draw_controls()
                 self._draw_prototypes()
                 self._draw_goals()
@@ -284,7 +290,7 @@ class ScoringHub(PrototypesAndCriteriaMixin, RoomMixin, widgets.VBox):
             if rows
             else ""
         )
-        current = self.store.criteria_for(self.workshop.id, self.stage)
+        current = self.studio.scoring.rounds.criteria_for(self.workshop.id, self.stage)
         self.criteria_now.value = escaped(
             f"Criteria for the next round: {current.name}"
             if current

@@ -30,7 +30,7 @@ class PrototypesAndCriteriaMixin:
         if self.editing is None:
             ok = run_action(
                 self.notice,
-                self.store.add_prototype,
+                self.studio.scoring.prototypes.add_prototype,
                 self.workshop.id,
                 self.stage,
                 self.title_input.value,
@@ -41,7 +41,7 @@ class PrototypesAndCriteriaMixin:
         else:
             ok = run_action(
                 self.notice,
-                self.store.revise_prototype,
+                self.studio.scoring.prototypes.revise_prototype,
                 self.workshop.id,
                 self.editing,
                 self.title_input.value,
@@ -79,7 +79,7 @@ class PrototypesAndCriteriaMixin:
         """Withdraw a prototype (no more scores, out of the results) or bring it back."""
         ok = run_action(
             self.notice,
-            self.store.withdraw_prototype,
+            self.studio.scoring.prototypes.withdraw_prototype,
             self.workshop.id,
             prototype_id,
             withdrawn,
@@ -96,7 +96,7 @@ class PrototypesAndCriteriaMixin:
         if key == CUSTOM:
             return self.use_custom_criteria()
         criteria = run_action(
-            self.notice, self.store.set_criteria, self.workshop.id, self.stage, key
+            self.notice, self.studio.scoring.rounds.set_criteria, self.workshop.id, self.stage, key
         )
         return self._criteria_chosen(criteria)
 
@@ -107,7 +107,11 @@ class PrototypesAndCriteriaMixin:
             self.notice.show(str(exc), "error")
             return False
         chosen = run_action(
-            self.notice, self.store.set_criteria, self.workshop.id, self.stage, criteria
+            self.notice,
+            self.studio.scoring.rounds.set_criteria,
+            self.workshop.id,
+            self.stage,
+            criteria,
         )
         return self._criteria_chosen(chosen)
 
@@ -147,7 +151,7 @@ class PrototypesAndCriteriaMixin:
     def _draw_goals(self) -> None:
         goals: list[str] = []
         try:
-            for card in self.store.goal_cards(self.workshop.id):
+            for card in self.studio.goals.cards.goal_cards(self.workshop.id):
                 if card.goal and card.goal not in goals:
                     goals.append(card.goal)
         except (CodesignError, AttributeError):  # no goal mapping in this file or version

@@ -3,8 +3,7 @@
 A prototype is never overwritten: an edit or a withdrawal is a new revision, and the latest
 revision is what counts (:data:`LATEST_PROTOTYPE_REVISION`, used by rounds and scores too).
 A decision (adopt, iterate, drop) is recorded with its reason; earlier ones stay in the file.
-Part of :class:`~codesign_widgets.scoring.store.ScoringMixin`; the topic for the live feed is
-``scoring``.
+The topic for the live feed is ``scoring``.
 """
 
 from __future__ import annotations
@@ -13,31 +12,34 @@ import time
 
 import sqlalchemy as sa
 
-from ..core.errors import NotAllowed, NotFound
+from ..core.errors import NotFound
 from ..core.templates import load_template
 from ..store import schema as t
+from ..store.engine import Database, changed
+from ..store.workshops import workshop_state
 from .model import Decision, Prototype, clean_decision, clean_prototype
-
-__all__ = ["PrototypesMixin"]
-
-ACTIVITY = "prototype_scoring"
-
-_pr = t.scoring_prototype_revisions.alias("later_prototype_revisions")
-#: The id of each prototype's latest revision (a correlated subquery to join on).
-LATEST_PROTOTYPE_REVISION = (
-    sa.select(sa.func.max(_pr.c.id))
-    .where(_pr.c.prototype_id == t.scoring_prototypes.c.id)
-    .scalar_subquery()
+from .store_rules import (
+    ACTIVITY,
+    LATEST_PROTOTYPE_REVISION,
+    check_scoring_stage,
+    last_round,
+    prototype_row,
 )
 
+__all__ = ["Prototypes"]
 
-class PrototypesMixin:
+
+class Prototypes:
     """Prototypes to score and what the group decided for each."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     # -- stages --------------------------------------------------------------------------------
     def scoring_stage(self, workshop_id: int) -> str:
         """The key of the workshop's first prototype-scoring stage."""
-        template = load_template(self.workshop_state(workshop_id).template)
+        with self.db.read() as conn:
+            template = load_template(workshop_state(conn, workshop_id).template)
         for stage in template.stages:
             if stage.activity == ACTIVITY:
                 return stage.key
@@ -47,21 +49,16 @@ class PrototypesMixin:
         )
         raise NotFound(msg)
 
-    def _check_scoring_stage(self, workshop_id: int, stage: str) -> None:
-        plan_stage = load_template(self.workshop_state(workshop_id).template).stage(stage)
-        if plan_stage.activity != ACTIVITY:
-            msg = f"The stage {plan_stage.title!r} is not a prototype-scoring stage."
-            raise NotAllowed(msg)
-
     # -- prototypes ----------------------------------------------------------------------------
     def add_prototype(
         self, workshop_id: int, stage: str, title: str, description: str = "", goals=()
     ) -> int:
         """Facilitator: add a prototype to score; returns its id."""
         body = clean_prototype(title, description, goals)
-        self._check_scoring_stage(workshop_id, stage)
+        with self.db.read() as conn:
+            check_scoring_stage(conn, workshop_id, stage)
         now = time.time()
-        with self._write() as conn:
+        with self.db.write() as conn:
             prototype_id = conn.execute(
                 sa.insert(t.scoring_prototypes).values(
                     workshop_id=workshop_id, stage=stage, created_at=now
@@ -72,51 +69,29 @@ class PrototypesMixin:
                     prototype_id=prototype_id, status="active", at=now, **body
                 )
             )
-            self._changed(conn, workshop_id, "scoring")
+            changed(conn, workshop_id, "scoring")
         return prototype_id
-
-    def _prototype_row(self, conn: sa.Connection, workshop_id: int, prototype_id: object):
-        if isinstance(prototype_id, bool) or not isinstance(prototype_id, int):
-            msg = "That prototype is not in this workshop; choose one from the list."
-            raise NotFound(msg)
-        row = conn.execute(
-            sa.select(
-                t.scoring_prototypes.c.workshop_id,
-                t.scoring_prototypes.c.stage,
-                t.scoring_prototype_revisions,
-            )
-            .select_from(t.scoring_prototypes)
-            .join(
-                t.scoring_prototype_revisions,
-                t.scoring_prototype_revisions.c.id == LATEST_PROTOTYPE_REVISION,
-            )
-            .where(t.scoring_prototypes.c.id == prototype_id)
-        ).first()
-        if row is None or row.workshop_id != workshop_id:
-            msg = "That prototype is not in this workshop; choose one from the list."
-            raise NotFound(msg)
-        return row
 
     def revise_prototype(
         self, workshop_id: int, prototype_id: int, title: str, description: str = "", goals=()
     ) -> None:
         """Facilitator: record a new version of a prototype (the old one is kept)."""
         body = clean_prototype(title, description, goals)
-        with self._write() as conn:
-            row = self._prototype_row(conn, workshop_id, prototype_id)
+        with self.db.write() as conn:
+            row = prototype_row(conn, workshop_id, prototype_id)
             conn.execute(
                 sa.insert(t.scoring_prototype_revisions).values(
                     prototype_id=prototype_id, status=row.status, at=time.time(), **body
                 )
             )
-            self._changed(conn, workshop_id, "scoring")
+            changed(conn, workshop_id, "scoring")
 
     def withdraw_prototype(
         self, workshop_id: int, prototype_id: int, withdrawn: bool = True
     ) -> None:
         """Facilitator: withdraw a prototype (no more scores, out of results) or bring it back."""
-        with self._write() as conn:
-            row = self._prototype_row(conn, workshop_id, prototype_id)
+        with self.db.write() as conn:
+            row = prototype_row(conn, workshop_id, prototype_id)
             conn.execute(
                 sa.insert(t.scoring_prototype_revisions).values(
                     prototype_id=prototype_id,
@@ -127,7 +102,7 @@ class PrototypesMixin:
                     at=time.time(),
                 )
             )
-            self._changed(conn, workshop_id, "scoring")
+            changed(conn, workshop_id, "scoring")
 
     def prototypes(
         self, workshop_id: int, stage: str, *, include_withdrawn: bool = False
@@ -148,7 +123,7 @@ class PrototypesMixin:
         )
         if not include_withdrawn:
             query = query.where(t.scoring_prototype_revisions.c.status == "active")
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [
             Prototype(
@@ -169,12 +144,12 @@ class PrototypesMixin:
     ) -> None:
         """Facilitator: record what the group decided for a prototype (adopt, iterate, drop)."""
         decision, reason = clean_decision(decision, reason)
-        with self._write() as conn:
-            prototype = self._prototype_row(conn, workshop_id, prototype_id)
+        with self.db.write() as conn:
+            prototype = prototype_row(conn, workshop_id, prototype_id)
             if prototype.stage != stage:
                 msg = "That prototype is not part of this stage."
                 raise NotFound(msg)
-            last = self._last_round(conn, workshop_id, stage)
+            last = last_round(conn, workshop_id, stage)
             conn.execute(
                 sa.insert(t.scoring_decisions).values(
                     workshop_id=workshop_id,
@@ -186,11 +161,11 @@ class PrototypesMixin:
                     at=time.time(),
                 )
             )
-            self._changed(conn, workshop_id, "scoring")
+            changed(conn, workshop_id, "scoring")
 
     def decisions(self, workshop_id: int, stage: str) -> dict[int, Decision]:
         """The latest decision per prototype (earlier ones stay in the file)."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 sa.select(t.scoring_decisions, t.scoring_rounds.c.number)
                 .outerjoin(

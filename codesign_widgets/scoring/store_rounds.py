@@ -2,9 +2,8 @@
 
 A round opens with the stage's latest criteria set, then closes (sealed: no more scores),
 may reopen, and is revealed; each move is an event, checked against the round's state inside
-the write transaction. Rounds already held keep the criteria they were scored with. Part of
-:class:`~codesign_widgets.scoring.store.ScoringMixin`; the topic for the live feed is
-``scoring``.
+the write transaction. Rounds already held keep the criteria they were scored with. The topic
+for the live feed is ``scoring``.
 """
 
 from __future__ import annotations
@@ -13,17 +12,21 @@ import time
 
 import sqlalchemy as sa
 
-from ..core.errors import NotAllowed, NotFound
+from ..core.errors import NotAllowed
 from ..store import schema as t
+from ..store.engine import Database, changed
 from .criteria import CriteriaSet, criteria_set_from_dict, load_criteria_set
 from .model import Round, RoundState
-from .store_prototypes import LATEST_PROTOTYPE_REVISION
+from .store_rules import LATEST_PROTOTYPE_REVISION, check_scoring_stage, last_round, round_state
 
-__all__ = ["RoundsMixin"]
+__all__ = ["Rounds"]
 
 
-class RoundsMixin:
+class Rounds:
     """The criteria a stage is scored on, and its rounds from open to revealed."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     # -- criteria ------------------------------------------------------------------------------
     def set_criteria(
@@ -38,9 +41,10 @@ class RoundsMixin:
             criteria = load_criteria_set(criteria)
         # Round-trip through the checks: a set built in code obeys the same rules as TOML.
         criteria = criteria_set_from_dict(criteria.to_dict(), key=criteria.key)
-        self._check_scoring_stage(workshop_id, stage)
-        with self._write() as conn:
-            last = self._last_round(conn, workshop_id, stage)
+        with self.db.read() as conn:
+            check_scoring_stage(conn, workshop_id, stage)
+        with self.db.write() as conn:
+            last = last_round(conn, workshop_id, stage)
             if last is not None and last[1] is RoundState.OPEN:
                 msg = (
                     f"Round {last[0].number} is open, so the criteria cannot change now. "
@@ -52,12 +56,12 @@ class RoundsMixin:
                     workshop_id=workshop_id, stage=stage, body=criteria.to_dict(), at=time.time()
                 )
             )
-            self._changed(conn, workshop_id, "scoring")
+            changed(conn, workshop_id, "scoring")
         return criteria
 
     def criteria_for(self, workshop_id: int, stage: str) -> CriteriaSet | None:
         """The criteria set chosen for the stage, or None if none was chosen yet."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             body = conn.execute(
                 sa.select(t.scoring_criteria_sets.c.body)
                 .where(
@@ -70,38 +74,20 @@ class RoundsMixin:
         return criteria_set_from_dict(body, key=body.get("key", "custom")) if body else None
 
     # -- rounds --------------------------------------------------------------------------------
-    @staticmethod
-    def _round_state(conn: sa.Connection, round_id: int) -> RoundState:
-        value = conn.execute(
-            sa.select(t.scoring_round_events.c.state)
-            .where(t.scoring_round_events.c.round_id == round_id)
-            .order_by(t.scoring_round_events.c.id.desc())
-            .limit(1)
-        ).scalar()
-        return RoundState(value or "open")
-
-    def _last_round(self, conn: sa.Connection, workshop_id: int, stage: str):
-        row = conn.execute(
-            sa.select(t.scoring_rounds)
-            .where(t.scoring_rounds.c.workshop_id == workshop_id, t.scoring_rounds.c.stage == stage)
-            .order_by(t.scoring_rounds.c.number.desc())
-            .limit(1)
-        ).first()
-        return None if row is None else (row, self._round_state(conn, row.id))
-
     def _round_event(self, conn: sa.Connection, workshop_id: int, round_id: int, state) -> None:
         conn.execute(
             sa.insert(t.scoring_round_events).values(
                 round_id=round_id, state=RoundState(state).value, at=time.time()
             )
         )
-        self._changed(conn, workshop_id, "scoring")
+        changed(conn, workshop_id, "scoring")
 
     def open_round(self, workshop_id: int, stage: str) -> int:
         """Facilitator: start the next round (round 1 first); returns its number."""
-        self._check_scoring_stage(workshop_id, stage)
-        with self._write() as conn:
-            last = self._last_round(conn, workshop_id, stage)
+        with self.db.read() as conn:
+            check_scoring_stage(conn, workshop_id, stage)
+        with self.db.write() as conn:
+            last = last_round(conn, workshop_id, stage)
             if last is not None and last[1] is RoundState.OPEN:
                 msg = f"Round {last[0].number} is already open."
                 raise NotAllowed(msg)
@@ -153,8 +139,8 @@ class RoundsMixin:
         return number
 
     def _move_round(self, workshop_id: int, stage: str, allowed: dict, to: RoundState) -> int:
-        with self._write() as conn:
-            last = self._last_round(conn, workshop_id, stage)
+        with self.db.write() as conn:
+            last = last_round(conn, workshop_id, stage)
             if last is None:
                 msg = "No round has been opened yet. Open round 1 first."
                 raise NotAllowed(msg)
@@ -194,7 +180,7 @@ class RoundsMixin:
 
     def rounds(self, workshop_id: int, stage: str) -> list[Round]:
         """Every round of the stage, first first, with its state and criteria set."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 sa.select(t.scoring_rounds, t.scoring_criteria_sets.c.body)
                 .join(
@@ -207,7 +193,7 @@ class RoundsMixin:
                 )
                 .order_by(t.scoring_rounds.c.number)
             ).all()
-            states = {r.id: self._round_state(conn, r.id) for r in rows}
+            states = {r.id: round_state(conn, r.id) for r in rows}
         return [
             Round(
                 id=r.id,
@@ -218,20 +204,3 @@ class RoundsMixin:
             )
             for r in rows
         ]
-
-    def _round_in(self, conn: sa.Connection, workshop_id: int, round_id: object):
-        if isinstance(round_id, bool) or not isinstance(round_id, int):
-            msg = "That scoring round is not in this workshop."
-            raise NotFound(msg)
-        row = conn.execute(
-            sa.select(t.scoring_rounds, t.scoring_criteria_sets.c.body)
-            .join(
-                t.scoring_criteria_sets,
-                t.scoring_criteria_sets.c.id == t.scoring_rounds.c.criteria_set_id,
-            )
-            .where(t.scoring_rounds.c.id == round_id)
-        ).first()
-        if row is None or row.workshop_id != workshop_id:
-            msg = "That scoring round is not in this workshop."
-            raise NotFound(msg)
-        return row

@@ -1,4 +1,8 @@
-"""Contributions (entries): added, revised, withdrawn and moderated, never deleted."""
+"""Contributions (entries): added, revised, withdrawn and moderated, never deleted.
+
+Check-in lines and goal cards are entries; :func:`latest_entries` is the one query for the
+latest revision of each, which goal mapping reads too.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
 from ..core.templates import load_template
-from ..core.workshop import Entry, Participant, StageState, clean_text
+from ..core.workshop import Entry, Participant, clean_text
 from . import schema as t
-from .privacy import still_in
+from .engine import Database, changed
+from .rules import check_open, own_entry, still_in
+from .workshops import workshop_state
 
-__all__ = ["EntriesMixin"]
+__all__ = ["MAX_BODY_BYTES", "Entries", "clean_body", "latest_entries"]
 
 MAX_BODY_BYTES = 64_000
 
@@ -73,75 +79,41 @@ def latest_entries(workshop_id: int) -> tuple[sa.Select, sa.ColumnElement]:
     return query, hidden
 
 
-class EntriesMixin:
-    def _check_open(self, conn: sa.Connection, participant: Participant, stage: str) -> None:
-        # Checked inside the write transaction: a stage locked a moment ago wins.
-        self._check_still_in(conn, participant)
-        row = conn.execute(
-            sa.select(t.workshop_events.c.value)
-            .where(
-                t.workshop_events.c.workshop_id == participant.workshop_id,
-                t.workshop_events.c.kind == "stage_state",
-                t.workshop_events.c.stage == stage,
-            )
-            .order_by(t.workshop_events.c.id.desc())
-            .limit(1)
-        ).first()
-        state = StageState(row.value) if row else StageState.CLOSED
-        if state is not StageState.OPEN:
-            msg = {
-                StageState.CLOSED: "This stage has not opened yet. Wait for the facilitator "
-                "to open it; nothing was saved.",
-                StageState.LOCKED: "This stage is locked, so changes are no longer taken. "
-                "Tell the facilitator if something is missing.",
-                StageState.REVEALED: "This stage is finished and its results are shown; "
-                "changes are no longer taken.",
-            }[state]
-            raise NotAllowed(msg)
+def clean_body(body: dict) -> dict:
+    """A contribution's fields checked (a dict, not too long) and their text cleaned."""
+    if not isinstance(body, dict):
+        msg = "A contribution must be a set of named fields."
+        raise InvalidInput(msg)
+    import json
 
-    @staticmethod
-    def _check_still_in(conn: sa.Connection, participant: Participant) -> None:
-        # A page left open after its person withdrew (or was erased) must not add anything.
-        left = conn.execute(
-            sa.select(t.participant_events.c.id).where(
-                t.participant_events.c.participant_id == participant.id,
-                t.participant_events.c.kind == "withdrew",
-            )
-        ).first()
-        if left is not None:
-            msg = (
-                "You left this workshop and took back what you added, so nothing more can "
-                "be saved as you. Join again with the code to take part."
-            )
-            raise NotAllowed(msg)
+    if len(json.dumps(body)) > MAX_BODY_BYTES:
+        msg = "This contribution is too long to save; shorten it and try again."
+        raise InvalidInput(msg)
+    # Whoever calls the store, text is stored clean: no NUL, control or bidi-override
+    # characters (the views clean it too, but the store is where the rule holds).
+    return {key: _clean_value(value) for key, value in body.items()}
 
-    @staticmethod
-    def _check_body(body: dict) -> dict:
-        if not isinstance(body, dict):
-            msg = "A contribution must be a set of named fields."
-            raise InvalidInput(msg)
-        import json
 
-        if len(json.dumps(body)) > MAX_BODY_BYTES:
-            msg = "This contribution is too long to save; shorten it and try again."
-            raise InvalidInput(msg)
-        # Whoever calls the store, text is stored clean: no NUL, control or bidi-override
-        # characters (the views clean it too, but the store is where the rule holds).
-        return {key: _clean_value(value) for key, value in body.items()}
+class Entries:
+    """Check-in lines and other entries: what participants add, and the facilitator's hides."""
 
-    def add_entry(
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(
         self, participant: Participant, activity: str, kind: str, stage: str, body: dict
     ) -> int:
         """Save a participant's contribution in an open stage; returns the entry id."""
-        body = self._check_body(body)
-        workshop = self.workshop_state(participant.workshop_id)
+        body = clean_body(body)
+        with self.db.read() as conn:
+            workshop = workshop_state(conn, participant.workshop_id)
         plan_stage = load_template(workshop.template).stage(stage)
         if plan_stage.activity != activity:
             msg = f"The stage {plan_stage.title!r} does not take {activity} contributions."
             raise NotAllowed(msg)
         now = time.time()
-        with self._write() as conn:
-            self._check_open(conn, participant, stage)
+        with self.db.write() as conn:
+            check_open(conn, participant, stage)
             entry_id = conn.execute(
                 sa.insert(t.entries).values(
                     workshop_id=participant.workshop_id,
@@ -157,39 +129,29 @@ class EntriesMixin:
                     entry_id=entry_id, body=body, status="active", at=now
                 )
             )
-            self._changed(conn, participant.workshop_id, "entries")
+            changed(conn, participant.workshop_id, "entries")
         return entry_id
 
-    def _own_entry(self, conn: sa.Connection, participant: Participant, entry_id: int) -> sa.Row:
-        row = conn.execute(sa.select(t.entries).where(t.entries.c.id == entry_id)).first()
-        if row is None or row.workshop_id != participant.workshop_id:
-            msg = "That contribution is not in this workshop."
-            raise NotFound(msg)
-        if row.participant_id != participant.id:
-            msg = "You can only change or withdraw your own contributions."
-            raise NotAllowed(msg)
-        return row
-
-    def revise_entry(self, participant: Participant, entry_id: int, body: dict) -> None:
+    def revise(self, participant: Participant, entry_id: int, body: dict) -> None:
         """Record a new version of the participant's own entry; the old one is kept."""
-        body = self._check_body(body)
-        with self._write() as conn:
-            row = self._own_entry(conn, participant, entry_id)
-            self._check_open(conn, participant, row.stage)
+        body = clean_body(body)
+        with self.db.write() as conn:
+            row = own_entry(conn, participant, entry_id)
+            check_open(conn, participant, row.stage)
             conn.execute(
                 sa.insert(t.entry_revisions).values(
                     entry_id=entry_id, body=body, status="active", at=time.time()
                 )
             )
-            self._changed(conn, participant.workshop_id, "entries")
+            changed(conn, participant.workshop_id, "entries")
 
-    def withdraw_entry(self, participant: Participant, entry_id: int) -> None:
+    def withdraw(self, participant: Participant, entry_id: int) -> None:
         """Withdraw the participant's own entry: it leaves every shared view, the record stays.
 
         Withdrawing is allowed in any stage state: people may always take back their words.
         """
-        with self._write() as conn:
-            self._own_entry(conn, participant, entry_id)
+        with self.db.write() as conn:
+            own_entry(conn, participant, entry_id)
             last = conn.execute(
                 sa.select(t.entry_revisions.c.body)
                 .where(t.entry_revisions.c.entry_id == entry_id)
@@ -201,11 +163,11 @@ class EntriesMixin:
                     entry_id=entry_id, body=last, status="withdrawn", at=time.time()
                 )
             )
-            self._changed(conn, participant.workshop_id, "entries")
+            changed(conn, participant.workshop_id, "entries")
 
     def set_hidden(self, workshop_id: int, entry_id: int, hidden: bool, reason: str = "") -> None:
         """Facilitator: hide an entry from shared views (or show it again); it is kept."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             row = conn.execute(
                 sa.select(t.entries.c.workshop_id).where(t.entries.c.id == entry_id)
             ).first()
@@ -217,9 +179,9 @@ class EntriesMixin:
                     entry_id=entry_id, hidden=bool(hidden), reason=str(reason)[:500], at=time.time()
                 )
             )
-            self._changed(conn, workshop_id, "entries")
+            changed(conn, workshop_id, "entries")
 
-    def entries(
+    def find(
         self,
         workshop_id: int,
         *,
@@ -242,7 +204,7 @@ class EntriesMixin:
             query = query.where(t.entry_revisions.c.status == "active")
         if not include_hidden:
             query = query.where(hidden.is_(False) | (hidden == 0))
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [
             Entry(
@@ -262,9 +224,9 @@ class EntriesMixin:
             for r in rows
         ]
 
-    def entry_history(self, entry_id: int) -> list[dict]:
+    def history(self, entry_id: int) -> list[dict]:
         """Every recorded version of an entry, oldest first (edits and withdrawals included)."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 sa.select(t.entry_revisions)
                 .where(t.entry_revisions.c.entry_id == entry_id)

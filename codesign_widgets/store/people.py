@@ -18,9 +18,11 @@ from ..core.workshop import (
     token_digest,
 )
 from . import schema as t
-from .privacy import still_in
+from .engine import Database, changed
+from .rules import still_in
+from .workshops import workshop_state
 
-__all__ = ["ParticipantsMixin"]
+__all__ = ["People"]
 
 _pp = t.participant_profiles.alias("later_profiles")
 _latest_profile = (
@@ -55,12 +57,18 @@ def _participant(row: sa.Row) -> Participant:
     )
 
 
-class ParticipantsMixin:
+class People:
+    """Who takes part: joining, coming back with a token, a new name or perspective."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     def _profile(
         self, workshop_id: int, display_name: str, perspective: str, consent: bool
     ) -> dict:
         name = clean_text(display_name, what="Your name", max_length=MAX_DISPLAY_NAME)
-        workshop = self.workshop_state(workshop_id)
+        with self.db.read() as conn:
+            workshop = workshop_state(conn, workshop_id)
         load_template(workshop.template).perspective(perspective)  # InvalidInput if unknown
         if consent is not True:
             msg = (
@@ -77,7 +85,7 @@ class ParticipantsMixin:
         profile = self._profile(workshop_id, display_name, perspective, consent)
         token = new_participant_token()
         now = time.time()
-        with self._write() as conn:
+        with self.db.write() as conn:
             public_id = "P-" + "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
             participant_id = conn.execute(
                 sa.insert(t.participants).values(
@@ -92,7 +100,7 @@ class ParticipantsMixin:
                     participant_id=participant_id, at=now, **profile
                 )
             )
-            self._changed(conn, workshop_id, "participants")
+            changed(conn, workshop_id, "participants")
         return self.participant(participant_id), token
 
     def update_profile(
@@ -100,17 +108,18 @@ class ParticipantsMixin:
     ) -> Participant:
         """Record a new name or perspective; earlier ones stay in the file."""
         profile = self._profile(participant.workshop_id, display_name, perspective, True)
-        with self._write() as conn:
+        with self.db.write() as conn:
             conn.execute(
                 sa.insert(t.participant_profiles).values(
                     participant_id=participant.id, at=time.time(), **profile
                 )
             )
-            self._changed(conn, participant.workshop_id, "participants")
+            changed(conn, participant.workshop_id, "participants")
         return self.participant(participant.id)
 
     def participant(self, participant_id: int) -> Participant:
-        with self._read() as conn:
+        """The participant with this id, as their profile stands now."""
+        with self.db.read() as conn:
             row = conn.execute(
                 _participant_select.where(t.participants.c.id == participant_id)
             ).first()
@@ -123,7 +132,7 @@ class ParticipantsMixin:
         """The participant holding ``token`` in this workshop, or None."""
         if not token or not isinstance(token, str) or len(token) > 100:
             return None
-        with self._read() as conn:
+        with self.db.read() as conn:
             row = conn.execute(
                 _participant_select.where(
                     t.participants.c.token_hash == token_digest(token),
@@ -140,6 +149,6 @@ class ParticipantsMixin:
         query = _participant_select.where(t.participants.c.workshop_id == workshop_id)
         if not include_withdrawn:
             query = query.where(still_in(t.participants.c.id))
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(query.order_by(t.participants.c.joined_at)).all()
         return [_participant(r) for r in rows]

@@ -22,35 +22,17 @@ import sqlalchemy as sa
 from ..core.errors import InvalidInput, NotAllowed, NotFound
 from ..core.workshop import Participant, WorkshopState
 from . import schema as t
+from .engine import Database, changed
+from .rules import has_withdrawn
+from .withdrawal import scrub, withdraw_everything
+from .workshops import workshop_state
 
-__all__ = ["PrivacyMixin", "PurgeResult", "still_in"]
-
-#: Participants who left (withdrew); every shared read excludes their rows.
-withdrawn_participants = sa.select(t.participant_events.c.participant_id).where(
-    t.participant_events.c.kind == "withdrew"
-)
-
-
-def still_in(column: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    """SQL condition: the participant in ``column`` has not withdrawn (NULL, the
-    facilitator or an import, counts as in)."""
-    return sa.or_(column.is_(None), column.not_in(withdrawn_participants))
-
-
-_er = t.entry_revisions.alias("privacy_entry_revisions")
-_latest_entry_revision = (
-    sa.select(sa.func.max(_er.c.id)).where(_er.c.entry_id == t.entries.c.id).scalar_subquery()
-)
-_nr = t.network_revisions.alias("privacy_network_revisions")
-_latest_network_revision = (
-    sa.select(sa.func.max(_nr.c.id)).where(_nr.c.item_id == t.network_items.c.id).scalar_subquery()
-)
-_STAKEHOLDER_TEXT = ("name", "name_key", "goals")
+__all__ = ["Privacy", "PurgeResult"]
 
 
 @dataclass(frozen=True)
 class PurgeResult:
-    """What :meth:`PrivacyMixin.purge_workshops` removed: the workshops and rows per table."""
+    """What :meth:`Privacy.purge_workshops` removed: the workshops and rows per table."""
 
     workshops: tuple[WorkshopState, ...]
     rows: dict[str, int]
@@ -83,33 +65,24 @@ def _workshop_rows(workshop_ids: list[int]) -> list[tuple[sa.Table, sa.ColumnEle
             if table in belongs]  # fmt: skip
 
 
-class PrivacyMixin:
+class Privacy:
+    """A participant leaves, the facilitator erases one on request, old workshops go."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     # -- reading -----------------------------------------------------------------------------
     def has_withdrawn(self, participant_id: int) -> bool:
         """Whether this participant left the workshop (and took back what they added)."""
-        with self._read() as conn:
-            return self._has_withdrawn(conn, participant_id)
-
-    @staticmethod
-    def _has_withdrawn(conn: sa.Connection, participant_id: int) -> bool:
-        return (
-            conn.execute(
-                sa.select(t.participant_events.c.id)
-                .where(
-                    t.participant_events.c.participant_id == participant_id,
-                    t.participant_events.c.kind == "withdrew",
-                )
-                .limit(1)
-            ).first()
-            is not None
-        )
+        with self.db.read() as conn:
+            return has_withdrawn(conn, participant_id)
 
     def display_names_used(self, workshop_id: int) -> list[tuple[str, str]]:
         """(display name, pseudonym) for every name anyone in the workshop has used, earlier
         names and people who left included: what a pseudonymised export replaces in free text.
         """
         profiles = t.participant_profiles
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 sa.select(profiles.c.display_name, t.participants.c.public_id)
                 .join(t.participants, t.participants.c.id == profiles.c.participant_id)
@@ -121,7 +94,7 @@ class PrivacyMixin:
 
     def participant_events(self, workshop_id: int) -> list[dict]:
         """The audit of withdrawals and erasures: public id, kind, actor, counts, time."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 sa.select(t.participant_events, t.participants.c.public_id)
                 .join(t.participants, t.participants.c.id == t.participant_events.c.participant_id)
@@ -142,110 +115,11 @@ class PrivacyMixin:
         revision, each dot is taken back, and their scores, comments and ratings leave every
         result. Their profile gets a new row with no name. Returns counts of what was withdrawn.
         """
-        with self._write() as conn:
-            if self._has_withdrawn(conn, participant.id):
+        with self.db.write() as conn:
+            if has_withdrawn(conn, participant.id):
                 msg = "You have already left this workshop; nothing you added is shown."
                 raise NotAllowed(msg)
-            return self._withdraw(conn, participant.id, participant.workshop_id, "participant")
-
-    def _withdraw(
-        self, conn: sa.Connection, participant_id: int, workshop_id: int, actor: str
-    ) -> dict[str, int]:
-        now = time.time()
-        counts: dict[str, int] = {}
-        entries = conn.execute(
-            sa.select(t.entries.c.id, t.entry_revisions.c.body)
-            .select_from(t.entries)
-            .join(t.entry_revisions, t.entry_revisions.c.id == _latest_entry_revision)
-            .where(
-                t.entries.c.participant_id == participant_id,
-                t.entry_revisions.c.status != "withdrawn",
-            )
-        ).all()
-        if entries:
-            conn.execute(
-                sa.insert(t.entry_revisions),
-                [{"entry_id": e.id, "body": e.body, "status": "withdrawn", "at": now}
-                 for e in entries],
-            )  # fmt: skip
-        counts["entries"] = len(entries)
-        items = conn.execute(
-            sa.select(t.network_items.c.id, t.network_revisions.c.body)
-            .select_from(t.network_items)
-            .join(t.network_revisions, t.network_revisions.c.id == _latest_network_revision)
-            .where(
-                t.network_items.c.participant_id == participant_id,
-                t.network_revisions.c.status != "withdrawn",
-            )
-        ).all()
-        if items:
-            conn.execute(
-                sa.insert(t.network_revisions),
-                [{"item_id": i.id, "body": i.body, "status": "withdrawn", "actor": actor,
-                  "at": now} for i in items],
-            )  # fmt: skip
-        counts["network_items"] = len(items)
-        dots = conn.execute(
-            sa.select(
-                t.votes.c.stage,
-                t.votes.c.target_kind,
-                t.votes.c.target,
-                sa.func.max(t.votes.c.perspective).label("perspective"),
-                sa.func.sum(t.votes.c.delta).label("placed"),
-            )
-            .where(t.votes.c.participant_id == participant_id)
-            .group_by(t.votes.c.stage, t.votes.c.target_kind, t.votes.c.target)
-        ).all()
-        taken_back = [
-            {"workshop_id": workshop_id, "stage": d.stage, "participant_id": participant_id,
-             "perspective": d.perspective, "target_kind": d.target_kind, "target": d.target,
-             "delta": -1, "at": now}
-            for d in dots for _ in range(max(int(d.placed or 0), 0))
-        ]  # fmt: skip
-        if taken_back:
-            conn.execute(sa.insert(t.votes), taken_back)
-        counts["dots"] = len(taken_back)
-        for name, table in (
-            ("scores", t.scores),
-            ("comments", t.scoring_comments),
-            ("ratings", t.network_ratings),
-        ):
-            counts[name] = int(
-                conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(table)
-                    .where(table.c.participant_id == participant_id)
-                ).scalar()
-            )
-        last = conn.execute(
-            sa.select(t.participant_profiles.c.perspective)
-            .where(t.participant_profiles.c.participant_id == participant_id)
-            .order_by(t.participant_profiles.c.id.desc())
-            .limit(1)
-        ).scalar()
-        conn.execute(
-            sa.insert(t.participant_profiles).values(
-                participant_id=participant_id,
-                display_name="",
-                perspective=last or "",
-                consent=False,
-                at=now,
-            )
-        )
-        conn.execute(
-            sa.insert(t.participant_events).values(
-                workshop_id=workshop_id,
-                participant_id=participant_id,
-                kind="withdrew",
-                actor=actor,
-                detail=counts,
-                at=now,
-            )
-        )
-        self._changed(
-            conn, workshop_id, "participants", "entries", "votes", "network", "scores", "scoring"
-        )
-        return counts
+            return withdraw_everything(conn, participant.id, participant.workshop_id, "participant")
 
     # -- the facilitator erases a participant on request -----------------------------------
     def erase_participant(self, workshop_id: int, public_id: str) -> dict[str, int]:
@@ -256,7 +130,7 @@ class PrivacyMixin:
         happened (by the facilitator, when, how many rows), not what was erased. Returns counts.
         """
         public_id = str(public_id or "").strip().upper()
-        with self._write() as conn:
+        with self.db.write() as conn:
             found = conn.execute(
                 sa.select(t.participants.c.id).where(
                     t.participants.c.workshop_id == workshop_id,
@@ -274,10 +148,10 @@ class PrivacyMixin:
                 raise NotFound(msg)
             participant_id = found[0].id
             counts: dict[str, int] = {"withdrawn": 0}
-            if not self._has_withdrawn(conn, participant_id):
-                self._withdraw(conn, participant_id, workshop_id, "facilitator")
+            if not has_withdrawn(conn, participant_id):
+                withdraw_everything(conn, participant_id, workshop_id, "facilitator")
                 counts["withdrawn"] = 1
-            counts.update(self._scrub(conn, participant_id))
+            counts.update(scrub(conn, participant_id))
             conn.execute(
                 sa.insert(t.participant_events).values(
                     workshop_id=workshop_id,
@@ -288,60 +162,16 @@ class PrivacyMixin:
                     at=time.time(),
                 )
             )
-            self._changed(conn, workshop_id, "participants")
+            changed(conn, workshop_id, "participants")
         self._vacuum()
-        return counts
-
-    @staticmethod
-    def _scrub(conn: sa.Connection, participant_id: int) -> dict[str, int]:
-        """Overwrite the participant's names and texts in place; counts per kind."""
-        counts = {}
-        counts["names"] = conn.execute(
-            sa.update(t.participant_profiles)
-            .where(t.participant_profiles.c.participant_id == participant_id)
-            .values(display_name="")
-        ).rowcount
-        theirs = sa.select(t.entries.c.id).where(t.entries.c.participant_id == participant_id)
-        counts["texts"] = conn.execute(
-            sa.update(t.entry_revisions)
-            .where(t.entry_revisions.c.entry_id.in_(theirs))
-            .values(body={"erased": True})
-        ).rowcount
-        # A facilitator's reason for hiding their line may quote it.
-        counts["texts"] += conn.execute(
-            sa.update(t.moderation_events)
-            .where(t.moderation_events.c.entry_id.in_(theirs), t.moderation_events.c.reason != "")
-            .values(reason="")
-        ).rowcount
-        counts["texts"] += conn.execute(
-            sa.update(t.scoring_comments)
-            .where(t.scoring_comments.c.participant_id == participant_id)
-            .values(text="")
-        ).rowcount
-        # Stakeholders keep their shape (kind, perspective) so the map still loads; the words go.
-        revisions = conn.execute(
-            sa.select(t.network_revisions.c.id, t.network_revisions.c.body)
-            .join(t.network_items, t.network_items.c.id == t.network_revisions.c.item_id)
-            .where(
-                t.network_items.c.participant_id == participant_id,
-                t.network_items.c.kind == "stakeholder",
-            )
-        ).all()
-        for r in revisions:
-            body = {**r.body, **dict.fromkeys(_STAKEHOLDER_TEXT, ""), "aliases": [], "erased": True}
-            conn.execute(
-                sa.update(t.network_revisions)
-                .where(t.network_revisions.c.id == r.id)
-                .values(body=body)
-            )
-        counts["texts"] += len(revisions)
         return counts
 
     def _vacuum(self) -> None:
         """SQLite: rewrite the file so deleted or overwritten bytes leave it (and the WAL)."""
-        if self.url.get_backend_name() != "sqlite" or self.url.database in (None, "", ":memory:"):
+        url = self.db.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return
-        raw = self.engine.raw_connection()
+        raw = self.db.engine.raw_connection()
         try:
             # Outside any transaction (VACUUM refuses one); the connection is in autocommit.
             raw.driver_connection.execute("VACUUM")
@@ -367,7 +197,7 @@ class PrivacyMixin:
     def old_workshops(self, older_than_days: float, *, now: float | None = None):
         """Workshops created more than ``older_than_days`` days ago, oldest first."""
         cutoff = self._cutoff(older_than_days, now)
-        with self._read() as conn:
+        with self.db.read() as conn:
             ids = (
                 conn.execute(
                     sa.select(t.workshops.c.id)
@@ -377,7 +207,7 @@ class PrivacyMixin:
                 .scalars()
                 .all()
             )
-        return [self.workshop_state(i) for i in ids]
+            return [workshop_state(conn, i) for i in ids]
 
     def purge_workshops(self, older_than_days: float, *, now: float | None = None) -> PurgeResult:
         """Delete every workshop created more than ``older_than_days`` days ago, with every row
@@ -387,7 +217,7 @@ class PrivacyMixin:
         ids = [w.id for w in old]
         rows: dict[str, int] = {}
         if ids:
-            with self._write() as conn:
+            with self.db.write() as conn:
                 for table, condition in _workshop_rows(ids):
                     rows[table.name] = conn.execute(sa.delete(table).where(condition)).rowcount
                 conn.execute(

@@ -27,7 +27,7 @@ from codesign_widgets.cli.demo import create_demo
 from codesign_widgets.cli.demo_played import play_demo
 from codesign_widgets.core import equal_say
 from codesign_widgets.core.errors import CodesignError, InvalidInput
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 DISPLAY_NAMES = ["Amara (demo)", "Dr Lewis (demo)", "Nurse Kim (demo)",
                  "Priya, podiatrist (demo)", "Joe (demo)"]  # fmt: skip
@@ -96,15 +96,15 @@ def test_private_cards_never_load_but_withdrawn_and_hidden_ones_are_marked(data)
 def test_sealed_rounds_are_never_loaded(played_demo, tmp_path):
     path = tmp_path / "sealed.db"
     shutil.copy(played_demo["path"], path)
-    store = Store.open(f"sqlite:///{path}")
-    workshop = store.workshop_by_code(played_demo["code"])
-    stage = store.scoring_stage(workshop.id)
-    store.open_round(workshop.id, stage)
-    round_id = store.rounds(workshop.id, stage)[-1].id
-    someone = store.participants(workshop.id)[0]
-    prototype = store.prototypes(workshop.id, stage)[0].id
-    store.save_scores(someone, round_id, prototype, {"desirability": 1})
-    store.close()
+    studio = Studio.open(f"sqlite:///{path}")
+    workshop = studio.workshops.by_code(played_demo["code"])
+    stage = studio.scoring.prototypes.scoring_stage(workshop.id)
+    studio.scoring.rounds.open_round(workshop.id, stage)
+    round_id = studio.scoring.rounds.rounds(workshop.id, stage)[-1].id
+    someone = studio.people.participants(workshop.id)[0]
+    prototype = studio.scoring.prototypes.prototypes(workshop.id, stage)[0].id
+    studio.scoring.scores.save_scores(someone, round_id, prototype, {"desirability": 1})
+    studio.close()
     loaded = load_workshop(played_demo["code"], path)
     assert set(loaded.scores["round"]) == {1, 2}
     assert loaded.rounds["state"].tolist() == ["revealed", "revealed", "open"]
@@ -120,10 +120,10 @@ def test_display_names_are_replaced_everywhere_unless_asked_for(data, played_dem
     assert not named.workshops["pseudonymised"].item()
 
 
-def test_a_name_typed_into_free_text_becomes_the_pseudonym(store, workshop, db_url):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    ann, _ = store.join(workshop.id, "Ann Smith", "provider", True)
-    store.add_entry(
+def test_a_name_typed_into_free_text_becomes_the_pseudonym(studio, workshop, db_url):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    ann, _ = studio.people.join(workshop.id, "Ann Smith", "provider", True)
+    studio.entries.add(
         ann, "checkin", "note", "welcome", {"text": "ann smith hopes for Annual reviews"}
     )
     loaded = load_workshop(workshop.code, db_url.removeprefix("sqlite:///"))
@@ -201,10 +201,10 @@ def test_one_group_alone_decides_everything_when_it_placed_every_dot():
 def test_several_workshops_load_and_compare(played_demo, tmp_path):
     path = tmp_path / "two.db"
     shutil.copy(played_demo["path"], path)
-    store = Store.open(f"sqlite:///{path}")
-    second, _ = create_demo(store)
-    play_demo(store, second)
-    store.close()
+    studio = Studio.open(f"sqlite:///{path}")
+    second, _ = create_demo(studio)
+    play_demo(studio, second)
+    studio.close()
     both = load_workshops([played_demo["code"], second], path)
     assert both.codes == [played_demo["code"], second]
     assert len(load_database(path).codes) == 2

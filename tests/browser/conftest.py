@@ -97,13 +97,13 @@ def studio_server(
 def demo_workshop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A demo workshop in a fresh SQLite file: ``db_url``, ``code``, ``key``, ``title``."""
     from codesign_widgets.cli.demo import create_demo
-    from codesign_widgets.studio import Store
+    from codesign_widgets.studio import Studio
 
     db_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'studio.db'}"
-    store = Store.open(db_url)
+    studio = Studio.open(db_url)
     try:
-        code, key = create_demo(store)
-        title = store.workshop_by_code(code).title
+        code, key = create_demo(studio)
+        title = studio.workshops.by_code(code).title
     finally:
-        store.close()
+        studio.close()
     return {"db_url": db_url, "code": code, "key": key, "title": title}

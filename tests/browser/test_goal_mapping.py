@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from codesign_widgets.core.workshop import StageState
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 from .phone import join as phone_join
 
@@ -23,14 +23,14 @@ GOAL = "Walk to the <b>bus stop</b> again"
 def goal_workshop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A workshop whose room is on the open goal-mapping stage, with 2 dots each."""
     db_url = f"sqlite:///{tmp_path_factory.mktemp('goals') / 'studio.db'}"
-    store = Store.open(db_url)
+    studio = Studio.open(db_url)
     try:
-        workshop, key = store.create_workshop("Foot care goals", "codesign_day")
-        store.set_current_stage(workshop.id, STAGE)
-        store.set_stage_state(workshop.id, STAGE, StageState.OPEN)
-        store.set_dot_budget(workshop.id, STAGE, 2)
+        workshop, key = studio.workshops.create("Foot care goals", "codesign_day")
+        studio.workshops.set_current_stage(workshop.id, STAGE)
+        studio.workshops.set_stage_state(workshop.id, STAGE, StageState.OPEN)
+        studio.goals.cards.set_dot_budget(workshop.id, STAGE, 2)
     finally:
-        store.close()
+        studio.close()
     return {"db_url": db_url, "code": workshop.code, "key": key}
 
 

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from codesign_widgets.core.workshop import MAX_DISPLAY_NAME, MAX_NOTE, StageState
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 from ..hostile import near_limit
 
@@ -50,13 +50,13 @@ def open_page(browser, url: str, dialogs: list[str], **options):
 
 
 def move_room(db_url: str, code: str, stage: str) -> None:
-    store = Store.open(db_url, create=False)
+    studio = Studio.open(db_url, create=False)
     try:
-        workshop = store.workshop_by_code(code)
-        store.set_stage_state(workshop.id, stage, StageState.OPEN)
-        store.set_current_stage(workshop.id, stage)
+        workshop = studio.workshops.by_code(code)
+        studio.workshops.set_stage_state(workshop.id, stage, StageState.OPEN)
+        studio.workshops.set_current_stage(workshop.id, stage)
     finally:
-        store.close()
+        studio.close()
 
 
 def test_hostile_text_runs_no_script_anywhere(browser, studio_server, demo_workshop, phone):
@@ -130,15 +130,15 @@ def test_hostile_text_runs_no_script_anywhere(browser, studio_server, demo_works
         ), name
     assert dialogs == []
 
-    store = Store.open(db_url, create=False)
+    studio = Studio.open(db_url, create=False)
     try:
-        workshop = store.workshop_by_code(code)
-        [line] = [e.body["text"] for e in store.entries(workshop.id, activity="checkin")
+        workshop = studio.workshops.by_code(code)
+        [line] = [e.body["text"] for e in studio.entries.find(workshop.id, activity="checkin")
                   if e.body["text"].startswith("<a href")]  # fmt: skip
         assert "\x00" not in line
         assert "\u202e" not in line
         assert len(line) == MAX_NOTE
     finally:
-        store.close()
+        studio.close()
     for page in pages.values():
         page.context.close()

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 from .phone import join as phone_join
 
@@ -25,16 +25,18 @@ TITLE = "Walk-in <b>clinic</b>"
 def scoring_workshop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The room is on the scoring stage: two prototypes, impact/effort, round 1 open."""
     db_url = f"sqlite:///{tmp_path_factory.mktemp('scoring') / 'studio.db'}"
-    store = Store.open(db_url)
+    studio = Studio.open(db_url)
     try:
-        workshop, key = store.create_workshop("Foot care prototypes", "codesign_day")
-        store.set_current_stage(workshop.id, STAGE)
-        store.add_prototype(workshop.id, STAGE, TITLE, "Saturday mornings, no appointment")
-        store.add_prototype(workshop.id, STAGE, "Peer group")
-        store.set_criteria(workshop.id, STAGE, "impact_effort")
-        store.open_round(workshop.id, STAGE)
+        workshop, key = studio.workshops.create("Foot care prototypes", "codesign_day")
+        studio.workshops.set_current_stage(workshop.id, STAGE)
+        studio.scoring.prototypes.add_prototype(
+            workshop.id, STAGE, TITLE, "Saturday mornings, no appointment"
+        )
+        studio.scoring.prototypes.add_prototype(workshop.id, STAGE, "Peer group")
+        studio.scoring.rounds.set_criteria(workshop.id, STAGE, "impact_effort")
+        studio.scoring.rounds.open_round(workshop.id, STAGE)
     finally:
-        store.close()
+        studio.close()
     return {"db_url": db_url, "code": workshop.code, "key": key}
 
 
@@ -111,10 +113,10 @@ def test_two_phones_score_and_the_projector_reveals(
             timeout=30_000
         )
 
-    store = Store.open(scoring_workshop["db_url"], create=False)
-    workshop = store.workshop_by_code(code)
-    round_id = store.rounds(workshop.id, STAGE)[-1].id
-    rows = store.revealed_scores(workshop.id, round_id)
+    studio = Studio.open(scoring_workshop["db_url"], create=False)
+    workshop = studio.workshops.by_code(code)
+    round_id = studio.scoring.rounds.rounds(workshop.id, STAGE)[-1].id
+    rows = studio.scoring.scores.revealed_scores(workshop.id, round_id)
     assert sorted((r.group, r.criterion, r.value) for r in rows) == [
         ("lived_experience", "effort", 2),
         ("lived_experience", "impact", 5),
@@ -122,6 +124,6 @@ def test_two_phones_score_and_the_projector_reveals(
         ("provider", "impact", 1),
         ("provider", "impact", 4),
     ]
-    store.close()
+    studio.close()
     for ctx in [hub_ctx, *phones]:
         ctx.close()

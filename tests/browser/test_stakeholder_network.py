@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 from .phone import join
 
@@ -37,11 +37,11 @@ def drawn(page) -> dict:
 
 
 def test_two_phones_draw_and_the_projector_shows_it(browser, studio_server, demo_workshop, phone):
-    store = Store.open(demo_workshop["db_url"], create=False)
-    workshop = store.workshop_by_code(demo_workshop["code"])
-    store.set_stage_state(workshop.id, "network", "open")
-    store.set_current_stage(workshop.id, "network")
-    store.close()
+    studio = Studio.open(demo_workshop["db_url"], create=False)
+    workshop = studio.workshops.by_code(demo_workshop["code"])
+    studio.workshops.set_stage_state(workshop.id, "network", "open")
+    studio.workshops.set_current_stage(workshop.id, "network")
+    studio.close()
     server = studio_server(demo_workshop["db_url"])
     code, key = demo_workshop["code"], demo_workshop["key"]
 
@@ -95,10 +95,10 @@ def test_two_phones_draw_and_the_projector_shows_it(browser, studio_server, demo
     hub.get_by_text("Referral (2)").wait_for(timeout=10_000)
     assert hub.evaluate("() => window.__pwned") is None  # "<b>" stayed text
 
-    store = Store.open(demo_workshop["db_url"], create=False)
-    net = store.network_map(workshop.id, "network")
+    studio = Studio.open(demo_workshop["db_url"], create=False)
+    net = studio.network.maps.network_map(workshop.id, "network")
     assert len(net.stakeholders) == 10
     assert len(net.ties) == 10
-    store.close()
+    studio.close()
     for ctx in [hub_ctx, *phones]:
         ctx.close()

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 from .phone import join
 
@@ -59,9 +59,9 @@ def test_two_participants_join_and_follow_the_facilitator(
     # A reload comes back as the same participant without retyping.
     pages[1].reload()
     pages[1].get_by_text("Welcome back, Bob").wait_for(timeout=60_000)
-    store = Store.open(demo_workshop["db_url"], create=False)
-    workshop = store.workshop_by_code(code)
-    assert len(store.participants(workshop.id)) == 5
+    studio = Studio.open(demo_workshop["db_url"], create=False)
+    workshop = studio.workshops.by_code(code)
+    assert len(studio.people.participants(workshop.id)) == 5
     assert workshop.current_stage == "network"
     for ctx in [hub_ctx, *phones]:
         ctx.close()

@@ -14,99 +14,107 @@ STAGE = "prototypes"
 
 
 @pytest.fixture
-def setup(store, workshop):
+def setup(studio, workshop):
     """Two prototypes, impact/effort criteria, round 1 open, three participants."""
-    a = store.add_prototype(workshop.id, STAGE, "Walk-in clinic", "Saturdays", ["Walk again"])
-    b = store.add_prototype(workshop.id, STAGE, "Peer group")
-    store.set_criteria(workshop.id, STAGE, "impact_effort")
-    store.open_round(workshop.id, STAGE)
+    a = studio.scoring.prototypes.add_prototype(
+        workshop.id, STAGE, "Walk-in clinic", "Saturdays", ["Walk again"]
+    )
+    b = studio.scoring.prototypes.add_prototype(workshop.id, STAGE, "Peer group")
+    studio.scoring.rounds.set_criteria(workshop.id, STAGE, "impact_effort")
+    studio.scoring.rounds.open_round(workshop.id, STAGE)
     people = [
-        store.join(workshop.id, name, perspective, True)[0]
+        studio.people.join(workshop.id, name, perspective, True)[0]
         for name, perspective in [("Ann", "lived_experience"), ("Bo", "provider"), ("Cy", "system")]
     ]
-    round_id = store.rounds(workshop.id, STAGE)[-1].id
+    round_id = studio.scoring.rounds.rounds(workshop.id, STAGE)[-1].id
     return {"a": a, "b": b, "people": people, "round": round_id}
 
 
-def test_the_scoring_stage_comes_from_the_plan(store, workshop):
-    assert store.scoring_stage(workshop.id) == STAGE
+def test_the_scoring_stage_comes_from_the_plan(studio, workshop):
+    assert studio.scoring.prototypes.scoring_stage(workshop.id) == STAGE
     with pytest.raises(NotAllowed, match="not a prototype-scoring stage"):
-        store.add_prototype(workshop.id, "welcome", "X")
-    other, _ = store.create_workshop("Goals only", "care_planning")
+        studio.scoring.prototypes.add_prototype(workshop.id, "welcome", "X")
+    other, _ = studio.workshops.create("Goals only", "care_planning")
     with pytest.raises(NotFound, match="no prototype-scoring stage"):
-        store.scoring_stage(other.id)
+        studio.scoring.prototypes.scoring_stage(other.id)
 
 
-def test_a_round_needs_criteria_and_a_prototype_first(store, workshop):
+def test_a_round_needs_criteria_and_a_prototype_first(studio, workshop):
     with pytest.raises(NotAllowed, match="Choose the criteria first"):
-        store.open_round(workshop.id, STAGE)
-    store.set_criteria(workshop.id, STAGE, "apease")
+        studio.scoring.rounds.open_round(workshop.id, STAGE)
+    studio.scoring.rounds.set_criteria(workshop.id, STAGE, "apease")
     with pytest.raises(NotAllowed, match="Add at least one prototype"):
-        store.open_round(workshop.id, STAGE)
-    assert store.rounds(workshop.id, STAGE) == []
+        studio.scoring.rounds.open_round(workshop.id, STAGE)
+    assert studio.scoring.rounds.rounds(workshop.id, STAGE) == []
 
 
-def test_rounds_go_open_closed_revealed_then_the_next_one(store, workshop, setup):
+def test_rounds_go_open_closed_revealed_then_the_next_one(studio, workshop, setup):
     wid = workshop.id
     with pytest.raises(NotAllowed, match="already open"):
-        store.open_round(wid, STAGE)
+        studio.scoring.rounds.open_round(wid, STAGE)
     with pytest.raises(NotAllowed, match="Close the round first"):
-        store.reveal_round(wid, STAGE)
+        studio.scoring.rounds.reveal_round(wid, STAGE)
     with pytest.raises(NotAllowed, match="criteria cannot change"):
-        store.set_criteria(wid, STAGE, "apease")
-    store.close_round(wid, STAGE)
+        studio.scoring.rounds.set_criteria(wid, STAGE, "apease")
+    studio.scoring.rounds.close_round(wid, STAGE)
     with pytest.raises(NotAllowed, match="not revealed yet"):
-        store.open_round(wid, STAGE)
-    store.reopen_round(wid, STAGE)
-    store.close_round(wid, STAGE)
-    store.reveal_round(wid, STAGE)
+        studio.scoring.rounds.open_round(wid, STAGE)
+    studio.scoring.rounds.reopen_round(wid, STAGE)
+    studio.scoring.rounds.close_round(wid, STAGE)
+    studio.scoring.rounds.reveal_round(wid, STAGE)
     with pytest.raises(NotAllowed, match="Only a closed round"):
-        store.reopen_round(wid, STAGE)
-    store.set_criteria(wid, STAGE, "apease")  # for round 2; round 1 keeps its set
-    assert store.open_round(wid, STAGE) == 2
-    first, second = store.rounds(wid, STAGE)
+        studio.scoring.rounds.reopen_round(wid, STAGE)
+    studio.scoring.rounds.set_criteria(wid, STAGE, "apease")  # for round 2; round 1 keeps its set
+    assert studio.scoring.rounds.open_round(wid, STAGE) == 2
+    first, second = studio.scoring.rounds.rounds(wid, STAGE)
     assert (first.state, second.state) == (RoundState.REVEALED, RoundState.OPEN)
     assert first.criteria.key == "impact_effort"
     assert second.criteria.key == "apease"
 
 
-def test_scores_stay_sealed_until_the_reveal(store, workshop, setup):
+def test_scores_stay_sealed_until_the_reveal(studio, workshop, setup):
     ann, bo, _cy = setup["people"]
     rid = setup["round"]
-    store.save_scores(ann, rid, setup["a"], {"impact": 5, "effort": CANT_SAY}, "Love it")
-    store.save_scores(bo, rid, setup["a"], {"impact": 2, "effort": 4})
-    mine, comments = store.my_scores(ann, rid)
+    studio.scoring.scores.save_scores(
+        ann, rid, setup["a"], {"impact": 5, "effort": CANT_SAY}, "Love it"
+    )
+    studio.scoring.scores.save_scores(bo, rid, setup["a"], {"impact": 2, "effort": 4})
+    mine, comments = studio.scoring.scores.my_scores(ann, rid)
     assert mine == {(setup["a"], "impact"): 5, (setup["a"], "effort"): None}
     assert comments == {setup["a"]: "Love it"}
-    assert store.round_progress(workshop.id, rid)["people"] == 2  # counts, no values
+    assert (
+        studio.scoring.scores.round_progress(workshop.id, rid)["people"] == 2
+    )  # counts, no values
     with pytest.raises(NotAllowed, match="stay sealed"):
-        store.revealed_scores(workshop.id, rid)
+        studio.scoring.scores.revealed_scores(workshop.id, rid)
     with pytest.raises(NotAllowed, match="stay sealed"):
-        store.revealed_comments(workshop.id, rid)
-    assert store.score_table(workshop.id, STAGE) == []  # exports leave sealed rounds out
-    store.close_round(workshop.id, STAGE)
-    assert store.score_table(workshop.id, STAGE) == []
-    store.reveal_round(workshop.id, STAGE)
-    revealed = store.revealed_scores(workshop.id, rid)
+        studio.scoring.scores.revealed_comments(workshop.id, rid)
+    assert (
+        studio.scoring.scores.score_table(workshop.id, STAGE) == []
+    )  # exports leave sealed rounds out
+    studio.scoring.rounds.close_round(workshop.id, STAGE)
+    assert studio.scoring.scores.score_table(workshop.id, STAGE) == []
+    studio.scoring.rounds.reveal_round(workshop.id, STAGE)
+    revealed = studio.scoring.scores.revealed_scores(workshop.id, rid)
     assert sorted((r.group, r.criterion, r.value) for r in revealed) == [
         ("lived_experience", "effort", None),
         ("lived_experience", "impact", 5),
         ("provider", "effort", 4),
         ("provider", "impact", 2),
     ]
-    assert store.revealed_comments(workshop.id, rid) == [
+    assert studio.scoring.scores.revealed_comments(workshop.id, rid) == [
         (setup["a"], "lived_experience", "Love it")
     ]
-    assert len(store.score_table(workshop.id, STAGE)) == 4
+    assert len(studio.scoring.scores.score_table(workshop.id, STAGE)) == 4
 
 
-def test_a_changed_score_counts_once_and_both_versions_are_kept(store, workshop, setup):
+def test_a_changed_score_counts_once_and_both_versions_are_kept(studio, workshop, setup):
     ann = setup["people"][0]
     rid = setup["round"]
-    store.save_scores(ann, rid, setup["a"], {"impact": 2})
-    store.save_scores(ann, rid, setup["a"], {"impact": 4})
-    assert store.my_scores(ann, rid)[0] == {(setup["a"], "impact"): 4}
-    with store.engine.connect() as conn:
+    studio.scoring.scores.save_scores(ann, rid, setup["a"], {"impact": 2})
+    studio.scoring.scores.save_scores(ann, rid, setup["a"], {"impact": 4})
+    assert studio.scoring.scores.my_scores(ann, rid)[0] == {(setup["a"], "impact"): 4}
+    with studio.db.engine.connect() as conn:
         kept = conn.execute(sa.select(schema.scores.c.value).order_by(schema.scores.c.id)).all()
     assert [v for (v,) in kept] == [2, 4]
 
@@ -122,89 +130,97 @@ def test_a_changed_score_counts_once_and_both_versions_are_kept(store, workshop,
         ("impact=5", InvalidInput, "per criterion"),
     ],
 )
-def test_bad_scores_are_refused_and_nothing_is_saved(store, setup, values, error, message):
+def test_bad_scores_are_refused_and_nothing_is_saved(studio, setup, values, error, message):
     ann = setup["people"][0]
     with pytest.raises(error, match=message):
-        store.save_scores(ann, setup["round"], setup["a"], values)
-    assert store.my_scores(ann, setup["round"]) == ({}, {})
+        studio.scoring.scores.save_scores(ann, setup["round"], setup["a"], values)
+    assert studio.scoring.scores.my_scores(ann, setup["round"]) == ({}, {})
 
 
-def test_one_bad_score_in_a_batch_saves_none_of_it(store, setup):
+def test_one_bad_score_in_a_batch_saves_none_of_it(studio, setup):
     ann = setup["people"][0]
     with pytest.raises(InvalidInput):
-        store.save_scores(ann, setup["round"], setup["a"], {"impact": 4, "effort": 9})
-    assert store.my_scores(ann, setup["round"]) == ({}, {})
+        studio.scoring.scores.save_scores(
+            ann, setup["round"], setup["a"], {"impact": 4, "effort": 9}
+        )
+    assert studio.scoring.scores.my_scores(ann, setup["round"]) == ({}, {})
 
 
-def test_no_scores_on_a_closed_round_or_a_withdrawn_prototype(store, workshop, setup):
+def test_no_scores_on_a_closed_round_or_a_withdrawn_prototype(studio, workshop, setup):
     ann = setup["people"][0]
-    store.withdraw_prototype(workshop.id, setup["b"])
+    studio.scoring.prototypes.withdraw_prototype(workshop.id, setup["b"])
     with pytest.raises(NotAllowed, match="withdrawn"):
-        store.save_scores(ann, setup["round"], setup["b"], {"impact": 3})
-    assert [p.id for p in store.prototypes(workshop.id, STAGE)] == [setup["a"]]
-    withdrawn = store.prototypes(workshop.id, STAGE, include_withdrawn=True)[1]
+        studio.scoring.scores.save_scores(ann, setup["round"], setup["b"], {"impact": 3})
+    assert [p.id for p in studio.scoring.prototypes.prototypes(workshop.id, STAGE)] == [setup["a"]]
+    withdrawn = studio.scoring.prototypes.prototypes(workshop.id, STAGE, include_withdrawn=True)[1]
     assert withdrawn.status == "withdrawn"
     assert withdrawn.title == "Peer group"  # kept, with its words
-    store.close_round(workshop.id, STAGE)
+    studio.scoring.rounds.close_round(workshop.id, STAGE)
     with pytest.raises(NotAllowed, match="closed"):
-        store.save_scores(ann, setup["round"], setup["a"], {"impact": 3})
-    assert store.my_scores(ann, setup["round"]) == ({}, {})
+        studio.scoring.scores.save_scores(ann, setup["round"], setup["a"], {"impact": 3})
+    assert studio.scoring.scores.my_scores(ann, setup["round"]) == ({}, {})
 
 
-def test_scores_only_go_to_this_workshops_rounds_and_prototypes(store, workshop, setup):
-    other, _ = store.create_workshop("Other", "codesign_day")
-    stranger, _ = store.join(other.id, "Eve", "provider", True)
+def test_scores_only_go_to_this_workshops_rounds_and_prototypes(studio, workshop, setup):
+    other, _ = studio.workshops.create("Other", "codesign_day")
+    stranger, _ = studio.people.join(other.id, "Eve", "provider", True)
     with pytest.raises(NotFound, match="round is not in this workshop"):
-        store.save_scores(stranger, setup["round"], setup["a"], {"impact": 3})
+        studio.scoring.scores.save_scores(stranger, setup["round"], setup["a"], {"impact": 3})
     ann = setup["people"][0]
     for bad in (999, "1", True, None):
         with pytest.raises(NotFound, match="prototype is not in this workshop"):
-            store.save_scores(ann, setup["round"], bad, {"impact": 3})
+            studio.scoring.scores.save_scores(ann, setup["round"], bad, {"impact": 3})
     with pytest.raises(NotFound):
-        store.my_scores(stranger, setup["round"])
+        studio.scoring.scores.my_scores(stranger, setup["round"])
 
 
-def test_comments_are_checked_and_kept_as_typed(store, workshop, setup):
+def test_comments_are_checked_and_kept_as_typed(studio, workshop, setup):
     ann = setup["people"][0]
     hostile = '<img src=x onerror="alert(1)">'
-    store.save_scores(ann, setup["round"], setup["a"], {}, hostile)
-    assert store.my_scores(ann, setup["round"])[1] == {setup["a"]: hostile}
+    studio.scoring.scores.save_scores(ann, setup["round"], setup["a"], {}, hostile)
+    assert studio.scoring.scores.my_scores(ann, setup["round"])[1] == {setup["a"]: hostile}
     with pytest.raises(InvalidInput, match="too long"):
-        store.save_scores(ann, setup["round"], setup["a"], {"impact": 3}, "x" * 5000)
-    assert store.my_scores(ann, setup["round"])[0] == {}
+        studio.scoring.scores.save_scores(
+            ann, setup["round"], setup["a"], {"impact": 3}, "x" * 5000
+        )
+    assert studio.scoring.scores.my_scores(ann, setup["round"])[0] == {}
 
 
-def test_prototypes_are_revised_not_overwritten(store, workshop, setup):
-    store.revise_prototype(workshop.id, setup["a"], "Walk-in clinic (evenings)", "", ["Work"])
-    current = store.prototypes(workshop.id, STAGE)[0]
+def test_prototypes_are_revised_not_overwritten(studio, workshop, setup):
+    studio.scoring.prototypes.revise_prototype(
+        workshop.id, setup["a"], "Walk-in clinic (evenings)", "", ["Work"]
+    )
+    current = studio.scoring.prototypes.prototypes(workshop.id, STAGE)[0]
     assert (current.title, current.goals) == ("Walk-in clinic (evenings)", ("Work",))
     with pytest.raises(InvalidInput, match="title is empty"):
-        store.add_prototype(workshop.id, STAGE, "  ")
-    with store.engine.connect() as conn:
+        studio.scoring.prototypes.add_prototype(workshop.id, STAGE, "  ")
+    with studio.db.engine.connect() as conn:
         titles = conn.execute(sa.select(schema.scoring_prototype_revisions.c.title)).scalars()
         assert "Walk-in clinic" in list(titles)
 
 
-def test_criteria_built_in_code_meet_the_same_checks(store, workshop):
+def test_criteria_built_in_code_meet_the_same_checks(studio, workshop):
     """A set built in code (not read from TOML) with weights summing to zero is refused."""
     zero = CriteriaSet(
         "custom", "Zero", (Criterion("a", "A", weight=0), Criterion("b", "B", weight=0))
     )
     with pytest.raises(InvalidInput, match="add up to zero"):
-        store.set_criteria(workshop.id, STAGE, zero)
-    assert store.criteria_for(workshop.id, STAGE) is None
+        studio.scoring.rounds.set_criteria(workshop.id, STAGE, zero)
+    assert studio.scoring.rounds.criteria_for(workshop.id, STAGE) is None
     custom = criteria_set_from_dict({"criteria": [{"label": "Kind", "weight": 2}]})
-    store.set_criteria(workshop.id, STAGE, custom)
-    assert store.criteria_for(workshop.id, STAGE) == custom
+    studio.scoring.rounds.set_criteria(workshop.id, STAGE, custom)
+    assert studio.scoring.rounds.criteria_for(workshop.id, STAGE) == custom
 
 
-def test_decisions_are_recorded_with_a_reason_and_the_latest_counts(store, workshop, setup):
+def test_decisions_are_recorded_with_a_reason_and_the_latest_counts(studio, workshop, setup):
     wid = workshop.id
     with pytest.raises(InvalidInput, match="reason is empty"):
-        store.record_decision(wid, STAGE, setup["a"], "adopt", "")
-    store.record_decision(wid, STAGE, setup["a"], "iterate", "Try evenings first")
-    store.record_decision(wid, STAGE, setup["a"], "adopt", "Evenings worked")
-    decision = store.decisions(wid, STAGE)[setup["a"]]
+        studio.scoring.prototypes.record_decision(wid, STAGE, setup["a"], "adopt", "")
+    studio.scoring.prototypes.record_decision(
+        wid, STAGE, setup["a"], "iterate", "Try evenings first"
+    )
+    studio.scoring.prototypes.record_decision(wid, STAGE, setup["a"], "adopt", "Evenings worked")
+    decision = studio.scoring.prototypes.decisions(wid, STAGE)[setup["a"]]
     assert (decision.decision, decision.reason, decision.round_number) == (
         "adopt",
         "Evenings worked",
@@ -212,9 +228,9 @@ def test_decisions_are_recorded_with_a_reason_and_the_latest_counts(store, works
     )
 
 
-def test_every_change_tells_the_live_feed_its_topic(store, workshop, setup):
-    before = store.last_change_id()
-    store.save_scores(setup["people"][0], setup["round"], setup["a"], {"impact": 3})
-    store.close_round(workshop.id, STAGE)
-    topics = [topic for _id, _w, topic in store.changes_since(before)]
+def test_every_change_tells_the_live_feed_its_topic(studio, workshop, setup):
+    before = studio.db.last_change_id()
+    studio.scoring.scores.save_scores(setup["people"][0], setup["round"], setup["a"], {"impact": 3})
+    studio.scoring.rounds.close_round(workshop.id, STAGE)
+    topics = [topic for _id, _w, topic in studio.db.changes_since(before)]
     assert topics == ["scores", "scoring"]

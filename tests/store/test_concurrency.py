@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from codesign_widgets.core.errors import StoreUnavailable
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 WRITERS = 20
 WRITES_EACH = 15
@@ -27,12 +27,14 @@ def _again(action, *args):
 
 
 def _writer(db_url: str, workshop_id: int, index: int, queue) -> None:
-    store = Store.open(db_url, create=False)
-    participant, _token = _again(store.join, workshop_id, f"Writer {index}", "provider", True)
+    studio = Studio.open(db_url, create=False)
+    participant, _token = _again(
+        studio.people.join, workshop_id, f"Writer {index}", "provider", True
+    )
     acknowledged = []
     for n in range(WRITES_EACH):
         entry_id = _again(
-            store.add_entry,
+            studio.entries.add,
             participant,
             "checkin",
             "note",
@@ -41,12 +43,12 @@ def _writer(db_url: str, workshop_id: int, index: int, queue) -> None:
         )
         acknowledged.append(entry_id)
         if n % 5 == 0:
-            _again(store.revise_entry, participant, entry_id, {"text": f"{index}-{n}-edited"})
+            _again(studio.entries.revise, participant, entry_id, {"text": f"{index}-{n}-edited"})
     queue.put((index, acknowledged))
 
 
-def test_twenty_processes_writing_at_once_lose_nothing(store, workshop, db_url):
-    store.set_stage_state(workshop.id, "welcome", "open")
+def test_twenty_processes_writing_at_once_lose_nothing(studio, workshop, db_url):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     procs = [
@@ -60,8 +62,8 @@ def test_twenty_processes_writing_at_once_lose_nothing(store, workshop, db_url):
         assert p.exitcode == 0
     acknowledged = {entry_id for ids in results.values() for entry_id in ids}
     assert len(acknowledged) == WRITERS * WRITES_EACH
-    stored = {e.id: e.body["text"] for e in store.entries(workshop.id)}
+    stored = {e.id: e.body["text"] for e in studio.entries.find(workshop.id)}
     assert acknowledged <= set(stored)
-    assert len(store.participants(workshop.id)) == WRITERS
+    assert len(studio.people.participants(workshop.id)) == WRITERS
     edited = [text for text in stored.values() if text.endswith("-edited")]
     assert len(edited) == WRITERS * len(range(0, WRITES_EACH, 5))

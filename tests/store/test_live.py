@@ -6,41 +6,41 @@ import asyncio
 import gc
 
 from codesign_widgets.live import Feed
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 
 
-def test_a_commit_from_another_kernel_reaches_subscribers_of_that_topic(db_url, store, workshop):
-    feed = Feed(store)
+def test_a_commit_from_another_kernel_reaches_subscribers_of_that_topic(db_url, studio, workshop):
+    feed = Feed(studio)
     stages, people = [], []
     feed.subscribe(workshop.id, {"stages"}, stages.append)
     feed.subscribe(workshop.id, {"participants"}, people.append)
-    other_kernel = Store.open(db_url, create=False)
-    other_kernel.set_stage_state(workshop.id, "welcome", "open")
+    other_kernel = Studio.open(db_url, create=False)
+    other_kernel.workshops.set_stage_state(workshop.id, "welcome", "open")
     feed.poll_once()
     assert stages == [{"stages"}]
     assert people == []
     feed.poll_once()  # nothing new: nobody is called again
     assert stages == [{"stages"}]
-    other_kernel.join(workshop.id, "Bob", "provider", True)
-    other_kernel.set_stage_state(workshop.id, "welcome", "locked")
+    other_kernel.people.join(workshop.id, "Bob", "provider", True)
+    other_kernel.workshops.set_stage_state(workshop.id, "welcome", "locked")
     feed.poll_once()  # the poller keeps seeing new commits, not a stale snapshot
     assert stages == [{"stages"}, {"stages"}]
     assert people == [{"participants"}]
     feed.stop()
 
 
-def test_other_workshops_changes_are_not_delivered(db_url, store, workshop):
-    feed = Feed(store)
+def test_other_workshops_changes_are_not_delivered(db_url, studio, workshop):
+    feed = Feed(studio)
     seen = []
     feed.subscribe(workshop.id, {"stages"}, seen.append)
-    other, _ = store.create_workshop("Other", "codesign_day")
-    Store.open(db_url).set_stage_state(other.id, "welcome", "open")
+    other, _ = studio.workshops.create("Other", "codesign_day")
+    Studio.open(db_url).workshops.set_stage_state(other.id, "welcome", "open")
     feed.poll_once()
     assert seen == []
 
 
-def test_views_that_are_gone_stop_being_called(store, workshop):
-    feed = Feed(store)
+def test_views_that_are_gone_stop_being_called(studio, workshop):
+    feed = Feed(studio)
 
     class View:
         calls = 0
@@ -52,14 +52,14 @@ def test_views_that_are_gone_stop_being_called(store, workshop):
     unsubscribe_kept = feed.subscribe(workshop.id, {"stages"}, view.on_change)
     del view
     gc.collect()
-    store.set_stage_state(workshop.id, "welcome", "open")
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     feed.poll_once()
     assert View.calls == 0
     unsubscribe_kept()  # harmless after the view is gone
 
 
-def test_a_failing_view_does_not_stop_the_others(store, workshop):
-    feed = Feed(store)
+def test_a_failing_view_does_not_stop_the_others(studio, workshop):
+    feed = Feed(studio)
     seen = []
 
     def broken(_topics):
@@ -67,22 +67,22 @@ def test_a_failing_view_does_not_stop_the_others(store, workshop):
 
     feed.subscribe(workshop.id, {"stages"}, broken)
     feed.subscribe(workshop.id, {"stages"}, seen.append)
-    store.set_stage_state(workshop.id, "welcome", "open")
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     feed.poll_once()
     assert seen == [{"stages"}]
 
 
-def test_rerunning_a_cell_reuses_the_running_poller(db_url, store, workshop):
+def test_rerunning_a_cell_reuses_the_running_poller(db_url, studio, workshop):
     async def scenario():
-        first = Feed.for_store(store)
-        again = Feed.for_store(Store.open(db_url))
+        first = Feed.for_studio(studio)
+        again = Feed.for_studio(Studio.open(db_url))
         assert first is again
         assert first.running
         tasks = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "Feed._run"]
         assert len(tasks) == 1
         seen = []
         first.subscribe(workshop.id, {"stages"}, seen.append)
-        Store.open(db_url).set_stage_state(workshop.id, "welcome", "locked")
+        Studio.open(db_url).workshops.set_stage_state(workshop.id, "welcome", "locked")
         for _ in range(30):
             await asyncio.sleep(0.05)
             if seen:
@@ -93,7 +93,7 @@ def test_rerunning_a_cell_reuses_the_running_poller(db_url, store, workshop):
     assert asyncio.run(scenario()) == [{"stages"}]
 
 
-def test_without_an_event_loop_the_feed_does_not_start(store):
-    feed = Feed(store)
+def test_without_an_event_loop_the_feed_does_not_start(studio):
+    feed = Feed(studio)
     assert feed.start() is False
     assert not feed.running

@@ -10,102 +10,103 @@ import pytest
 
 from codesign_widgets.core.errors import InvalidInput, NotAllowed, NotFound, StoreUnavailable
 from codesign_widgets.core.workshop import StageState
-from codesign_widgets.store import base, schema
-from codesign_widgets.studio import Store
+from codesign_widgets.store import engine, schema
+from codesign_widgets.store.engine import Database
+from codesign_widgets.studio import Studio
 
 
-def test_a_new_workshop_starts_on_its_first_stage_with_every_stage_closed(store, workshop):
+def test_a_new_workshop_starts_on_its_first_stage_with_every_stage_closed(studio, workshop):
     assert workshop.current_stage == "welcome"
     assert workshop.state_of("welcome") is StageState.CLOSED
     assert workshop.title == "Foot care <b>pathway</b>"  # stored as text, escaped when shown
 
 
-def test_the_facilitator_key_opens_the_workshop_and_nothing_else_does(store, created):
+def test_the_facilitator_key_opens_the_workshop_and_nothing_else_does(studio, created):
     workshop, key = created
-    assert store.check_facilitator(workshop.code.lower(), key).id == workshop.id
+    assert studio.workshops.check_facilitator(workshop.code.lower(), key).id == workshop.id
     with pytest.raises(NotAllowed, match="key does not match"):
-        store.check_facilitator(workshop.code, key + "x")
+        studio.workshops.check_facilitator(workshop.code, key + "x")
     with pytest.raises(NotFound, match="No workshop has the code"):
-        store.check_facilitator("ZZZZZZ", key)
+        studio.workshops.check_facilitator("ZZZZZZ", key)
 
 
-def test_wrong_or_missing_join_code_says_what_to_do(store):
+def test_wrong_or_missing_join_code_says_what_to_do(studio):
     with pytest.raises(NotFound, match="Check the code on the big screen"):
-        store.workshop_by_code("")
+        studio.workshops.by_code("")
     with pytest.raises(NotFound, match="ZZZZ"):
-        store.workshop_by_code("zzzz")
+        studio.workshops.by_code("zzzz")
 
 
-def test_joining_checks_name_perspective_and_consent(store, workshop):
+def test_joining_checks_name_perspective_and_consent(studio, workshop):
     with pytest.raises(InvalidInput, match="too long"):
-        store.join(workshop.id, "x" * (5 * 1024 * 1024), "provider", True)
+        studio.people.join(workshop.id, "x" * (5 * 1024 * 1024), "provider", True)
     with pytest.raises(InvalidInput, match="perspectives"):
-        store.join(workshop.id, "Ann", "superuser", True)
+        studio.people.join(workshop.id, "Ann", "superuser", True)
     with pytest.raises(InvalidInput, match="I agree"):
-        store.join(workshop.id, "Ann", "provider", False)
-    assert store.participants(workshop.id) == []
-    anonymous, token = store.join(workshop.id, "", "provider", True)
+        studio.people.join(workshop.id, "Ann", "provider", False)
+    assert studio.people.participants(workshop.id) == []
+    anonymous, token = studio.people.join(workshop.id, "", "provider", True)
     assert anonymous.shown_name.startswith("Anonymous")
-    hostile, _ = store.join(workshop.id, "<script>alert(1)</script>", "system", True)
+    hostile, _ = studio.people.join(workshop.id, "<script>alert(1)</script>", "system", True)
     assert hostile.display_name == "<script>alert(1)</script>"
-    assert store.participant_by_token(workshop.id, token) == anonymous
-    assert store.participant_by_token(workshop.id, "not-a-token") is None
-    assert store.participant_by_token(workshop.id, "x" * 5000) is None
+    assert studio.people.participant_by_token(workshop.id, token) == anonymous
+    assert studio.people.participant_by_token(workshop.id, "not-a-token") is None
+    assert studio.people.participant_by_token(workshop.id, "x" * 5000) is None
 
 
-def test_a_token_only_works_in_its_own_workshop(store, workshop):
-    other, _ = store.create_workshop("Other", "codesign_day")
-    _p, token = store.join(workshop.id, "Ann", "provider", True)
-    assert store.participant_by_token(other.id, token) is None
+def test_a_token_only_works_in_its_own_workshop(studio, workshop):
+    other, _ = studio.workshops.create("Other", "codesign_day")
+    _p, token = studio.people.join(workshop.id, "Ann", "provider", True)
+    assert studio.people.participant_by_token(other.id, token) is None
 
 
-def test_profile_changes_are_recorded_not_overwritten(store, workshop, ann):
-    changed = store.update_profile(ann, "Ann B", "provider")
+def test_profile_changes_are_recorded_not_overwritten(studio, workshop, ann):
+    changed = studio.people.update_profile(ann, "Ann B", "provider")
     assert (changed.display_name, changed.perspective) == ("Ann B", "provider")
-    assert store.participant(ann.id).display_name == "Ann B"
+    assert studio.people.participant(ann.id).display_name == "Ann B"
 
 
-def test_contributions_only_while_the_stage_is_open(store, workshop, ann):
+def test_contributions_only_while_the_stage_is_open(studio, workshop, ann):
     with pytest.raises(NotAllowed, match="not opened yet"):
-        store.add_entry(ann, "checkin", "note", "welcome", {"text": "hi"})
-    store.set_stage_state(workshop.id, "welcome", "open")
-    entry_id = store.add_entry(ann, "checkin", "note", "welcome", {"text": "hi"})
-    store.set_stage_state(workshop.id, "welcome", StageState.LOCKED)
+        studio.entries.add(ann, "checkin", "note", "welcome", {"text": "hi"})
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    entry_id = studio.entries.add(ann, "checkin", "note", "welcome", {"text": "hi"})
+    studio.workshops.set_stage_state(workshop.id, "welcome", StageState.LOCKED)
     with pytest.raises(NotAllowed, match="locked"):
-        store.add_entry(ann, "checkin", "note", "welcome", {"text": "late"})
+        studio.entries.add(ann, "checkin", "note", "welcome", {"text": "late"})
     with pytest.raises(NotAllowed, match="locked"):
-        store.revise_entry(ann, entry_id, {"text": "edited late"})
-    store.withdraw_entry(ann, entry_id)  # taking words back is always allowed
-    assert [e.body["text"] for e in store.entries(workshop.id)] == []
+        studio.entries.revise(ann, entry_id, {"text": "edited late"})
+    studio.entries.withdraw(ann, entry_id)  # taking words back is always allowed
+    assert [e.body["text"] for e in studio.entries.find(workshop.id)] == []
 
 
-def test_an_entry_must_fit_its_stage(store, workshop, ann):
-    store.set_stage_state(workshop.id, "goals", "open")
+def test_an_entry_must_fit_its_stage(studio, workshop, ann):
+    studio.workshops.set_stage_state(workshop.id, "goals", "open")
     with pytest.raises(NotAllowed, match="does not take checkin"):
-        store.add_entry(ann, "checkin", "note", "goals", {"text": "hi"})
+        studio.entries.add(ann, "checkin", "note", "goals", {"text": "hi"})
     with pytest.raises(NotFound):
-        store.add_entry(ann, "checkin", "note", "no-such-stage", {"text": "hi"})
-    store.set_stage_state(workshop.id, "welcome", "open")
+        studio.entries.add(ann, "checkin", "note", "no-such-stage", {"text": "hi"})
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     with pytest.raises(InvalidInput, match="too long"):
-        store.add_entry(ann, "checkin", "note", "welcome", {"text": "x" * 70_000})
+        studio.entries.add(ann, "checkin", "note", "welcome", {"text": "x" * 70_000})
 
 
-def test_edits_withdrawals_and_moderation_keep_every_version(store, workshop, ann):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    entry_id = store.add_entry(ann, "checkin", "note", "welcome", {"text": "first"})
-    store.revise_entry(ann, entry_id, {"text": "second"})
-    store.set_hidden(workshop.id, entry_id, True, reason="off topic")
-    assert store.entries(workshop.id) == []
-    [hidden] = store.entries(workshop.id, include_hidden=True)
+def test_edits_withdrawals_and_moderation_keep_every_version(studio, workshop, ann):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    entry_id = studio.entries.add(ann, "checkin", "note", "welcome", {"text": "first"})
+    studio.entries.revise(ann, entry_id, {"text": "second"})
+    studio.entries.set_hidden(workshop.id, entry_id, True, reason="off topic")
+    assert studio.entries.find(workshop.id) == []
+    [hidden] = studio.entries.find(workshop.id, include_hidden=True)
     assert hidden.hidden
     assert hidden.body == {"text": "second"}
-    store.set_hidden(workshop.id, entry_id, False)
-    assert [e.body["text"] for e in store.entries(workshop.id)] == ["second"]
-    store.withdraw_entry(ann, entry_id)
-    assert store.entries(workshop.id) == []
-    [withdrawn] = store.entries(workshop.id, include_withdrawn=True)
+    studio.entries.set_hidden(workshop.id, entry_id, False)
+    assert [e.body["text"] for e in studio.entries.find(workshop.id)] == ["second"]
+    studio.entries.withdraw(ann, entry_id)
+    assert studio.entries.find(workshop.id) == []
+    [withdrawn] = studio.entries.find(workshop.id, include_withdrawn=True)
     assert withdrawn.status == "withdrawn"
-    history = store.entry_history(entry_id)
+    history = studio.entries.history(entry_id)
     assert [(h["body"]["text"], h["status"]) for h in history] == [
         ("first", "active"),
         ("second", "active"),
@@ -113,63 +114,63 @@ def test_edits_withdrawals_and_moderation_keep_every_version(store, workshop, an
     ]
 
 
-def test_nobody_changes_someone_elses_entry(store, workshop, ann):
-    bob, _ = store.join(workshop.id, "Bob", "provider", True)
-    store.set_stage_state(workshop.id, "welcome", "open")
-    entry_id = store.add_entry(ann, "checkin", "note", "welcome", {"text": "mine"})
+def test_nobody_changes_someone_elses_entry(studio, workshop, ann):
+    bob, _ = studio.people.join(workshop.id, "Bob", "provider", True)
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    entry_id = studio.entries.add(ann, "checkin", "note", "welcome", {"text": "mine"})
     with pytest.raises(NotAllowed, match="your own"):
-        store.revise_entry(bob, entry_id, {"text": "hijacked"})
+        studio.entries.revise(bob, entry_id, {"text": "hijacked"})
     with pytest.raises(NotAllowed, match="your own"):
-        store.withdraw_entry(bob, entry_id)
-    other, _ = store.create_workshop("Other", "codesign_day")
+        studio.entries.withdraw(bob, entry_id)
+    other, _ = studio.workshops.create("Other", "codesign_day")
     with pytest.raises(NotFound):
-        store.set_hidden(other.id, entry_id, True)
-    assert [e.body["text"] for e in store.entries(workshop.id)] == ["mine"]
+        studio.entries.set_hidden(other.id, entry_id, True)
+    assert [e.body["text"] for e in studio.entries.find(workshop.id)] == ["mine"]
 
 
-def test_entries_keep_the_perspective_their_author_had_when_writing(store, workshop, ann):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    store.add_entry(ann, "checkin", "note", "welcome", {"text": "as a patient"})
-    store.update_profile(ann, "Ann", "provider")
-    [entry] = store.entries(workshop.id)
+def test_entries_keep_the_perspective_their_author_had_when_writing(studio, workshop, ann):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    studio.entries.add(ann, "checkin", "note", "welcome", {"text": "as a patient"})
+    studio.people.update_profile(ann, "Ann", "provider")
+    [entry] = studio.entries.find(workshop.id)
     assert entry.perspective == "lived_experience"
 
 
-def test_stage_moves_and_timer_are_events(store, workshop):
-    store.set_current_stage(workshop.id, "goals")
-    store.start_timer(workshop.id, "goals", 300)
-    state = store.workshop_state(workshop.id)
+def test_stage_moves_and_timer_are_events(studio, workshop):
+    studio.workshops.set_current_stage(workshop.id, "goals")
+    studio.workshops.start_timer(workshop.id, "goals", 300)
+    state = studio.workshops.state(workshop.id)
     assert state.current_stage == "goals"
     assert state.timer_ends_at is not None
-    store.stop_timer(workshop.id, "goals")
-    assert store.workshop_state(workshop.id).timer_ends_at is None
+    studio.workshops.stop_timer(workshop.id, "goals")
+    assert studio.workshops.state(workshop.id).timer_ends_at is None
     with pytest.raises(InvalidInput):
-        store.start_timer(workshop.id, "goals", 0)
+        studio.workshops.start_timer(workshop.id, "goals", 0)
     with pytest.raises(NotFound):
-        store.set_current_stage(workshop.id, "nowhere")
+        studio.workshops.set_current_stage(workshop.id, "nowhere")
 
 
-def test_every_write_is_announced_on_the_change_feed(store, workshop, ann):
-    start = store.last_change_id()
-    store.set_stage_state(workshop.id, "welcome", "open")
-    store.add_entry(ann, "checkin", "note", "welcome", {"text": "hi"})
-    topics = [topic for _id, _w, topic in store.changes_since(start)]
+def test_every_write_is_announced_on_the_change_feed(studio, workshop, ann):
+    start = studio.db.last_change_id()
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    studio.entries.add(ann, "checkin", "note", "welcome", {"text": "hi"})
+    topics = [topic for _id, _w, topic in studio.db.changes_since(start)]
     assert topics == ["stages", "entries"]
 
 
-def test_restarting_loses_nothing(db_url, store, workshop, ann):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    store.add_entry(ann, "checkin", "note", "welcome", {"text": "kept"})
-    store.close()
-    again = Store.open(db_url, create=False)
-    assert [p.display_name for p in again.participants(workshop.id)] == ["Ann"]
-    assert [e.body["text"] for e in again.entries(workshop.id)] == ["kept"]
-    assert again.workshop_state(workshop.id).state_of("welcome") is StageState.OPEN
+def test_restarting_loses_nothing(db_url, studio, workshop, ann):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    studio.entries.add(ann, "checkin", "note", "welcome", {"text": "kept"})
+    studio.close()
+    again = Studio.open(db_url, create=False)
+    assert [p.display_name for p in again.people.participants(workshop.id)] == ["Ann"]
+    assert [e.body["text"] for e in again.entries.find(workshop.id)] == ["kept"]
+    assert again.workshops.state(workshop.id).state_of("welcome") is StageState.OPEN
 
 
 def test_a_missing_file_is_explained_not_created_for_kernels(tmp_path):
     with pytest.raises(StoreUnavailable, match="There is no workshop file .*codesign serve"):
-        Store.open(f"sqlite:///{tmp_path / 'missing.db'}", create=False)
+        Studio.open(f"sqlite:///{tmp_path / 'missing.db'}", create=False)
     assert not (tmp_path / "missing.db").exists()
 
 
@@ -177,66 +178,68 @@ def test_a_file_that_is_not_a_workshop_is_refused_untouched(tmp_path):
     junk = tmp_path / "notes.db"
     junk.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreUnavailable, match="not a workshop file"):
-        Store.open(f"sqlite:///{junk}")
+        Studio.open(f"sqlite:///{junk}")
     assert junk.read_bytes().startswith(b"this is not sqlite")
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("create table t(x)").connection.commit()
     with pytest.raises(StoreUnavailable, match="holds other data"):
-        Store.open(f"sqlite:///{other}")
+        Studio.open(f"sqlite:///{other}")
 
 
-def test_a_read_only_file_is_explained_even_for_root(tmp_path, store, workshop, db_url):
-    store.close()
+def test_a_read_only_file_is_explained_even_for_root(tmp_path, studio, workshop, db_url):
+    studio.close()
     # Root ignores file modes, so open the file read-only through SQLite itself.
     path = db_url.removeprefix("sqlite:///")
-    ro = Store.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False)
-    assert ro.workshop_state(workshop.id).title.startswith("Foot care")
+    ro = Studio.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False)
+    assert ro.workshops.state(workshop.id).title.startswith("Foot care")
     with pytest.raises(StoreUnavailable, match="read-only"):
-        ro.set_stage_state(workshop.id, "welcome", "open")
+        ro.workshops.set_stage_state(workshop.id, "welcome", "open")
     assert stat.S_ISREG(os.stat(path).st_mode)
 
 
-def test_a_file_locked_by_another_program_is_explained(monkeypatch, db_url, store, workshop):
-    monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 200)
-    busy = Store.open(db_url)
+def test_a_file_locked_by_another_program_is_explained(monkeypatch, db_url, studio, workshop):
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    busy = Studio.open(db_url)
     holder = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreUnavailable, match="busy: another program"):
-            busy.set_stage_state(workshop.id, "welcome", "open")
+            busy.workshops.set_stage_state(workshop.id, "welcome", "open")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    busy.set_stage_state(workshop.id, "welcome", "open")  # works again once released
-    assert store.workshop_state(workshop.id).state_of("welcome") is StageState.OPEN
+    busy.workshops.set_stage_state(workshop.id, "welcome", "open")  # works again once released
+    assert studio.workshops.state(workshop.id).state_of("welcome") is StageState.OPEN
 
 
-def test_files_from_other_versions_are_explained_and_upgraded(monkeypatch, db_url, store, workshop):
-    store.close()
+def test_files_from_other_versions_are_explained_and_upgraded(
+    monkeypatch, db_url, studio, workshop
+):
+    studio.close()
     newer = schema.SCHEMA_VERSION + 1
     monkeypatch.setattr(schema, "SCHEMA_VERSION", newer)
     with pytest.raises(StoreUnavailable, match="older version.*codesign upgrade"):
-        Store.open(db_url)
+        Studio.open(db_url)
 
     def add_theme_column(conn):
         conn.exec_driver_sql("ALTER TABLE workshops ADD COLUMN theme TEXT DEFAULT ''")
 
     monkeypatch.setitem(schema.MIGRATIONS, newer - 1, add_theme_column)
-    old, new, backup = Store.upgrade(db_url)
+    old, new, backup = Database.upgrade(db_url)
     assert (old, new) == (newer - 1, newer)
     assert backup.exists()
-    upgraded = Store.open(db_url, create=False)
-    assert upgraded.schema_version() == newer
-    assert upgraded.workshop_state(workshop.id).title.startswith("Foot care")
+    upgraded = Studio.open(db_url, create=False)
+    assert upgraded.db.schema_version() == newer
+    assert upgraded.workshops.state(workshop.id).title.startswith("Foot care")
     monkeypatch.setattr(schema, "SCHEMA_VERSION", newer - 1)
     with pytest.raises(StoreUnavailable, match="newer version"):
-        Store.open(db_url)
+        Studio.open(db_url)
 
 
-def test_text_is_stored_clean_whoever_calls_the_store(store, workshop, ann):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    entry_id = store.add_entry(
+def test_text_is_stored_clean_whoever_calls_the_store(studio, workshop, ann):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    entry_id = studio.entries.add(
         ann, "checkin", "note", "welcome", {"text": "a\x00b\u202ec\x1b", "tags": ["x\x07"]}
     )
-    [entry] = [e for e in store.entries(workshop.id) if e.id == entry_id]
+    [entry] = [e for e in studio.entries.find(workshop.id) if e.id == entry_id]
     assert entry.body == {"text": "abc", "tags": ["x"]}

@@ -1,0 +1,102 @@
+"""The rules every part of the store checks, as plain functions of the write transaction.
+
+Checked inside the transaction that writes (``with db.write() as conn``), so a stage locked a
+moment ago, or a participant who left a moment ago, wins over a click or a crafted message.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..core.errors import NotAllowed, NotFound
+from ..core.workshop import Participant, StageState
+from . import schema as t
+
+__all__ = [
+    "check_open",
+    "check_still_in",
+    "has_withdrawn",
+    "own_entry",
+    "stage_state",
+    "still_in",
+    "withdrawn_participants",
+]
+
+#: Participants who left (withdrew); every shared read excludes their rows.
+withdrawn_participants = sa.select(t.participant_events.c.participant_id).where(
+    t.participant_events.c.kind == "withdrew"
+)
+
+
+def still_in(column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """SQL condition: the participant in ``column`` has not withdrawn (NULL, the
+    facilitator or an import, counts as in)."""
+    return sa.or_(column.is_(None), column.not_in(withdrawn_participants))
+
+
+def has_withdrawn(conn: sa.Connection, participant_id: int) -> bool:
+    """Whether this participant left the workshop (and took back what they added)."""
+    return (
+        conn.execute(
+            sa.select(t.participant_events.c.id)
+            .where(
+                t.participant_events.c.participant_id == participant_id,
+                t.participant_events.c.kind == "withdrew",
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def check_still_in(conn: sa.Connection, participant: Participant) -> None:
+    """Refuse anything from a page left open after its person withdrew (or was erased)."""
+    if has_withdrawn(conn, participant.id):
+        msg = (
+            "You left this workshop and took back what you added, so nothing more can "
+            "be saved as you. Join again with the code to take part."
+        )
+        raise NotAllowed(msg)
+
+
+def stage_state(conn: sa.Connection, workshop_id: int, stage: str) -> StageState:
+    """The stage's state as recorded last (``closed`` before it was ever opened)."""
+    row = conn.execute(
+        sa.select(t.workshop_events.c.value)
+        .where(
+            t.workshop_events.c.workshop_id == workshop_id,
+            t.workshop_events.c.kind == "stage_state",
+            t.workshop_events.c.stage == stage,
+        )
+        .order_by(t.workshop_events.c.id.desc())
+        .limit(1)
+    ).first()
+    return StageState(row.value) if row else StageState.CLOSED
+
+
+def check_open(conn: sa.Connection, participant: Participant, stage: str) -> None:
+    """Refuse a participant's write unless they are still in and ``stage`` is open."""
+    check_still_in(conn, participant)
+    state = stage_state(conn, participant.workshop_id, stage)
+    if state is not StageState.OPEN:
+        msg = {
+            StageState.CLOSED: "This stage has not opened yet. Wait for the facilitator "
+            "to open it; nothing was saved.",
+            StageState.LOCKED: "This stage is locked, so changes are no longer taken. "
+            "Tell the facilitator if something is missing.",
+            StageState.REVEALED: "This stage is finished and its results are shown; "
+            "changes are no longer taken.",
+        }[state]
+        raise NotAllowed(msg)
+
+
+def own_entry(conn: sa.Connection, participant: Participant, entry_id: int) -> sa.Row:
+    """The entry ``entry_id`` if it is the participant's own, in their workshop."""
+    row = conn.execute(sa.select(t.entries).where(t.entries.c.id == entry_id)).first()
+    if row is None or row.workshop_id != participant.workshop_id:
+        msg = "That contribution is not in this workshop."
+        raise NotFound(msg)
+    if row.participant_id != participant.id:
+        msg = "You can only change or withdraw your own contributions."
+        raise NotAllowed(msg)
+    return row

@@ -1,0 +1,193 @@
+"""Workshops and their stages: create one, find it by code, check the facilitator's key,
+move the room and open, lock, reveal or close stages (each an event, never overwritten).
+
+The rules every part of the store shares about a workshop (:func:`workshop_state`,
+:func:`template_of`) read inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.templates import Template, load_template
+from ..core.workshop import (
+    MAX_TITLE,
+    StageState,
+    WorkshopState,
+    clean_text,
+    hash_key,
+    new_facilitator_key,
+    new_join_code,
+    normalise_join_code,
+    verify_key,
+)
+from . import schema as t
+from .engine import Database, changed
+
+__all__ = ["Workshops", "template_of", "workshop_state"]
+
+
+def workshop_state(conn: sa.Connection, workshop_id: int) -> WorkshopState:
+    """The workshop read in the transaction ``conn``; :class:`NotFound` if it is gone."""
+    row = conn.execute(sa.select(t.workshops).where(t.workshops.c.id == workshop_id)).first()
+    if row is None:
+        msg = "That workshop no longer exists. Ask the facilitator for the current link."
+        raise NotFound(msg)
+    events = conn.execute(
+        sa.select(t.workshop_events)
+        .where(t.workshop_events.c.workshop_id == workshop_id)
+        .order_by(t.workshop_events.c.id)
+    ).all()
+    current, states, timer_end, timer_stage = "", {}, None, None
+    for ev in events:
+        if ev.kind == "current_stage":
+            current = ev.stage
+        elif ev.kind == "stage_state":
+            states[ev.stage] = StageState(ev.value)
+        elif ev.kind == "timer":
+            timer_end = float(ev.value) if ev.value else None
+            timer_stage = ev.stage if ev.value else None
+    return WorkshopState(
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        template=row.template,
+        created_at=row.created_at,
+        current_stage=current,
+        stage_states=states,
+        timer_ends_at=timer_end,
+        timer_stage=timer_stage,
+    )
+
+
+def template_of(conn: sa.Connection, workshop_id: int) -> Template:
+    """The plan of a workshop, read in the transaction ``conn``."""
+    key = conn.execute(
+        sa.select(t.workshops.c.template).where(t.workshops.c.id == workshop_id)
+    ).scalar()
+    if key is None:
+        msg = "That workshop no longer exists. Ask the facilitator for the current link."
+        raise NotFound(msg)
+    return load_template(key)
+
+
+class Workshops:
+    """The workshops in the file and their stages."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create(self, title: str, template: str) -> tuple[WorkshopState, str]:
+        """Create a workshop; returns it and the facilitator key (shown once, stored hashed)."""
+        title = clean_text(title, what="The workshop title", max_length=MAX_TITLE, required=True)
+        plan = load_template(template)
+        key = new_facilitator_key()
+        key_hash = hash_key(key)
+        now = time.time()
+        with self.db.write() as conn:
+            for _ in range(20):
+                code = new_join_code()
+                taken = conn.execute(
+                    sa.select(t.workshops.c.id).where(t.workshops.c.code == code)
+                ).first()
+                if not taken:
+                    break
+            workshop_id = conn.execute(
+                sa.insert(t.workshops).values(
+                    code=code,
+                    title=title,
+                    template=template,
+                    key_hash=key_hash,
+                    created_at=now,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                sa.insert(t.workshop_events).values(
+                    workshop_id=workshop_id,
+                    kind="current_stage",
+                    stage=plan.stages[0].key,
+                    value="",
+                    at=now,
+                )
+            )
+            changed(conn, workshop_id, "workshops")
+        return self.state(workshop_id), key
+
+    def all(self) -> list[WorkshopState]:
+        """Every workshop in the file, newest first."""
+        with self.db.read() as conn:
+            ids = (
+                conn.execute(sa.select(t.workshops.c.id).order_by(t.workshops.c.created_at.desc()))
+                .scalars()
+                .all()
+            )
+        return [self.state(i) for i in ids]
+
+    def by_code(self, code: str) -> WorkshopState:
+        """The workshop with this join code (typed any case, with or without spaces)."""
+        clean = normalise_join_code(code or "")
+        with self.db.read() as conn:
+            workshop_id = conn.execute(
+                sa.select(t.workshops.c.id).where(t.workshops.c.code == clean)
+            ).scalar()
+        if workshop_id is None:
+            shown = clean or "(empty)"
+            msg = (
+                f"No workshop has the code {shown}. Check the code on the big screen and "
+                "type it again, or ask the facilitator."
+            )
+            raise NotFound(msg)
+        return self.state(workshop_id)
+
+    def check_facilitator(self, code: str, key: str) -> WorkshopState:
+        """The workshop if ``key`` is its facilitator key; :class:`NotAllowed` otherwise."""
+        workshop = self.by_code(code)
+        with self.db.read() as conn:
+            stored = conn.execute(
+                sa.select(t.workshops.c.key_hash).where(t.workshops.c.id == workshop.id)
+            ).scalar()
+        if not verify_key(key or "", stored):
+            msg = (
+                "That facilitator key does not match this workshop. Open the facilitator "
+                "link that `codesign serve` printed, or the key you saved when you created it."
+            )
+            raise NotAllowed(msg)
+        return workshop
+
+    def state(self, workshop_id: int) -> WorkshopState:
+        """The workshop as it stands: its stages' states, the current stage, the timer."""
+        with self.db.read() as conn:
+            return workshop_state(conn, workshop_id)
+
+    def _event(self, workshop_id: int, kind: str, stage: str, value: str = "") -> None:
+        template = load_template(self.state(workshop_id).template)
+        template.stage(stage)  # NotFound for an unknown stage
+        with self.db.write() as conn:
+            conn.execute(
+                sa.insert(t.workshop_events).values(
+                    workshop_id=workshop_id, kind=kind, stage=stage, value=value, at=time.time()
+                )
+            )
+            changed(conn, workshop_id, "stages")
+
+    def set_stage_state(self, workshop_id: int, stage: str, state: StageState | str) -> None:
+        """Facilitator: open, lock, reveal or close a stage (recorded, never overwritten)."""
+        self._event(workshop_id, "stage_state", stage, StageState(state).value)
+
+    def set_current_stage(self, workshop_id: int, stage: str) -> None:
+        """Facilitator: move the room to ``stage``; participant pages follow."""
+        self._event(workshop_id, "current_stage", stage)
+
+    def start_timer(self, workshop_id: int, stage: str, seconds: float) -> None:
+        """Facilitator: a timer of ``seconds`` for the stage, shown on the hub and phones."""
+        if not 0 < seconds <= 6 * 3600:
+            msg = "Set the timer between 1 second and 6 hours."
+            raise InvalidInput(msg)
+        self._event(workshop_id, "timer", stage, repr(time.time() + seconds))
+
+    def stop_timer(self, workshop_id: int, stage: str) -> None:
+        """Facilitator: stop the stage's timer."""
+        self._event(workshop_id, "timer", stage, "")
