@@ -26,13 +26,33 @@ __all__ = [
     "empty_chart",
     "figure",
     "finish",
+    "group_colour",
+    "group_label",
     "shorten",
 ]
 
 GROUP_COLOURS = {"lived_experience": "#0072B2", "provider": "#D55E00", "system": "#009E73"}
 GROUP_LABELS = {"lived_experience": "Lived experience", "provider": "Provider", "system": "System"}
-#: The colour of anything without a perspective group.
+#: The colour of anything without a perspective group (or tie type).
 OTHER = "#999999"
+
+
+def group_colour(group: str) -> str:
+    """The colour of a perspective group (colour-blind safe), grey for anything else.
+
+    >>> group_colour("provider"), group_colour("")
+    ('#D55E00', '#999999')
+    """
+    return GROUP_COLOURS.get(group, OTHER)
+
+
+def group_label(group: str) -> str:
+    """A perspective group as a legend says it.
+
+    >>> group_label("lived_experience"), group_label("carers")
+    ('Lived experience', 'carers')
+    """
+    return GROUP_LABELS.get(group, group)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..network.analysis import network_map
 from ..network.model import resolve
 from ..scoring import analysis as scoring
 from ..scoring.results import aggregate
-from .charts import GROUP_COLOURS, OTHER, Chart, empty_chart, figure, finish
+from .charts import Chart, empty_chart, figure, finish, group_colour
 
 __all__ = ["contributions_by_group", "equal_say_chart", "workshop_equal_say"]
 
@@ -156,7 +156,7 @@ def equal_say_chart(tables: Tables) -> Chart:
     ax.bar([v - 0.2 for v in x], [g.people_share * 100 for g in summary.groups], 0.4,
            color="#999999", label="People")  # fmt: skip
     ax.bar([v + 0.2 for v in x], [g.contribution_share * 100 for g in summary.groups], 0.4,
-           color=[GROUP_COLOURS.get(g.group, OTHER) for g in summary.groups],
+           color=[group_colour(g.group) for g in summary.groups],
            label="Contributions")  # fmt: skip
     ax.axhline(100 / len(summary.groups), color="#000000", linestyle="--",
                label="An equal share")  # fmt: skip

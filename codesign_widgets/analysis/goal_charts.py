@@ -17,14 +17,13 @@ from ..goals.analysis import (
     services_needed,
 )
 from .charts import (
-    GROUP_COLOURS,
-    GROUP_LABELS,
-    OTHER,
     Chart,
     bar_chart,
     empty_chart,
     figure,
     finish,
+    group_colour,
+    group_label,
     shorten,
 )
 
@@ -62,8 +61,8 @@ def confidence_chart(tables: Tables, stage: str | None = None) -> Chart:
     bottom = [0] * 11
     for group, row in table.iterrows():
         values = row.tolist()
-        ax.bar(range(11), values, bottom=bottom, label=GROUP_LABELS.get(group, group),
-               color=GROUP_COLOURS.get(group, OTHER))  # fmt: skip
+        ax.bar(range(11), values, bottom=bottom, label=group_label(group),
+               color=group_colour(group))  # fmt: skip
         bottom = [a + b for a, b in zip(bottom, values, strict=True)]
     ax.set_xticks(range(11))
     ax.set_xlabel("Confidence")
@@ -71,8 +70,7 @@ def confidence_chart(tables: Tables, stage: str | None = None) -> Chart:
     ax.legend()
     ax.set_title(title, loc="left")
     alt = "; ".join(
-        f"{GROUP_LABELS.get(g, g)}: "
-        + ", ".join(f"{n} at {score}" for score, n in enumerate(row) if n)
+        f"{group_label(g)}: " + ", ".join(f"{n} at {score}" for score, n in enumerate(row) if n)
         for g, row in table.iterrows()
     )
     return finish(fig, title, alt)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..core.workshop_tables import Tables, perspective_groups
 from ..network.analysis import network_graph, network_map
-from .charts import GROUP_COLOURS, OTHER, Chart, empty_chart, figure, finish, shorten
+from .charts import OTHER, Chart, empty_chart, figure, finish, group_colour, shorten
 
 __all__ = ["network_chart", "power_interest_chart"]
 
@@ -41,7 +41,7 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
         x, y = pos[n]
         group = groups.get(d["perspective"], "")
         size = 120 + 60 * (d["influence"] or 0)
-        ax.scatter([x], [y], s=size, color=GROUP_COLOURS.get(group, OTHER),
+        ax.scatter([x], [y], s=size, color=group_colour(group),
                    edgecolors="#000000", zorder=3)  # fmt: skip
         ax.text(x, y - 18, shorten(d["name"], 28), ha="center", va="top", fontsize=9)
     ax.axis("off")
@@ -71,7 +71,7 @@ def power_interest_chart(tables: Tables, stage: str | None = None) -> Chart:
     ax.axhline(5, color="#999999")
     ax.axvline(5, color="#999999")
     for name, influence, interest, group in rated:
-        ax.scatter([interest], [influence], s=90, color=GROUP_COLOURS.get(group, OTHER),
+        ax.scatter([interest], [influence], s=90, color=group_colour(group),
                    edgecolors="#000000")  # fmt: skip
         ax.text(interest + 0.15, influence + 0.15, shorten(name, 26), fontsize=9)
     ax.set_xlim(0, 10.5)

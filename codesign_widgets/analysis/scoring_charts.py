@@ -1,9 +1,13 @@
-"""The prototype scoring charts the projector showed, redrawn from one workshop's loaded
-tables: the ranking, the criteria heatmap, the 2x2 and each perspective's scores.
+"""Prototype scoring charts as the projector showed them, from one workshop's loaded tables
+(:data:`~codesign_widgets.core.workshop_tables.Tables`), each a
+:class:`~codesign_widgets.analysis.charts.Chart`:
 
-Each function takes ``tables`` (:data:`~codesign_widgets.core.workshop_tables.Tables`) and
-returns a :class:`~codesign_widgets.analysis.charts.Chart`; the numbers come from
-:mod:`codesign_widgets.scoring.analysis`.
+- :func:`ranking_chart`: equal say and pooled, with the spread of people's scores;
+- :func:`criteria_chart`: each prototype on each criterion, the heatmap;
+- :func:`two_by_two_chart`: the criteria set's 2x2, when it has one;
+- :func:`perspectives_chart`: each perspective group's scores side by side.
+
+The numbers come from :mod:`codesign_widgets.scoring.analysis`.
 """
 
 from __future__ import annotations
@@ -12,16 +16,7 @@ import pandas as pd
 
 from ..core.workshop_tables import Tables
 from ..scoring.analysis import prototype_titles, ranking, scoring_results
-from .charts import (
-    GROUP_COLOURS,
-    GROUP_LABELS,
-    OTHER,
-    Chart,
-    empty_chart,
-    figure,
-    finish,
-    shorten,
-)
+from .charts import Chart, empty_chart, figure, finish, group_colour, group_label, shorten
 
 __all__ = ["criteria_chart", "perspectives_chart", "ranking_chart", "two_by_two_chart"]
 
@@ -119,7 +114,7 @@ def perspectives_chart(tables: Tables, stage: str | None = None, round: int | No
     x = list(range(len(by_group)))
     for i, g in enumerate(groups):
         ax.bar([v - 0.4 + width * (i + 0.5) for v in x], by_group[g].fillna(0), width,
-               color=GROUP_COLOURS.get(g, OTHER), label=GROUP_LABELS.get(g, g))  # fmt: skip
+               color=group_colour(g), label=group_label(g))  # fmt: skip
     ax.set_xticks(x, [shorten(titles[int(p)], 20) for p in by_group.index])
     ax.set_ylim(0, 100)
     ax.set_ylabel("Weighted score (0-100)")
@@ -127,7 +122,7 @@ def perspectives_chart(tables: Tables, stage: str | None = None, round: int | No
     ax.set_title(title, loc="left")
     alt = "; ".join(
         f"{titles[int(p)]}: " + ", ".join(
-            f"{GROUP_LABELS.get(g, g)} {row[g]:.0f}" for g in groups if pd.notna(row[g]))
+            f"{group_label(g)} {row[g]:.0f}" for g in groups if pd.notna(row[g]))
         for p, row in by_group.iterrows()
     )  # fmt: skip
     return finish(fig, title, alt)
