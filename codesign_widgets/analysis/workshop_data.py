@@ -89,9 +89,9 @@ def _default_code() -> str:
 
 def open_readonly(db):
     """The workshop file at ``db`` opened read-only (nothing an analyst runs can change it)."""
-    from ..studio import Store
+    from ..studio import Studio
 
-    return Store.open(readonly_url(db), create=False)
+    return Studio.open(readonly_url(db), create=False)
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -122,12 +122,12 @@ def load_workshops(
     progress: Progress | None = None,
 ) -> WorkshopData:
     """Load several workshops of one file into one :class:`WorkshopData` (tables stacked)."""
-    store = open_readonly(db)
+    studio = open_readonly(db)
     try:
-        workshops = [store.workshop_by_code(code) for code in codes]
-        return _load(store, workshops, names, free_text, progress)
+        workshops = [studio.workshops.by_code(code) for code in codes]
+        return _load(studio, workshops, names, free_text, progress)
     finally:
-        store.close()
+        studio.close()
 
 
 def load_database(
@@ -138,12 +138,12 @@ def load_database(
     progress: Progress | None = None,
 ) -> WorkshopData:
     """Load every workshop of a workshop file (oldest first)."""
-    store = open_readonly(db)
+    studio = open_readonly(db)
     try:
-        workshops = sorted(store.workshops(), key=lambda w: w.created_at)
-        return _load(store, workshops, names, free_text, progress)
+        workshops = sorted(studio.workshops.all(), key=lambda w: w.created_at)
+        return _load(studio, workshops, names, free_text, progress)
     finally:
-        store.close()
+        studio.close()
 
 
 def load_package(path: str | os.PathLike) -> WorkshopData:
@@ -153,7 +153,7 @@ def load_package(path: str | os.PathLike) -> WorkshopData:
     return WorkshopData(read_package(path))
 
 
-def _load(store, workshops: Sequence[WorkshopState], names, free_text, progress) -> WorkshopData:
+def _load(studio, workshops: Sequence[WorkshopState], names, free_text, progress) -> WorkshopData:
     if not workshops:
         msg = "This workshop file holds no workshops yet."
         raise NotFound(msg)
@@ -161,7 +161,7 @@ def _load(store, workshops: Sequence[WorkshopState], names, free_text, progress)
     for index, workshop in enumerate(workshops, start=1):
         if progress:
             progress(index, len(workshops), f"reading workshop {workshop.code}")
-        rows = read_workshop(store, workshop, names=names, free_text=free_text)
+        rows = read_workshop(studio, workshop, names=names, free_text=free_text)
         for name, table_rows in rows.items():
             parts[name].append(pd.DataFrame(table_rows, columns=TABLES[name].columns))
     return WorkshopData({name: typed(name, pd.concat(frames, ignore_index=True))

@@ -23,28 +23,28 @@ STAGE = "goals"
 
 
 @pytest.fixture
-def mapped(store, workshop, ann):
+def mapped(studio, workshop, ann):
     """Ann (lived experience) and Bob (provider) add cards; Cy (system) keeps one private."""
-    bob, _ = store.join(workshop.id, "Bob", "provider", True)
-    cy, _ = store.join(workshop.id, "Cy", "system", True)
-    store.set_stage_state(workshop.id, STAGE, StageState.OPEN)
+    bob, _ = studio.people.join(workshop.id, "Bob", "provider", True)
+    cy, _ = studio.people.join(workshop.id, "Cy", "system", True)
+    studio.workshops.set_stage_state(workshop.id, STAGE, StageState.OPEN)
     base = {"what_matters": "Home", "visibility": "shared"}
-    a = store.add_goal_card(
+    a = studio.goals.cards.add_goal_card(
         ann,
         STAGE,
         {**base, "goal": "Walk", "services": ["GP", "=SUM(A1)"], "confidence": 4, "theme": "Out"},
     )
-    b = store.add_goal_card(bob, STAGE, {**base, "goal": "Sleep", "barriers": "Noise"})
-    store.add_goal_card(cy, STAGE, {"what_matters": "x", "goal": "Private plan"})
-    store.vote(ann, STAGE, "card", str(b))
-    store.vote(bob, STAGE, "card", str(a))
-    store.vote(cy, STAGE, "card", str(a))
+    b = studio.goals.cards.add_goal_card(bob, STAGE, {**base, "goal": "Sleep", "barriers": "Noise"})
+    studio.goals.cards.add_goal_card(cy, STAGE, {"what_matters": "x", "goal": "Private plan"})
+    studio.goals.votes.vote(ann, STAGE, "card", str(b))
+    studio.goals.votes.vote(bob, STAGE, "card", str(a))
+    studio.goals.votes.vote(cy, STAGE, "card", str(a))
     return workshop, a, b
 
 
-def test_goals_frame_has_the_documented_columns_and_no_private_card(store, mapped):
+def test_goals_frame_has_the_documented_columns_and_no_private_card(studio, mapped):
     workshop, a, b = mapped
-    frame = ga.goals_frame(store, workshop.id)
+    frame = ga.goals_frame(studio, workshop.id)
     assert list(frame.columns) == ga.GOAL_COLUMNS
     assert list(frame["card_id"]) == [a, b]
     assert "Private plan" not in frame["goal"].tolist()
@@ -56,25 +56,25 @@ def test_goals_frame_has_the_documented_columns_and_no_private_card(store, mappe
     assert row["stage"] == STAGE
 
 
-def test_links_and_themes(store, mapped):
+def test_links_and_themes(studio, mapped):
     workshop, _a, _b = mapped
-    links = ga.links_frame(store, workshop.id)
+    links = ga.links_frame(studio, workshop.id)
     assert list(links.columns) == ga.LINK_COLUMNS
     assert links["service"].tolist() == ["GP", "=SUM(A1)"]
-    themes = ga.themes_frame(store, workshop.id).set_index("theme")
+    themes = ga.themes_frame(studio, workshop.id).set_index("theme")
     assert themes.loc["Out", "cards"] == 1
     assert themes.loc["No theme yet", "gaps"] == 1
 
 
-def test_votes_appear_in_frames_only_once_revealed(store, mapped):
+def test_votes_appear_in_frames_only_once_revealed(studio, mapped):
     workshop, a, b = mapped
-    assert ga.votes_frame(store, workshop.id, STAGE).empty
-    assert ga.priorities_frame(store, workshop.id, STAGE).empty
-    store.set_stage_state(workshop.id, STAGE, StageState.REVEALED)
-    votes = ga.votes_frame(store, workshop.id, STAGE)
+    assert ga.votes_frame(studio, workshop.id, STAGE).empty
+    assert ga.priorities_frame(studio, workshop.id, STAGE).empty
+    studio.workshops.set_stage_state(workshop.id, STAGE, StageState.REVEALED)
+    votes = ga.votes_frame(studio, workshop.id, STAGE)
     assert list(votes.columns) == ga.VOTE_COLUMNS
     assert len(votes) == 3
-    prio = ga.priorities_frame(store, workshop.id, STAGE).set_index("target")
+    prio = ga.priorities_frame(studio, workshop.id, STAGE).set_index("target")
     # Pooled: A 2/3, B 1/3. Equal say: lived experience all on B; provider, system on A.
     assert prio.loc[str(a), "pooled"] == pytest.approx(2 / 3)
     assert prio.loc[str(a), "equal_say"] == pytest.approx(2 / 3)
@@ -82,13 +82,13 @@ def test_votes_appear_in_frames_only_once_revealed(store, mapped):
     assert prio.loc[str(a), "votes_system"] == 1
 
 
-def test_the_goal_to_service_graph_keeps_gaps_as_isolated_goals(store, mapped):
+def test_the_goal_to_service_graph_keeps_gaps_as_isolated_goals(studio, mapped):
     workshop, a, b = mapped
-    graph = ga.goal_service_graph(store, workshop.id)
+    graph = ga.goal_service_graph(studio, workshop.id)
     assert graph.nodes[f"goal:{a}"]["label"] == "Walk"
     assert set(graph[f"goal:{a}"]) == {"service:gp", "service:=sum(a1)"}
     assert graph.degree(f"goal:{b}") == 0
-    by_theme = ga.goal_service_graph(store, workshop.id, by="theme")
+    by_theme = ga.goal_service_graph(studio, workshop.id, by="theme")
     assert by_theme.nodes["theme:out"]["kind"] == "theme"
 
 
@@ -99,9 +99,9 @@ def test_exports_neutralise_formulas():
     assert spreadsheet_safe(7) == 7
 
 
-def test_the_export_writes_every_table_with_formulas_neutralised(store, mapped, tmp_path):
+def test_the_export_writes_every_table_with_formulas_neutralised(studio, mapped, tmp_path):
     workshop, _a, _b = mapped
-    paths = ga.export_goal_mapping(store, workshop.id, STAGE, tmp_path)
+    paths = ga.export_goal_mapping(studio, workshop.id, STAGE, tmp_path)
     assert sorted(p.name for p in paths) == [
         "goal_mapping_goals.csv",
         "goal_mapping_links.csv",
