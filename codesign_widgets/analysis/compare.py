@@ -1,23 +1,28 @@
 """Compare workshops: themes, services needed, stakeholder maps and prototype rankings.
 
-Takes a :class:`~.analysis.workshop_data.WorkshopData` holding two or more workshops (from
-``load_workshops``, ``load_database`` or packages stacked with :func:`stack`) and returns one
-table per question, one column per workshop. Names are matched ignoring case, accents and
-spacing (:func:`codesign_widgets.network.rules.name_key`), so "GP practice" and "gp  Practice" meet.
-With a single workshop the tables have a single column.
+Takes a :class:`~codesign_widgets.analysis.loaded_data.WorkshopData` holding two or more
+workshops (from ``load_workshops``, ``load_database`` or packages stacked with :func:`stack`) and
+returns one table per question, one column per workshop. Names are matched ignoring case,
+accents and spacing (:func:`codesign_widgets.network.rules.name_key`), so "GP practice" and
+"gp  Practice" meet. With a single workshop the tables have a single column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..core.errors import CodesignError
+from ..core.workshop_tables import Tables
+from ..goals.analysis import services_needed, themes
+from ..network.analysis import stakeholder_table
 from ..network.rules import name_key
+from ..scoring.analysis import ranking
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .workshop_data import WorkshopData
+    from .loaded_data import WorkshopData
 
 __all__ = ["compare_prototypes", "compare_services", "compare_stakeholders", "compare_themes",
            "stack"]  # fmt: skip
@@ -25,7 +30,7 @@ __all__ = ["compare_prototypes", "compare_services", "compare_stakeholders", "co
 
 def stack(*datas: WorkshopData) -> WorkshopData:
     """One WorkshopData holding the workshops of several (say, packages from two sites)."""
-    from .workshop_data import WorkshopData
+    from .loaded_data import WorkshopData
 
     return WorkshopData({name: pd.concat([d.tables[name] for d in datas], ignore_index=True)
                          for name in datas[0].tables})  # fmt: skip
@@ -41,11 +46,14 @@ def _matrix(rows: list[tuple[str, str, float]], codes: list[str], index: str) ->
     return table
 
 
-def _per_workshop(data: WorkshopData, method: str, **kwargs) -> dict[str, pd.DataFrame]:
+def _per_workshop(
+    data: WorkshopData, result: Callable[[Tables], pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    """``result`` of each loaded workshop's tables, by join code."""
     out = {}
     for code in data.codes:
         try:
-            out[code] = getattr(data.only(code), method)(**kwargs)
+            out[code] = result(data.only(code).tables)
         except CodesignError:  # no such stage or nothing revealed: an empty column
             continue
     return out
@@ -69,12 +77,12 @@ def _keyed(frames: dict[str, pd.DataFrame], name: str, value: str, index: str, c
 
 def compare_themes(data: WorkshopData) -> pd.DataFrame:
     """Goal cards on the wall per theme (rows) and workshop (columns)."""
-    return _keyed(_per_workshop(data, "themes"), "theme", "cards", "theme", data.codes)
+    return _keyed(_per_workshop(data, themes), "theme", "cards", "theme", data.codes)
 
 
 def compare_services(data: WorkshopData) -> pd.DataFrame:
     """Goal cards naming each service, per workshop: where the same needs recur."""
-    return _keyed(_per_workshop(data, "services_needed"), "service", "cards", "service",
+    return _keyed(_per_workshop(data, services_needed), "service", "cards", "service",
                   data.codes)  # fmt: skip
 
 
@@ -82,11 +90,11 @@ def compare_stakeholders(data: WorkshopData) -> pd.DataFrame:
     """Influence (perspectives weighted equally) of each stakeholder on each workshop's map;
     empty where a workshop did not draw them: who is on one map and missing from another."""
     frames = {code: f.dropna(subset=["influence"])
-              for code, f in _per_workshop(data, "stakeholder_table").items()}  # fmt: skip
+              for code, f in _per_workshop(data, stakeholder_table).items()}  # fmt: skip
     return _keyed(frames, "name", "influence", "stakeholder", data.codes)
 
 
 def compare_prototypes(data: WorkshopData) -> pd.DataFrame:
     """Equal-say score (0-100, last revealed round) of each prototype per workshop."""
-    return _keyed(_per_workshop(data, "ranking"), "prototype", "equal_say", "prototype",
+    return _keyed(_per_workshop(data, ranking), "prototype", "equal_say", "prototype",
                   data.codes)  # fmt: skip

@@ -1,29 +1,35 @@
-"""Gather a workshop's equal-say numbers from its tables (formulas: :mod:`equal_say`)."""
+"""Gather a workshop's equal-say numbers from its tables (formulas:
+:mod:`codesign_widgets.core.equal_say`), and draw them.
+
+Functions of one workshop's loaded tables by name
+(:data:`~codesign_widgets.core.workshop_tables.Tables`), like the activities' results they read.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..core.equal_say import EqualSay, OutcomeVoice, outcome_voice, summarise
 from ..core.errors import CodesignError
+from ..core.workshop_tables import Tables, group_order, perspective_groups, stage_keys
+from ..network.analysis import network_map
+from ..network.model import resolve
+from ..scoring import analysis as scoring
+from ..scoring.results import aggregate
+from .charts import Chart, empty_chart, figure, finish, group_colour
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .workshop_data import WorkshopData
-
-__all__ = ["contributions_by_group", "workshop_equal_say"]
+__all__ = ["contributions_by_group", "equal_say_chart", "workshop_equal_say"]
 
 
 def _active(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] != "withdrawn"]
 
 
-def contributions_by_group(data: WorkshopData) -> dict[str, dict[str, int]]:
+def contributions_by_group(tables: Tables) -> dict[str, dict[str, int]]:
     """Contributions per group and kind (withdrawn ones not counted)."""
-    groups = data.groups()
-    t = data.tables
+    groups = perspective_groups(tables)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
 
     def add(kind: str, series: pd.Series) -> None:
@@ -31,26 +37,26 @@ def contributions_by_group(data: WorkshopData) -> dict[str, dict[str, int]]:
             if group and n:
                 counts[group][kind] = int(n)
 
-    add("check-in lines", _active(t["entries"])["group"])
-    add("goal cards", _active(t["goals"])["group"])
-    votes = t["goal_votes"]
+    add("check-in lines", _active(tables["entries"])["group"])
+    add("goal cards", _active(tables["goals"])["group"])
+    votes = tables["goal_votes"]
     net = votes.groupby("group")["delta"].sum()
     for group, n in net.items():
         if n > 0:
             counts[group]["dots"] = int(n)
-    add("stakeholders", _active(t["stakeholders"])["author_perspective"].map(groups))
-    add("ties", _active(t["ties"])["author_perspective"].map(groups))
-    ratings = t["ratings"][t["ratings"]["rater"] != ""]
+    add("stakeholders", _active(tables["stakeholders"])["author_perspective"].map(groups))
+    add("ties", _active(tables["ties"])["author_perspective"].map(groups))
+    ratings = tables["ratings"][tables["ratings"]["rater"] != ""]
     latest = ratings.drop_duplicates(["stage", "stakeholder_id", "rater"], keep="last")
     add("influence ratings", latest["rater_perspective"].map(groups))
-    scored = t["scores"].drop_duplicates(["stage", "round", "participant", "prototype_id"])
+    scored = tables["scores"].drop_duplicates(["stage", "round", "participant", "prototype_id"])
     add("prototypes scored", scored["group"])
-    add("comments", t["comments"]["perspective"].map(groups))
+    add("comments", tables["comments"]["perspective"].map(groups))
     return {g: dict(c) for g, c in counts.items()}
 
 
-def _priorities(data: WorkshopData) -> list[OutcomeVoice]:
-    votes = data.tables["goal_votes"]
+def _priorities(tables: Tables) -> list[OutcomeVoice]:
+    votes = tables["goal_votes"]
     if votes.empty:
         return []
     key = votes["target_kind"] + ":" + votes["target"]
@@ -71,13 +77,11 @@ def _priorities(data: WorkshopData) -> list[OutcomeVoice]:
     return outcome_voice("priorities", own, shares(by_item), without, kind="shares")
 
 
-def _map(data: WorkshopData) -> list[OutcomeVoice]:
-    if not data.stage_keys("stakeholder_network") or data.tables["ratings"].empty:
+def _map(tables: Tables) -> list[OutcomeVoice]:
+    if not stage_keys(tables, "stakeholder_network") or tables["ratings"].empty:
         return []
-    from ..network.model import resolve
-
-    net = data.network_map()
-    groups = data.groups()
+    net = network_map(tables)
+    groups = perspective_groups(tables)
     current = {s.id for s in net.current()}
     per: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     everyone: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -103,16 +107,14 @@ def _map(data: WorkshopData) -> list[OutcomeVoice]:
     return outcome_voice("map", own, pooled, without, kind="scores", scale=10)
 
 
-def _prototypes(data: WorkshopData) -> list[OutcomeVoice]:
-    if not data.stage_keys("prototype_scoring") or not data.revealed_rounds():
+def _prototypes(tables: Tables) -> list[OutcomeVoice]:
+    if not stage_keys(tables, "prototype_scoring") or not scoring.revealed_rounds(tables):
         return []
-    from ..scoring.results import aggregate
-
-    frame = data.score_frame()
+    frame = scoring.score_frame(tables)
     round_number = int(frame["round_number"].iloc[0]) if len(frame) else None
-    criteria = data.criteria(round=round_number)
-    ids = list(data.prototype_titles())
-    results = data.scoring_results()
+    criteria = scoring.criteria(tables, round=round_number)
+    ids = list(scoring.prototype_titles(tables))
+    results = scoring.scoring_results(tables)
     if results.empty:
         return []
 
@@ -129,14 +131,37 @@ def _prototypes(data: WorkshopData) -> list[OutcomeVoice]:
     return outcome_voice("prototypes", own, pooled, without, kind="scores", scale=100)
 
 
-def workshop_equal_say(data: WorkshopData) -> EqualSay:
+def workshop_equal_say(tables: Tables) -> EqualSay:
     """Participation, contributions and influence on each result, per perspective group."""
-    people = data.tables["participants"]["group"].value_counts()
-    order = [g for g in data.group_order() if g in people.index]
+    people = tables["participants"]["group"].value_counts()
+    order = [g for g in group_order(tables) if g in people.index]
     outcomes: list[OutcomeVoice] = []
     for part in (_priorities, _map, _prototypes):
         try:
-            outcomes += part(data)
+            outcomes += part(tables)
         except CodesignError:  # an activity without a stage or results: nothing to say
             continue
-    return summarise({g: int(people[g]) for g in order}, contributions_by_group(data), outcomes)
+    return summarise({g: int(people[g]) for g in order}, contributions_by_group(tables), outcomes)
+
+
+def equal_say_chart(tables: Tables) -> Chart:
+    """Share of people and of contributions per perspective group, against an equal share."""
+    summary = workshop_equal_say(tables)
+    title = "Equal say: people and contributions per perspective"
+    if not summary.groups:
+        return empty_chart(title, "Nobody has taken part yet.")
+    fig = figure()
+    ax = fig.add_subplot()
+    x = list(range(len(summary.groups)))
+    ax.bar([v - 0.2 for v in x], [g.people_share * 100 for g in summary.groups], 0.4,
+           color="#999999", label="People")  # fmt: skip
+    ax.bar([v + 0.2 for v in x], [g.contribution_share * 100 for g in summary.groups], 0.4,
+           color=[group_colour(g.group) for g in summary.groups],
+           label="Contributions")  # fmt: skip
+    ax.axhline(100 / len(summary.groups), color="#000000", linestyle="--",
+               label="An equal share")  # fmt: skip
+    ax.set_xticks(x, [g.label for g in summary.groups])
+    ax.set_ylabel("Share (%)")
+    ax.legend()
+    ax.set_title(title, loc="left")
+    return finish(fig, title, " ".join(summary.sentences()))

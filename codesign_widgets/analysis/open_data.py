@@ -38,7 +38,7 @@ from ..core.table_schema import PANDAS_TYPES
 from .open_data_schema import TABLES, typed
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .workshop_data import WorkshopData
+    from .loaded_data import WorkshopData
 
 __all__ = ["export_package", "from_spreadsheet", "package_files", "read_package", "to_spreadsheet"]
 

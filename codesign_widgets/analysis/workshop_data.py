@@ -6,14 +6,19 @@ opened with ``mode=ro``, so a live workshop's writes are never touched or blocke
     from codesign_widgets.analysis.workshop_data import load_workshop
     data = load_workshop("KP7QXA", db="studio.db")
     data.goals                 # a DataFrame per table (see analysis.open_data_schema)
+    data.goal_priorities()     # results as DataFrames: the dots, pooled and with an equal say
     data.network_graph()       # the stakeholder map as a networkx MultiDiGraph
-    data.goal_chart()          # the charts the projector showed, as static images
+    data.priorities_chart()    # the charts the projector showed, as static images
 
 Pseudonymised by default: display names are replaced by each person's pseudonym (``P-...``),
 in the participants table and wherever a name was typed into free text. Free text is kept only
 if the workshop's plan says its consent covers it (:attr:`Template.export_free_text`).
 Private goal cards and sealed scoring rounds are never loaded; withdrawn and hidden items are
 loaded with their ``status`` (and ``hidden``) columns, not dropped.
+
+Each call returns a :class:`~codesign_widgets.analysis.loaded_data.WorkshopData`: the tables,
+with every result and chart as a method (each a function of the tables, see
+:mod:`.loaded_data`).
 
 pandas and networkx are analyst-only: a participant's kernel never imports this module.
 """
@@ -29,17 +34,12 @@ import pandas as pd
 
 from ..core.errors import InvalidInput, NotFound
 from ..core.workshop import WorkshopState
-from ..goals.analysis import GoalResultsMixin
-from ..network.analysis import NetworkResultsMixin
-from ..scoring.analysis import ScoringResultsMixin
-from .charts import ChartsMixin
+from .loaded_data import WorkshopData
 from .open_data_schema import TABLES, typed
 from .read import read_workshop
-from .results import ResultsMixin
 
 __all__ = [
     "CODE_ENV",
-    "WorkshopData",
     "load_database",
     "load_package",
     "load_workshop",
@@ -166,98 +166,3 @@ def _load(studio, workshops: Sequence[WorkshopState], names, free_text, progress
             parts[name].append(pd.DataFrame(table_rows, columns=TABLES[name].columns))
     return WorkshopData({name: typed(name, pd.concat(frames, ignore_index=True))
                          for name, frames in parts.items()})  # fmt: skip
-
-
-class HtmlText(str):
-    """Ready, escaped HTML that a notebook or report shows as such."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
-# -- the loaded data -----------------------------------------------------------------------------
-class WorkshopData(
-    GoalResultsMixin, NetworkResultsMixin, ScoringResultsMixin, ResultsMixin, ChartsMixin
-):
-    """The tables of one or more workshops, and what they add up to.
-
-    Each table of :data:`codesign_widgets.analysis.open_data_schema.TABLES` is an attribute
-    (``data.goals``, ``data.scores``, ...). Results, graphs and charts are computed from these
-    tables alone, so a package loaded back gives the same ones. Methods that show one
-    workshop use the only one loaded, or the one named by ``workshop=``.
-    """
-
-    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
-        missing = set(TABLES) - set(tables)
-        if missing:
-            msg = f"Workshop data lacks the tables {', '.join(sorted(missing))}."
-            raise InvalidInput(msg)
-        self.tables = {name: typed(name, tables[name]) for name in TABLES}
-
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
-
-    def __repr__(self) -> str:
-        counts = ", ".join(f"{len(f)} {n}" for n, f in self.tables.items() if len(f))
-        return f"<WorkshopData {', '.join(self.codes)}: {counts}>"
-
-    def _repr_html_(self) -> str:
-        return self.overview().to_html()
-
-    def heading(self) -> HtmlText:
-        """The workshop's title, date, and who took part, as an escaped heading."""
-        import datetime as dt
-        import html
-
-        w = self.one().tables["workshops"].iloc[0]
-        day = dt.datetime.fromtimestamp(w["created_at"], dt.UTC).strftime("%d %B %Y")
-        people = self.tables["participants"]["group"].value_counts()
-        who = ", ".join(f"{n} {g.replace('_', ' ')}" for g, n in people.items())
-        return HtmlText(
-            f"<h1>{html.escape(w['title'])}</h1><p>Workshop {html.escape(w['workshop'])}, "
-            f"{day} ({html.escape(w['template'])} plan). {len(self.participants)} people took "
-            f"part: {html.escape(who)}. People appear under pseudonyms (P-codes).</p>"
-        )
-
-    @property
-    def codes(self) -> list[str]:
-        return self.tables["workshops"]["workshop"].tolist()
-
-    def only(self, workshop: str) -> WorkshopData:
-        """The data of one loaded workshop."""
-        if workshop not in self.codes:
-            msg = f"No workshop {workshop!r} was loaded; loaded: {', '.join(self.codes)}."
-            raise NotFound(msg)
-        return WorkshopData(
-            {n: f[f["workshop"] == workshop].reset_index(drop=True) for n, f in self.tables.items()}
-        )
-
-    def one(self, workshop: str | None = None) -> WorkshopData:
-        if workshop is not None:
-            return self.only(workshop)
-        if len(self.codes) != 1:
-            msg = (
-                f"This data holds {len(self.codes)} workshops ({', '.join(self.codes)}); "
-                "name one with workshop='CODE'."
-            )
-            raise InvalidInput(msg)
-        return self
-
-    def overview(self) -> pd.DataFrame:
-        """Rows per table and workshop: what was loaded, at a glance."""
-        counts = {
-            name: frame.groupby("workshop").size().reindex(self.codes, fill_value=0)
-            for name, frame in self.tables.items()
-            if name != "workshops"
-        }
-        return pd.DataFrame(counts, index=pd.Index(self.codes, name="workshop"))
-
-    def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *TABLES})
-
-    def stage_keys(self, activity: str) -> list[str]:
-        stages = self.tables["stages"]
-        return stages.loc[stages["activity"] == activity, "stage"].drop_duplicates().tolist()

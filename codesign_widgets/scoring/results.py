@@ -34,6 +34,14 @@ import pandas as pd
 
 from .criteria import CriteriaSet
 from .model import ScoreRow
+from .result_tables import (
+    criterion_table,
+    empty_tables,
+    group_scores,
+    leave_one_out_ranks,
+    ranking_table,
+)
+from .tally import code_scores, quantiles
 
 __all__ = [
     "CAMP_SHARE",
@@ -88,54 +96,6 @@ class Results:
         return self.people == 0
 
 
-def _quantiles(keys: np.ndarray, values: np.ndarray, size: int, qs: Sequence[float]) -> np.ndarray:
-    """Per-key quantiles (pandas' "linear" rule) of ``values``; NaN where a key has none.
-
-    One sort instead of a groupby: keys are integers ``0 <= key < size``.
-    """
-    out = np.full((size, len(qs)), np.nan)
-    if size == 0 or len(keys) == 0:
-        return out
-    counts = np.bincount(keys, minlength=size)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    low = values.min()
-    if np.array_equal(values, np.floor(values)) and values.max() - low < 1000:
-        # Scores are small whole numbers: one sort of an integer key beats a lexsort.
-        width = int(values.max() - low) + 1
-        ordered = np.sort(keys * width + (values - low).astype(np.int64)) % width + low
-    else:
-        ordered = values[np.lexsort((values, keys))]
-    has = counts > 0
-    for j, q in enumerate(qs):
-        pos = q * (counts[has] - 1)
-        below = np.floor(pos).astype(int)
-        above = np.minimum(below + 1, counts[has] - 1)
-        frac = pos - below
-        a, b = ordered[starts[has] + below], ordered[starts[has] + above]
-        out[has, j] = a + (b - a) * frac
-    return out
-
-
-def _weighted(sums: np.ndarray, counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted score 0-100 from per-criterion sums and counts of normalised scores.
-
-    The last axis is the criterion; criteria without answers are left out and the weights
-    of the others re-normalised.
-    """
-    answered = counts > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(answered, sums / np.where(answered, counts, 1), 0.0)
-        total_weight = (answered * weights).sum(axis=-1)
-        total = (means * weights).sum(axis=-1)
-        return np.where(
-            total_weight > 0, 100 * total / np.where(total_weight > 0, total_weight, 1), np.nan
-        )
-
-
-def _ranks(scores: pd.Series) -> pd.Series:
-    return scores.rank(method="min", ascending=False).astype("Int64")
-
-
 def aggregate(
     frame: pd.DataFrame,
     criteria: CriteriaSet,
@@ -148,164 +108,30 @@ def aggregate(
     optional). Only ``prototype_ids`` are kept when given (withdrawn ones are left out by the
     caller), in that order. ``groups`` lists the perspective groups to show even when nobody
     from them scored. Strings are turned into integer codes first and every statistic is a
-    ``bincount`` or one sort, so 100,000 rows take a few plain groupbys' time.
+    ``bincount`` or one sort (:mod:`codesign_widgets.scoring.tally`), so 100,000 rows take a
+    few plain groupbys' time; the tables are built in :mod:`codesign_widgets.scoring.result_tables`.
     """
-    keys = list(criteria.keys)
-    ncrit = len(keys)
-    weights = np.array([c.weight for c in criteria.criteria])
-    low_of = np.array([c.min for c in criteria.criteria], dtype=float)
-    span_of = np.array([c.span for c in criteria.criteria], dtype=float)
-    reverse_of = np.array([c.reverse for c in criteria.criteria])
-
-    # Factorise first, then look up the few distinct names: cheaper than hashing every row.
-    codes, names = pd.factorize(frame["criterion"].to_numpy())
-    crit = np.append(pd.Index(keys).get_indexer(names), -1)[codes].astype(np.int64)
-    proto_ids = frame["prototype_id"].to_numpy()
-    if prototype_ids is None:
-        order = sorted(pd.unique(proto_ids[crit >= 0]).tolist())
-    else:
-        order = list(prototype_ids)
-    proto = pd.Index(order).get_indexer(proto_ids).astype(np.int64)
-    keep = (crit >= 0) & (proto >= 0)
-    crit, proto = crit[keep], proto[keep]
-    value = frame["value"].to_numpy(dtype=float)[keep]
-    group_codes, group_names = pd.factorize(frame["group"].to_numpy()[keep], sort=True)
-    person, _people = pd.factorize(frame["participant"].to_numpy()[keep])
-    groups = list(dict.fromkeys([*groups, *group_names.tolist()]))
-    group = pd.Index(groups).get_indexer(group_names)[group_codes].astype(np.int64)
-    nproto, ngroup = len(order), len(groups)
+    codes = code_scores(frame, criteria, prototype_ids, groups)
     notes: list[str] = list(criteria.warnings)
-
-    cell = proto * ncrit + crit
-    answered = ~np.isnan(value)
-    cant = np.bincount(cell[~answered], minlength=nproto * ncrit)
-    cell, crit, proto, group, person, value = (
-        x[answered] for x in (cell, crit, proto, group, person, value)
-    )
-    people = len(np.unique(person))
-    if people == 0:
+    if codes.people == 0:
         notes.append(
             'Everyone who answered said "can\'t say", so there is nothing to weigh yet.'
-            if keep.any()
+            if codes.any_rows
             else "No scores in this round yet."
         )
-        return _no_scores(criteria, order, groups, notes)
-    share = (value - low_of[crit]) / span_of[crit]
-    norm = np.where(reverse_of[crit], 1.0 - share, share)
-
-    # -- per prototype and criterion: median, IQR, camps, contested ----------------------------
-    size = nproto * ncrit
-    n = np.bincount(cell, minlength=size)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(cell, value, size) / n
-        score = 100 * np.bincount(cell, norm, size) / n
-        low_share = np.bincount(cell, share <= 1 / 3, size) / n
-        high_share = np.bincount(cell, share >= 2 / 3, size) / n
-    q1, median, q3 = _quantiles(cell, value, size, (0.25, 0.5, 0.75)).T
-    iqr = q3 - q1
-    spans = np.tile(span_of, nproto)
-    wide = (iqr >= WIDE_IQR_SHARE * spans - 1e-9) & (n >= 2)
-    camps = (low_share >= CAMP_SHARE) & (high_share >= CAMP_SHARE) & (n >= 2)
-    full = pd.MultiIndex.from_product([order, keys], names=["prototype_id", "criterion"])
-    per = pd.DataFrame(
-        {
-            "n": n, "median": median, "mean": mean, "score": score, "low_share": low_share,
-            "high_share": high_share, "q1": q1, "q3": q3, "iqr": iqr, "cant_say": cant,
-            "contested": wide | camps,
-            "why": np.select(
-                [wide & camps, wide, camps],
-                ["wide spread and two camps", "wide spread", "two camps"],
-                default="",
-            ),
-        },
-        index=full,
-    )  # fmt: skip
-
-    # -- weighted scores: pooled, per person, per group ----------------------------------------
-    sums = np.bincount(cell, norm, size).reshape(nproto, ncrit)
-    pooled = _weighted(sums, n.reshape(nproto, ncrit), weights)
-    npeople = len(_people)
-    pcell = (proto * npeople + person) * ncrit + crit
-    psize = nproto * npeople * ncrit
-    pcounts = np.bincount(pcell, minlength=psize).reshape(nproto * npeople, ncrit)
-    psums = np.bincount(pcell, norm, psize).reshape(nproto * npeople, ncrit)
-    person_scores = _weighted(psums, pcounts, weights)
-    scored = ~np.isnan(person_scores)
-    spread = _quantiles(
-        np.repeat(np.arange(nproto), npeople)[scored], person_scores[scored], nproto, (0.25, 0.75)
-    )
-    gcell = (proto * ngroup + group) * ncrit + crit
-    gsize = nproto * ngroup * ncrit
-    gcounts = np.bincount(gcell, minlength=gsize).reshape(nproto, ngroup, ncrit)
-    gsums = np.bincount(gcell, norm, gsize).reshape(nproto, ngroup, ncrit)
-    by_group = pd.DataFrame(
-        _weighted(gsums, gcounts, weights),
-        index=pd.Index(order, name="prototype_id"),
-        columns=pd.Index(groups, name="group"),
-    )
-    equal_say = by_group.mean(axis=1, skipna=True)
-    pooled = pd.Series(pooled, index=by_group.index)
-    ranking = pd.DataFrame(
-        {
-            "pooled": pooled,
-            "pooled_rank": _ranks(pooled),
-            "equal_say": equal_say,
-            "equal_say_rank": _ranks(equal_say),
-            "people": scored.reshape(nproto, npeople).sum(axis=1),
-            "spread_low": spread[:, 0],
-            "spread_high": spread[:, 1],
-        },
-        index=by_group.index,
-    )
-
-    leave_one_out = {}
-    present = [g for g in groups if by_group[g].notna().any()]
-    if len(present) >= 2:
-        for name in present:
-            without = by_group.drop(columns=name).mean(axis=1, skipna=True)
-            ranks = _ranks(without)
-            leave_one_out[name] = pd.DataFrame(
-                {"equal_say": without, "rank": ranks, "shift": ranking["equal_say_rank"] - ranks}
-            )
-
-    if people == 1:
+        ranking, per, by_group = empty_tables(codes.prototypes, codes.keys, codes.groups)
+        return Results(criteria, ranking, per, by_group, {}, 0, notes)
+    per = criterion_table(codes, WIDE_IQR_SHARE, CAMP_SHARE)
+    by_group = group_scores(codes)
+    ranking = ranking_table(codes, by_group)
+    present = [g for g in codes.groups if by_group[g].notna().any()]
+    leave_one_out = leave_one_out_ranks(by_group, ranking["equal_say_rank"], present)
+    if codes.people == 1:
         notes.append("Only one person scored, so there is no spread or disagreement to show.")
-    missing = [g for g in groups if g not in present]
+    missing = [g for g in codes.groups if g not in present]
     if missing:
         notes.append(f"Nobody from {', '.join(m.replace('_', ' ') for m in missing)} scored.")
-    return Results(criteria, ranking, per, by_group, leave_one_out, people, notes)
-
-
-def _no_scores(
-    criteria: CriteriaSet, order: list[int], groups: list[str], notes: list[str]
-) -> Results:
-    index = pd.Index(order, name="prototype_id")
-    full = pd.MultiIndex.from_product(
-        [order, list(criteria.keys)], names=[*index.names, "criterion"]
-    )
-    nan = np.full(len(order), np.nan)
-    ranking = pd.DataFrame(
-        {
-            "pooled": nan,
-            "pooled_rank": pd.array([pd.NA] * len(order), dtype="Int64"),
-            "equal_say": nan,
-            "equal_say_rank": pd.array([pd.NA] * len(order), dtype="Int64"),
-            "people": np.zeros(len(order), dtype=int),
-            "spread_low": nan,
-            "spread_high": nan,
-        },
-        index=index,
-    )
-    per = pd.DataFrame(
-        {
-            "n": 0, "median": np.nan, "mean": np.nan, "score": np.nan, "low_share": np.nan,
-            "high_share": np.nan, "q1": np.nan, "q3": np.nan, "iqr": np.nan, "cant_say": 0,
-            "contested": False, "why": "",
-        },
-        index=full,
-    )  # fmt: skip
-    by_group = pd.DataFrame(np.nan, index=index, columns=pd.Index(groups, name="group"))
-    return Results(criteria, ranking, per, by_group, {}, 0, notes)
+    return Results(criteria, ranking, per, by_group, leave_one_out, codes.people, notes)
 
 
 @dataclass
@@ -372,7 +198,7 @@ def movement(before: pd.DataFrame, after: pd.DataFrame) -> Movement:
     )
     cells = len(proto_names) * ncrit
     quartiles = [
-        _quantiles(cell[part], value[part], cells, (0.25, 0.75))
+        quantiles(cell[part], value[part], cells, (0.25, 0.75))
         for part in (slice(0, split), slice(split, None))
     ]
     iqr_before, iqr_after = (q[:, 1] - q[:, 0] for q in quartiles)

@@ -1,4 +1,5 @@
-"""The analyst's view of goal mapping: documented DataFrames and the goal-to-service graph."""
+"""The analyst's view of goal mapping: documented DataFrames, the goal-to-service graph, and
+the results as functions of a loaded workshop's tables."""
 
 from __future__ import annotations
 
@@ -7,6 +8,16 @@ import pytest
 from codesign_widgets.core.safe_text import spreadsheet_safe
 from codesign_widgets.core.workshop import StageState
 from codesign_widgets.goals import frames as ga
+from codesign_widgets.goals.analysis import (
+    barriers_named,
+    confidence,
+    goal_cards,
+    goal_priorities,
+    goal_service_graph,
+    services_needed,
+    themes,
+)
+from tests.tables import goal_tables
 
 STAGE = "goals"
 
@@ -105,3 +116,35 @@ def test_the_export_writes_every_table_with_formulas_neutralised(studio, mapped,
     assert "Private plan" not in (tmp_path / "goal_mapping_goals.csv").read_text()
     votes = (tmp_path / "goal_mapping_votes.csv").read_text()
     assert votes.strip() == ",".join(ga.VOTE_COLUMNS)  # not revealed: header only
+
+
+def test_the_wall_leaves_out_hidden_and_withdrawn_cards_in_every_result():
+    """Results are functions of the tables alone: no WorkshopData, no store."""
+    tables = goal_tables()
+    assert [c.goal for c in goal_cards(tables)] == ["Walk to the shops", "Sleep through"]
+    assert len(goal_cards(tables, on_wall=False)) == 4
+    assert services_needed(tables).values.tolist() == [["GP", 2], ["Podiatry", 1]]
+    assert barriers_named(tables).values.tolist() == [["Cost", 1], ["Transport", 1]]
+    theme = themes(tables).set_index("theme").loc["Getting out"]
+    assert (theme["cards"], theme["services"], theme["gaps"]) == (2, 2, 0)
+    assert theme["mean_confidence"] == 5.5
+    table = confidence(tables)
+    assert table.loc["all", 4] == 1
+    assert table.loc["provider", 7] == 1
+    assert table.loc["system"].sum() == 0
+
+
+def test_dot_priorities_give_each_perspective_an_equal_say():
+    """Providers placed three of the four dots; with an equal say, lived experience's one dot
+    weighs as much as theirs, so "Walk to the shops" comes first (2/3 against 1/3)."""
+    table = goal_priorities(goal_tables()).set_index("priority")
+    assert table.loc["Walk to the shops", "pooled"] == pytest.approx(0.5)
+    assert table.loc["Walk to the shops", "equal_say"] == pytest.approx(2 / 3)
+    assert table.loc["Sleep through", "dots_provider"] == 2
+    assert table.index[0] == "Walk to the shops"
+
+
+def test_the_goal_service_graph_of_the_tables_joins_services_by_theme():
+    graph = goal_service_graph(goal_tables(), by="theme")
+    labels = sorted(d["label"] for _n, d in graph.nodes(data=True))
+    assert labels == ["GP", "Getting out", "Podiatry"]

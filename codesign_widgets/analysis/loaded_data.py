@@ -1,0 +1,294 @@
+"""The loaded data: :class:`WorkshopData`, the tables of one or more workshops, with every
+result and chart of the analyst notebook as a method.
+
+Each method is one line: it calls the function of the same name (and docstring) with the
+tables of the one workshop loaded. The functions are where the numbers are made, and can be
+called without a WorkshopData:
+
+- :mod:`codesign_widgets.goals.analysis`, :mod:`codesign_widgets.network.analysis` and
+  :mod:`codesign_widgets.scoring.analysis`: each activity's results;
+- :mod:`.equal_say`: the equal-say summary across them;
+- :mod:`.goal_charts`, :mod:`.network_charts`, :mod:`.scoring_charts`: the charts the
+  projector showed, as static images.
+
+Load one with :mod:`.workshop_data` (``load_workshop``, ``load_database``, ``load_package``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..core import workshop_tables
+from ..core.errors import InvalidInput, NotFound
+from ..goals import analysis as goal_analysis
+from ..network import analysis as network_analysis
+from ..scoring import analysis as scoring_analysis
+from . import goal_charts, network_charts, scoring_charts
+from .equal_say import equal_say_chart, workshop_equal_say
+from .open_data_schema import TABLES, typed
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from ..core.equal_say import EqualSay
+    from ..goals.cards import GoalCard
+    from ..network.measures import NetworkMetrics
+    from ..network.model import NetworkMap
+    from ..scoring.criteria import CriteriaSet
+    from ..scoring.results import Results
+    from .charts import Chart
+
+__all__ = ["HtmlText", "WorkshopData"]
+
+
+class HtmlText(str):
+    """Ready, escaped HTML that a notebook or report shows as such."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+class WorkshopData:
+    """The tables of one or more workshops, and what they add up to.
+
+    Each table of :data:`codesign_widgets.analysis.open_data_schema.TABLES` is an attribute
+    (``data.goals``, ``data.scores``, ...). Results, graphs and charts are computed from these
+    tables alone, so a package loaded back gives the same ones. Methods that show one
+    workshop use the only one loaded (pick one with :meth:`only`); each calls the function of
+    the same name with that workshop's tables.
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        missing = set(TABLES) - set(tables)
+        if missing:
+            msg = f"Workshop data lacks the tables {', '.join(sorted(missing))}."
+            raise InvalidInput(msg)
+        self.tables = {name: typed(name, tables[name]) for name in TABLES}
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(f)} {n}" for n, f in self.tables.items() if len(f))
+        return f"<WorkshopData {', '.join(self.codes)}: {counts}>"
+
+    def _repr_html_(self) -> str:
+        return self.overview().to_html()
+
+    def heading(self) -> HtmlText:
+        """The workshop's title, date, and who took part, as an escaped heading."""
+        w = self.one().tables["workshops"].iloc[0]
+        day = dt.datetime.fromtimestamp(w["created_at"], dt.UTC).strftime("%d %B %Y")
+        people = self.tables["participants"]["group"].value_counts()
+        who = ", ".join(f"{n} {g.replace('_', ' ')}" for g, n in people.items())
+        return HtmlText(
+            f"<h1>{html.escape(w['title'])}</h1><p>Workshop {html.escape(w['workshop'])}, "
+            f"{day} ({html.escape(w['template'])} plan). {len(self.participants)} people took "
+            f"part: {html.escape(who)}. People appear under pseudonyms (P-codes).</p>"
+        )
+
+    @property
+    def codes(self) -> list[str]:
+        """The join codes of the loaded workshops, in the order they were loaded."""
+        return self.tables["workshops"]["workshop"].tolist()
+
+    def only(self, workshop: str) -> WorkshopData:
+        """The data of one loaded workshop."""
+        if workshop not in self.codes:
+            msg = f"No workshop {workshop!r} was loaded; loaded: {', '.join(self.codes)}."
+            raise NotFound(msg)
+        return WorkshopData(
+            {n: f[f["workshop"] == workshop].reset_index(drop=True) for n, f in self.tables.items()}
+        )
+
+    def one(self, workshop: str | None = None) -> WorkshopData:
+        """The data of ``workshop``, or of the only workshop loaded (an error if several are)."""
+        if workshop is not None:
+            return self.only(workshop)
+        if len(self.codes) != 1:
+            msg = (
+                f"This data holds {len(self.codes)} workshops ({', '.join(self.codes)}); "
+                "name one with data.only('CODE')."
+            )
+            raise InvalidInput(msg)
+        return self
+
+    def overview(self) -> pd.DataFrame:
+        """Rows per table and workshop: what was loaded, at a glance."""
+        counts = {
+            name: frame.groupby("workshop").size().reindex(self.codes, fill_value=0)
+            for name, frame in self.tables.items()
+            if name != "workshops"
+        }
+        return pd.DataFrame(counts, index=pd.Index(self.codes, name="workshop"))
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *TABLES})
+
+    # -- shared: stages and perspective groups ------------------------------------------------
+    def stage_keys(self, activity: str) -> list[str]:
+        """The keys of the stages of ``activity`` (``"goal_mapping"``...) in the plan's order."""
+        return workshop_tables.stage_keys(self.tables, activity)
+
+    def groups(self) -> dict[str, str]:
+        """Perspective key to perspective group, from the workshop's plan."""
+        return workshop_tables.perspective_groups(self.tables)
+
+    def group_order(self) -> list[str]:
+        """Perspective groups in the plan's order."""
+        return workshop_tables.group_order(self.tables)
+
+    # -- goal mapping (codesign_widgets.goals.analysis) ------------------------------------------
+    def goal_cards(self, stage: str | None = None, *, on_wall: bool = True) -> list[GoalCard]:
+        """Goal cards as domain objects; by default only those on the wall (not withdrawn or
+        hidden), as the projector showed them."""
+        return goal_analysis.goal_cards(self.one().tables, stage, on_wall=on_wall)
+
+    def goal_priorities(self, stage: str | None = None) -> pd.DataFrame:
+        """Dot priorities: pooled and equal-say shares and dots per group (revealed stages)."""
+        return goal_analysis.goal_priorities(self.one().tables, stage)
+
+    def themes(self, stage: str | None = None) -> pd.DataFrame:
+        """Per theme: cards on the wall, distinct services named, gaps and mean confidence."""
+        return goal_analysis.themes(self.one().tables, stage)
+
+    def services_needed(self, stage: str | None = None) -> pd.DataFrame:
+        """Supports and services named on the wall's cards, most needed first."""
+        return goal_analysis.services_needed(self.one().tables, stage)
+
+    def barriers_named(self, stage: str | None = None) -> pd.DataFrame:
+        """Barriers named on the wall's cards, most named first."""
+        return goal_analysis.barriers_named(self.one().tables, stage)
+
+    def confidence(self, stage: str | None = None) -> pd.DataFrame:
+        """Cards per confidence score 0-10, for everyone and per perspective group."""
+        return goal_analysis.confidence(self.one().tables, stage)
+
+    def goal_service_graph(self, stage: str | None = None, by: str = "goal") -> nx.Graph:
+        """Goals (or themes) linked to the services named for them; gaps stay as lone nodes."""
+        return goal_analysis.goal_service_graph(self.one().tables, stage, by)
+
+    # -- stakeholder network (codesign_widgets.network.analysis) ---------------------------------
+    def network_map(self, stage: str | None = None) -> NetworkMap:
+        """The map as drawn (withdrawn and hidden items included, with their status)."""
+        return network_analysis.network_map(self.one().tables, stage)
+
+    def network_graph(self, stage: str | None = None, **options) -> nx.MultiDiGraph:
+        """The map as a networkx MultiDiGraph
+        (see :func:`codesign_widgets.network.graph.build_graph`)."""
+        return network_analysis.network_graph(self.one().tables, stage, **options)
+
+    def network_metrics(self, stage: str | None = None) -> NetworkMetrics:
+        """Degree, betweenness, brokers and the rest of the map's measures
+        (:func:`codesign_widgets.network.measures.network_metrics`)."""
+        return network_analysis.network_metrics(self.one().tables, stage)
+
+    def stakeholder_table(self, stage: str | None = None) -> pd.DataFrame:
+        """Stakeholders on the map with influence (perspectives weighted equally), interest,
+        degree and betweenness: the facilitator's analysis panel as a table."""
+        return network_analysis.stakeholder_table(self.one().tables, stage)
+
+    def voice_distances(self, stage: str | None = None) -> pd.DataFrame:
+        """Steps from each lived-experience stakeholder to the nearest decider."""
+        return network_analysis.voice_distances(self.one().tables, stage)
+
+    def influence_views(self, stage: str | None = None) -> pd.DataFrame:
+        """Each stakeholder's influence as each perspective rated it, biggest disagreement
+        first (the map's equal-say panel)."""
+        return network_analysis.influence_views(self.one().tables, stage)
+
+    # -- prototype scoring (codesign_widgets.scoring.analysis) -----------------------------------
+    def revealed_rounds(self, stage: str | None = None) -> list[int]:
+        """The numbers of the stage's revealed rounds, in order (sealed rounds are never loaded)."""
+        return scoring_analysis.revealed_rounds(self.one().tables, stage)
+
+    def criteria(self, stage: str | None = None, round: int | None = None) -> CriteriaSet:
+        """The criteria set a round (default: the last) was scored on."""
+        return scoring_analysis.criteria(self.one().tables, stage, round)
+
+    def prototype_titles(self, stage: str | None = None) -> dict[int, str]:
+        """Prototype id to title, for the stage's prototypes still in play (not withdrawn)."""
+        return scoring_analysis.prototype_titles(self.one().tables, stage)
+
+    def score_frame(self, stage: str | None = None, round: int | None = None) -> pd.DataFrame:
+        """Counted scores of one revealed round (default: the last) in the results' shape."""
+        return scoring_analysis.score_frame(self.one().tables, stage, round)
+
+    def scoring_results(self, stage: str | None = None, round: int | None = None) -> Results:
+        """The results panel's numbers for a revealed round (default: the last)."""
+        return scoring_analysis.scoring_results(self.one().tables, stage, round)
+
+    def ranking(self, stage: str | None = None, round: int | None = None) -> pd.DataFrame:
+        """Prototype ranking with titles and decisions: equal say first, then pooled."""
+        return scoring_analysis.ranking(self.one().tables, stage, round)
+
+    def leave_one_out(self, stage: str | None = None, round: int | None = None) -> pd.DataFrame:
+        """Equal-say rank of each prototype with every perspective, and without each one
+        (a positive shift: it climbs when that perspective is left out)."""
+        return scoring_analysis.leave_one_out(self.one().tables, stage, round)
+
+    def round_movement(self, stage: str | None = None) -> pd.DataFrame:
+        """How each revealed round moved from the one before: people who changed, spread."""
+        return scoring_analysis.round_movement(self.one().tables, stage)
+
+    # -- equal say (.equal_say) ------------------------------------------------------------------
+    def equal_say(self) -> EqualSay:
+        """The equal-say summary across all activities (:mod:`codesign_widgets.core.equal_say`)."""
+        return workshop_equal_say(self.one().tables)
+
+    # -- charts (.goal_charts, .network_charts, .scoring_charts, .equal_say) -------------------
+    def services_chart(self, stage: str | None = None, top: int = 12) -> Chart:
+        """Services most needed: cards naming each (the projector's first bar chart)."""
+        return goal_charts.services_chart(self.one().tables, stage, top)
+
+    def barriers_chart(self, stage: str | None = None, top: int = 12) -> Chart:
+        """Barriers most named: cards naming each."""
+        return goal_charts.barriers_chart(self.one().tables, stage, top)
+
+    def confidence_chart(self, stage: str | None = None) -> Chart:
+        """Confidence 0-10 per perspective group, stacked."""
+        return goal_charts.confidence_chart(self.one().tables, stage)
+
+    def priorities_chart(self, stage: str | None = None, top: int = 10) -> Chart:
+        """Priorities from the dots: pooled and equal-say shares side by side."""
+        return goal_charts.priorities_chart(self.one().tables, stage, top)
+
+    def goal_map_chart(self, stage: str | None = None, by: str = "theme") -> Chart:
+        """The goal-to-service map: goals (or themes) on the left, services on the right."""
+        return goal_charts.goal_map_chart(self.one().tables, stage, by)
+
+    def network_chart(self, stage: str | None = None) -> Chart:
+        """The stakeholder map: node size is influence, colour the perspective group, edge
+        colour the tie type (the same stable layout the projector used)."""
+        return network_charts.network_chart(self.one().tables, stage)
+
+    def power_interest_chart(self, stage: str | None = None) -> Chart:
+        """Influence against interest with the four quadrants (Mendelow's grid)."""
+        return network_charts.power_interest_chart(self.one().tables, stage)
+
+    def ranking_chart(self, stage: str | None = None, round: int | None = None) -> Chart:
+        """Equal-say and pooled weighted scores, with the middle half of people's scores."""
+        return scoring_charts.ranking_chart(self.one().tables, stage, round)
+
+    def criteria_chart(self, stage: str | None = None, round: int | None = None) -> Chart:
+        """Each prototype on each criterion (mean score 0-100): the projector's heatmap."""
+        return scoring_charts.criteria_chart(self.one().tables, stage, round)
+
+    def two_by_two_chart(self, stage: str | None = None, round: int | None = None) -> Chart:
+        """The 2x2 of the criteria set's axes (mean scores), if it has one."""
+        return scoring_charts.two_by_two_chart(self.one().tables, stage, round)
+
+    def perspectives_chart(self, stage: str | None = None, round: int | None = None) -> Chart:
+        """Each perspective group's weighted score per prototype, side by side."""
+        return scoring_charts.perspectives_chart(self.one().tables, stage, round)
+
+    def equal_say_chart(self) -> Chart:
+        """Share of people and of contributions per perspective group, against an equal share."""
+        return equal_say_chart(self.one().tables)

@@ -1,0 +1,83 @@
+"""The stakeholder map charts the projector showed, redrawn from one workshop's loaded tables:
+the map itself and the power-interest grid.
+
+Each function takes ``tables`` (:data:`~codesign_widgets.core.workshop_tables.Tables`) and
+returns a :class:`~codesign_widgets.analysis.charts.Chart`; the map comes from
+:mod:`codesign_widgets.network.analysis`.
+"""
+
+from __future__ import annotations
+
+from ..core.workshop_tables import Tables, perspective_groups
+from ..network.analysis import network_graph, network_map
+from .charts import OTHER, Chart, empty_chart, figure, finish, group_colour, shorten
+
+__all__ = ["network_chart", "power_interest_chart"]
+
+
+def network_chart(tables: Tables, stage: str | None = None) -> Chart:
+    """The stakeholder map: node size is influence, colour the perspective group, edge
+    colour the tie type (the same stable layout the projector used)."""
+    from ..network.layout import stable_layout
+
+    graph = network_graph(tables, stage)
+    title = "Stakeholder map"
+    if not graph.number_of_nodes():
+        return empty_chart(title, "No stakeholders on the map yet.")
+    net = network_map(tables, stage)
+    groups = perspective_groups(tables)
+    colours = {t.key: t.colour for t in net.settings.tie_types}
+    pos = stable_layout(graph)
+    fig = figure(9, 7)
+    ax = fig.add_subplot()
+    for u, v, d in graph.edges(data=True):
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        ax.annotate("", xy=(x2, y2), xytext=(x1, y1), arrowprops={
+            "arrowstyle": "-|>" if d["direction"] == "forward" else
+            ("<|-|>" if d["direction"] == "both" else "-"),
+            "color": colours.get(d["type"], OTHER), "linewidth": d["strength"],
+            "shrinkA": 12, "shrinkB": 12})  # fmt: skip
+    for n, d in graph.nodes(data=True):
+        x, y = pos[n]
+        group = groups.get(d["perspective"], "")
+        size = 120 + 60 * (d["influence"] or 0)
+        ax.scatter([x], [y], s=size, color=group_colour(group),
+                   edgecolors="#000000", zorder=3)  # fmt: skip
+        ax.text(x, y - 18, shorten(d["name"], 28), ha="center", va="top", fontsize=9)
+    ax.axis("off")
+    ax.margins(0.15)
+    ax.set_title(title, loc="left")
+    names = dict(graph.nodes(data="name"))
+    labels = {t.key: t.label for t in net.settings.tie_types}
+    alt = "; ".join(
+        f"{names[u]} → {names[v]} ({labels.get(d['type'], d['type'])}, {d['strength']})"
+        for u, v, d in graph.edges(data=True)
+    )
+    return finish(fig, title, f"{graph.number_of_nodes()} stakeholders. {alt}")
+
+
+def power_interest_chart(tables: Tables, stage: str | None = None) -> Chart:
+    """Influence against interest with the four quadrants (Mendelow's grid)."""
+    graph = network_graph(tables, stage)
+    groups = perspective_groups(tables)
+    title = "Power and interest"
+    rated = [(d["name"], d["influence"], d["interest"] if d["interest"] is not None else 5,
+              groups.get(d["perspective"], "")) for _n, d in graph.nodes(data=True)
+             if d["influence"] is not None]  # fmt: skip
+    if not rated:
+        return empty_chart(title, "Nobody has rated influence yet.")
+    fig = figure(7, 7)
+    ax = fig.add_subplot()
+    ax.axhline(5, color="#999999")
+    ax.axvline(5, color="#999999")
+    for name, influence, interest, group in rated:
+        ax.scatter([interest], [influence], s=90, color=group_colour(group),
+                   edgecolors="#000000")  # fmt: skip
+        ax.text(interest + 0.15, influence + 0.15, shorten(name, 26), fontsize=9)
+    ax.set_xlim(0, 10.5)
+    ax.set_ylim(0, 10.5)
+    ax.set_xlabel("Interest")
+    ax.set_ylabel("Influence")
+    ax.set_title(title, loc="left")
+    alt = "; ".join(f"{n}: influence {i:.1f}, interest {t:.1f}" for n, i, t, _g in rated)
+    return finish(fig, title, alt)

@@ -1,0 +1,64 @@
+"""The projector's charts as functions of a loaded workshop's tables: PNGs with words."""
+
+from __future__ import annotations
+
+from codesign_widgets.analysis.charts import Chart, bar_chart
+from codesign_widgets.analysis.equal_say import equal_say_chart
+from codesign_widgets.analysis.goal_charts import (
+    barriers_chart,
+    goal_map_chart,
+    priorities_chart,
+    services_chart,
+)
+from codesign_widgets.analysis.network_charts import network_chart, power_interest_chart
+from codesign_widgets.analysis.scoring_charts import (
+    criteria_chart,
+    perspectives_chart,
+    ranking_chart,
+    two_by_two_chart,
+)
+from tests.tables import goal_tables, network_tables, scoring_tables, tables_of
+
+
+def test_the_goal_charts_say_in_words_what_they_draw():
+    tables = goal_tables()
+    assert services_chart(tables).alt == "GP: 2; Podiatry: 1"
+    assert barriers_chart(tables).alt == "Cost: 1; Transport: 1"
+    assert priorities_chart(tables).alt.startswith("Walk to the shops: 2 dots, pooled 50%")
+    assert goal_map_chart(tables).alt == "Getting out → GP, Podiatry"
+    assert services_chart(tables).png.startswith(b"\x89PNG")
+
+
+def test_the_map_and_scoring_charts_say_in_words_what_they_draw():
+    assert network_chart(network_tables()).alt == (
+        "3 stakeholders. GP practice → Amara (Care / support, 2); "
+        "Commissioner → GP practice (Money / commissioning, 1)"
+    )
+    assert "Amara: influence 1.5" in power_interest_chart(network_tables()).alt
+    tables = scoring_tables()
+    assert ranking_chart(tables).alt.startswith("Walk-in clinic: equal say 75 (rank 1)")
+    assert criteria_chart(tables).alt == (
+        "Walk-in clinic on impact: 75; Phone line on impact: 62 (contested)"  # 2 and 5: two camps
+    )
+    assert perspectives_chart(tables, round=1).alt.startswith(
+        "Walk-in clinic: Lived experience 100, Provider 0"
+    )
+    assert two_by_two_chart(tables).alt == "Impact only has no 2x2 axes."
+
+
+def test_a_workshop_with_nothing_yet_gets_charts_that_say_so():
+    empty = tables_of()
+    assert services_chart(empty).alt == "Nothing yet."
+    assert goal_map_chart(empty).alt == "No goal cards on the wall yet."
+    assert network_chart(empty).alt == "No stakeholders on the map yet."
+    assert power_interest_chart(empty).alt == "Nobody has rated influence yet."
+    assert equal_say_chart(empty).alt == "Nobody has taken part yet."
+
+
+def test_a_charts_words_are_escaped_in_html():
+    chart = bar_chart("<b>Title</b>", ["<script>x</script>"], [1], "#000000", "Cards")
+    assert isinstance(chart, Chart)
+    html = chart._repr_html_()
+    assert "<script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;: 1" in html
+    assert "&lt;b&gt;Title&lt;/b&gt;" in html
