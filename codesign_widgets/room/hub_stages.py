@@ -7,19 +7,79 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
 
 from ..core.safe_text import escaped
-from ..core.workshop import StageState
-from ..ui.common import run_action
+from ..core.templates import Template
+from ..core.workshop import StageState, WorkshopState
+from ..ui.common import Notice, run_action
 
-__all__ = ["StageControlsMixin"]
+if TYPE_CHECKING:
+    from ..studio import Store
 
 
-class StageControlsMixin:
-    """Stages and timer of :class:`~codesign_widgets.room.hub.FacilitatorHub`."""
+__all__ = ["StageControls"]
+
+
+class StageControls:
+    """The stage widgets of :class:`~codesign_widgets.room.hub.FacilitatorHub`.
+
+    Built with the ``store``, the ``workshop`` (its id is used, its state shown until
+    :meth:`show` gets a newer one), its ``template``, the hub's ``notice`` and
+    ``on_change(topics)``, called after every action so the hub redraws. The hub lays out
+    the widgets: ``now`` and ``timer_label`` in the room, the rest on the controls tab.
+
+    Actions are methods: :meth:`make_current`, :meth:`set_state`, :meth:`start_timer`,
+    :meth:`stop_timer`.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        workshop: WorkshopState,
+        template: Template,
+        notice: Notice,
+        on_change: Callable[[set[str]], None],
+    ) -> None:
+        self.store, self.workshop, self.template = store, workshop, template
+        self.notice, self.on_change = notice, on_change
+        self._timer_task: asyncio.Task | None = None
+        self.stage_picker = widgets.Dropdown(
+            description="Stage",
+            options=[(s.title, s.key) for s in template.stages],
+            value=workshop.current_stage,
+        )
+        self.stage_picker.observe(lambda _c: self._draw_stage_detail(), "value")
+        self.current_button = widgets.Button(description="Move the room here", icon="share")
+        self.current_button.on_click(lambda _b: self.make_current(self.stage_picker.value))
+        self.state_buttons = {}
+        for state, label, icon in [
+            (StageState.OPEN, "Open", "play"),
+            (StageState.LOCKED, "Lock", "lock"),
+            (StageState.REVEALED, "Reveal", "eye"),
+            (StageState.CLOSED, "Close", "stop"),
+        ]:
+            button = widgets.Button(description=label, icon=icon)
+            button.on_click(lambda _b, s=state: self.set_state(self.stage_picker.value, s))
+            self.state_buttons[state] = button
+        self.stage_detail = widgets.HTML()
+        self.stage_table = widgets.HTML()
+        self.timer_minutes = widgets.BoundedIntText(
+            description="Minutes", min=1, max=240, value=template.stages[0].minutes
+        )
+        self.timer_start = widgets.Button(description="Start timer", icon="hourglass-start")
+        self.timer_start.on_click(lambda _b: self.start_timer(self.timer_minutes.value))
+        self.timer_stop = widgets.Button(description="Stop timer", icon="stop")
+        self.timer_stop.on_click(lambda _b: self.stop_timer())
+        self.timer_label = widgets.HTML()
+        self.now = widgets.HTML()
 
     # -- actions -----------------------------------------------------------------------------
     def make_current(self, stage_key: str) -> bool:
+        """Move the room (every phone) to this stage."""
         ok = run_action(
             self.notice,
             self.store.set_current_stage,
@@ -27,10 +87,11 @@ class StageControlsMixin:
             stage_key,
             ok=f"The room is now on: {self.template.stage(stage_key).title}.",
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     def set_state(self, stage_key: str, state: StageState | str) -> bool:
+        """Open, lock, reveal or close a stage."""
         state = StageState(state)
         title = self.template.stage(stage_key).title
         ok = run_action(
@@ -41,10 +102,11 @@ class StageControlsMixin:
             state,
             ok=f"{title}: {state.label}.",
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     def start_timer(self, minutes: float) -> bool:
+        """Start the room's timer for the current stage."""
         ok = run_action(
             self.notice,
             self.store.start_timer,
@@ -52,22 +114,25 @@ class StageControlsMixin:
             self.workshop.current_stage,
             float(minutes) * 60,
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     def stop_timer(self) -> bool:
+        """Stop the room's timer."""
         ok = run_action(
             self.notice, self.store.stop_timer, self.workshop.id, self.workshop.current_stage
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     # -- drawing -------------------------------------------------------------------------------
-    def _draw_stages(self) -> None:
+    def show(self, workshop: WorkshopState) -> None:
+        """Draw the stages, the current one and the timer as they are in ``workshop``."""
+        self.workshop = workshop
         rows = []
         for stage in self.template.stages:
-            state = self.workshop.state_of(stage.key)
-            here = "▶ " if stage.key == self.workshop.current_stage else ""
+            state = workshop.state_of(stage.key)
+            here = "▶ " if stage.key == workshop.current_stage else ""
             rows.append(
                 f"<tr><td>{escaped(here + stage.title, 'span')}</td>"
                 f"<td>{escaped(state.label, 'span')}</td>"
@@ -77,8 +142,8 @@ class StageControlsMixin:
             '<table class="codesign-stages"><tr><th>Stage</th>'
             "<th>State</th><th>Suggested</th></tr>" + "".join(rows) + "</table>"
         )
-        current = self.template.stage(self.workshop.current_stage)
-        state = self.workshop.state_of(current.key)
+        current = self.template.stage(workshop.current_stage)
+        state = workshop.state_of(current.key)
         self.now.value = (
             escaped(f"Now: {current.title}", "h2")
             + escaped(state.label, "div", f"codesign-state-{state.value}")
@@ -86,7 +151,7 @@ class StageControlsMixin:
         )
         self._draw_stage_detail()
         self._draw_timer()
-        if self.workshop.timer_ends_at is not None:
+        if workshop.timer_ends_at is not None:
             self._ensure_ticking()
 
     def _draw_stage_detail(self) -> None:

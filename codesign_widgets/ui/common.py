@@ -1,12 +1,12 @@
-"""Small pieces every view uses: escaped text, notices, perspective colours."""
+"""Small pieces every view uses: notices, perspective colours, running an action, swapping a
+box's rows. Text on a page goes through :func:`codesign_widgets.core.safe_text.escaped`."""
 
 from __future__ import annotations
-
-import html
 
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
+from ..core.safe_text import escaped
 
 __all__ = ["Notice", "perspective_colour", "replace_children", "run_action"]
 
@@ -29,9 +29,7 @@ class Notice(widgets.HTML):
     def show(self, text: str, kind: str = "info") -> None:
         colour = {"info": "#1a1a1a", "ok": "#05620b", "error": "#a50000"}[kind]
         role = "alert" if kind == "error" else "status"
-        self.value = (
-            f'<div role="{role}" style="color:{colour};font-weight:600">{html.escape(text)}</div>'
-        )
+        self.value = escaped(text, "div", style=f"color:{colour};font-weight:600", role=role)
         self.kind = kind
 
     def clear(self) -> None:

@@ -151,12 +151,12 @@ def test_hostile_names_are_shown_as_text_everywhere(store, open_map, ann, text):
 
 def test_the_participant_page_shows_the_network_panel_in_the_network_stage(store, open_map, ann):
     app = ParticipantApp(store, code=open_map.code)
-    app.name_input.value = "Cara"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
+    app.join_form.name_input.value = "Cara"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
     app.join()
-    assert isinstance(app.panel, NetworkPanel)
-    assert app.panel in app.activity_box.children
+    assert isinstance(app.stage_view.panel, NetworkPanel)
+    assert app.stage_view.panel in app.stage_view.activity_box.children
 
 
 def test_a_participant_kernel_holds_no_one_elses_goals_or_the_key(store, created, open_map):
@@ -164,9 +164,9 @@ def test_a_participant_kernel_holds_no_one_elses_goals_or_the_key(store, created
     sam, _ = store.join(open_map.id, "Secret Sam", "provider", True)
     store.add_stakeholder(sam, STAGE, "ICB", "organisation", "system", "Sam's private aim", 5, 5)
     app = ParticipantApp(store, code=open_map.code)
-    app.name_input.value = "Ann"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
+    app.join_form.name_input.value = "Ann"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
     app.join()
     states = json.dumps([w.get_state() for w in widget_tree(app)], default=str)
     assert "ICB" in states  # names on the map are shared, so the walk reaches them
@@ -185,7 +185,7 @@ def test_the_participant_network_path_imports_no_networkx(db_url, store, open_ma
         os.environ["HTTP_COOKIE"] = "codesign_{open_map.code}={token}"
         from codesign_widgets.apps import stakeholder_network_app
         app = stakeholder_network_app()
-        assert type(app.panel).__name__ == "NetworkPanel", app.panel
+        assert type(app.stage_view.panel).__name__ == "NetworkPanel", app.stage_view.panel
         heavy = {{"pandas", "networkx", "numpy", "ipycytoscape", "segno"}} & set(sys.modules)
         print(sorted(heavy), sorted(m for m in sys.modules if "network_hub" in m))
     """)

@@ -34,12 +34,12 @@ def ready(hub, criteria="impact_effort", titles=("Walk-in clinic", "Peer group")
 def phone(store, workshop, name, perspective):
     """A participant joins and the room is on the scoring stage: their panel."""
     app = ParticipantApp(store, code=workshop.code)
-    app.name_input.value = name
-    app.perspective_input.value = perspective
-    app.consent_input.value = True
-    app.join_button.click()
-    assert isinstance(app.panel, ScoringPanel), app.activity_box.children
-    return app.panel
+    app.join_form.name_input.value = name
+    app.join_form.perspective_input.value = perspective
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
+    assert isinstance(app.stage_view.panel, ScoringPanel), app.stage_view.activity_box.children
+    return app.stage_view.panel
 
 
 @pytest.fixture
@@ -308,16 +308,16 @@ def test_the_app_gives_the_hub_only_with_the_right_key(monkeypatch, db_url, stor
 def test_the_panel_closes_and_stops_following_when_the_room_moves_on(store, workshop, room):
     feed = Feed.for_store(store, start=False)
     app = ParticipantApp(store, code=workshop.code, feed=feed)
-    app.name_input.value = "Ann"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
-    app.join_button.click()
-    panel = app.panel
+    app.join_form.name_input.value = "Ann"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
+    panel = app.stage_view.panel
     assert isinstance(panel, ScoringPanel)
     subscribed = len(feed._subscribers)
     store.set_current_stage(workshop.id, "close")
     app.on_change({"stages"})
-    assert app.panel is None
+    assert app.stage_view.panel is None
     assert panel.comm is None  # closed: its widgets are gone from the kernel
     assert len(feed._subscribers) == subscribed - 1
 

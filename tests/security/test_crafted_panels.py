@@ -22,10 +22,10 @@ def phone_on(store, workshop, stage: str, name: str = "Ann") -> ParticipantApp:
     """A participant page joined through the form, with the room on ``stage``."""
     store.set_current_stage(workshop.id, stage)
     app = ParticipantApp(store, code=workshop.code)
-    send_update(app.name_input, value=name)
-    send_update(app.perspective_input, index=0)
-    send_update(app.consent_input, value=True)
-    send_click(app.join_button)
+    send_update(app.join_form.name_input, value=name)
+    send_update(app.join_form.perspective_input, index=0)
+    send_update(app.join_form.consent_input, value=True)
+    send_click(app.join_form.join_button)
     assert app.participant is not None
     return app
 
@@ -53,14 +53,14 @@ def all_cards(store, workshop):
 
 
 def fill_card(panel, goal: str = "Walk to the shops") -> None:
-    send_update(panel.what_matters, value="Getting out")
-    send_update(panel.goal, value=goal)
+    send_update(panel.form.what_matters, value="Getting out")
+    send_update(panel.form.goal, value=goal)
 
 
 @pytest.fixture
 def goals_page(store, workshop):
     app = phone_on(store, workshop, GOALS)
-    assert type(app.panel).__name__ == "GoalPanel"
+    assert type(app.stage_view.panel).__name__ == "GoalPanel"
     return app
 
 
@@ -68,10 +68,10 @@ def goals_page(store, workshop):
 def test_goal_card_in_a_stage_not_open_is_refused(store, workshop, goals_page, state):
     if state != "closed":
         set_state(store, workshop, goals_page, GOALS, state)
-    panel = goals_page.panel
-    assert panel.save_button.disabled  # cosmetic only
+    panel = goals_page.stage_view.panel
+    assert panel.form.save_button.disabled  # cosmetic only
     fill_card(panel)
-    send_click(panel.save_button)
+    send_click(panel.form.save_button)
     assert refused(goals_page)
     assert all_cards(store, workshop) == []
 
@@ -82,7 +82,7 @@ def test_someone_elses_goal_card_cannot_be_edited_or_withdrawn(store, workshop, 
     theirs = store.add_goal_card(
         bob, GOALS, {"what_matters": "Sleep", "goal": "Bob's goal", "visibility": "shared"}
     )
-    panel = goals_page.panel
+    panel = goals_page.stage_view.panel
     panel.refresh({"entries"})
     assert panel.edit_card(theirs) is False  # what a crafted id would reach
     assert "your own" in notice(goals_page)
@@ -91,7 +91,7 @@ def test_someone_elses_goal_card_cannot_be_edited_or_withdrawn(store, workshop, 
     # Even with the form pointed at it (nothing a browser can do), the store refuses.
     panel.editing = theirs
     fill_card(panel, "Hijacked")
-    send_click(panel.save_button)
+    send_click(panel.form.save_button)
     assert "your own" in notice(goals_page)
     [card] = all_cards(store, workshop)
     assert (card.goal, card.status) == ("Bob's goal", "active")
@@ -99,13 +99,13 @@ def test_someone_elses_goal_card_cannot_be_edited_or_withdrawn(store, workshop, 
 
 def test_goal_card_values_off_the_scale_or_the_options_are_refused(store, workshop, goals_page):
     set_state(store, workshop, goals_page, GOALS, "open")
-    panel = goals_page.panel
-    send_update(panel.visibility, index=7)  # not an option: the widget keeps its value
-    assert panel.visibility.value == "private"
-    send_update(panel.visibility, value="everyone")
-    assert panel.visibility.value == "private"
-    send_update(panel.confidence, value=42)  # the slider clamps to its scale
-    assert panel.confidence.value == 10
+    panel = goals_page.stage_view.panel
+    send_update(panel.form.visibility, index=7)  # not an option: the widget keeps its value
+    assert panel.form.visibility.value == "private"
+    send_update(panel.form.visibility, value="everyone")
+    assert panel.form.visibility.value == "private"
+    send_update(panel.form.confidence, value=42)  # the slider clamps to its scale
+    assert panel.form.confidence.value == 10
     # The store checks what reaches it whatever the widgets let through.
     for bad in ({"confidence": 42}, {"visibility": "everyone"}, {"review_date": "2026-13-45"}):
         with pytest.raises(CodesignError):
@@ -118,10 +118,10 @@ def test_goal_card_values_off_the_scale_or_the_options_are_refused(store, worksh
 @pytest.mark.parametrize("field", ["goal", "what_matters", "steps", "barriers", "new_service"])
 def test_a_five_megabyte_goal_field_is_refused(store, workshop, goals_page, field):
     set_state(store, workshop, goals_page, GOALS, "open")
-    panel = goals_page.panel
+    panel = goals_page.stage_view.panel
     fill_card(panel)
-    send_update(getattr(panel, field), value=FIVE_MB)
-    send_click(panel.save_button)
+    send_update(getattr(panel.form, field), value=FIVE_MB)
+    send_click(panel.form.save_button)
     assert "too long" in notice(goals_page) or "too many" in notice(goals_page).lower()
     assert all_cards(store, workshop) == []
 
@@ -131,7 +131,7 @@ def test_a_disabled_dot_button_is_refused_once_the_stage_is_locked(store, worksh
     bob, _ = store.join(workshop.id, "Bob", "provider", True)
     store.add_goal_card(bob, GOALS, {"what_matters": "a", "goal": "b", "visibility": "shared"})
     set_state(store, workshop, goals_page, GOALS, "locked")
-    panel = goals_page.panel
+    panel = goals_page.stage_view.panel
     panel.refresh({"entries"})
     plus = panel.wall.children[1].children[1].children[0]
     assert plus.description == "Add a dot"
@@ -146,9 +146,9 @@ def test_a_dot_on_a_private_card_is_refused(store, workshop, goals_page):
     set_state(store, workshop, goals_page, GOALS, "open")
     bob, _ = store.join(workshop.id, "Bob", "provider", True)
     private = store.add_goal_card(bob, GOALS, {"what_matters": "a", "goal": "b"})
-    assert goals_page.panel.vote("card", str(private)) is False
-    assert goals_page.panel.vote("everything", "x") is False
-    assert goals_page.panel.vote("card", str(private), delta=5) is False
+    assert goals_page.stage_view.panel.vote("card", str(private)) is False
+    assert goals_page.stage_view.panel.vote("everything", "x") is False
+    assert goals_page.stage_view.panel.vote("card", str(private), delta=5) is False
     assert store.votes_placed(workshop.id, GOALS) == 0
 
 
@@ -164,7 +164,7 @@ def network_items(store, workshop):
 @pytest.fixture
 def network_page(store, workshop):
     app = phone_on(store, workshop, NETWORK)
-    assert type(app.panel).__name__ == "NetworkPanel"
+    assert type(app.stage_view.panel).__name__ == "NetworkPanel"
     return app
 
 
@@ -177,7 +177,7 @@ def fill_stakeholder(panel, name: str = "GP practice") -> None:
 def test_stakeholder_in_a_stage_not_open_is_refused(store, workshop, network_page, state):
     if state != "closed":
         set_state(store, workshop, network_page, NETWORK, state)
-    panel = network_page.panel
+    panel = network_page.stage_view.panel
     assert panel.add_button.disabled
     fill_stakeholder(panel)
     send_click(panel.add_button)
@@ -189,16 +189,16 @@ def test_someone_elses_stakeholder_cannot_be_withdrawn(store, workshop, network_
     set_state(store, workshop, network_page, NETWORK, "open")
     bob, _ = store.join(workshop.id, "Bob", "provider", True)
     theirs = store.add_stakeholder(bob, NETWORK, "Bob's clinic", "service", "", "", 5, 5)
-    assert network_page.panel.withdraw(theirs) is False
+    assert network_page.stage_view.panel.withdraw(theirs) is False
     assert "yourself" in notice(network_page)
-    assert network_page.panel.withdraw(10**9) is False
+    assert network_page.stage_view.panel.withdraw(10**9) is False
     [item] = network_items(store, workshop)
     assert item.status == "active"
 
 
 def test_network_values_off_the_scale_or_the_options_are_refused(store, workshop, network_page):
     set_state(store, workshop, network_page, NETWORK, "open")
-    panel, me = network_page.panel, network_page.participant
+    panel, me = network_page.stage_view.panel, network_page.participant
     send_update(panel.strength, index=9)
     assert panel.strength.value == 2
     send_update(panel.kind, index=99)
@@ -230,7 +230,7 @@ def test_network_values_off_the_scale_or_the_options_are_refused(store, workshop
 @pytest.mark.parametrize("field", ["name", "goals"])
 def test_a_five_megabyte_network_field_is_refused(store, workshop, network_page, field):
     set_state(store, workshop, network_page, NETWORK, "open")
-    panel = network_page.panel
+    panel = network_page.stage_view.panel
     fill_stakeholder(panel)
     send_update(getattr(panel, field), value=FIVE_MB)
     send_click(panel.add_button)
@@ -246,7 +246,7 @@ def scoring(store, workshop):
     store.set_criteria(workshop.id, stage, "impact_effort")
     store.open_round(workshop.id, stage)
     app = phone_on(store, workshop, stage)
-    assert type(app.panel).__name__ == "ScoringPanel"
+    assert type(app.stage_view.panel).__name__ == "ScoringPanel"
     round_id = store.rounds(workshop.id, stage)[-1].id
     return {"app": app, "stage": stage, "prototype": prototype, "round": round_id}
 
@@ -256,7 +256,7 @@ def my_scores(store, scoring):
 
 
 def test_a_score_in_a_closed_round_is_refused(store, workshop, scoring):
-    app, panel = scoring["app"], scoring["app"].panel
+    app, panel = scoring["app"], scoring["app"].stage_view.panel
     store.close_round(workshop.id, scoring["stage"])
     panel.refresh()
     row = panel.rows["impact"]
@@ -271,7 +271,7 @@ def test_a_score_in_a_closed_round_is_refused(store, workshop, scoring):
 
 
 def test_a_score_off_the_scale_or_for_no_criterion_is_refused(store, workshop, scoring):
-    app, panel = scoring["app"], scoring["app"].panel
+    app, panel = scoring["app"], scoring["app"].stage_view.panel
     send_update(panel.rows["impact"].buttons, index=42)  # not an option: nothing happens
     assert my_scores(store, scoring) == ({}, {})
     for key, value in [("impact", 42), ("impact", -1), ("impact", 2.5), ("magic", 3)]:
@@ -284,7 +284,7 @@ def test_a_score_off_the_scale_or_for_no_criterion_is_refused(store, workshop, s
 
 
 def test_a_five_megabyte_comment_is_refused(store, workshop, scoring):
-    app, panel = scoring["app"], scoring["app"].panel
+    app, panel = scoring["app"], scoring["app"].stage_view.panel
     send_update(panel.comment, value=FIVE_MB)
     send_click(panel.comment_button)
     assert "too long" in notice(app)
@@ -295,7 +295,7 @@ def test_someone_elses_scores_stay_theirs(store, workshop, scoring):
     """Scores are keyed by the page's own participant: no id from the browser picks whose."""
     bob, _ = store.join(workshop.id, "Bob", "provider", True)
     store.save_scores(bob, scoring["round"], scoring["prototype"], {"impact": 1}, "Bob's")
-    panel = scoring["app"].panel
+    panel = scoring["app"].stage_view.panel
     send_update(panel.rows["impact"].buttons, index=4)
     assert my_scores(store, scoring)[0] == {(scoring["prototype"], "impact"): 5}
     assert store.my_scores(bob, scoring["round"]) == (
@@ -339,8 +339,8 @@ def test_a_participant_kernel_holds_nothing_private_of_others(store, crowded, st
     workshop, key = crowded["workshop"], crowded["key"]
     stage = crowded["scoring"] if stage == "scoring" else stage
     app = phone_on(store, workshop, stage)
-    if app.panel is not None:
-        app.panel.refresh({"entries", "votes", "goals", "stages", "network", "scoring"})
+    if app.stage_view.panel is not None:
+        app.stage_view.panel.refresh({"entries", "votes", "goals", "stages", "network", "scoring"})
     states = repr([w.get_state() for w in widget_tree(app)])
     assert "Ann" in states  # the walk reaches the participant's own data
     for secret in (key, PRIVATE_GOAL, PRIVATE_MATTERS, SEALED_COMMENT, "Secretname"):
