@@ -170,16 +170,22 @@ def test_the_domain_never_imports_widgets_or_sql(part):
     views_and_store = (
         "panel",
         "card_form",
+        "criterion_row",
         "hub",
         "wall",
         "controls",
         "map_view",
+        "map_style",
         "tools",
         "reports",
         "criteria_form",
+        "criteria_tab",
         "prototypes_tab",
+        "rounds_tab",
         "room_tab",
         "results_panel",
+        "results_charts",
+        "results_tables",
         "store",
     )
     for path in modules_of(part):
@@ -345,7 +351,9 @@ def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, s
             if ".room.hub" in m
             or m.endswith(
                 ("scoring.hub", "scoring.results_panel", "scoring.room_tab",
-                 "scoring.prototypes_tab", "scoring.criteria_form", "scoring.results")
+                 "scoring.prototypes_tab", "scoring.criteria_form", "scoring.results",
+                 "scoring.results_charts", "scoring.results_tables", "scoring.rounds_tab",
+                 "scoring.criteria_tab")
             )
         )
         print(heavy, facilitator)

@@ -135,8 +135,15 @@ def test_hostile_names_are_shown_as_text_everywhere(store, open_map, ann, text):
     tie(panel, panel.names[hostile], "GP")
     assert "Tie added" in panel.notice.value
     hub = NetworkHub(store, open_map)
-    hub.select(hostile)
-    shown = [panel.mine, hub.details, hub.grid, hub.analysis, hub.equal_say, hub.summary]
+    hub.map_view.select(hostile)
+    shown = [
+        panel.mine,
+        hub.map_view.details,
+        hub.grid,
+        hub.analysis,
+        hub.equal_say,
+        hub.map_view.summary,
+    ]
     values = []
     for w in shown:
         values.append(getattr(w, "value", ""))
@@ -146,7 +153,7 @@ def test_hostile_names_are_shown_as_text_everywhere(store, open_map, ann, text):
     assert html_out.count(" org") >= 5  # the name does reach every panel ...
     for raw in RAW_HTML:
         assert raw not in html_out  # ... but never as markup
-    assert {n.data["label"] for n in hub.cyto.graph.nodes} == {panel.names[hostile], "GP"}
+    assert {n.data["label"] for n in hub.map_view.cyto.graph.nodes} == {panel.names[hostile], "GP"}
 
 
 def test_the_participant_page_shows_the_network_panel_in_the_network_stage(store, open_map, ann):
@@ -215,24 +222,24 @@ def drawn(store, open_map, ann):
 
 def test_the_hub_draws_nodes_and_ties_with_a_preset_layout(store, open_map, drawn):
     hub = NetworkHub(store, open_map)
-    nodes = {n.data["label"]: n for n in hub.cyto.graph.nodes}
+    nodes = {n.data["label"]: n for n in hub.map_view.cyto.graph.nodes}
     assert set(nodes) == {"GP", "Podiatry", "ICB", "Carer"}
-    assert hub.cyto.cytoscape_layout["name"] == "preset"
+    assert hub.map_view.cyto.cytoscape_layout["name"] == "preset"
     assert nodes["ICB"].data["size"] > nodes["Carer"].data["size"]  # size by influence
     assert nodes["ICB"].data["shape"] == "round-rectangle"
-    edges = {e.data["id"]: e.data for e in hub.cyto.graph.edges}
+    edges = {e.data["id"]: e.data for e in hub.map_view.cyto.graph.edges}
     arrows = sorted((e["arrow"], e["back_arrow"]) for e in edges.values())
     assert arrows == [("triangle", "none"), ("triangle", "triangle")]
-    assert "4 stakeholders and 2 ties shown" in hub.summary.value
+    assert "4 stakeholders and 2 ties shown" in hub.map_view.summary.value
 
 
 def test_newcomers_do_not_move_anyone_on_the_projector(store, open_map, drawn, ann):
     hub = NetworkHub(store, open_map)
-    before = {n.data["id"]: (n, dict(n.position)) for n in hub.cyto.graph.nodes}
+    before = {n.data["id"]: (n, dict(n.position)) for n in hub.map_view.cyto.graph.nodes}
     new = store.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
     store.add_tie(ann, STAGE, new, drawn["GP"], "information", "forward", 1)
     hub.refresh({"network"})
-    after = {n.data["id"]: n for n in hub.cyto.graph.nodes}
+    after = {n.data["id"]: n for n in hub.map_view.cyto.graph.nodes}
     assert set(after) == set(before) | {str(new)}
     for node_id, (widget, position) in before.items():
         assert after[node_id] is widget  # the same element: nothing re-sent
@@ -241,30 +248,30 @@ def test_newcomers_do_not_move_anyone_on_the_projector(store, open_map, drawn, a
 
 def test_a_click_shows_a_stakeholders_details(store, open_map, drawn):
     hub = NetworkHub(store, open_map)
-    hub._on_node_click({"data": {"id": str(drawn["Carer"])}})
-    assert "Carer" in hub.details.value
-    assert "as Lived experience sees it: 2.0" in hub.details.value
-    assert "as System sees it: 1.0" in hub.details.value
-    hub.hide_button.click()
+    hub.map_view._on_node_click({"data": {"id": str(drawn["Carer"])}})
+    assert "Carer" in hub.map_view.details.value
+    assert "as Lived experience sees it: 2.0" in hub.map_view.details.value
+    assert "as System sees it: 1.0" in hub.map_view.details.value
+    hub.map_view.hide_button.click()
     assert "Taken off the map" in hub.notice.value
-    assert "Carer" not in {n.data["label"] for n in hub.cyto.graph.nodes}
+    assert "Carer" not in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
 
 
 def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(store, open_map, drawn):
     hub = NetworkHub(store, open_map)
-    hub.show_types(["money"])
-    assert [e.data["colour"] for e in hub.cyto.graph.edges] == ["#009E73"]
-    hub.show_types(list(hub.type_boxes))
-    hub.drawn_by.value = "system"  # Bob drew the money tie and rated the carer
-    labels = {n.data["label"] for n in hub.cyto.graph.nodes}
+    hub.map_view.show_types(["money"])
+    assert [e.data["colour"] for e in hub.map_view.cyto.graph.edges] == ["#009E73"]
+    hub.map_view.show_types(list(hub.map_view.type_boxes))
+    hub.map_view.drawn_by.value = "system"  # Bob drew the money tie and rated the carer
+    labels = {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
     assert labels == {"Podiatry", "ICB", "Carer"}
-    hub.drawn_by.value = "*"
-    colours = {n.data["label"]: n.data["colour"] for n in hub.cyto.graph.nodes}
-    hub.colour_by.value = "perspective"
-    by_perspective = {n.data["label"]: n.data["colour"] for n in hub.cyto.graph.nodes}
+    hub.map_view.drawn_by.value = "*"
+    colours = {n.data["label"]: n.data["colour"] for n in hub.map_view.cyto.graph.nodes}
+    hub.map_view.colour_by.value = "perspective"
+    by_perspective = {n.data["label"]: n.data["colour"] for n in hub.map_view.cyto.graph.nodes}
     assert by_perspective["Carer"] == "#0072B2"  # lived experience
     assert by_perspective != colours
-    assert "Lived experience" in hub.legend.value
+    assert "Lived experience" in hub.map_view.legend.value
 
 
 def test_analysis_and_equal_say_panels(store, open_map, drawn):
@@ -283,44 +290,44 @@ def test_analysis_and_equal_say_panels(store, open_map, drawn):
 def test_merge_and_tie_types_from_the_hub(store, open_map, drawn, ann):
     clinic = store.add_stakeholder(ann, STAGE, "Foot clinic", "service", "", "", 5, 5)
     hub = NetworkHub(store, open_map)
-    hub.merge_button.click()
+    hub.edits.merge_button.click()
     assert "Choose the stakeholder to merge" in hub.notice.value
-    hub.merge_from.value = clinic
-    hub.merge_into.value = drawn["Podiatry"]
-    hub.merge_button.click()
+    hub.edits.merge_from.value = clinic
+    hub.edits.merge_into.value = drawn["Podiatry"]
+    hub.edits.merge_button.click()
     assert "Merged “Foot clinic” into “Podiatry”" in hub.notice.value
-    assert "Foot clinic" not in {n.data["label"] for n in hub.cyto.graph.nodes}
-    hub.select(drawn["Podiatry"])
-    assert "Also known as: Foot clinic" in hub.details.value
-    hub.new_type.value = "Data sharing"
-    hub.type_button.click()
+    assert "Foot clinic" not in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
+    hub.map_view.select(drawn["Podiatry"])
+    assert "Also known as: Foot clinic" in hub.map_view.details.value
+    hub.edits.new_type.value = "Data sharing"
+    hub.edits.type_button.click()
     assert "Tie type added" in hub.notice.value
-    assert "data_sharing" in hub.type_boxes
+    assert "data_sharing" in hub.map_view.type_boxes
 
 
 def test_export_offers_a_download_and_import_adds_an_editable_map(store, open_map, drawn):
     hub = NetworkHub(store, open_map)
-    data = hub.export("graphml")
+    data = hub.open_data.export("graphml")
     assert data.startswith(b"<graphml")
-    assert 'download="stakeholder-map-' in hub.download.value
-    assert hub.download.value.count("data:application/graphml+xml;base64,") == 1
-    hub.upload.value = (
+    assert 'download="stakeholder-map-' in hub.open_data.download.value
+    assert hub.open_data.download.value.count("data:application/graphml+xml;base64,") == 1
+    hub.open_data.upload.value = (
         {"name": "connections.csv", "content": memoryview(b"From,To,Type\nGP,Council,Money\n"),
          "size": 30, "type": "text/csv", "last_modified": dt.datetime.now(dt.UTC)},
     )  # fmt: skip
-    hub.import_button.click()
+    hub.open_data.import_button.click()
     assert "Imported 1 stakeholders and 1 ties; 1 names were already on the map" in hub.notice.value
-    assert "Council" in {n.data["label"] for n in hub.cyto.graph.nodes}
-    assert hub.upload.value == ()
+    assert "Council" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
+    assert hub.open_data.upload.value == ()
 
 
 def test_a_bad_import_says_why_and_leaves_the_map_alone(store, open_map, drawn):
     hub = NetworkHub(store, open_map)
     bomb = b'<!DOCTYPE x [<!ENTITY a "aaaa">]><graphml>&a;</graphml>'
-    assert hub.import_files([("bomb.graphml", bomb)]) is None
+    assert hub.open_data.import_files([("bomb.graphml", bomb)]) is None
     assert "DOCTYPE or ENTITY" in hub.notice.value
     assert "Nothing was imported" in hub.notice.value
-    hub.import_button.click()
+    hub.open_data.import_button.click()
     assert "Choose a file first" in hub.notice.value
     assert len(store.network_map(open_map.id, STAGE).stakeholders) == 4
 
@@ -331,7 +338,7 @@ def test_the_live_feed_brings_a_phones_stakeholder_to_the_projector(db_url, stor
     other = Store.open(db_url)  # another kernel's connection
     other.add_stakeholder(ann, STAGE, "Peer support", "group", "", "", 5, 5)
     feed.poll_once()
-    assert "Peer support" in {n.data["label"] for n in hub.cyto.graph.nodes}
+    assert "Peer support" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
     other.close()
 
 
@@ -354,7 +361,7 @@ def test_the_demo_workshop_has_a_map_to_show(store):
     code, _key = create_demo(store)
     workshop = store.workshop_by_code(code)
     hub = NetworkHub(store, workshop)
-    assert "8 stakeholders and 9 ties shown" in hub.summary.value
+    assert "8 stakeholders and 9 ties shown" in hub.map_view.summary.value
     assert "Peer support group: 3 steps" in hub.equal_say.value  # a conflict is not a route
     assert workshop.state_of("network").value == "closed"
 
@@ -370,10 +377,12 @@ def test_a_large_map_is_computed_off_the_event_loop(store, open_map, drawn, ann,
 
     async def scenario():
         hub = NetworkHub(store, open_map)
-        assert "4 stakeholders" in hub.summary.value  # the first drawing: while the cell runs
+        assert (
+            "4 stakeholders" in hub.map_view.summary.value
+        )  # the first drawing: while the cell runs
         store.add_stakeholder(ann, STAGE, "Optician", "service", "", "", 5, 5)
         hub.refresh({"network"})
-        assert "Updating the map" in hub.summary.value  # not computed on the loop
+        assert "Updating the map" in hub.map_view.summary.value  # not computed on the loop
         store.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
         hub.refresh({"network"})  # arrives while the pass runs: drawn after it
         ticks = 0
@@ -384,8 +393,8 @@ def test_a_large_map_is_computed_off_the_event_loop(store, open_map, drawn, ann,
 
     hub, ticks = asyncio.run(scenario())
     assert ticks > 0  # the loop kept running while the map was computed
-    assert {"Optician", "Pharmacy"} <= {n.data["label"] for n in hub.cyto.graph.nodes}
-    assert "6 stakeholders and 2 ties shown" in hub.summary.value
+    assert {"Optician", "Pharmacy"} <= {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
+    assert "6 stakeholders and 2 ties shown" in hub.map_view.summary.value
 
 
 def test_a_huge_map_draws_its_most_connected_part_and_says_so(store, open_map, drawn, monkeypatch):
@@ -393,8 +402,8 @@ def test_a_huge_map_draws_its_most_connected_part_and_says_so(store, open_map, d
 
     monkeypatch.setattr(network_hub, "MAX_DRAWN", 2)
     hub = NetworkHub(store, open_map)
-    assert {n.data["label"] for n in hub.cyto.graph.nodes} == {"Podiatry", "GP"}
-    assert "shows the 2 most connected of 4 stakeholders" in hub.summary.value
+    assert {n.data["label"] for n in hub.map_view.cyto.graph.nodes} == {"Podiatry", "GP"}
+    assert "shows the 2 most connected of 4 stakeholders" in hub.map_view.summary.value
     assert "Isolates (no ties): Carer" in hub.analysis.value  # the analysis covers everyone
 
 
