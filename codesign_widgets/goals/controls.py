@@ -9,20 +9,16 @@ pickers in step with the wall.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
 from ..core.templates import Stage
 from ..core.workshop import StageState
-from ..ui.common import Notice, run_action
+from ..ui.common import run_action, state_buttons
+from ..ui.wiring import HubWiring
 from .cards import GoalCard
 from .themes import current_themes
-
-if TYPE_CHECKING:
-    from ..studio import Store
-
 
 __all__ = ["GoalControls"]
 
@@ -30,25 +26,18 @@ __all__ = ["GoalControls"]
 class GoalControls(widgets.VBox):
     """The "Run goal mapping" tab of :class:`~codesign_widgets.goals.hub.GoalHub`.
 
-    Built with the ``store``, the ``workshop_id``, the plan's goal ``stages`` (the picker
-    offers them when there are several), the hub's ``notice``, ``on_change(topics)`` (called
-    after every action so the hub redraws) and ``on_stage(key)`` (another stage was picked).
+    Built with the hub's ``wiring``, the plan's goal ``stages`` (the picker offers them when
+    there are several) and ``on_stage(key)``, called when another stage is picked.
 
     Actions are methods: :meth:`make_current`, :meth:`set_state`, :meth:`set_budget`,
     :meth:`add_service`, :meth:`assign_theme`, :meth:`merge_themes`, :meth:`set_hidden`.
     """
 
     def __init__(
-        self,
-        store: Store,
-        workshop_id: int,
-        stages: Sequence[Stage],
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-        on_stage: Callable[[str], None],
+        self, wiring: HubWiring, stages: Sequence[Stage], on_stage: Callable[[str], None]
     ) -> None:
-        self.store, self.workshop_id, self.notice = store, workshop_id, notice
-        self.on_change = on_change
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id = wiring.workshop_id
         self.stage = stages[0]
         self.stage_picker = widgets.Dropdown(
             description="Goal stage",
@@ -78,16 +67,7 @@ class GoalControls(widgets.VBox):
     def _stage_buttons(self) -> widgets.HBox:
         self.current_button = widgets.Button(description="Move the room here", icon="share")
         self.current_button.on_click(lambda _b: self.make_current())
-        self.state_buttons = {}
-        for state, label, icon in [
-            (StageState.OPEN, "Open", "play"),
-            (StageState.LOCKED, "Lock", "lock"),
-            (StageState.REVEALED, "Reveal votes", "eye"),
-            (StageState.CLOSED, "Close", "stop"),
-        ]:
-            button = widgets.Button(description=label, icon=icon)
-            button.on_click(lambda _b, s=state: self.set_state(s))
-            self.state_buttons[state] = button
+        self.state_buttons = state_buttons(self.set_state, reveal="Reveal votes")
         return widgets.HBox([self.current_button, *self.state_buttons.values()])
 
     def _budget_row(self) -> widgets.HBox:

@@ -20,6 +20,7 @@ from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.batching import Batcher
 from ..ui.common import Notice
+from ..ui.wiring import HubWiring
 from .controls import GoalControls
 from .wall import Dots, GoalWall
 
@@ -52,9 +53,8 @@ class GoalHub(widgets.VBox):
             msg = f"The plan {self.template.name!r} has no goal-mapping stage."
             raise CodesignError(msg)
         self.stage = goal_stages[0]
-        self.controls = GoalControls(
-            store, workshop.id, goal_stages, self.notice, self.refresh, self.choose_stage
-        )
+        wiring = HubWiring(store, workshop.id, self.notice, self.refresh)
+        self.controls = GoalControls(wiring, goal_stages, self.choose_stage)
         self.wall = GoalWall(self.template, workshop.title, workshop.code)
         self.tabs = widgets.Tab(
             children=[self.wall, self.controls],

@@ -26,6 +26,7 @@ from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.common import Notice
+from ..ui.wiring import HubWiring
 from .graph import build_graph
 from .layout import stable_layout
 from .map_view import MapView
@@ -95,17 +96,15 @@ class NetworkHub(widgets.VBox):
 
     # -- layout ----------------------------------------------------------------------
     def _build(self) -> None:
-        key = self.stage.key
-        self.map_view = MapView(
-            self.store, self.workshop.id, self.template, self.notice, self.refresh, self._redraw
+        wiring = HubWiring(
+            self.store, self.workshop.id, self.notice, self.refresh, stage_key=self.stage.key
         )
+        self.map_view = MapView(wiring, self.template, self._redraw)
         self.grid = widgets.HTML()
         self.analysis = widgets.HTML()
         self.equal_say = widgets.HTML()
-        self.edits = EditTools(self.store, self.workshop.id, key, self.notice, self.refresh)
-        self.open_data = OpenDataTools(
-            self.store, self.workshop, key, self.template, self.notice, self.refresh
-        )
+        self.edits = EditTools(wiring)
+        self.open_data = OpenDataTools(wiring, self.workshop.code, self.template)
         title = escaped(f"{self.workshop.title}: {self.stage.title}", "h1")
         join = escaped(f"Join code: {self.workshop.code}", "div", "codesign-join")
         tabs = [self.map_view, self.grid, self.analysis, self.equal_say, self.edits, self.open_data]

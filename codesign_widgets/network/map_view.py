@@ -18,7 +18,8 @@ import ipywidgets as widgets
 
 from ..core.safe_text import escaped
 from ..core.templates import Template
-from ..ui.common import FALLBACK_COLOURS, Notice, perspective_colour, run_action
+from ..ui.common import FALLBACK_COLOURS, perspective_colour, run_action
+from ..ui.wiring import HubWiring
 from .map_style import KIND_COLOURS, KIND_SHAPES, STYLE, UNKNOWN_COLOUR, MapFitter
 from .measures import NetworkMetrics
 from .model import NetworkMap
@@ -26,8 +27,6 @@ from .reports import details_html, legend_html, summary_text
 
 if TYPE_CHECKING:
     import networkx as nx
-
-    from ..studio import Store
 
 
 __all__ = ["MapView"]
@@ -37,26 +36,19 @@ class MapView(widgets.VBox):
     """The map tab of :class:`~codesign_widgets.network.hub.NetworkHub`: colours, filters,
     the drawing, its legend and text alternative, one stakeholder's details.
 
-    Built with the ``store``, the ``workshop_id``, the plan's ``template``
-    (its perspectives), the hub's ``notice``, ``on_change(topics)`` (called after taking
-    something off the map) and ``on_redraw()`` (a colour or filter changed: the hub draws
-    again with :meth:`filters`). The hub computes the map and hands it to :meth:`show`.
+    Built with the hub's ``wiring``, the plan's ``template`` (its perspectives) and
+    ``on_redraw()``, called when a colour or filter changed: the hub draws again with
+    :meth:`filters`. The hub computes the map and hands it to :meth:`show`.
 
     Actions are methods: :meth:`select`, :meth:`set_colour_by`, :meth:`show_types`,
     :meth:`show_drawn_by`, :meth:`take_off_map`, :meth:`fit`.
     """
 
     def __init__(
-        self,
-        store: Store,
-        workshop_id: int,
-        template: Template,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-        on_redraw: Callable[[], None],
+        self, wiring: HubWiring, template: Template, on_redraw: Callable[[], None]
     ) -> None:
-        self.store, self.workshop_id = store, workshop_id
-        self.notice, self.on_change, self.on_redraw = notice, on_change, on_redraw
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id, self.on_redraw = wiring.workshop_id, on_redraw
         self.groups = {p.key: p.group for p in template.perspectives}
         self.labels = {p.key: p.label for p in template.perspectives}
         self.selected: int | None = None

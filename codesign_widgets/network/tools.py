@@ -5,24 +5,18 @@ tie type (the Edit tab), export the map and import one made elsewhere (the Open 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..core.templates import Template
-from ..core.workshop import WorkshopState
-from ..ui.common import Notice, run_action
+from ..ui.common import run_action
+from ..ui.wiring import HubWiring
 from .file_export import FORMATS, export_network
 from .file_import import read_network
 from .graph import build_graph
 from .model import NetworkMap
-
-if TYPE_CHECKING:
-    from ..studio import Store
-
 
 __all__ = ["EditTools", "OpenDataTools"]
 
@@ -49,22 +43,13 @@ def download_link(data: bytes, filename: str, mime: str) -> str:
 class EditTools(widgets.VBox):
     """The Edit tab of :class:`~codesign_widgets.network.hub.NetworkHub`.
 
-    Built with the ``store``, the ``workshop_id`` and ``stage_key``, the hub's ``notice`` and
-    ``on_change(topics)``, called after every action so the hub redraws; :meth:`show` gets
-    the map's stakeholders to choose from. Actions are methods: :meth:`merge`,
-    :meth:`add_tie_type`.
+    Built with the hub's ``wiring`` (the stage's map); :meth:`show` gets the map's
+    stakeholders to choose from. Actions are methods: :meth:`merge`, :meth:`add_tie_type`.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        workshop_id: int,
-        stage_key: str,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-    ) -> None:
-        self.store, self.workshop_id, self.stage_key = store, workshop_id, stage_key
-        self.notice, self.on_change = notice, on_change
+    def __init__(self, wiring: HubWiring) -> None:
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.names: dict[int, str] = {}
         self.merge_from = widgets.Dropdown(description="Merge", options=[], value=None)
         self.merge_into = widgets.Dropdown(description="into (kept)", options=[], value=None)
@@ -137,23 +122,15 @@ class EditTools(widgets.VBox):
 class OpenDataTools(widgets.VBox):
     """The Open data tab of :class:`~codesign_widgets.network.hub.NetworkHub`.
 
-    Built with the ``store``, the ``workshop``, the ``stage_key``, the plan's ``template``
-    (perspective names in imported files), the hub's ``notice`` and ``on_change(topics)``,
-    called after an import so the hub redraws. Actions are methods: :meth:`export`,
-    :meth:`import_files`, :meth:`import_uploaded`.
+    Built with the hub's ``wiring`` (the stage's map), the workshop's join ``code`` (in the
+    names of exported files) and the plan's ``template`` (perspective names in imported
+    files). Actions are methods: :meth:`export`, :meth:`import_files`, :meth:`import_uploaded`.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        workshop: WorkshopState,
-        stage_key: str,
-        template: Template,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-    ) -> None:
-        self.store, self.workshop, self.stage_key = store, workshop, stage_key
-        self.template, self.notice, self.on_change = template, notice, on_change
+    def __init__(self, wiring: HubWiring, code: str, template: Template) -> None:
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
+        self.code, self.template = code, template
         self.export_buttons = []
         for fmt, (_suffix, _mime, label) in FORMATS.items():
             button = widgets.Button(description=f"Export {label}", icon="download")
@@ -187,13 +164,13 @@ class OpenDataTools(widgets.VBox):
     def export(self, fmt: str) -> bytes | None:
         """Offer the map (as drawn now, all perspectives and types) as a download."""
         try:
-            net = self.store.network_map(self.workshop.id, self.stage_key)
+            net = self.store.network_map(self.workshop_id, self.stage_key)
             data = export_network(build_graph(net), fmt, net.settings)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return None
         suffix, mime, label = FORMATS[fmt]
-        filename = f"stakeholder-map-{self.workshop.code}-{self.stage_key}{suffix}"
+        filename = f"stakeholder-map-{self.code}-{self.stage_key}{suffix}"
         self.download.value = download_link(data, filename, mime)
         self.notice.show(f"{label} export ready: use the link to save it.", "ok")
         return data
@@ -203,10 +180,10 @@ class OpenDataTools(widgets.VBox):
         lookup = {p.key: p.key for p in self.template.perspectives}
         lookup.update({p.label: p.key for p in self.template.perspectives})
         try:
-            settings = self.store.network_settings(self.workshop.id, self.stage_key)
+            settings = self.store.network_settings(self.workshop_id, self.stage_key)
             imported = read_network(files, settings, lookup)
             source = ", ".join(name for name, _data in files)
-            counts = self.store.import_network(self.workshop.id, self.stage_key, imported, source)
+            counts = self.store.import_network(self.workshop_id, self.stage_key, imported, source)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return None

@@ -19,6 +19,7 @@ from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.common import Notice
 from ..ui.links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
+from ..ui.wiring import HubWiring
 from .hub_stages import StageControls
 from .hub_wall import RoomWall
 
@@ -53,8 +54,9 @@ class FacilitatorHub(widgets.VBox):
         self.template = load_template(workshop.template)
         self.notice = Notice()
         self._names: dict[int, str] = {}
-        self.stages = StageControls(store, workshop, self.template, self.notice, self.refresh)
-        self.room_wall = RoomWall(store, workshop.id, self.template, self.notice, self.refresh)
+        wiring = HubWiring(store, workshop.id, self.notice, self.refresh)
+        self.stages = StageControls(wiring, workshop, self.template)
+        self.room_wall = RoomWall(wiring, self.template)
         self._build_join()
         self._build_key(new_key)
         # Links open each activity's own page in a new tab; the key rides in the href only.

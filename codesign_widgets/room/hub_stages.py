@@ -7,19 +7,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..core.workshop import StageState, WorkshopState
-from ..ui.common import Notice, run_action
-
-if TYPE_CHECKING:
-    from ..studio import Store
-
+from ..ui.common import run_action, state_buttons
+from ..ui.wiring import HubWiring
 
 __all__ = ["StageControls"]
 
@@ -27,25 +22,17 @@ __all__ = ["StageControls"]
 class StageControls:
     """The stage widgets of :class:`~codesign_widgets.room.hub.FacilitatorHub`.
 
-    Built with the ``store``, the ``workshop`` (its id is used, its state shown until
-    :meth:`show` gets a newer one), its ``template``, the hub's ``notice`` and
-    ``on_change(topics)``, called after every action so the hub redraws. The hub lays out
-    the widgets: ``now`` and ``timer_label`` in the room, the rest on the controls tab.
+    Built with the hub's ``wiring``, the ``workshop`` (its state is shown until :meth:`show`
+    gets a newer one) and its ``template``. The hub lays out the widgets: ``now`` and
+    ``timer_label`` in the room, the rest on the controls tab.
 
     Actions are methods: :meth:`make_current`, :meth:`set_state`, :meth:`start_timer`,
     :meth:`stop_timer`.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        workshop: WorkshopState,
-        template: Template,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-    ) -> None:
-        self.store, self.workshop, self.template = store, workshop, template
-        self.notice, self.on_change = notice, on_change
+    def __init__(self, wiring: HubWiring, workshop: WorkshopState, template: Template) -> None:
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop, self.template = workshop, template
         self._timer_task: asyncio.Task | None = None
         self.stage_picker = widgets.Dropdown(
             description="Stage",
@@ -55,16 +42,7 @@ class StageControls:
         self.stage_picker.observe(lambda _c: self._draw_stage_detail(), "value")
         self.current_button = widgets.Button(description="Move the room here", icon="share")
         self.current_button.on_click(lambda _b: self.make_current(self.stage_picker.value))
-        self.state_buttons = {}
-        for state, label, icon in [
-            (StageState.OPEN, "Open", "play"),
-            (StageState.LOCKED, "Lock", "lock"),
-            (StageState.REVEALED, "Reveal", "eye"),
-            (StageState.CLOSED, "Close", "stop"),
-        ]:
-            button = widgets.Button(description=label, icon=icon)
-            button.on_click(lambda _b, s=state: self.set_state(self.stage_picker.value, s))
-            self.state_buttons[state] = button
+        self.state_buttons = state_buttons(lambda s: self.set_state(self.stage_picker.value, s))
         self.stage_detail = widgets.HTML()
         self.stage_table = widgets.HTML()
         self.timer_minutes = widgets.BoundedIntText(

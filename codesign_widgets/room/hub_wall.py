@@ -4,20 +4,16 @@ projected in the room, and moderation (hide or show an entry; hidden entries are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..core.workshop import Participant
-from ..ui.common import Notice, perspective_colour, replace_children, run_action
+from ..ui.common import perspective_colour, replace_children, run_action
 from ..ui.links import ACTIVITY_PAGES
-
-if TYPE_CHECKING:
-    from ..studio import Store
-
+from ..ui.wiring import HubWiring
 
 __all__ = ["RoomWall"]
 
@@ -25,23 +21,15 @@ __all__ = ["RoomWall"]
 class RoomWall:
     """People, wall and moderation of :class:`~codesign_widgets.room.hub.FacilitatorHub`.
 
-    Built with the ``store``, the ``workshop_id``, its ``template``, the hub's ``notice`` and
-    ``on_change(topics)``, called after every action so the hub redraws. Owns ``people`` and
+    Built with the hub's ``wiring`` and the workshop's ``template``. Owns ``people`` and
     ``wall`` (projected) and ``moderation`` (on the controls tab); the hub lays them out.
 
     The action is a method: :meth:`set_hidden`.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        workshop_id: int,
-        template: Template,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-    ) -> None:
-        self.store, self.workshop_id, self.template = store, workshop_id, template
-        self.notice, self.on_change = notice, on_change
+    def __init__(self, wiring: HubWiring, template: Template) -> None:
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id, self.template = wiring.workshop_id, template
         self.people = widgets.HTML()
         self.wall = widgets.HTML()
         self.moderation = widgets.VBox()

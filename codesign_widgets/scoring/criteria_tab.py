@@ -3,20 +3,14 @@ with its questions and scales shown, or a custom set made in the form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 import ipywidgets as widgets
 
 from ..core.errors import InvalidInput
 from ..core.safe_text import escaped
-from ..ui.common import Notice, run_action
+from ..ui.common import run_action
+from ..ui.wiring import HubWiring
 from .criteria import CriteriaSet, list_criteria_sets, load_criteria_set
 from .criteria_form import CUSTOM, CustomCriteriaForm
-
-if TYPE_CHECKING:
-    from ..studio import Store
-
 
 __all__ = ["CriteriaTab"]
 
@@ -24,22 +18,14 @@ __all__ = ["CriteriaTab"]
 class CriteriaTab(widgets.VBox):
     """The Criteria tab of :class:`~codesign_widgets.scoring.hub.ScoringHub`.
 
-    Built with the ``store``, the ``workshop_id`` and ``stage_key``, the hub's ``notice`` and
-    ``on_change(topics)``, called once criteria are chosen so the hub redraws; :meth:`show`
-    says which set the next round uses. Actions are methods: :meth:`choose_criteria`,
+    Built with the hub's ``wiring`` (the scoring stage); :meth:`show` says which set the
+    next round uses. Actions are methods: :meth:`choose_criteria`,
     :meth:`use_custom_criteria`.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        workshop_id: int,
-        stage_key: str,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-    ) -> None:
-        self.store, self.workshop_id, self.stage_key = store, workshop_id, stage_key
-        self.notice, self.on_change = notice, on_change
+    def __init__(self, wiring: HubWiring) -> None:
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         options = [(load_criteria_set(k).name, k) for k in list_criteria_sets()]
         self.criteria_picker = widgets.Dropdown(
             description="Criteria", options=[*options, ("Custom: make your own", CUSTOM)]

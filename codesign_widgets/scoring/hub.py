@@ -19,6 +19,7 @@ from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.common import Notice
+from ..ui.wiring import HubWiring
 from .criteria_tab import CriteriaTab
 from .model import Decision, Prototype, Round
 from .prototypes_tab import PrototypesTab
@@ -75,13 +76,15 @@ class ScoringHub(widgets.VBox):
 
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
-        parts = (self.store, self.workshop.id, self.stage)
+        wiring = HubWiring(
+            self.store, self.workshop.id, self.notice, self.refresh, stage_key=self.stage
+        )
         title = f"{self.workshop.title}: {self.template.stage(self.stage).title}"
         groups = [p.group for p in self.template.perspectives]
-        self.room_tab = RoomTab(*parts, title, self.group_labels, groups)
-        self.rounds_tab = RoundsTab(*parts, self.notice, self.refresh)
-        self.prototypes_tab = PrototypesTab(*parts, self.notice, self.refresh)
-        self.criteria_tab = CriteriaTab(*parts, self.notice, self.refresh)
+        self.room_tab = RoomTab(wiring, title, self.group_labels, groups)
+        self.rounds_tab = RoundsTab(wiring)
+        self.prototypes_tab = PrototypesTab(wiring)
+        self.criteria_tab = CriteriaTab(wiring)
         self.tabs = widgets.Tab(
             children=[self.room_tab, self.rounds_tab, self.prototypes_tab, self.criteria_tab],
             titles=("Room (project this)", "Rounds and decisions", "Prototypes", "Criteria"),

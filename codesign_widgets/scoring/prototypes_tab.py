@@ -4,19 +4,15 @@ it back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
-from ..ui.common import Notice, replace_children, run_action
+from ..ui.common import replace_children, run_action
+from ..ui.wiring import HubWiring
 from .model import Prototype
-
-if TYPE_CHECKING:
-    from ..studio import Store
-
 
 __all__ = ["PrototypesTab"]
 
@@ -24,22 +20,14 @@ __all__ = ["PrototypesTab"]
 class PrototypesTab(widgets.VBox):
     """The Prototypes tab of :class:`~codesign_widgets.scoring.hub.ScoringHub`.
 
-    Built with the ``store``, the ``workshop_id`` and ``stage_key``, the hub's ``notice`` and
-    ``on_change(topics)``, called after every action so the hub redraws; :meth:`show` lists
-    the stage's prototypes. Actions are methods: :meth:`save_prototype`,
+    Built with the hub's ``wiring`` (the scoring stage); :meth:`show` lists the stage's
+    prototypes. Actions are methods: :meth:`save_prototype`,
     :meth:`edit_prototype`, :meth:`clear_form`, :meth:`withdraw_prototype`.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        workshop_id: int,
-        stage_key: str,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-    ) -> None:
-        self.store, self.workshop_id, self.stage_key = store, workshop_id, stage_key
-        self.notice, self.on_change = notice, on_change
+    def __init__(self, wiring: HubWiring) -> None:
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.editing: int | None = None
         self.all_prototypes: list[Prototype] = []
         self.title_input = widgets.Text(description="Title")

@@ -47,6 +47,14 @@ def _chart(marks, axes, title: str, height: str = "420px", left: int = 90, **kwa
     return figure
 
 
+def _score_axes(x: bq.OrdinalScale, y: bq.LinearScale) -> list[bq.Axis]:
+    """Prototypes along the bottom, weighted scores (0-100) up the side."""
+    return [
+        bq.Axis(scale=x, side="bottom", tick_style=BIG),
+        bq.Axis(scale=y, side="left", label="Weighted score (0-100)", tick_style=BIG),
+    ]
+
+
 def ranking_section(
     results: Results, titles: Mapping[int, str], decisions: Mapping[int, Decision]
 ) -> tuple[bq.Figure, list[widgets.Widget]]:
@@ -79,14 +87,10 @@ def ranking_section(
     )
     figure = _chart(
         [bars, spread],
-        [
-            bq.Axis(scale=x, side="bottom", tick_style=BIG),
-            bq.Axis(scale=y, side="left", label="Weighted score (0-100)",
-                    tick_style=BIG),
-        ],
+        _score_axes(x, y),
         "Ranking: equal say and pooled, with the spread of people's scores",
         legend_location="top-right",
-    )  # fmt: skip
+    )
     return figure, [
         widgets.HTML(escaped("Ranking", "h3")),
         figure,
@@ -267,14 +271,10 @@ def perspectives_section(
     )
     figure = _chart(
         [bars],
-        [
-            bq.Axis(scale=x, side="bottom", tick_style=BIG),
-            bq.Axis(scale=y, side="left", label="Weighted score (0-100)",
-                    tick_style=BIG),
-        ],
+        _score_axes(x, y),
         "Each perspective's scores side by side",
         legend_location="top-right",
-    )  # fmt: skip
+    )
     rows = [
         [titles[pid], *[number_text(values.loc[pid, g]) for g in by_group.columns]] for pid in ids
     ]

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from ..core.safe_text import escaped
 from ..ui.common import replace_children
+from ..ui.wiring import HubWiring
 from .model import Decision, Prototype, Round, RoundState
 from .results import aggregate, movement, score_frame
 from .results_panel import ResultsPanel
@@ -29,22 +30,21 @@ class RoomTab(widgets.VBox):
     """The projected room tab of :class:`~codesign_widgets.scoring.hub.ScoringHub`: the
     round's status, progress counts, then the results of the round picked.
 
-    Built with the ``store``, the ``workshop_id`` and ``stage_key``, the ``title`` shown on
-    top, ``group_labels`` (perspective group or key to the label shown) and the plan's
+    Built with the hub's ``wiring`` (the scoring stage), the ``title`` shown on top,
+    ``group_labels`` (perspective group or key to the label shown) and the plan's
     perspective ``groups`` in order. The hub hands it the rounds (:meth:`show`,
     :meth:`show_progress`). The action is a method: :meth:`show_round`.
     """
 
     def __init__(
         self,
-        store: Store,
-        workshop_id: int,
-        stage_key: str,
+        wiring: HubWiring,
         title: str,
         group_labels: Mapping[str, str],
         groups: Sequence[str],
     ) -> None:
-        self.store, self.workshop_id, self.stage_key = store, workshop_id, stage_key
+        self.store = wiring.store
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.group_labels, self.groups = group_labels, list(groups)
         self.results_panel: ResultsPanel | None = None
         self._rounds: list[Round] = []

@@ -3,18 +3,14 @@ reopen or reveal it, then record what the group decided about each prototype, an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
-from ..ui.common import Notice, run_action
+from ..ui.common import run_action
+from ..ui.wiring import HubWiring
 from .model import DECISIONS, Decision, Prototype, Round, RoundState
-
-if TYPE_CHECKING:
-    from ..studio import Store
-
 
 __all__ = ["RoundsTab"]
 
@@ -22,22 +18,14 @@ __all__ = ["RoundsTab"]
 class RoundsTab(widgets.VBox):
     """The Rounds and decisions tab of :class:`~codesign_widgets.scoring.hub.ScoringHub`.
 
-    Built with the ``store``, the ``workshop_id`` and ``stage_key``, the hub's ``notice`` and
-    ``on_change(topics)``, called after every action so the hub redraws; :meth:`show` draws
-    the rounds and decisions as the hub read them. Actions are methods: :meth:`open_round`,
+    Built with the hub's ``wiring`` (the scoring stage); :meth:`show` draws the rounds and
+    decisions as the hub read them. Actions are methods: :meth:`open_round`,
     :meth:`close_round`, :meth:`reopen_round`, :meth:`reveal_round`, :meth:`record_decision`.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        workshop_id: int,
-        stage_key: str,
-        notice: Notice,
-        on_change: Callable[[set[str]], None],
-    ) -> None:
-        self.store, self.workshop_id, self.stage_key = store, workshop_id, stage_key
-        self.notice, self.on_change = notice, on_change
+    def __init__(self, wiring: HubWiring) -> None:
+        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         round_buttons = self._build_round_buttons()
         self.rounds_table = widgets.HTML()
         self.decision_picker = widgets.Dropdown(description="Prototype", options=[])

@@ -423,3 +423,37 @@ def test_html_in_every_field_is_shown_as_text_everywhere(store, goal_room):
         html = widget.value if hasattr(widget, "value") else ""
         html += "".join(getattr(w, "value", "") or "" for w in _tree(widget) if w is not widget)
         assert "&lt;img" in html, widget
+
+
+def test_the_goal_wall_shows_only_what_it_is_handed(store, workshop):
+    """The projected wall reads nothing itself: the cards, dots and state come in."""
+    from types import SimpleNamespace
+
+    from codesign_widgets.core.templates import load_template
+    from codesign_widgets.goals.cards import GoalCard
+    from codesign_widgets.goals.wall import Dots, GoalWall
+
+    template = load_template(workshop.template)
+    wall = GoalWall(template, "Falls <b>day</b>", workshop.code)
+    card = GoalCard(
+        id=7, author_id=1, author_public_id="P-1", perspective="provider", group="provider",
+        what_matters="Home", goal="Walk " + HOSTILE, steps="", services=("Podiatry",),
+        barriers=(), confidence=4, to_seven="", review_date="", theme="Getting out",
+        visibility="shared",
+    )  # fmt: skip
+    dot = SimpleNamespace(target_kind="card", target="7", group="provider", delta=1)
+    stage = template.stage(STAGE)
+    wall.show(
+        [card], Dots(1, 3, (dot,)), StageState.OPEN, stage=stage, here=False, labels={"7": "W"}
+    )
+    assert "Getting out (1)" in wall.by_theme.value
+    assert "<img" not in wall.by_theme.value
+    assert "dots" not in wall.by_theme.value  # not revealed: no dots on the cards
+    assert "(the room is on another stage)" in wall.now.value
+    assert "1 dots placed (each person has 3)" in wall.now.value
+    wall.show(
+        [card], Dots(1, 3, (dot,)), StageState.REVEALED, stage=stage, here=True, labels={"7": "W"}
+    )
+    assert "● 1 dots" in wall.by_theme.value
+    assert "<span>W</span></td><td>1</td>" in wall.summary.value
+    assert "Falls &lt;b&gt;day" in wall.children[0].value

@@ -419,3 +419,28 @@ def test_a_participants_tie_follows_a_merge_in_their_list(store, open_map, ann):
     rows = [row.children[0].value for row in panel.mine.children[1:]]
     assert "<div>GP → Podiatry: Referral, strength 2</div>" in rows
     assert "Foot clinic" not in dict(panel.source.options)
+
+
+def test_the_map_view_draws_what_it_is_handed_and_asks_for_redraws(store, open_map, drawn):
+    """The map tab reads nothing itself: the hub hands it the map; filters call back."""
+    from codesign_widgets.network.graph import build_graph
+    from codesign_widgets.network.layout import stable_layout
+    from codesign_widgets.network.map_view import MapView
+    from codesign_widgets.network.measures import network_metrics
+    from codesign_widgets.ui.wiring import HubWiring
+
+    net = store.network_map(open_map.id, STAGE)
+    graph = build_graph(net)
+    redraws, changes = [], []
+    wiring = HubWiring(store, open_map.id, Notice(), changes.append, stage_key=STAGE)
+    view = MapView(wiring, load_template(open_map.template), lambda: redraws.append("again"))
+    view.show(net, graph, graph, stable_layout(graph, {}), network_metrics(graph))
+    assert {n.data["label"] for n in view.cyto.graph.nodes} == {"GP", "Podiatry", "ICB", "Carer"}
+    assert "4 stakeholders and 2 ties shown" in view.summary.value
+    view.set_colour_by("perspective")
+    assert redraws == ["again"]
+    assert view.filters() == {"tie_types": None, "drawn_by": None}
+    view.select(drawn["Carer"])
+    assert view.take_off_map(view.selected)
+    assert changes == [{"network"}]
+    assert view.selected is None

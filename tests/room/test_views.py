@@ -244,3 +244,44 @@ def test_the_hub_links_each_activity_page_with_the_key_in_the_href_only(
     assert key not in hub.room.children[1].children[1].children[0].value  # not on the room tab
     hub.stages.make_current("goals")
     assert "Project the Goal wall page" in hub.room_wall.wall.value
+
+
+def test_the_registry_imports_a_stages_panel_only_by_its_module_path():
+    """Check-in and big-screen stages have no panel; each activity names its panel's home."""
+    import importlib
+
+    from codesign_widgets.goals.panel import GoalPanel
+    from codesign_widgets.room.registry import PANELS, panel_class
+
+    assert panel_class("goal_mapping") is GoalPanel
+    assert panel_class("checkin") is None
+    assert panel_class("no such activity") is None
+    for module, name in PANELS.values():
+        assert hasattr(importlib.import_module(module), name)
+
+
+def test_the_room_wall_works_from_what_it_is_given(store, workshop):
+    """The wall needs no hub: it is built with the hub's wiring (the store, the workshop's
+    id, a notice, a callback) and the plan, and draws what it is handed."""
+    from codesign_widgets.core.templates import load_template
+    from codesign_widgets.room.hub_wall import RoomWall
+    from codesign_widgets.ui.common import Notice
+    from codesign_widgets.ui.wiring import HubWiring
+
+    store.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(store, workshop, name="Bea")
+    app.checkin.note_input.value = "Glad to be here " + HOSTILE
+    app.checkin.share_button.click()
+    redraws = []
+    wiring = HubWiring(store, workshop.id, Notice(), redraws.append)
+    wall = RoomWall(wiring, load_template(workshop.template))
+    wall.show_people(store.participants(workshop.id))
+    assert "1 joined" in wall.people.value
+    wall.show_wall("welcome", {app.participant.id: "Bea"})
+    assert "Glad to be here" in wall.wall.value
+    assert "<img" not in wall.wall.value
+    toggle, label = wall.moderation.children[0].children
+    assert "Bea: Glad to be here" in label.value
+    toggle.click()
+    assert redraws == [{"entries"}]  # the host redraws; the wall does not reach into it
+    assert store.entries(workshop.id) == []
