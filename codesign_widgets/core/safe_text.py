@@ -39,23 +39,21 @@ def escaped(
 ) -> str:
     """``text`` as inert HTML: every character shown, nothing run.
 
-    Further ``attributes`` (an ``href``, a ``role``) follow ``class`` and ``style``, escaped
-    the same way.
+    Further ``attributes`` (an ``href``, a ``role``) come before ``class`` and ``style``,
+    escaped the same way.
 
     >>> escaped("<img src=x onerror=alert(1)>")
     '<div>&lt;img src=x onerror=alert(1)&gt;</div>'
     >>> escaped("Will", "b", css_class="name")
     '<b class="name">Will</b>'
-    >>> escaped("Save map.csv", "a", href="data:text/csv;base64,eA==", download='"x.csv')
-    '<a href="data:text/csv;base64,eA==" download="&quot;x.csv">Save map.csv</a>'
+    >>> escaped("Save", "a", "codesign-download", href="data:text/csv;base64,eA==", download='"')
+    '<a href="data:text/csv;base64,eA==" download="&quot;" class="codesign-download">Save</a>'
     """
-    attrs = ""
+    attrs = "".join(f' {name}="{escaped_attribute(value)}"' for name, value in attributes.items())
     if css_class:
         attrs += f' class="{escaped_attribute(css_class)}"'
     if style:
         attrs += f' style="{escaped_attribute(style)}"'
-    for name, value in attributes.items():
-        attrs += f' {name}="{escaped_attribute(value)}"'
     body = html.escape(str(text)).replace("\n", "<br>")
     return f"<{tag}{attrs}>{body}</{tag}>"
 
