@@ -23,8 +23,9 @@ class CheckinForm(widgets.VBox):
     """The line box, the share button and the participant's own lines.
 
     Built with the ``store`` and the page's ``notice``; the page tells it who joined
-    (:meth:`enter`), which stage the room is on (:meth:`show`) and when they left
-    (:meth:`forget`). Actions are methods: :meth:`share_note`, :meth:`withdraw`.
+    (:meth:`enter`), which stage the room is on (:meth:`move_to`), that it is shown
+    (:meth:`show`) and when they left (:meth:`forget`). Actions are methods:
+    :meth:`share_note`, :meth:`withdraw`.
     """
 
     def __init__(self, store: Store, notice: Notice) -> None:
@@ -45,9 +46,13 @@ class CheckinForm(widgets.VBox):
         """``participant`` joined (or came back): their lines are the ones shown."""
         self.participant = participant
 
-    def show(self, stage_key: str, is_open: bool) -> None:
-        """The room is on this check-in stage; lines are taken only while it is open."""
+    def move_to(self, stage_key: str) -> None:
+        """The room is on this stage: a line (even a crafted one) goes there, and the store
+        refuses it if the stage is not an open check-in."""
         self.stage_key = stage_key
+
+    def show(self, is_open: bool) -> None:
+        """The check-in is on screen; lines are taken only while its stage is open."""
         # Cosmetic only: the store refuses writes to a stage that is not open.
         self.note_input.disabled = self.share_button.disabled = not is_open
         self.draw_my_notes()

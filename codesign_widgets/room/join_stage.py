@@ -65,9 +65,9 @@ class StageView(widgets.VBox):
         self.stage_title.value = escaped(stage.title, "h2")
         self.stage_state.value = escaped(state.label, "div", f"codesign-state-{state.value}")
         self.stage_ask.value = escaped(stage.ask, "p")
-        self.checkin.stage_key = stage.key  # a line (even a crafted one) goes to this stage
+        self.checkin.move_to(stage.key)
         if stage.activity == "checkin":
-            self.checkin.show(stage.key, state is StageState.OPEN)
+            self.checkin.show(state is StageState.OPEN)
             self.activity_box.children = [self.checkin]
             self.drop_panel()
         else:
