@@ -227,7 +227,7 @@ def test_notebooks_only_import_configure_and_display():
                 ), f"logic in {path.name}"
 
 
-def test_a_participant_page_imports_no_pandas_or_networkx(db_url, store, workshop):
+def test_a_participant_page_imports_no_pandas_or_networkx(db_url, studio, workshop):
     script = textwrap.dedent(f"""
         import os, sys
         os.environ["CODESIGN_DB"] = {db_url!r}
@@ -243,14 +243,14 @@ def test_a_participant_page_imports_no_pandas_or_networkx(db_url, store, worksho
     assert out.stdout.strip() == "[] []"
 
 
-def test_a_participant_kernel_holds_no_facilitator_key_or_other_people(store, created):
+def test_a_participant_kernel_holds_no_facilitator_key_or_other_people(studio, created):
     from codesign_widgets.room.join import ParticipantApp
 
     workshop, key = created
-    store.set_stage_state(workshop.id, "welcome", "open")
-    other, _ = store.join(workshop.id, "Secret Sam", "provider", True)
-    store.add_entry(other, "checkin", "note", "welcome", {"text": "Sam's private worry"})
-    app = ParticipantApp(store, code=workshop.code)
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    other, _ = studio.people.join(workshop.id, "Secret Sam", "provider", True)
+    studio.entries.add(other, "checkin", "note", "welcome", {"text": "Sam's private worry"})
+    app = ParticipantApp(studio, code=workshop.code)
     app.join_form.name_input.value = "Ann"
     app.join_form.perspective_input.value = "provider"
     app.join_form.consent_input.value = True
@@ -286,10 +286,10 @@ def test_goal_mapping_domain_is_pure_and_loads_pandas_only_when_asked():
         assert not top_level_imports(PACKAGE / "goals" / module) & {"pandas", "networkx"}, module
 
 
-def test_a_goal_mapping_phone_imports_no_pandas_or_networkx(db_url, store, workshop):
-    store.set_current_stage(workshop.id, "goals")
-    store.set_stage_state(workshop.id, "goals", "open")
-    _p, token = store.join(workshop.id, "Ann", "lived_experience", True)
+def test_a_goal_mapping_phone_imports_no_pandas_or_networkx(db_url, studio, workshop):
+    studio.workshops.set_current_stage(workshop.id, "goals")
+    studio.workshops.set_stage_state(workshop.id, "goals", "open")
+    _p, token = studio.people.join(workshop.id, "Ann", "lived_experience", True)
     script = textwrap.dedent(f"""
         import os, sys
         os.environ["CODESIGN_DB"] = {db_url!r}
@@ -320,20 +320,20 @@ def test_scoring_domain_modules_never_import_widgets_or_sql():
         assert not imported_modules(path) & {"pandas", "numpy", "bqplot"}, module
 
 
-def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, store, workshop):
+def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, studio, workshop):
     """A phone on the scoring stage, in a revealed round with results shown, stays lean."""
-    stage = store.scoring_stage(workshop.id)
-    store.set_current_stage(workshop.id, stage)
-    prototype = store.add_prototype(workshop.id, stage, "Walk-in clinic")
-    store.set_criteria(workshop.id, stage, "impact_effort")
-    store.open_round(workshop.id, stage)
-    other, _ = store.join(workshop.id, "Other", "provider", True)
-    round_id = store.rounds(workshop.id, stage)[-1].id
-    store.save_scores(other, round_id, prototype, {"impact": 4, "effort": 2})
-    me, token = store.join(workshop.id, "Me", "lived_experience", True)
-    store.save_scores(me, round_id, prototype, {"impact": 5})
-    store.close_round(workshop.id, stage)
-    store.reveal_round(workshop.id, stage)
+    stage = studio.scoring.prototypes.scoring_stage(workshop.id)
+    studio.workshops.set_current_stage(workshop.id, stage)
+    prototype = studio.scoring.prototypes.add_prototype(workshop.id, stage, "Walk-in clinic")
+    studio.scoring.rounds.set_criteria(workshop.id, stage, "impact_effort")
+    studio.scoring.rounds.open_round(workshop.id, stage)
+    other, _ = studio.people.join(workshop.id, "Other", "provider", True)
+    round_id = studio.scoring.rounds.rounds(workshop.id, stage)[-1].id
+    studio.scoring.scores.save_scores(other, round_id, prototype, {"impact": 4, "effort": 2})
+    me, token = studio.people.join(workshop.id, "Me", "lived_experience", True)
+    studio.scoring.scores.save_scores(me, round_id, prototype, {"impact": 5})
+    studio.scoring.rounds.close_round(workshop.id, stage)
+    studio.scoring.rounds.reveal_round(workshop.id, stage)
     script = textwrap.dedent(f"""
         import os, sys
         os.environ["CODESIGN_DB"] = {db_url!r}

@@ -36,7 +36,7 @@ class GoalControls(widgets.VBox):
     def __init__(
         self, wiring: HubWiring, stages: Sequence[Stage], on_stage: Callable[[str], None]
     ) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id = wiring.workshop_id
         self.stage = stages[0]
         self.stage_picker = widgets.Dropdown(
@@ -112,7 +112,7 @@ class GoalControls(widgets.VBox):
         """Move the room (every phone) to this goal stage."""
         ok = run_action(
             self.notice,
-            self.store.set_current_stage,
+            self.studio.workshops.set_current_stage,
             self.workshop_id,
             self.stage.key,
             ok=f"The room is now on: {self.stage.title}.",
@@ -126,7 +126,7 @@ class GoalControls(widgets.VBox):
         said = "Votes revealed." if state is StageState.REVEALED else state.label
         ok = run_action(
             self.notice,
-            self.store.set_stage_state,
+            self.studio.workshops.set_stage_state,
             self.workshop_id,
             self.stage.key,
             state,
@@ -139,7 +139,7 @@ class GoalControls(widgets.VBox):
         """Give each person ``dots`` dots to place."""
         ok = run_action(
             self.notice,
-            self.store.set_dot_budget,
+            self.studio.goals.cards.set_dot_budget,
             self.workshop_id,
             self.stage.key,
             dots,
@@ -152,7 +152,7 @@ class GoalControls(widgets.VBox):
         """Add a service participants can choose for their goals."""
         ok = run_action(
             self.notice,
-            self.store.add_service,
+            self.studio.goals.cards.add_service,
             self.workshop_id,
             self.stage.key,
             name,
@@ -170,7 +170,7 @@ class GoalControls(widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.assign_theme,
+            self.studio.goals.cards.assign_theme,
             self.workshop_id,
             self.stage.key,
             card_id,
@@ -184,7 +184,7 @@ class GoalControls(widgets.VBox):
         """Merge theme ``source`` into ``into``: its cards and dots move too."""
         ok = run_action(
             self.notice,
-            self.store.merge_themes,
+            self.studio.goals.cards.merge_themes,
             self.workshop_id,
             self.stage.key,
             source or "",
@@ -201,7 +201,7 @@ class GoalControls(widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.set_hidden,
+            self.studio.entries.set_hidden,
             self.workshop_id,
             card_id,
             hidden,

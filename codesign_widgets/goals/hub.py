@@ -25,7 +25,7 @@ from .controls import GoalControls
 from .wall import Dots, GoalWall
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["GoalHub"]
@@ -42,10 +42,10 @@ class GoalHub(widgets.VBox):
     hub's own action is :meth:`choose_stage`.
     """
 
-    def __init__(self, store: Store, workshop: WorkshopState, feed: Feed | None = None) -> None:
+    def __init__(self, studio: Studio, workshop: WorkshopState, feed: Feed | None = None) -> None:
         super().__init__()
         self.add_class("codesign-hub")
-        self.store, self.feed, self.workshop = store, feed, workshop
+        self.studio, self.feed, self.workshop = studio, feed, workshop
         self.template = load_template(workshop.template)
         self.notice = Notice()
         goal_stages = [s for s in self.template.stages if s.activity == "goal_mapping"]
@@ -53,7 +53,7 @@ class GoalHub(widgets.VBox):
             msg = f"The plan {self.template.name!r} has no goal-mapping stage."
             raise CodesignError(msg)
         self.stage = goal_stages[0]
-        wiring = HubWiring(store, workshop.id, self.notice, self.refresh)
+        wiring = HubWiring(studio, workshop.id, self.notice, self.refresh)
         self.controls = GoalControls(wiring, goal_stages, self.choose_stage)
         self.wall = GoalWall(self.template, workshop.title, workshop.code)
         self.tabs = widgets.Tab(
@@ -81,11 +81,13 @@ class GoalHub(widgets.VBox):
         """Reload and redraw everything the projector and the controls show."""
         key = self.stage.key
         try:
-            self.workshop = self.store.workshop_state(self.workshop.id)
-            all_cards = self.store.goal_cards(self.workshop.id, key, include_hidden=True)
-            settings = self.store.goal_settings(self.workshop.id, key)
-            records = self.store.vote_records(self.workshop.id, key)
-            placed = self.store.votes_placed(self.workshop.id, key)
+            self.workshop = self.studio.workshops.state(self.workshop.id)
+            all_cards = self.studio.goals.cards.goal_cards(
+                self.workshop.id, key, include_hidden=True
+            )
+            settings = self.studio.goals.cards.goal_settings(self.workshop.id, key)
+            records = self.studio.goals.votes.vote_records(self.workshop.id, key)
+            placed = self.studio.goals.votes.votes_placed(self.workshop.id, key)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return

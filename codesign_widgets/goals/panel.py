@@ -25,7 +25,7 @@ from .cards import DEFAULT_PROMPTS
 from .themes import current_themes
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["GoalPanel"]
@@ -45,7 +45,7 @@ class GoalPanel(ActivityPanel):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         template: Template,
         participant: Participant,
@@ -53,7 +53,7 @@ class GoalPanel(ActivityPanel):
         notice: Notice,
         feed: Feed | None = None,
     ) -> None:
-        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
+        super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.editing: int | None = None
         self._mine: list = []
         prompts = {**DEFAULT_PROMPTS, **template.goal_prompts}
@@ -101,7 +101,7 @@ class GoalPanel(ActivityPanel):
         shared = self.form.visibility.value == "shared"
         ok = run_action(
             self.notice,
-            self.store.add_goal_card,
+            self.studio.goals.cards.add_goal_card,
             self.participant,
             self.stage.key,
             self.form.values(),
@@ -131,7 +131,7 @@ class GoalPanel(ActivityPanel):
         values = self.form.values()
         ok = run_action(
             self.notice,
-            self.store.revise_goal_card,
+            self.studio.goals.cards.revise_goal_card,
             self.participant,
             self.editing,
             values,
@@ -153,7 +153,7 @@ class GoalPanel(ActivityPanel):
         """Take back one of the participant's own cards (kept on record as withdrawn)."""
         ok = run_action(
             self.notice,
-            self.store.withdraw_goal_card,
+            self.studio.goals.cards.withdraw_goal_card,
             self.participant,
             card_id,
             ok="Withdrawn: it no longer shows anywhere.",
@@ -167,7 +167,7 @@ class GoalPanel(ActivityPanel):
         """Place a dot on a shared card or theme (``delta=1``) or take one back (-1)."""
         ok = run_action(
             self.notice,
-            self.store.vote,
+            self.studio.goals.votes.vote,
             self.participant,
             self.stage.key,
             target_kind,
@@ -187,13 +187,15 @@ class GoalPanel(ActivityPanel):
     def refresh(self, topics: set[str]) -> None:
         """Redraw what ``topics`` touched (called by the live feed and after actions)."""
         try:
-            settings = self.store.goal_settings(self.workshop.id, self.stage.key)
-            cards = self.store.goal_cards(self.workshop.id, self.stage.key, viewer=self.participant)
-            self._mine = self.store.my_goal_cards(self.participant, self.stage.key)
-            mine_votes = self.store.my_votes(self.participant, self.stage.key)
+            settings = self.studio.goals.cards.goal_settings(self.workshop.id, self.stage.key)
+            cards = self.studio.goals.cards.goal_cards(
+                self.workshop.id, self.stage.key, viewer=self.participant
+            )
+            self._mine = self.studio.goals.cards.my_goal_cards(self.participant, self.stage.key)
+            mine_votes = self.studio.goals.votes.my_votes(self.participant, self.stage.key)
             state = self.workshop.state_of(self.stage.key)
             totals = (
-                self.store.revealed_totals(self.workshop.id, self.stage.key)
+                self.studio.goals.votes.revealed_totals(self.workshop.id, self.stage.key)
                 if state is StageState.REVEALED
                 else {}
             )

@@ -36,7 +36,7 @@ from .reports import analysis_html, equal_say_html, power_interest_svg
 from .tools import EditTools, OpenDataTools
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["NetworkHub"]
@@ -72,16 +72,16 @@ class NetworkHub(widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         feed: Feed | None = None,
         stage: str | None = None,
     ) -> None:
         super().__init__()
         self.add_class("codesign-network-hub")
-        self.store, self.workshop, self.feed = store, workshop, feed
+        self.studio, self.workshop, self.feed = studio, workshop, feed
         self.template = load_template(workshop.template)
-        self.stage = store.network_stage(workshop.id, stage)
+        self.stage = studio.network.maps.network_stage(workshop.id, stage)
         self.groups = {p.key: p.group for p in self.template.perspectives}
         self.labels = {p.key: p.label for p in self.template.perspectives}
         self.positions: dict = {}
@@ -97,7 +97,7 @@ class NetworkHub(widgets.VBox):
     # -- layout ----------------------------------------------------------------------
     def _build(self) -> None:
         wiring = HubWiring(
-            self.store, self.workshop.id, self.notice, self.refresh, stage_key=self.stage.key
+            self.studio, self.workshop.id, self.notice, self.refresh, stage_key=self.stage.key
         )
         self.map_view = MapView(wiring, self.template, self._redraw)
         self.grid = widgets.HTML()
@@ -134,7 +134,7 @@ class NetworkHub(widgets.VBox):
     def refresh(self, topics: set[str]) -> None:
         """Read the map again and redraw (called by the live feed and after actions)."""
         try:
-            net = self.store.network_map(self.workshop.id, self.stage.key)
+            net = self.studio.network.maps.network_map(self.workshop.id, self.stage.key)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return

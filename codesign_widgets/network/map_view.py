@@ -47,7 +47,7 @@ class MapView(widgets.VBox):
     def __init__(
         self, wiring: HubWiring, template: Template, on_redraw: Callable[[], None]
     ) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.on_redraw = wiring.workshop_id, on_redraw
         self.groups = {p.key: p.group for p in template.perspectives}
         self.labels = {p.key: p.label for p in template.perspectives}
@@ -148,7 +148,7 @@ class MapView(widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.hide_network_item,
+            self.studio.network.facilitator.hide_network_item,
             self.workshop_id,
             item_id,
             True,

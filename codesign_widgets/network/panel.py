@@ -23,7 +23,7 @@ from .model import DIRECTIONS
 from .rules import MAX_GOALS, MAX_NAME, find_same_name
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["NetworkPanel"]
@@ -43,7 +43,7 @@ class NetworkPanel(ActivityPanel):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         template: Template,
         participant: Participant,
@@ -51,7 +51,7 @@ class NetworkPanel(ActivityPanel):
         notice: Notice,
         feed: Feed | None = None,
     ) -> None:
-        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
+        super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.names: dict[int, str] = {}
         self._build_stakeholder_form()
         self._build_tie_form()
@@ -160,7 +160,7 @@ class NetworkPanel(ActivityPanel):
             name = self.names[same]
             ok = run_action(
                 self.notice,
-                self.store.rate_stakeholder,
+                self.studio.network.edits.rate_stakeholder,
                 self.participant,
                 self.stage.key,
                 same,
@@ -174,7 +174,7 @@ class NetworkPanel(ActivityPanel):
                 return False
             ok = run_action(
                 self.notice,
-                self.store.add_stakeholder,
+                self.studio.network.edits.add_stakeholder,
                 self.participant,
                 self.stage.key,
                 self.name.value,
@@ -201,7 +201,7 @@ class NetworkPanel(ActivityPanel):
             return False
         ok = run_action(
             self.notice,
-            self.store.add_tie,
+            self.studio.network.edits.add_tie,
             self.participant,
             self.stage.key,
             self.source.value,
@@ -218,7 +218,7 @@ class NetworkPanel(ActivityPanel):
         """Take back one of the participant's own stakeholders or ties (kept on record)."""
         ok = run_action(
             self.notice,
-            self.store.withdraw_network_item,
+            self.studio.network.edits.withdraw_network_item,
             self.participant,
             item_id,
             ok="Withdrawn: it is no longer on the map.",
@@ -235,7 +235,7 @@ class NetworkPanel(ActivityPanel):
     def refresh(self, topics: set[str]) -> None:
         """Redraw names, choices and the participant's own items."""
         try:
-            view = self.store.participant_network(self.participant, self.stage.key)
+            view = self.studio.network.maps.participant_network(self.participant, self.stage.key)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return

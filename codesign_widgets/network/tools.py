@@ -46,7 +46,7 @@ class EditTools(widgets.VBox):
     """
 
     def __init__(self, wiring: HubWiring) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.names: dict[int, str] = {}
         self.merge_from = widgets.Dropdown(description="Merge", options=[], value=None)
@@ -80,7 +80,7 @@ class EditTools(widgets.VBox):
         names = self.names
         ok = run_action(
             self.notice,
-            self.store.merge_stakeholders,
+            self.studio.network.facilitator.merge_stakeholders,
             self.workshop_id,
             self.stage_key,
             merged,
@@ -94,7 +94,7 @@ class EditTools(widgets.VBox):
         """Add a tie type participants can choose."""
         ok = run_action(
             self.notice,
-            self.store.add_tie_type,
+            self.studio.network.facilitator.add_tie_type,
             self.workshop_id,
             self.stage_key,
             label,
@@ -126,7 +126,7 @@ class OpenDataTools(widgets.VBox):
     """
 
     def __init__(self, wiring: HubWiring, code: str, template: Template) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.code, self.template = code, template
         self.export_buttons = []
@@ -162,7 +162,7 @@ class OpenDataTools(widgets.VBox):
     def export(self, fmt: str) -> bytes | None:
         """Offer the map (as drawn now, all perspectives and types) as a download."""
         try:
-            net = self.store.network_map(self.workshop_id, self.stage_key)
+            net = self.studio.network.maps.network_map(self.workshop_id, self.stage_key)
             data = export_network(build_graph(net), fmt, net.settings)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
@@ -178,10 +178,12 @@ class OpenDataTools(widgets.VBox):
         lookup = {p.key: p.key for p in self.template.perspectives}
         lookup.update({p.label: p.key for p in self.template.perspectives})
         try:
-            settings = self.store.network_settings(self.workshop_id, self.stage_key)
+            settings = self.studio.network.maps.network_settings(self.workshop_id, self.stage_key)
             imported = read_network(files, settings, lookup)
             source = ", ".join(name for name, _data in files)
-            counts = self.store.import_network(self.workshop_id, self.stage_key, imported, source)
+            counts = self.studio.network.facilitator.import_network(
+                self.workshop_id, self.stage_key, imported, source
+            )
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return None

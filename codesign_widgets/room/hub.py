@@ -24,7 +24,7 @@ from .hub_stages import StageControls
 from .hub_wall import RoomWall
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["FacilitatorHub"]
@@ -42,7 +42,7 @@ class FacilitatorHub(widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         feed: Feed | None = None,
         new_key: str | None = None,
@@ -50,11 +50,11 @@ class FacilitatorHub(widgets.VBox):
     ) -> None:
         super().__init__()
         self.add_class("codesign-hub")
-        self.store, self.feed, self.workshop = store, feed, workshop
+        self.studio, self.feed, self.workshop = studio, feed, workshop
         self.template = load_template(workshop.template)
         self.notice = Notice()
         self._names: dict[int, str] = {}
-        wiring = HubWiring(store, workshop.id, self.notice, self.refresh)
+        wiring = HubWiring(studio, workshop.id, self.notice, self.refresh)
         self.stages = StageControls(wiring, workshop, self.template)
         self.room_wall = RoomWall(wiring, self.template)
         self._build_join()
@@ -179,10 +179,10 @@ class FacilitatorHub(widgets.VBox):
         """Redraw the parts that show ``topics`` (called by the live feed and after actions)."""
         try:
             if "stages" in topics:
-                self.workshop = self.store.workshop_state(self.workshop.id)
+                self.workshop = self.studio.workshops.state(self.workshop.id)
                 self.stages.show(self.workshop)
             if "participants" in topics or "entries" in topics:
-                participants = self.store.participants(self.workshop.id)
+                participants = self.studio.people.participants(self.workshop.id)
                 self._names = {p.id: p.shown_name for p in participants}
                 if "participants" in topics:
                     self.room_wall.show_people(participants)

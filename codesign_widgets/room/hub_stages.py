@@ -31,7 +31,7 @@ class StageControls:
     """
 
     def __init__(self, wiring: HubWiring, workshop: WorkshopState, template: Template) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop, self.template = workshop, template
         self._timer_task: asyncio.Task | None = None
         self.stage_picker = widgets.Dropdown(
@@ -60,7 +60,7 @@ class StageControls:
         """Move the room (every phone) to this stage."""
         ok = run_action(
             self.notice,
-            self.store.set_current_stage,
+            self.studio.workshops.set_current_stage,
             self.workshop.id,
             stage_key,
             ok=f"The room is now on: {self.template.stage(stage_key).title}.",
@@ -74,7 +74,7 @@ class StageControls:
         title = self.template.stage(stage_key).title
         ok = run_action(
             self.notice,
-            self.store.set_stage_state,
+            self.studio.workshops.set_stage_state,
             self.workshop.id,
             stage_key,
             state,
@@ -87,7 +87,7 @@ class StageControls:
         """Start the room's timer for the current stage."""
         ok = run_action(
             self.notice,
-            self.store.start_timer,
+            self.studio.workshops.start_timer,
             self.workshop.id,
             self.workshop.current_stage,
             float(minutes) * 60,
@@ -98,7 +98,10 @@ class StageControls:
     def stop_timer(self) -> bool:
         """Stop the room's timer."""
         ok = run_action(
-            self.notice, self.store.stop_timer, self.workshop.id, self.workshop.current_stage
+            self.notice,
+            self.studio.workshops.stop_timer,
+            self.workshop.id,
+            self.workshop.current_stage,
         )
         self.on_change({"stages"})
         return bool(ok)

@@ -28,7 +28,7 @@ class RoomWall:
     """
 
     def __init__(self, wiring: HubWiring, template: Template) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.template = wiring.workshop_id, template
         self.people = widgets.HTML()
         self.wall = widgets.HTML()
@@ -39,7 +39,7 @@ class RoomWall:
         """Hide an entry from the wall (it is kept, and can be shown again)."""
         ok = run_action(
             self.notice,
-            self.store.set_hidden,
+            self.studio.entries.set_hidden,
             self.workshop_id,
             entry_id,
             hidden,
@@ -67,7 +67,9 @@ class RoomWall:
     def show_wall(self, stage_key: str, names: Mapping[int, str]) -> None:
         """The check-in lines of the room's current stage, and every line to moderate
         (``names``: participant id to the name shown)."""
-        all_entries = self.store.entries(self.workshop_id, activity="checkin", include_hidden=True)
+        all_entries = self.studio.entries.find(
+            self.workshop_id, activity="checkin", include_hidden=True
+        )
         current = self.template.stage(stage_key)
         if current.activity != "checkin":
             page = ACTIVITY_PAGES.get(current.activity, ("", "the activity page"))[1]

@@ -24,7 +24,7 @@ from .join_forms import CodeForm, JoinForm, LeaveStep
 from .join_stage import StageView
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["ParticipantApp"]
@@ -41,14 +41,14 @@ class ParticipantApp(widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         code: str | None = None,
         token: str | None = None,
         feed: Feed | None = None,
     ) -> None:
         super().__init__()
         self.add_class("codesign-participant")
-        self.store = store
+        self.studio = studio
         self.feed = feed
         self.workshop = None
         self.template: Template | None = None
@@ -59,9 +59,9 @@ class ParticipantApp(widgets.VBox):
         self.identity.observe(self._on_offered_token, "offered_token")
         self.code_form = CodeForm(on_enter=self.enter_code)
         self.join_form = JoinForm(on_join=self.join)
-        self.checkin = CheckinForm(store, self.notice)
+        self.checkin = CheckinForm(studio, self.notice)
         self.leave_step = LeaveStep(on_ask=self.ask_to_leave, on_confirm=self.leave)
-        self.stage_view = StageView(store, self.notice, self.checkin, self.leave_step, feed=feed)
+        self.stage_view = StageView(studio, self.notice, self.checkin, self.leave_step, feed=feed)
         if code:
             self.enter_code(code, token=token)
         else:
@@ -73,7 +73,7 @@ class ParticipantApp(widgets.VBox):
     # -- actions ---------------------------------------------------------------------------
     def enter_code(self, code: str, token: str | None = None) -> bool:
         """Open the workshop with this join code; come back as ``token``'s owner if valid."""
-        workshop = run_action(self.notice, self.store.workshop_by_code, code)
+        workshop = run_action(self.notice, self.studio.workshops.by_code, code)
         if not workshop:
             self.code_form.ask_again(code)
             self._show(self.code_form)
@@ -92,7 +92,7 @@ class ParticipantApp(widgets.VBox):
         if self.workshop is None or self.participant is not None:
             return False
         try:
-            participant = self.store.participant_by_token(self.workshop.id, token)
+            participant = self.studio.people.participant_by_token(self.workshop.id, token)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return False
@@ -114,7 +114,7 @@ class ParticipantApp(widgets.VBox):
             return False
         result = run_action(
             self.notice,
-            self.store.join,
+            self.studio.people.join,
             self.workshop.id,
             form.name_input.value,
             form.perspective_input.value,
@@ -141,7 +141,7 @@ class ParticipantApp(widgets.VBox):
         :meth:`ask_to_leave`), forget them in this browser, and show the join form again."""
         if self.participant is None or not self.leave_step.asked:
             return False  # a crafted click on the hidden confirm button does nothing
-        if not run_action(self.notice, self.store.withdraw_participant, self.participant):
+        if not run_action(self.notice, self.studio.privacy.withdraw_participant, self.participant):
             return False
         self.stage_view.leave()
         if self._unsubscribe is not None:
@@ -178,7 +178,7 @@ class ParticipantApp(widgets.VBox):
     def on_change(self, topics: set[str]) -> None:
         """Live feed: the facilitator moved or changed a stage."""
         try:
-            self.workshop = self.store.workshop_state(self.workshop.id)
+            self.workshop = self.studio.workshops.state(self.workshop.id)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return

@@ -13,7 +13,7 @@ from ..core.workshop import MAX_NOTE, Participant, clean_text
 from ..ui.common import Notice, replace_children, run_action
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["CheckinForm"]
@@ -28,8 +28,8 @@ class CheckinForm(widgets.VBox):
     :meth:`share_note`, :meth:`withdraw`.
     """
 
-    def __init__(self, store: Store, notice: Notice) -> None:
-        self.store, self.notice = store, notice
+    def __init__(self, studio: Studio, notice: Notice) -> None:
+        self.studio, self.notice = studio, notice
         self.participant: Participant | None = None
         self.stage_key = ""  # the stage the page shows: a line goes there
         self.note_input = widgets.Textarea(
@@ -76,7 +76,7 @@ class CheckinForm(widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.add_entry,
+            self.studio.entries.add,
             self.participant,
             "checkin",
             "note",
@@ -95,7 +95,7 @@ class CheckinForm(widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.withdraw_entry,
+            self.studio.entries.withdraw,
             self.participant,
             entry_id,
             ok="Withdrawn: it no longer shows anywhere.",
@@ -109,7 +109,7 @@ class CheckinForm(widgets.VBox):
         if self.participant is None:
             return
         try:
-            mine = self.store.entries(
+            mine = self.studio.entries.find(
                 self.participant.workshop_id,
                 activity="checkin",
                 participant_id=self.participant.id,

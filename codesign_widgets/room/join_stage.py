@@ -16,7 +16,7 @@ from .join_checkin import CheckinForm
 from .registry import panel_class
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["StageView"]
@@ -33,13 +33,13 @@ class StageView(widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         notice: Notice,
         checkin: CheckinForm,
         footer: widgets.Widget,
         feed: Feed | None = None,
     ) -> None:
-        self.store, self.notice, self.feed, self.checkin = store, notice, feed, checkin
+        self.studio, self.notice, self.feed, self.checkin = studio, notice, feed, checkin
         self.template: Template | None = None
         self.participant: Participant | None = None
         self.panel: widgets.Widget | None = None  # the current activity's panel, if any
@@ -93,7 +93,7 @@ class StageView(widgets.VBox):
         else:
             self.drop_panel()
             self.panel = cls(
-                self.store,
+                self.studio,
                 workshop,
                 self.template,
                 self.participant,

@@ -24,7 +24,7 @@ class CriteriaTab(widgets.VBox):
     """
 
     def __init__(self, wiring: HubWiring) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         options = [(load_criteria_set(k).name, k) for k in list_criteria_sets()]
         self.criteria_picker = widgets.Dropdown(
@@ -49,7 +49,11 @@ class CriteriaTab(widgets.VBox):
         if key == CUSTOM:
             return self.use_custom_criteria()
         criteria = run_action(
-            self.notice, self.store.set_criteria, self.workshop_id, self.stage_key, key
+            self.notice,
+            self.studio.scoring.rounds.set_criteria,
+            self.workshop_id,
+            self.stage_key,
+            key,
         )
         return self._criteria_chosen(criteria)
 
@@ -61,7 +65,11 @@ class CriteriaTab(widgets.VBox):
             self.notice.show(str(exc), "error")
             return False
         chosen = run_action(
-            self.notice, self.store.set_criteria, self.workshop_id, self.stage_key, criteria
+            self.notice,
+            self.studio.scoring.rounds.set_criteria,
+            self.workshop_id,
+            self.stage_key,
+            criteria,
         )
         return self._criteria_chosen(chosen)
 
@@ -79,7 +87,7 @@ class CriteriaTab(widgets.VBox):
     # -- drawing ---------------------------------------------------------------------------
     def show(self) -> None:
         """Say which criteria the next round is scored on."""
-        current = self.store.criteria_for(self.workshop_id, self.stage_key)
+        current = self.studio.scoring.rounds.criteria_for(self.workshop_id, self.stage_key)
         self.criteria_now.value = escaped(
             f"Criteria for the next round: {current.name}"
             if current

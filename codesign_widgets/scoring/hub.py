@@ -27,7 +27,7 @@ from .room_tab import RoomTab
 from .rounds_tab import RoundsTab
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["ScoringHub"]
@@ -48,7 +48,7 @@ class ScoringHub(widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         stage: str | None = None,
         feed: Feed | None = None,
@@ -56,9 +56,9 @@ class ScoringHub(widgets.VBox):
         super().__init__()
         self.add_class("codesign-hub")
         self.add_class("codesign-scoring-hub")
-        self.store, self.workshop, self.feed = store, workshop, feed
+        self.studio, self.workshop, self.feed = studio, workshop, feed
         self.template = load_template(workshop.template)
-        self.stage = stage or store.scoring_stage(workshop.id)
+        self.stage = stage or studio.scoring.prototypes.scoring_stage(workshop.id)
         if self.template.stage(self.stage).activity != "prototype_scoring":
             msg = f"The stage {self.stage!r} is not a prototype-scoring stage; leave out &stage=."
             raise NotAllowed(msg)
@@ -77,7 +77,7 @@ class ScoringHub(widgets.VBox):
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
         wiring = HubWiring(
-            self.store, self.workshop.id, self.notice, self.refresh, stage_key=self.stage
+            self.studio, self.workshop.id, self.notice, self.refresh, stage_key=self.stage
         )
         title = f"{self.workshop.title}: {self.template.stage(self.stage).title}"
         groups = [p.group for p in self.template.perspectives]
@@ -96,12 +96,14 @@ class ScoringHub(widgets.VBox):
         """Redraw what ``topics`` touched (called by the live feed and after actions)."""
         try:
             if "scoring" in topics:
-                self.rounds = self.store.rounds(self.workshop.id, self.stage)
-                self.all_prototypes = self.store.prototypes(
+                self.rounds = self.studio.scoring.rounds.rounds(self.workshop.id, self.stage)
+                self.all_prototypes = self.studio.scoring.prototypes.prototypes(
                     self.workshop.id, self.stage, include_withdrawn=True
                 )
                 self.prototypes = [p for p in self.all_prototypes if p.status == "active"]
-                self.decisions = self.store.decisions(self.workshop.id, self.stage)
+                self.decisions = self.studio.scoring.prototypes.decisions(
+                    self.workshop.id, self.stage
+                )
                 self.rounds_tab.show(
                     self.rounds, self.prototypes, self.all_prototypes, self.decisions
                 )

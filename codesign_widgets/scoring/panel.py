@@ -25,7 +25,7 @@ from .model import CANT_SAY, MAX_COMMENT, Prototype, Round, RoundState, weighted
 from .round_text import results_html, round_status_html
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["ScoringPanel"]
@@ -45,7 +45,7 @@ class ScoringPanel(ActivityPanel):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         template: Template,
         participant: Participant,
@@ -53,7 +53,7 @@ class ScoringPanel(ActivityPanel):
         notice: Notice,
         feed: Feed | None = None,
     ) -> None:
-        super().__init__(store, workshop, template, participant, stage, notice, feed=feed)
+        super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.round: Round | None = None
         self.previous_round: Round | None = None
         self.prototypes: list[Prototype] = []
@@ -113,14 +113,20 @@ class ScoringPanel(ActivityPanel):
     def refresh(self, topics: set[str] | None = None) -> None:
         """Re-read rounds, prototypes and this participant's own scores (live feed)."""
         try:
-            rounds = self.store.rounds(self.workshop.id, self.stage.key)
-            self.prototypes = self.store.prototypes(self.workshop.id, self.stage.key)
+            rounds = self.studio.scoring.rounds.rounds(self.workshop.id, self.stage.key)
+            self.prototypes = self.studio.scoring.prototypes.prototypes(
+                self.workshop.id, self.stage.key
+            )
             self.round = rounds[-1] if rounds else None
             self.previous_round = rounds[-2] if len(rounds) > 1 else None
             if self.round is not None:
-                self.mine, self.my_comments = self.store.my_scores(self.participant, self.round.id)
+                self.mine, self.my_comments = self.studio.scoring.scores.my_scores(
+                    self.participant, self.round.id
+                )
             if self.previous_round is not None:
-                self.last_mine = self.store.my_scores(self.participant, self.previous_round.id)[0]
+                self.last_mine = self.studio.scoring.scores.my_scores(
+                    self.participant, self.previous_round.id
+                )[0]
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return
@@ -208,7 +214,7 @@ class ScoringPanel(ActivityPanel):
             self.results.value = ""
             return
         try:
-            rows = self.store.revealed_scores(self.workshop.id, self.round.id)
+            rows = self.studio.scoring.scores.revealed_scores(self.workshop.id, self.round.id)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return
@@ -225,7 +231,7 @@ class ScoringPanel(ActivityPanel):
             return False
         ok = run_action(
             self.notice,
-            self.store.save_scores,
+            self.studio.scoring.scores.save_scores,
             self.participant,
             self.round.id,
             self.current,
@@ -247,7 +253,7 @@ class ScoringPanel(ActivityPanel):
             return False
         ok = run_action(
             self.notice,
-            self.store.save_scores,
+            self.studio.scoring.scores.save_scores,
             self.participant,
             self.round.id,
             self.current,

@@ -26,7 +26,7 @@ class PrototypesTab(widgets.VBox):
     """
 
     def __init__(self, wiring: HubWiring) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.editing: int | None = None
         self.all_prototypes: list[Prototype] = []
@@ -68,7 +68,7 @@ class PrototypesTab(widgets.VBox):
         if self.editing is None:
             ok = run_action(
                 self.notice,
-                self.store.add_prototype,
+                self.studio.scoring.prototypes.add_prototype,
                 self.workshop_id,
                 self.stage_key,
                 self.title_input.value,
@@ -79,7 +79,7 @@ class PrototypesTab(widgets.VBox):
         else:
             ok = run_action(
                 self.notice,
-                self.store.revise_prototype,
+                self.studio.scoring.prototypes.revise_prototype,
                 self.workshop_id,
                 self.editing,
                 self.title_input.value,
@@ -118,7 +118,7 @@ class PrototypesTab(widgets.VBox):
         """Withdraw a prototype (no more scores, out of the results) or bring it back."""
         ok = run_action(
             self.notice,
-            self.store.withdraw_prototype,
+            self.studio.scoring.prototypes.withdraw_prototype,
             self.workshop_id,
             prototype_id,
             withdrawn,
@@ -160,7 +160,7 @@ class PrototypesTab(widgets.VBox):
     def _draw_goals(self) -> None:
         goals: list[str] = []
         try:
-            for card in self.store.goal_cards(self.workshop_id):
+            for card in self.studio.goals.cards.goal_cards(self.workshop_id):
                 if card.goal and card.goal not in goals:
                     goals.append(card.goal)
         except (CodesignError, AttributeError):  # no goal mapping in this file or version

@@ -20,7 +20,7 @@ from .results import aggregate, movement, score_frame
 from .results_panel import ResultsPanel
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
 
 
 __all__ = ["RoomTab", "build_results_panel"]
@@ -43,7 +43,7 @@ class RoomTab(widgets.VBox):
         group_labels: Mapping[str, str],
         groups: Sequence[str],
     ) -> None:
-        self.store = wiring.store
+        self.studio = wiring.studio
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.group_labels, self.groups = group_labels, list(groups)
         self.results_panel: ResultsPanel | None = None
@@ -97,7 +97,7 @@ class RoomTab(widgets.VBox):
         if last is None or last.state is RoundState.REVEALED:
             self.progress.value = ""
             return
-        counts = self.store.round_progress(self.workshop_id, last.id)
+        counts = self.studio.scoring.scores.round_progress(self.workshop_id, last.id)
         groups = ", ".join(
             f"{self.group_labels.get(g, g)} {n}" for g, n in sorted(counts["by_group"].items())
         )
@@ -136,7 +136,7 @@ class RoomTab(widgets.VBox):
             )
             return
         self.results_panel = build_results_panel(
-            self.store,
+            self.studio,
             self.workshop_id,
             self.stage_key,
             round_id,
@@ -150,7 +150,7 @@ class RoomTab(widgets.VBox):
 
 
 def build_results_panel(
-    store: Store,
+    studio: Studio,
     workshop_id: int,
     stage: str,
     round_id: int,
@@ -163,12 +163,12 @@ def build_results_panel(
     """Read a revealed round (and the one before it) and build its results panel."""
     this = next(r for r in rounds if r.id == round_id)
     titles = {p.id: p.title for p in prototypes}
-    frame = score_frame(store.revealed_scores(workshop_id, round_id))
+    frame = score_frame(studio.scoring.scores.revealed_scores(workshop_id, round_id))
     results = aggregate(frame, this.criteria, list(titles), list(dict.fromkeys(groups)))
     earlier = [r for r in rounds if r.number < this.number and r.state is RoundState.REVEALED]
     moved = None
     if earlier:
-        before = score_frame(store.revealed_scores(workshop_id, earlier[-1].id))
+        before = score_frame(studio.scoring.scores.revealed_scores(workshop_id, earlier[-1].id))
         moved = movement(before, frame)
     return ResultsPanel(
         results,
@@ -176,6 +176,6 @@ def build_results_panel(
         group_labels,
         round_number=this.number,
         movement=moved,
-        comments=store.revealed_comments(workshop_id, round_id),
+        comments=studio.scoring.scores.revealed_comments(workshop_id, round_id),
         decisions=decisions,
     )

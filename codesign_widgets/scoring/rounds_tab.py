@@ -24,7 +24,7 @@ class RoundsTab(widgets.VBox):
     """
 
     def __init__(self, wiring: HubWiring) -> None:
-        self.store, self.notice, self.on_change = wiring.store, wiring.notice, wiring.on_change
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         round_buttons = self._build_round_buttons()
         self.rounds_table = widgets.HTML()
@@ -77,7 +77,9 @@ class RoundsTab(widgets.VBox):
     # -- actions ---------------------------------------------------------------------------
     def open_round(self) -> bool:
         """Open the next round: phones can score."""
-        number = run_action(self.notice, self.store.open_round, self.workshop_id, self.stage_key)
+        number = run_action(
+            self.notice, self.studio.scoring.rounds.open_round, self.workshop_id, self.stage_key
+        )
         if number:
             self.notice.show(f"Round {number} is open: phones can score now.", "ok")
         self.on_change({"scoring"})
@@ -85,15 +87,17 @@ class RoundsTab(widgets.VBox):
 
     def close_round(self) -> bool:
         """Close the open round: its scores are sealed."""
-        return self._round_action(self.store.close_round, "closed: scores are sealed")
+        return self._round_action(
+            self.studio.scoring.rounds.close_round, "closed: scores are sealed"
+        )
 
     def reopen_round(self) -> bool:
         """Open the closed round again."""
-        return self._round_action(self.store.reopen_round, "open again")
+        return self._round_action(self.studio.scoring.rounds.reopen_round, "open again")
 
     def reveal_round(self) -> bool:
         """Reveal the closed round: its results go on the projector and the phones."""
-        return self._round_action(self.store.reveal_round, "revealed")
+        return self._round_action(self.studio.scoring.rounds.reveal_round, "revealed")
 
     def _round_action(self, action, done: str) -> bool:
         number = run_action(self.notice, action, self.workshop_id, self.stage_key)
@@ -109,7 +113,7 @@ class RoundsTab(widgets.VBox):
             return False
         ok = run_action(
             self.notice,
-            self.store.record_decision,
+            self.studio.scoring.prototypes.record_decision,
             self.workshop_id,
             self.stage_key,
             prototype_id,

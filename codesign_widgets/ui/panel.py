@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..core.templates import Stage, Template
     from ..core.workshop import Participant, WorkshopState
     from ..live import Feed
-    from ..studio import Store
+    from ..studio import Studio
     from .common import Notice
 
 __all__ = ["ActivityPanel"]
@@ -34,7 +34,7 @@ class ActivityPanel(widgets.VBox):
 
     def __init__(
         self,
-        store: Store,
+        studio: Studio,
         workshop: WorkshopState,
         template: Template,
         participant: Participant,
@@ -45,7 +45,7 @@ class ActivityPanel(widgets.VBox):
         super().__init__()
         if self.css_class:
             self.add_class(self.css_class)
-        self.store, self.workshop, self.template = store, workshop, template
+        self.studio, self.workshop, self.template = studio, workshop, template
         self.participant, self.stage, self.notice = participant, stage, notice
         self.feed = feed
         self._unsubscribe: Callable[[], None] | None = None

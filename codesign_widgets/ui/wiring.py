@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..studio import Store
+    from ..studio import Studio
     from .common import Notice
 
 __all__ = ["HubWiring"]
@@ -22,10 +22,10 @@ __all__ = ["HubWiring"]
 class HubWiring:
     """What a part of a hub is built with.
 
-    ``store``: the studio's store (it checks every rule); ``workshop_id`` and ``stage_key``
-    (empty for a part about the whole workshop): what the part acts on; ``notice``: where it
-    says what happened; ``on_change(topics)``: asks the hub to read ``topics`` again and
-    redraw, after every action.
+    ``studio``: the workshop file and its parts (they check every rule); ``workshop_id`` and
+    ``stage_key`` (empty for a part about the whole workshop): what the part acts on;
+    ``notice``: where it says what happened; ``on_change(topics)``: asks the hub to read
+    ``topics`` again and redraw, after every action.
 
     >>> calls = []
     >>> wiring = HubWiring(None, 1, None, calls.append, stage_key="goals")
@@ -34,7 +34,7 @@ class HubWiring:
     [{'goals'}]
     """
 
-    store: Store
+    studio: Studio
     workshop_id: int
     notice: Notice
     on_change: Callable[[set[str]], None]

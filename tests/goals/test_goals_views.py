@@ -15,8 +15,8 @@ STAGE = "goals"
 HOSTILE = '<img src=x onerror="alert(1)">'
 
 
-def joined(store, workshop, name="Ann", perspective="lived_experience", feed=None):
-    app = ParticipantApp(store, code=workshop.code, feed=feed)
+def joined(studio, workshop, name="Ann", perspective="lived_experience", feed=None):
+    app = ParticipantApp(studio, code=workshop.code, feed=feed)
     app.join_form.name_input.value = name
     app.join_form.perspective_input.value = perspective
     app.join_form.consent_input.value = True
@@ -25,11 +25,11 @@ def joined(store, workshop, name="Ann", perspective="lived_experience", feed=Non
 
 
 @pytest.fixture
-def goal_room(store, workshop):
+def goal_room(studio, workshop):
     """The room is on the goal-mapping stage and it is open."""
-    store.set_current_stage(workshop.id, STAGE)
-    store.set_stage_state(workshop.id, STAGE, StageState.OPEN)
-    return store.workshop_state(workshop.id)
+    studio.workshops.set_current_stage(workshop.id, STAGE)
+    studio.workshops.set_stage_state(workshop.id, STAGE, StageState.OPEN)
+    return studio.workshops.state(workshop.id)
 
 
 def panel_of(app) -> GoalPanel:
@@ -50,8 +50,8 @@ def fill(panel, **fields):
     panel.form.visibility.value = fields.get("visibility", "shared")
 
 
-def test_the_goal_stage_shows_the_goal_panel_with_template_wording(store, goal_room):
-    app = joined(store, goal_room)
+def test_the_goal_stage_shows_the_goal_panel_with_template_wording(studio, goal_room):
+    app = joined(studio, goal_room)
     panel = panel_of(app)
     assert panel.form.goal.description == "The goal, in their own words"  # codesign_day wording
     assert panel.form.steps.description == "First steps: who does what, by when"
@@ -59,13 +59,13 @@ def test_the_goal_stage_shows_the_goal_panel_with_template_wording(store, goal_r
     assert not panel.form.save_button.disabled
 
 
-def test_a_participant_adds_a_shared_card_with_services_and_a_date(store, goal_room):
-    panel = panel_of(joined(store, goal_room))
+def test_a_participant_adds_a_shared_card_with_services_and_a_date(studio, goal_room):
+    panel = panel_of(joined(studio, goal_room))
     fill(panel, services=["Podiatry"], new_service="Foot club", theme="Getting out")
     panel.form.review_date.value = dt.date(2027, 3, 1)
     panel.form.save_button.click()
     assert "shared with the group" in panel.notice.value
-    [card] = store.goal_cards(goal_room.id)
+    [card] = studio.goals.cards.goal_cards(goal_room.id)
     assert card.services == ("Podiatry", "Foot club")
     assert card.review_date == "2027-03-01"
     assert card.theme == "Getting out"
@@ -73,95 +73,99 @@ def test_a_participant_adds_a_shared_card_with_services_and_a_date(store, goal_r
     assert "Your cards" in panel.my_cards.children[0].value
 
 
-def test_low_confidence_asks_what_would_make_it_a_seven(store, goal_room):
-    panel = panel_of(joined(store, goal_room))
+def test_low_confidence_asks_what_would_make_it_a_seven(studio, goal_room):
+    panel = panel_of(joined(studio, goal_room))
     panel.form.confidence.value = 8
     assert panel.form.to_seven.layout.display == "none"
     panel.form.confidence.value = 6
     assert panel.form.to_seven.layout.display == ""
     fill(panel, confidence=3, to_seven="A lift to the bus stop")
     panel.add_card()
-    assert store.goal_cards(goal_room.id)[0].to_seven == "A lift to the bus stop"
+    assert studio.goals.cards.goal_cards(goal_room.id)[0].to_seven == "A lift to the bus stop"
 
 
-def test_problems_are_explained_and_nothing_is_lost(store, goal_room):
-    panel = panel_of(joined(store, goal_room))
+def test_problems_are_explained_and_nothing_is_lost(studio, goal_room):
+    panel = panel_of(joined(studio, goal_room))
     panel.form.save_button.click()
     assert "empty" in panel.notice.value
     fill(panel, goal="x" * 10_000)
     panel.form.save_button.click()
     assert "too long" in panel.notice.value
     assert panel.form.goal.value == "x" * 10_000  # the words stay in the box to shorten
-    assert store.goal_cards(goal_room.id) == []
+    assert studio.goals.cards.goal_cards(goal_room.id) == []
 
 
-def test_hostile_emoji_and_rtl_text_is_shown_as_text(store, goal_room):
-    panel = panel_of(joined(store, goal_room))
+def test_hostile_emoji_and_rtl_text_is_shown_as_text(studio, goal_room):
+    panel = panel_of(joined(studio, goal_room))
     fill(panel, what_matters=HOSTILE, goal="أريد أن أمشي 👨‍👩‍👧", new_service='=HYPERLINK("x")')
     panel.add_card()
-    other = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    other = panel_of(joined(studio, goal_room, name="Bob", perspective="provider"))
     html = "".join(w.value for w in other.wall.children[1].children if hasattr(w, "value"))
     assert "&lt;img" in html
     assert "<img" not in html
     assert "أريد أن أمشي 👨‍👩‍👧" in html
-    assert store.goal_cards(goal_room.id)[0].services == ('=HYPERLINK("x")',)
+    assert studio.goals.cards.goal_cards(goal_room.id)[0].services == ('=HYPERLINK("x")',)
 
 
-def test_private_cards_never_reach_another_participants_kernel(store, goal_room):
+def test_private_cards_never_reach_another_participants_kernel(studio, goal_room):
     from tests.widget_messages import widget_tree
 
-    ann = panel_of(joined(store, goal_room))
+    ann = panel_of(joined(studio, goal_room))
     fill(ann, goal="My private goal", visibility="private")
     ann.add_card()
     assert "only you can see it" in ann.notice.value
     assert "My private goal" in repr([w.get_state() for w in widget_tree(ann)])
-    bob_app = joined(store, goal_room, name="Bob", perspective="provider")
+    bob_app = joined(studio, goal_room, name="Bob", perspective="provider")
     states = repr([w.get_state() for w in widget_tree(bob_app)])
     assert "My private goal" not in states
     assert "No shared cards yet" in states
 
 
-def test_edit_and_withdraw_own_cards_and_nothing_is_lost(store, goal_room):
-    panel = panel_of(joined(store, goal_room))
+def test_edit_and_withdraw_own_cards_and_nothing_is_lost(studio, goal_room):
+    panel = panel_of(joined(studio, goal_room))
     fill(panel, new_service="Foot club")
     panel.add_card()
-    [card] = store.my_goal_cards(panel.participant)
+    [card] = studio.goals.cards.my_goal_cards(panel.participant)
     assert panel.edit_card(card.id)
     assert panel.form.goal.value == "Walk to the bus stop"
     assert panel.form.service_boxes["Foot club"].value  # the typed service is kept
     panel.form.goal.value = "Walk to the shop"
     panel.form.save_button.click()
     assert "earlier version is kept" in panel.notice.value
-    assert store.goal_cards(goal_room.id)[0].goal == "Walk to the shop"
-    assert store.goal_cards(goal_room.id)[0].services == ("Foot club",)
+    assert studio.goals.cards.goal_cards(goal_room.id)[0].goal == "Walk to the shop"
+    assert studio.goals.cards.goal_cards(goal_room.id)[0].services == ("Foot club",)
     assert not panel.edit_card(card.id + 1000)
     assert "your own" in panel.notice.value
     panel.withdraw(card.id)
-    assert store.goal_cards(goal_room.id) == []
-    assert [h["status"] for h in store.entry_history(card.id)] == ["active", "active", "withdrawn"]
+    assert studio.goals.cards.goal_cards(goal_room.id) == []
+    assert [h["status"] for h in studio.entries.history(card.id)] == [
+        "active",
+        "active",
+        "withdrawn",
+    ]
 
 
-def test_editing_someone_elses_card_is_refused_even_when_crafted(store, goal_room):
-    ann = panel_of(joined(store, goal_room))
+def test_editing_someone_elses_card_is_refused_even_when_crafted(studio, goal_room):
+    ann = panel_of(joined(studio, goal_room))
     fill(ann)
     ann.add_card()
-    [card] = store.goal_cards(goal_room.id)
-    bob = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    [card] = studio.goals.cards.goal_cards(goal_room.id)
+    bob = panel_of(joined(studio, goal_room, name="Bob", perspective="provider"))
     bob.editing = card.id  # a crafted state: the store still checks ownership
     fill(bob, goal="Hijacked")
     assert not bob.save_edit()
     assert "your own" in bob.notice.value
     assert not bob.withdraw(card.id)
-    assert store.goal_cards(goal_room.id)[0].goal == "Walk to the bus stop"
+    assert studio.goals.cards.goal_cards(goal_room.id)[0].goal == "Walk to the bus stop"
 
 
-def test_dots_within_the_budget_and_hidden_totals_until_revealed(store, goal_room):
-    store.set_dot_budget(goal_room.id, STAGE, 2)
-    ann = panel_of(joined(store, goal_room))
+def test_dots_within_the_budget_and_hidden_totals_until_revealed(studio, goal_room):
+    studio.goals.cards.set_dot_budget(goal_room.id, STAGE, 2)
+    ann = panel_of(joined(studio, goal_room))
     fill(ann, theme="Getting out")
     ann.add_card()
-    [card] = store.goal_cards(goal_room.id)
-    bob = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
+    [card] = studio.goals.cards.goal_cards(goal_room.id)
+    bob = panel_of(joined(studio, goal_room, name="Bob", perspective="provider"))
     assert "2 of 2 dots left" in bob.dots_label.value
     assert bob.vote("card", card.id)
     assert bob.vote("theme", "Getting out")
@@ -171,8 +175,8 @@ def test_dots_within_the_budget_and_hidden_totals_until_revealed(store, goal_roo
     assert "Everyone" not in repr([w.get_state() for w in bob.wall.children[1].children])
     bob.vote("card", card.id, -1)
     assert "1 of 2 dots left" in bob.dots_label.value
-    store.set_stage_state(goal_room.id, STAGE, StageState.REVEALED)
-    bob.set_workshop(store.workshop_state(goal_room.id))
+    studio.workshops.set_stage_state(goal_room.id, STAGE, StageState.REVEALED)
+    bob.set_workshop(studio.workshops.state(goal_room.id))
     text = bob.wall.children[1].children[0].value
     assert "Your dots: 0" in text
     assert "Everyone: 0" in text
@@ -180,58 +184,58 @@ def test_dots_within_the_budget_and_hidden_totals_until_revealed(store, goal_roo
 
 
 @pytest.mark.parametrize("state", ["locked", "revealed"])
-def test_a_crafted_vote_or_card_while_locked_is_refused(store, goal_room, state):
-    ann = panel_of(joined(store, goal_room))
+def test_a_crafted_vote_or_card_while_locked_is_refused(studio, goal_room, state):
+    ann = panel_of(joined(studio, goal_room))
     fill(ann)
     ann.add_card()
-    [card] = store.goal_cards(goal_room.id)
-    store.set_stage_state(goal_room.id, STAGE, state)
+    [card] = studio.goals.cards.goal_cards(goal_room.id)
+    studio.workshops.set_stage_state(goal_room.id, STAGE, state)
     # The page has not redrawn: it still thinks the stage is open, as a crafted message would.
     assert not ann.vote("card", card.id)
     assert "changes are no longer taken" in ann.notice.value
     fill(ann, goal="Late")
     assert not ann.add_card()
-    assert store.votes_placed(goal_room.id, STAGE) == 0
-    assert len(store.goal_cards(goal_room.id)) == 1
+    assert studio.goals.votes.votes_placed(goal_room.id, STAGE) == 0
+    assert len(studio.goals.cards.goal_cards(goal_room.id)) == 1
 
 
-def test_the_panel_follows_other_kernels_through_the_live_feed(db_url, store, goal_room):
-    from codesign_widgets.studio import Store
+def test_the_panel_follows_other_kernels_through_the_live_feed(db_url, studio, goal_room):
+    from codesign_widgets.studio import Studio
 
-    feed = Feed(store)
-    ann = panel_of(joined(store, goal_room, feed=feed))
-    other_kernel = Store.open(db_url)
+    feed = Feed(studio)
+    ann = panel_of(joined(studio, goal_room, feed=feed))
+    other_kernel = Studio.open(db_url)
     bob, _ = other_kernel.join(goal_room.id, "Bob", "provider", True)
-    other_kernel.add_goal_card(
+    other_kernel.goals.cards.add_goal_card(
         bob, STAGE, {"what_matters": "Sleep", "goal": "Sleep through", "visibility": "shared"}
     )
-    other_kernel.add_service(goal_room.id, STAGE, "Sleep clinic")
+    other_kernel.goals.cards.add_service(goal_room.id, STAGE, "Sleep clinic")
     feed.poll_once()
     assert "Sleep through" in ann.wall.children[1].children[0].value
     assert "Sleep clinic" in ann.form.service_boxes
-    other_kernel.set_stage_state(goal_room.id, STAGE, StageState.LOCKED)
+    other_kernel.workshops.set_stage_state(goal_room.id, STAGE, StageState.LOCKED)
     feed.poll_once()
     assert ann.form.save_button.disabled
 
 
 # -- the facilitator's goal wall ---------------------------------------------------------------
-def hub_for(store, workshop, feed=None):
+def hub_for(studio, workshop, feed=None):
     from codesign_widgets.goals.hub import GoalHub
 
-    return GoalHub(store, store.workshop_state(workshop.id), feed=feed)
+    return GoalHub(studio, studio.workshops.state(workshop.id), feed=feed)
 
 
-def add(store, participant, **fields):
+def add(studio, participant, **fields):
     card = {"what_matters": "Home", "goal": "A goal", "visibility": "shared", **fields}
-    return store.add_goal_card(participant, STAGE, card)
+    return studio.goals.cards.add_goal_card(participant, STAGE, card)
 
 
-def test_the_wall_groups_shared_cards_by_theme_as_text(store, goal_room, ann):
-    bob, _ = store.join(goal_room.id, "Bob", "provider", True)
-    add(store, ann, goal=HOSTILE, theme="Getting out", services=["Podiatry"])
-    add(store, bob, goal="Sleep through", theme="Rest")
-    add(store, bob, goal="Hidden plan", visibility="private")
-    hub = hub_for(store, goal_room)
+def test_the_wall_groups_shared_cards_by_theme_as_text(studio, goal_room, ann):
+    bob, _ = studio.people.join(goal_room.id, "Bob", "provider", True)
+    add(studio, ann, goal=HOSTILE, theme="Getting out", services=["Podiatry"])
+    add(studio, bob, goal="Sleep through", theme="Rest")
+    add(studio, bob, goal="Hidden plan", visibility="private")
+    hub = hub_for(studio, goal_room)
     wall = hub.wall.by_theme.value
     assert "Getting out (1)" in wall
     assert "Rest (1)" in wall
@@ -241,22 +245,22 @@ def test_the_wall_groups_shared_cards_by_theme_as_text(store, goal_room, ann):
     assert "2 shared cards" in hub.wall.now.value
 
 
-def test_new_cards_reach_the_wall_through_the_live_feed(db_url, store, goal_room, ann):
-    from codesign_widgets.studio import Store
+def test_new_cards_reach_the_wall_through_the_live_feed(db_url, studio, goal_room, ann):
+    from codesign_widgets.studio import Studio
 
-    feed = Feed(store)
-    hub = hub_for(store, goal_room, feed=feed)
+    feed = Feed(studio)
+    hub = hub_for(studio, goal_room, feed=feed)
     assert "No shared cards yet" in hub.wall.by_theme.value
-    phone = Store.open(db_url)
+    phone = Studio.open(db_url)
     add(phone, ann, goal="Walk to the shop")
     feed.poll_once()
     assert "Walk to the shop" in hub.wall.by_theme.value
 
 
-def test_the_facilitator_themes_merges_and_hides_cards(store, goal_room, ann):
-    first = add(store, ann, goal="Walk", theme="walks")
-    second = add(store, ann, goal="Swim", theme="Water")
-    hub = hub_for(store, goal_room)
+def test_the_facilitator_themes_merges_and_hides_cards(studio, goal_room, ann):
+    first = add(studio, ann, goal="Walk", theme="walks")
+    second = add(studio, ann, goal="Swim", theme="Water")
+    hub = hub_for(studio, goal_room)
     hub.controls.card_picker.value = second
     hub.controls.theme_input.value = "Moving more"
     hub.controls.assign_button.click()
@@ -269,17 +273,17 @@ def test_the_facilitator_themes_merges_and_hides_cards(store, goal_room, ann):
     hub.controls.card_picker.value = first
     hub.controls.hide_button.click()
     assert "Walk" not in hub.wall.by_theme.value.replace("Swim", "")
-    assert len(store.goal_cards(goal_room.id, include_hidden=True)) == 2  # kept
+    assert len(studio.goals.cards.goal_cards(goal_room.id, include_hidden=True)) == 2  # kept
     assert "[hidden]" in hub.controls.card_picker.label
     hub.controls.show_button.click()
     assert "Walk" in hub.wall.by_theme.value
 
 
-def test_the_facilitator_sets_dots_and_adds_services(store, goal_room):
-    hub = hub_for(store, goal_room)
+def test_the_facilitator_sets_dots_and_adds_services(studio, goal_room):
+    hub = hub_for(studio, goal_room)
     hub.controls.budget_input.value = 3
     hub.controls.budget_button.click()
-    assert store.goal_settings(goal_room.id, STAGE).budget == 3
+    assert studio.goals.cards.goal_settings(goal_room.id, STAGE).budget == 3
     assert not hub.controls.set_budget(0)
     assert "between 1 and" in hub.notice.value
     hub.controls.service_input.value = '=HYPERLINK("http://x","y")'
@@ -287,16 +291,21 @@ def test_the_facilitator_sets_dots_and_adds_services(store, goal_room):
     assert (
         "&quot;" in hub.controls.services_text.value or "&#x27;" in hub.controls.services_text.value
     )
-    assert '=HYPERLINK("http://x","y")' in store.goal_settings(goal_room.id, STAGE).services
+    assert (
+        '=HYPERLINK("http://x","y")'
+        in studio.goals.cards.goal_settings(goal_room.id, STAGE).services
+    )
     hub.controls.service_input.value = ""
     hub.controls.service_button.click()
     assert "empty" in hub.notice.value
 
 
-def test_the_map_summary_and_gaps(store, goal_room, ann):
-    add(store, ann, goal="Walk", services=["Podiatry", "GP practice"], barriers="Stairs")
-    add(store, ann, goal="Lonely evenings", barriers="stairs\nCost", confidence=3, to_seven="A bus")
-    hub = hub_for(store, goal_room)
+def test_the_map_summary_and_gaps(studio, goal_room, ann):
+    add(studio, ann, goal="Walk", services=["Podiatry", "GP practice"], barriers="Stairs")
+    add(
+        studio, ann, goal="Lonely evenings", barriers="stairs\nCost", confidence=3, to_seven="A bus"
+    )
+    hub = hub_for(studio, goal_room)
     assert "What would make it a 7: A bus" in hub.wall.by_theme.value
     summary = hub.wall.summary.value
     assert "Podiatry: 1" in summary
@@ -309,14 +318,14 @@ def test_the_map_summary_and_gaps(store, goal_room, ann):
     assert "Walk → GP practice, Podiatry" in hub.wall.map_text.value
 
 
-def test_votes_stay_hidden_on_the_projector_until_revealed(store, goal_room, ann):
-    bob, _ = store.join(goal_room.id, "Bob", "provider", True)
-    cy, _ = store.join(goal_room.id, "Cy", "system", True)
-    a = add(store, ann, goal="Walk")
-    b = add(store, bob, goal="Sleep")
+def test_votes_stay_hidden_on_the_projector_until_revealed(studio, goal_room, ann):
+    bob, _ = studio.people.join(goal_room.id, "Bob", "provider", True)
+    cy, _ = studio.people.join(goal_room.id, "Cy", "system", True)
+    a = add(studio, ann, goal="Walk")
+    b = add(studio, bob, goal="Sleep")
     for voter, target in [(bob, a), (bob, a), (bob, a), (ann, b), (cy, b)]:
-        store.vote(voter, STAGE, "card", str(target))
-    hub = hub_for(store, goal_room)
+        studio.goals.votes.vote(voter, STAGE, "card", str(target))
+    hub = hub_for(studio, goal_room)
     assert "5 dots placed" in hub.wall.now.value
     assert "hidden until you reveal" in hub.wall.summary.value
     assert "dots" not in hub.wall.by_theme.value
@@ -330,7 +339,7 @@ def test_votes_stay_hidden_on_the_projector_until_revealed(store, goal_room, ann
     assert "● 3 dots" in hub.wall.by_theme.value
 
 
-def test_the_goal_mapping_app_picks_the_view_from_the_link(monkeypatch, store, created, db_url):
+def test_the_goal_mapping_app_picks_the_view_from_the_link(monkeypatch, studio, created, db_url):
     from codesign_widgets.apps import goal_mapping_app
     from codesign_widgets.goals.hub import GoalHub
 
@@ -353,18 +362,18 @@ def _tree(root):
     return widget_tree(root)
 
 
-def test_moving_on_closes_the_goal_panel_and_its_feed(store, goal_room):
-    feed = Feed(store)
-    app = joined(store, goal_room, feed=feed)
+def test_moving_on_closes_the_goal_panel_and_its_feed(studio, goal_room):
+    feed = Feed(studio)
+    app = joined(studio, goal_room, feed=feed)
     panel = panel_of(app)
     subscribed = len(feed._subscribers)
-    store.set_current_stage(goal_room.id, "close")
+    studio.workshops.set_current_stage(goal_room.id, "close")
     app.on_change({"stages"})
     assert app.stage_view.panel is None
     assert app.checkin in app.stage_view.activity_box.children
     assert len(feed._subscribers) == subscribed - 1
     assert panel.comm is None  # closed: its widgets are gone from the kernel
-    store.set_current_stage(goal_room.id, STAGE)
+    studio.workshops.set_current_stage(goal_room.id, STAGE)
     app.on_change({"stages"})
     assert isinstance(app.stage_view.panel, GoalPanel)
 
@@ -387,8 +396,8 @@ def test_a_burst_of_changes_is_drawn_once_per_batch():
     assert drawn == [["entries"], ["entries", "goals", "votes"]]
 
 
-def test_html_in_every_field_is_shown_as_text_everywhere(store, goal_room):
-    ann = panel_of(joined(store, goal_room, name=HOSTILE))
+def test_html_in_every_field_is_shown_as_text_everywhere(studio, goal_room):
+    ann = panel_of(joined(studio, goal_room, name=HOSTILE))
     for box in (
         ann.form.what_matters,
         ann.form.goal,
@@ -402,9 +411,9 @@ def test_html_in_every_field_is_shown_as_text_everywhere(store, goal_room):
     ann.form.confidence.value = 2
     ann.form.visibility.value = "shared"
     assert ann.add_card()
-    store.add_service(goal_room.id, STAGE, HOSTILE + "svc")
-    bob = panel_of(joined(store, goal_room, name="Bob", perspective="provider"))
-    hub = hub_for(store, goal_room)
+    studio.goals.cards.add_service(goal_room.id, STAGE, HOSTILE + "svc")
+    bob = panel_of(joined(studio, goal_room, name="Bob", perspective="provider"))
+    hub = hub_for(studio, goal_room)
     hub.wall.map_by.value = "goal"
     shown = [
         ann.my_cards,
@@ -425,7 +434,7 @@ def test_html_in_every_field_is_shown_as_text_everywhere(store, goal_room):
         assert "&lt;img" in html, widget
 
 
-def test_the_goal_wall_shows_only_what_it_is_handed(store, workshop):
+def test_the_goal_wall_shows_only_what_it_is_handed(studio, workshop):
     """The projected wall reads nothing itself: the cards, dots and state come in."""
     from types import SimpleNamespace
 

@@ -16,7 +16,7 @@ from codesign_widgets.live import Feed
 from codesign_widgets.network.hub import NetworkHub
 from codesign_widgets.network.panel import NetworkPanel
 from codesign_widgets.room.join import ParticipantApp
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 from codesign_widgets.ui.common import Notice
 from tests.hostile import HOSTILE
 from tests.widget_messages import widget_tree
@@ -26,16 +26,16 @@ RAW_HTML = ["<img", "<script", "<svg onload", "<iframe", '<a href="javascript']
 
 
 @pytest.fixture
-def open_map(store, workshop):
-    store.set_stage_state(workshop.id, STAGE, "open")
-    store.set_current_stage(workshop.id, STAGE)
-    return store.workshop_state(workshop.id)
+def open_map(studio, workshop):
+    studio.workshops.set_stage_state(workshop.id, STAGE, "open")
+    studio.workshops.set_current_stage(workshop.id, STAGE)
+    return studio.workshops.state(workshop.id)
 
 
-def panel_for(store, workshop, participant):
+def panel_for(studio, workshop, participant):
     template = load_template(workshop.template)
     return NetworkPanel(
-        store, store.workshop_state(workshop.id), template, participant,
+        studio, studio.workshops.state(workshop.id), template, participant,
         template.stage(STAGE), Notice(),
     )  # fmt: skip
 
@@ -60,34 +60,34 @@ def tie(panel, source, target, kind="referral", direction="forward", strength=2)
 
 
 # -- participant -----------------------------------------------------------------------------------
-def test_a_participant_adds_stakeholders_and_a_tie(store, open_map, ann):
-    panel = panel_for(store, open_map, ann)
+def test_a_participant_adds_stakeholders_and_a_tie(studio, open_map, ann):
+    panel = panel_for(studio, open_map, ann)
     fill(panel, "GP", "service", influence=7)
     assert "Added to the map" in panel.notice.value
     fill(panel, "Podiatry", "service")
     assert panel.name.options == ("GP", "Podiatry")  # suggested while typing
     tie(panel, "GP", "Podiatry")
     assert "Tie added" in panel.notice.value
-    net = store.network_map(open_map.id, STAGE)
+    net = studio.network.maps.network_map(open_map.id, STAGE)
     assert [s.name for s in net.stakeholders] == ["GP", "Podiatry"]
     assert [(x.type, x.strength) for x in net.ties] == [("referral", 2)]
     assert "GP → Podiatry: Referral, strength 2" in panel.mine.children[-1].children[0].value
 
 
 def test_a_known_name_in_another_case_becomes_a_rating_not_a_duplicate(
-    store, open_map, ann, created
+    studio, open_map, ann, created
 ):
-    bob, _ = store.join(open_map.id, "Bob", "system", True)
-    panel_for(store, open_map, ann)
-    fill(panel_for(store, open_map, ann), "Integrated Care Board", influence=4)
-    panel = panel_for(store, open_map, bob)
+    bob, _ = studio.people.join(open_map.id, "Bob", "system", True)
+    panel_for(studio, open_map, ann)
+    fill(panel_for(studio, open_map, ann), "Integrated Care Board", influence=4)
+    panel = panel_for(studio, open_map, bob)
     panel.name.value = "integrated CARE board"
     assert "Already on the map as “Integrated Care Board”" in panel.same_name.value
     assert panel.add_button.description == "Add my rating"
     panel.influence.value = 9
     panel.add_button.click()
     assert "your rating was added" in panel.notice.value
-    net = store.network_map(open_map.id, STAGE)
+    net = studio.network.maps.network_map(open_map.id, STAGE)
     assert len(net.stakeholders) == 1
     assert sorted((r.rater_perspective, r.influence) for r in net.ratings) == [
         ("lived_experience", 4),
@@ -95,8 +95,8 @@ def test_a_known_name_in_another_case_becomes_a_rating_not_a_duplicate(
     ]
 
 
-def test_problems_are_explained_and_nothing_is_stored(store, open_map, ann):
-    panel = panel_for(store, open_map, ann)
+def test_problems_are_explained_and_nothing_is_stored(studio, open_map, ann):
+    panel = panel_for(studio, open_map, ann)
     panel.name.value = "GP"
     panel.add_button.click()
     assert "what kind of stakeholder" in panel.notice.value
@@ -107,34 +107,36 @@ def test_problems_are_explained_and_nothing_is_stored(store, open_map, ann):
     assert "Choose who the tie is from" in panel.notice.value
     tie(panel, "GP", "GP")
     assert "two different stakeholders" in panel.notice.value
-    store.set_stage_state(open_map.id, STAGE, "locked")
-    panel.set_workshop(store.workshop_state(open_map.id))
+    studio.workshops.set_stage_state(open_map.id, STAGE, "locked")
+    panel.set_workshop(studio.workshops.state(open_map.id))
     assert panel.add_button.disabled  # cosmetic; the store refuses anyway:
     panel.add_button.disabled = False
     fill(panel, "Pharmacy")
     assert "locked" in panel.notice.value
-    assert [s.name for s in store.network_map(open_map.id, STAGE).stakeholders] == ["GP"]
+    assert [s.name for s in studio.network.maps.network_map(open_map.id, STAGE).stakeholders] == [
+        "GP"
+    ]
 
 
-def test_a_participant_withdraws_what_they_drew(store, open_map, ann):
-    panel = panel_for(store, open_map, ann)
+def test_a_participant_withdraws_what_they_drew(studio, open_map, ann):
+    panel = panel_for(studio, open_map, ann)
     fill(panel, "GP")
-    (item,) = store.network_map(open_map.id, STAGE).stakeholders
+    (item,) = studio.network.maps.network_map(open_map.id, STAGE).stakeholders
     panel.mine.children[1].children[1].click()
     assert "Withdrawn" in panel.notice.value
-    assert store.network_map(open_map.id, STAGE).stakeholders == ()
+    assert studio.network.maps.network_map(open_map.id, STAGE).stakeholders == ()
     assert item.id not in panel.names
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_names_are_shown_as_text_everywhere(store, open_map, ann, text):
-    panel = panel_for(store, open_map, ann)
+def test_hostile_names_are_shown_as_text_everywhere(studio, open_map, ann, text):
+    panel = panel_for(studio, open_map, ann)
     fill(panel, text + " org", perspective="lived_experience")
     fill(panel, "GP")
     (hostile,) = [i for i, name in panel.names.items() if name != "GP"]
     tie(panel, panel.names[hostile], "GP")
     assert "Tie added" in panel.notice.value
-    hub = NetworkHub(store, open_map)
+    hub = NetworkHub(studio, open_map)
     hub.map_view.select(hostile)
     shown = [
         panel.mine,
@@ -156,8 +158,8 @@ def test_hostile_names_are_shown_as_text_everywhere(store, open_map, ann, text):
     assert {n.data["label"] for n in hub.map_view.cyto.graph.nodes} == {panel.names[hostile], "GP"}
 
 
-def test_the_participant_page_shows_the_network_panel_in_the_network_stage(store, open_map, ann):
-    app = ParticipantApp(store, code=open_map.code)
+def test_the_participant_page_shows_the_network_panel_in_the_network_stage(studio, open_map, ann):
+    app = ParticipantApp(studio, code=open_map.code)
     app.join_form.name_input.value = "Cara"
     app.join_form.perspective_input.value = "provider"
     app.join_form.consent_input.value = True
@@ -166,11 +168,13 @@ def test_the_participant_page_shows_the_network_panel_in_the_network_stage(store
     assert app.stage_view.panel in app.stage_view.activity_box.children
 
 
-def test_a_participant_kernel_holds_no_one_elses_goals_or_the_key(store, created, open_map):
+def test_a_participant_kernel_holds_no_one_elses_goals_or_the_key(studio, created, open_map):
     _workshop, key = created
-    sam, _ = store.join(open_map.id, "Secret Sam", "provider", True)
-    store.add_stakeholder(sam, STAGE, "ICB", "organisation", "system", "Sam's private aim", 5, 5)
-    app = ParticipantApp(store, code=open_map.code)
+    sam, _ = studio.people.join(open_map.id, "Secret Sam", "provider", True)
+    studio.network.edits.add_stakeholder(
+        sam, STAGE, "ICB", "organisation", "system", "Sam's private aim", 5, 5
+    )
+    app = ParticipantApp(studio, code=open_map.code)
     app.join_form.name_input.value = "Ann"
     app.join_form.perspective_input.value = "provider"
     app.join_form.consent_input.value = True
@@ -182,9 +186,9 @@ def test_a_participant_kernel_holds_no_one_elses_goals_or_the_key(store, created
         assert secret not in states
 
 
-def test_the_participant_network_path_imports_no_networkx(db_url, store, open_map, ann):
+def test_the_participant_network_path_imports_no_networkx(db_url, studio, open_map, ann):
     """A phone in the network stage loads the panel but none of the heavy libraries."""
-    _participant, token = store.join(open_map.id, "Dee", "provider", True)
+    _participant, token = studio.people.join(open_map.id, "Dee", "provider", True)
     script = textwrap.dedent(f"""
         import os, sys
         os.environ["CODESIGN_DB"] = {db_url!r}
@@ -202,11 +206,11 @@ def test_the_participant_network_path_imports_no_networkx(db_url, store, open_ma
 
 # -- facilitator -----------------------------------------------------------------------------------
 @pytest.fixture
-def drawn(store, open_map, ann):
+def drawn(studio, open_map, ann):
     """GP -> Podiatry (referral), Podiatry <-> ICB (money), and Carer on their own."""
-    bob, _ = store.join(open_map.id, "Bob", "system", True)
+    bob, _ = studio.people.join(open_map.id, "Bob", "system", True)
     ids = {
-        name: store.add_stakeholder(ann, STAGE, name, kind, persp, "", infl, 5)
+        name: studio.network.edits.add_stakeholder(ann, STAGE, name, kind, persp, "", infl, 5)
         for name, kind, persp, infl in [
             ("GP", "service", "provider", 6),
             ("Podiatry", "service", "provider", 4),
@@ -214,14 +218,14 @@ def drawn(store, open_map, ann):
             ("Carer", "person", "lived_experience", 2),
         ]
     }
-    store.rate_stakeholder(bob, STAGE, ids["Carer"], 1, 9)
-    store.add_tie(ann, STAGE, ids["GP"], ids["Podiatry"], "referral", "forward", 2)
-    store.add_tie(bob, STAGE, ids["Podiatry"], ids["ICB"], "money", "both", 3)
+    studio.network.edits.rate_stakeholder(bob, STAGE, ids["Carer"], 1, 9)
+    studio.network.edits.add_tie(ann, STAGE, ids["GP"], ids["Podiatry"], "referral", "forward", 2)
+    studio.network.edits.add_tie(bob, STAGE, ids["Podiatry"], ids["ICB"], "money", "both", 3)
     return ids
 
 
-def test_the_hub_draws_nodes_and_ties_with_a_preset_layout(store, open_map, drawn):
-    hub = NetworkHub(store, open_map)
+def test_the_hub_draws_nodes_and_ties_with_a_preset_layout(studio, open_map, drawn):
+    hub = NetworkHub(studio, open_map)
     nodes = {n.data["label"]: n for n in hub.map_view.cyto.graph.nodes}
     assert set(nodes) == {"GP", "Podiatry", "ICB", "Carer"}
     assert hub.map_view.cyto.cytoscape_layout["name"] == "preset"
@@ -233,11 +237,11 @@ def test_the_hub_draws_nodes_and_ties_with_a_preset_layout(store, open_map, draw
     assert "4 stakeholders and 2 ties shown" in hub.map_view.summary.value
 
 
-def test_newcomers_do_not_move_anyone_on_the_projector(store, open_map, drawn, ann):
-    hub = NetworkHub(store, open_map)
+def test_newcomers_do_not_move_anyone_on_the_projector(studio, open_map, drawn, ann):
+    hub = NetworkHub(studio, open_map)
     before = {n.data["id"]: (n, dict(n.position)) for n in hub.map_view.cyto.graph.nodes}
-    new = store.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
-    store.add_tie(ann, STAGE, new, drawn["GP"], "information", "forward", 1)
+    new = studio.network.edits.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
+    studio.network.edits.add_tie(ann, STAGE, new, drawn["GP"], "information", "forward", 1)
     hub.refresh({"network"})
     after = {n.data["id"]: n for n in hub.map_view.cyto.graph.nodes}
     assert set(after) == set(before) | {str(new)}
@@ -246,8 +250,8 @@ def test_newcomers_do_not_move_anyone_on_the_projector(store, open_map, drawn, a
         assert dict(widget.position) == position
 
 
-def test_a_click_shows_a_stakeholders_details(store, open_map, drawn):
-    hub = NetworkHub(store, open_map)
+def test_a_click_shows_a_stakeholders_details(studio, open_map, drawn):
+    hub = NetworkHub(studio, open_map)
     hub.map_view._on_node_click({"data": {"id": str(drawn["Carer"])}})
     assert "Carer" in hub.map_view.details.value
     assert "as Lived experience sees it: 2.0" in hub.map_view.details.value
@@ -257,8 +261,8 @@ def test_a_click_shows_a_stakeholders_details(store, open_map, drawn):
     assert "Carer" not in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
 
 
-def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(store, open_map, drawn):
-    hub = NetworkHub(store, open_map)
+def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(studio, open_map, drawn):
+    hub = NetworkHub(studio, open_map)
     hub.map_view.show_types(["money"])
     assert [e.data["colour"] for e in hub.map_view.cyto.graph.edges] == ["#009E73"]
     hub.map_view.show_types(list(hub.map_view.type_boxes))
@@ -274,8 +278,8 @@ def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(store, open_map, 
     assert "Lived experience" in hub.map_view.legend.value
 
 
-def test_analysis_and_equal_say_panels(store, open_map, drawn):
-    hub = NetworkHub(store, open_map)
+def test_analysis_and_equal_say_panels(studio, open_map, drawn):
+    hub = NetworkHub(studio, open_map)
     assert "Betweenness is exact" in hub.analysis.value
     assert "Isolates (no ties): Carer" in hub.analysis.value
     assert "Reciprocity (directed ties that are returned): 67%" in hub.analysis.value
@@ -287,9 +291,11 @@ def test_analysis_and_equal_say_panels(store, open_map, drawn):
     assert "Keep informed: Podiatry, Carer" in hub.grid.value
 
 
-def test_merge_and_tie_types_from_the_hub(store, open_map, drawn, ann):
-    clinic = store.add_stakeholder(ann, STAGE, "Foot clinic", "service", "", "", 5, 5)
-    hub = NetworkHub(store, open_map)
+def test_merge_and_tie_types_from_the_hub(studio, open_map, drawn, ann):
+    clinic = studio.network.edits.add_stakeholder(
+        ann, STAGE, "Foot clinic", "service", "", "", 5, 5
+    )
+    hub = NetworkHub(studio, open_map)
     hub.edits.merge_button.click()
     assert "Choose the stakeholder to merge" in hub.notice.value
     hub.edits.merge_from.value = clinic
@@ -305,8 +311,8 @@ def test_merge_and_tie_types_from_the_hub(store, open_map, drawn, ann):
     assert "data_sharing" in hub.map_view.type_boxes
 
 
-def test_export_offers_a_download_and_import_adds_an_editable_map(store, open_map, drawn):
-    hub = NetworkHub(store, open_map)
+def test_export_offers_a_download_and_import_adds_an_editable_map(studio, open_map, drawn):
+    hub = NetworkHub(studio, open_map)
     data = hub.open_data.export("graphml")
     assert data.startswith(b"<graphml")
     assert 'download="stakeholder-map-' in hub.open_data.download.value
@@ -321,28 +327,28 @@ def test_export_offers_a_download_and_import_adds_an_editable_map(store, open_ma
     assert hub.open_data.upload.value == ()
 
 
-def test_a_bad_import_says_why_and_leaves_the_map_alone(store, open_map, drawn):
-    hub = NetworkHub(store, open_map)
+def test_a_bad_import_says_why_and_leaves_the_map_alone(studio, open_map, drawn):
+    hub = NetworkHub(studio, open_map)
     bomb = b'<!DOCTYPE x [<!ENTITY a "aaaa">]><graphml>&a;</graphml>'
     assert hub.open_data.import_files([("bomb.graphml", bomb)]) is None
     assert "DOCTYPE or ENTITY" in hub.notice.value
     assert "Nothing was imported" in hub.notice.value
     hub.open_data.import_button.click()
     assert "Choose a file first" in hub.notice.value
-    assert len(store.network_map(open_map.id, STAGE).stakeholders) == 4
+    assert len(studio.network.maps.network_map(open_map.id, STAGE).stakeholders) == 4
 
 
-def test_the_live_feed_brings_a_phones_stakeholder_to_the_projector(db_url, store, open_map, ann):
-    feed = Feed(store)
-    hub = NetworkHub(store, open_map, feed=feed)
-    other = Store.open(db_url)  # another kernel's connection
-    other.add_stakeholder(ann, STAGE, "Peer support", "group", "", "", 5, 5)
+def test_the_live_feed_brings_a_phones_stakeholder_to_the_projector(db_url, studio, open_map, ann):
+    feed = Feed(studio)
+    hub = NetworkHub(studio, open_map, feed=feed)
+    other = Studio.open(db_url)  # another kernel's connection
+    other.network.edits.add_stakeholder(ann, STAGE, "Peer support", "group", "", "", 5, 5)
     feed.poll_once()
     assert "Peer support" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
     other.close()
 
 
-def test_the_app_gives_the_hub_only_with_the_key(store, created, open_map, monkeypatch, db_url):
+def test_the_app_gives_the_hub_only_with_the_key(studio, created, open_map, monkeypatch, db_url):
     _workshop, key = created
     monkeypatch.setenv("QUERY_STRING", f"code={open_map.code}&key={key}")
     assert isinstance(stakeholder_network_app(db_url), NetworkHub)
@@ -355,18 +361,18 @@ def test_the_app_gives_the_hub_only_with_the_key(store, created, open_map, monke
     assert isinstance(stakeholder_network_app(db_url), ParticipantApp)
 
 
-def test_the_demo_workshop_has_a_map_to_show(store):
+def test_the_demo_workshop_has_a_map_to_show(studio):
     from codesign_widgets.cli.demo import create_demo
 
-    code, _key = create_demo(store)
-    workshop = store.workshop_by_code(code)
-    hub = NetworkHub(store, workshop)
+    code, _key = create_demo(studio)
+    workshop = studio.workshops.by_code(code)
+    hub = NetworkHub(studio, workshop)
     assert "8 stakeholders and 9 ties shown" in hub.map_view.summary.value
     assert "Peer support group: 3 steps" in hub.equal_say.value  # a conflict is not a route
     assert workshop.state_of("network").value == "closed"
 
 
-def test_a_large_map_is_computed_off_the_event_loop(store, open_map, drawn, ann, monkeypatch):
+def test_a_large_map_is_computed_off_the_event_loop(studio, open_map, drawn, ann, monkeypatch):
     """Above INLINE_UP_TO stakeholders the redraw runs in a thread; the loop stays free, and a
     change that arrives meanwhile is drawn after it."""
     import asyncio
@@ -376,14 +382,14 @@ def test_a_large_map_is_computed_off_the_event_loop(store, open_map, drawn, ann,
     monkeypatch.setattr(network_hub, "INLINE_UP_TO", 0)
 
     async def scenario():
-        hub = NetworkHub(store, open_map)
+        hub = NetworkHub(studio, open_map)
         assert (
             "4 stakeholders" in hub.map_view.summary.value
         )  # the first drawing: while the cell runs
-        store.add_stakeholder(ann, STAGE, "Optician", "service", "", "", 5, 5)
+        studio.network.edits.add_stakeholder(ann, STAGE, "Optician", "service", "", "", 5, 5)
         hub.refresh({"network"})
         assert "Updating the map" in hub.map_view.summary.value  # not computed on the loop
-        store.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
+        studio.network.edits.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
         hub.refresh({"network"})  # arrives while the pass runs: drawn after it
         ticks = 0
         while (hub._task is not None or hub._dirty) and ticks < 3000:
@@ -397,31 +403,33 @@ def test_a_large_map_is_computed_off_the_event_loop(store, open_map, drawn, ann,
     assert "6 stakeholders and 2 ties shown" in hub.map_view.summary.value
 
 
-def test_a_huge_map_draws_its_most_connected_part_and_says_so(store, open_map, drawn, monkeypatch):
+def test_a_huge_map_draws_its_most_connected_part_and_says_so(studio, open_map, drawn, monkeypatch):
     from codesign_widgets.network import hub as network_hub
 
     monkeypatch.setattr(network_hub, "MAX_DRAWN", 2)
-    hub = NetworkHub(store, open_map)
+    hub = NetworkHub(studio, open_map)
     assert {n.data["label"] for n in hub.map_view.cyto.graph.nodes} == {"Podiatry", "GP"}
     assert "shows the 2 most connected of 4 stakeholders" in hub.map_view.summary.value
     assert "Isolates (no ties): Carer" in hub.analysis.value  # the analysis covers everyone
 
 
-def test_a_participants_tie_follows_a_merge_in_their_list(store, open_map, ann):
-    panel = panel_for(store, open_map, ann)
+def test_a_participants_tie_follows_a_merge_in_their_list(studio, open_map, ann):
+    panel = panel_for(studio, open_map, ann)
     fill(panel, "Foot clinic")
     fill(panel, "GP")
     fill(panel, "Podiatry")
     tie(panel, "GP", "Foot clinic")
     ids = {name: i for i, name in panel.names.items()}
-    store.merge_stakeholders(open_map.id, STAGE, ids["Foot clinic"], ids["Podiatry"])
+    studio.network.facilitator.merge_stakeholders(
+        open_map.id, STAGE, ids["Foot clinic"], ids["Podiatry"]
+    )
     panel.refresh({"network"})
     rows = [row.children[0].value for row in panel.mine.children[1:]]
     assert "<div>GP → Podiatry: Referral, strength 2</div>" in rows
     assert "Foot clinic" not in dict(panel.source.options)
 
 
-def test_the_map_view_draws_what_it_is_handed_and_asks_for_redraws(store, open_map, drawn):
+def test_the_map_view_draws_what_it_is_handed_and_asks_for_redraws(studio, open_map, drawn):
     """The map tab reads nothing itself: the hub hands it the map; filters call back."""
     from codesign_widgets.network.graph import build_graph
     from codesign_widgets.network.layout import stable_layout
@@ -429,10 +437,10 @@ def test_the_map_view_draws_what_it_is_handed_and_asks_for_redraws(store, open_m
     from codesign_widgets.network.measures import network_metrics
     from codesign_widgets.ui.wiring import HubWiring
 
-    net = store.network_map(open_map.id, STAGE)
+    net = studio.network.maps.network_map(open_map.id, STAGE)
     graph = build_graph(net)
     redraws, changes = [], []
-    wiring = HubWiring(store, open_map.id, Notice(), changes.append, stage_key=STAGE)
+    wiring = HubWiring(studio, open_map.id, Notice(), changes.append, stage_key=STAGE)
     view = MapView(wiring, load_template(open_map.template), lambda: redraws.append("again"))
     view.show(net, graph, graph, stable_layout(graph, {}), network_metrics(graph))
     assert {n.data["label"] for n in view.cyto.graph.nodes} == {"GP", "Podiatry", "ICB", "Carer"}

@@ -9,14 +9,14 @@ from codesign_widgets.live import Feed
 from codesign_widgets.room.hub import FacilitatorHub
 from codesign_widgets.room.hub_start import HubStart
 from codesign_widgets.room.join import ParticipantApp
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 from codesign_widgets.ui.links import join_link
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
 
-def joined(store, workshop, name="Ann", perspective="lived_experience", feed=None):
-    app = ParticipantApp(store, code=workshop.code, feed=feed)
+def joined(studio, workshop, name="Ann", perspective="lived_experience", feed=None):
+    app = ParticipantApp(studio, code=workshop.code, feed=feed)
     app.join_form.name_input.value = name
     app.join_form.perspective_input.value = perspective
     app.join_form.consent_input.value = True
@@ -24,17 +24,17 @@ def joined(store, workshop, name="Ann", perspective="lived_experience", feed=Non
     return app
 
 
-def test_a_participant_joins_with_name_perspective_and_consent(store, workshop):
-    app = joined(store, workshop)
+def test_a_participant_joins_with_name_perspective_and_consent(studio, workshop):
+    app = joined(studio, workshop)
     assert app.participant is not None
     assert app.stage_view in app.children
     assert "Welcome and check-in" in app.stage_view.stage_title.value
     assert app.identity.token  # handed to the browser to keep
-    assert [p.display_name for p in store.participants(workshop.id)] == ["Ann"]
+    assert [p.display_name for p in studio.people.participants(workshop.id)] == ["Ann"]
 
 
-def test_join_form_problems_are_explained_and_nothing_is_stored(store, workshop):
-    app = ParticipantApp(store, code=workshop.code)
+def test_join_form_problems_are_explained_and_nothing_is_stored(studio, workshop):
+    app = ParticipantApp(studio, code=workshop.code)
     app.join_form.name_input.value = "Ann"
     app.join_form.join_button.click()
     assert "choose how you take part" in app.notice.value
@@ -45,12 +45,12 @@ def test_join_form_problems_are_explained_and_nothing_is_stored(store, workshop)
     app.join_form.name_input.value = "x" * (5 * 1024 * 1024)  # a crafted 5 MB value
     app.join_form.join_button.click()
     assert "too long" in app.notice.value
-    assert store.participants(workshop.id) == []
+    assert studio.people.participants(workshop.id) == []
     assert app.join_form in app.children
 
 
-def test_a_wrong_code_asks_again(store):
-    app = ParticipantApp(store, code="nope")
+def test_a_wrong_code_asks_again(studio):
+    app = ParticipantApp(studio, code="nope")
     assert app.code_form in app.children
     assert "No workshop has the code NOPE" in app.notice.value
     app.code_form.code_input.value = "still wrong"
@@ -58,8 +58,8 @@ def test_a_wrong_code_asks_again(store):
     assert "No workshop" in app.notice.value
 
 
-def test_typing_the_code_opens_the_join_form(store, workshop):
-    app = ParticipantApp(store)
+def test_typing_the_code_opens_the_join_form(studio, workshop):
+    app = ParticipantApp(studio)
     assert app.code_form in app.children
     app.code_form.code_input.value = workshop.code.lower()
     app.code_form.code_button.click()
@@ -67,58 +67,58 @@ def test_typing_the_code_opens_the_join_form(store, workshop):
     assert "&lt;b&gt;pathway" in app.join_form.title.value  # the title is shown as text
 
 
-def test_a_reload_comes_back_as_the_same_participant(store, workshop):
-    first = joined(store, workshop)
+def test_a_reload_comes_back_as_the_same_participant(studio, workshop):
+    first = joined(studio, workshop)
     token = first.identity.token
-    by_cookie = ParticipantApp(store, code=workshop.code, token=token)
+    by_cookie = ParticipantApp(studio, code=workshop.code, token=token)
     assert by_cookie.participant == first.participant
     assert "Welcome back" in by_cookie.notice.value
-    by_storage = ParticipantApp(store, code=workshop.code)
+    by_storage = ParticipantApp(studio, code=workshop.code)
     by_storage.identity.offered_token = token  # what the browser sends from localStorage
     assert by_storage.participant == first.participant
-    stranger = ParticipantApp(store, code=workshop.code, token="forged")
+    stranger = ParticipantApp(studio, code=workshop.code, token="forged")
     stranger.identity.offered_token = "also-forged"
     assert stranger.participant is None
-    assert len(store.participants(workshop.id)) == 1
+    assert len(studio.people.participants(workshop.id)) == 1
 
 
-def test_sharing_a_line_only_while_the_stage_is_open(store, workshop):
-    app = joined(store, workshop)
+def test_sharing_a_line_only_while_the_stage_is_open(studio, workshop):
+    app = joined(studio, workshop)
     assert app.checkin.share_button.disabled
     app.checkin.note_input.value = "Being listened to"
     app.checkin.share_button.click()  # a crafted click on a disabled button
     assert "not opened yet" in app.notice.value
-    assert store.entries(workshop.id) == []
-    store.set_stage_state(workshop.id, "welcome", "open")
+    assert studio.entries.find(workshop.id) == []
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     app.on_change({"stages"})
     assert not app.checkin.share_button.disabled
     app.checkin.share_button.click()
     assert "Shared" in app.notice.value
     assert app.checkin.note_input.value == ""
-    assert [e.body["text"] for e in store.entries(workshop.id)] == ["Being listened to"]
+    assert [e.body["text"] for e in studio.entries.find(workshop.id)] == ["Being listened to"]
     app.checkin.note_input.value = "   "
     app.checkin.share_button.click()
     assert "empty" in app.notice.value
 
 
-def test_a_participant_withdraws_their_line_and_it_is_kept_on_record(store, workshop):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    app = joined(store, workshop)
+def test_a_participant_withdraws_their_line_and_it_is_kept_on_record(studio, workshop):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(studio, workshop)
     app.checkin.note_input.value = HOSTILE
     app.checkin.share_button.click()
     row = app.checkin.my_notes.children[1]
     assert "&lt;img" in row.children[0].value
     assert "<img" not in row.children[0].value
     row.children[1].click()
-    assert store.entries(workshop.id) == []
-    assert len(store.entries(workshop.id, include_withdrawn=True)) == 1
+    assert studio.entries.find(workshop.id) == []
+    assert len(studio.entries.find(workshop.id, include_withdrawn=True)) == 1
 
 
-def test_participant_page_follows_the_facilitator_through_the_live_feed(db_url, store, workshop):
-    feed = Feed(store)
-    app = joined(store, workshop, feed=feed)
-    hub_kernel = Store.open(db_url)
-    hub = FacilitatorHub(hub_kernel, hub_kernel.workshop_state(workshop.id))
+def test_participant_page_follows_the_facilitator_through_the_live_feed(db_url, studio, workshop):
+    feed = Feed(studio)
+    app = joined(studio, workshop, feed=feed)
+    hub_kernel = Studio.open(db_url)
+    hub = FacilitatorHub(hub_kernel, hub_kernel.workshops.state(workshop.id))
     hub.stages.stage_picker.value = "goals"
     hub.stages.current_button.click()
     hub.stages.state_buttons[StageState.OPEN].click()
@@ -127,13 +127,13 @@ def test_participant_page_follows_the_facilitator_through_the_live_feed(db_url, 
     assert "Open" in app.stage_view.stage_state.value
 
 
-def test_the_hub_shows_people_by_perspective_as_text(store, workshop):
-    feed = Feed(store)
-    hub = FacilitatorHub(store, workshop, feed=feed)
+def test_the_hub_shows_people_by_perspective_as_text(studio, workshop):
+    feed = Feed(studio)
+    hub = FacilitatorHub(studio, workshop, feed=feed)
     assert "0 joined" in hub.room_wall.people.value
-    joined(store, workshop, name=HOSTILE)
-    joined(store, workshop, name="Bob", perspective="provider")
-    joined(store, workshop, name="", perspective="system")
+    joined(studio, workshop, name=HOSTILE)
+    joined(studio, workshop, name="Bob", perspective="provider")
+    joined(studio, workshop, name="", perspective="system")
     feed.poll_once()
     assert "3 joined" in hub.room_wall.people.value
     assert "Lived experience: 1" in hub.room_wall.people.value
@@ -143,10 +143,10 @@ def test_the_hub_shows_people_by_perspective_as_text(store, workshop):
     assert "<img" not in hub.room_wall.people.value
 
 
-def test_the_hub_runs_stages_and_the_timer(store, workshop):
-    hub = FacilitatorHub(store, workshop)
+def test_the_hub_runs_stages_and_the_timer(studio, workshop):
+    hub = FacilitatorHub(studio, workshop)
     hub.stages.state_buttons[StageState.OPEN].click()
-    assert store.workshop_state(workshop.id).state_of("welcome") is StageState.OPEN
+    assert studio.workshops.state(workshop.id).state_of("welcome") is StageState.OPEN
     assert "Open" in hub.stages.stage_table.value
     hub.stages.state_buttons[StageState.LOCKED].click()
     assert "Locked" in hub.stages.stage_table.value
@@ -164,28 +164,28 @@ def test_the_hub_runs_stages_and_the_timer(store, workshop):
     assert hub.stages.timer_label.value == ""
 
 
-def test_the_facilitator_hides_a_line_and_it_is_kept(store, workshop):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    app = joined(store, workshop)
+def test_the_facilitator_hides_a_line_and_it_is_kept(studio, workshop):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(studio, workshop)
     app.checkin.note_input.value = "off topic " + HOSTILE
     app.checkin.share_button.click()
-    hub = FacilitatorHub(store, workshop)
+    hub = FacilitatorHub(studio, workshop)
     assert "off topic" in hub.room_wall.wall.value
     assert "<img" not in hub.room_wall.wall.value
     toggle, _label = hub.room_wall.moderation.children[0].children
     toggle.click()
     assert "off topic" not in hub.room_wall.wall.value
-    assert store.entries(workshop.id) == []
-    assert len(store.entries(workshop.id, include_hidden=True)) == 1
+    assert studio.entries.find(workshop.id) == []
+    assert len(studio.entries.find(workshop.id, include_hidden=True)) == 1
     toggle, label = hub.room_wall.moderation.children[0].children
     assert "[hidden]" in label.value
     toggle.click()
     assert "off topic" in hub.room_wall.wall.value
 
 
-def test_the_hub_start_creates_or_opens_a_workshop(store, created):
+def test_the_hub_start_creates_or_opens_a_workshop(studio, created):
     workshop, key = created
-    start = HubStart(store)
+    start = HubStart(studio)
     start.create_button.click()
     assert "title is empty" in start.notice.value
     start.title_input.value = "Falls prevention"
@@ -196,7 +196,7 @@ def test_the_hub_start_creates_or_opens_a_workshop(store, created):
     assert start.hub.key_text.value == ""  # gone from the screen and the widget state
     assert start.hub.key_box.layout.display == "none"
 
-    opener = HubStart(store)
+    opener = HubStart(studio)
     opener.code_input.value = workshop.code
     opener.key_input.value = "wrong"
     opener.open_button.click()
@@ -207,9 +207,9 @@ def test_the_hub_start_creates_or_opens_a_workshop(store, created):
     assert opener.hub.workshop.id == workshop.id
 
 
-def test_the_join_link_and_qr_come_from_the_server(monkeypatch, store, workshop):
+def test_the_join_link_and_qr_come_from_the_server(monkeypatch, studio, workshop):
     monkeypatch.setenv("CODESIGN_PARTICIPANT_URL", "http://192.0.2.5:8866/voila/render/join.ipynb")
-    hub = FacilitatorHub(store, workshop)
+    hub = FacilitatorHub(studio, workshop)
     # Projected: the bare address (it opens the join page) is short to type from the back.
     assert "open http://192.0.2.5:8866 and type the join code" in hub.join_text.value
     assert f"Join code: {workshop.code}" in hub.join_text.value
@@ -221,24 +221,24 @@ def test_the_join_link_and_qr_come_from_the_server(monkeypatch, store, workshop)
 
 
 @pytest.mark.parametrize("state", ["locked", "revealed"])
-def test_a_crafted_share_in_a_finished_stage_is_refused(store, workshop, state):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    app = joined(store, workshop)
-    store.set_stage_state(workshop.id, "welcome", state)
+def test_a_crafted_share_in_a_finished_stage_is_refused(studio, workshop, state):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(studio, workshop)
+    studio.workshops.set_stage_state(workshop.id, "welcome", state)
     app.checkin.note_input.value = "too late"
     app.checkin.share_note()  # without redrawing: the page still thinks the stage is open
-    assert store.entries(workshop.id) == []
+    assert studio.entries.find(workshop.id) == []
     assert "no longer taken" in app.notice.value
 
 
 def test_the_hub_links_each_activity_page_with_the_key_in_the_href_only(
-    monkeypatch, store, created
+    monkeypatch, studio, created
 ):
     workshop, key = created
     monkeypatch.setenv(
         "CODESIGN_FACILITATOR_URL", "http://127.0.0.1:8867/voila/render/facilitator.ipynb"
     )
-    hub = FacilitatorHub(store, workshop, key=key)
+    hub = FacilitatorHub(studio, workshop, key=key)
     assert f"goal_mapping.ipynb?code={workshop.code}&amp;key={key}" in hub.activity_pages.value
     assert "stakeholder_network.ipynb" in hub.activity_pages.value
     assert key not in hub.room.children[1].children[1].children[0].value  # not on the room tab
@@ -260,7 +260,7 @@ def test_the_registry_imports_a_stages_panel_only_by_its_module_path():
         assert hasattr(importlib.import_module(module), name)
 
 
-def test_the_room_wall_works_from_what_it_is_given(store, workshop):
+def test_the_room_wall_works_from_what_it_is_given(studio, workshop):
     """The wall needs no hub: it is built with the hub's wiring (the store, the workshop's
     id, a notice, a callback) and the plan, and draws what it is handed."""
     from codesign_widgets.core.templates import load_template
@@ -268,14 +268,14 @@ def test_the_room_wall_works_from_what_it_is_given(store, workshop):
     from codesign_widgets.ui.common import Notice
     from codesign_widgets.ui.wiring import HubWiring
 
-    store.set_stage_state(workshop.id, "welcome", "open")
-    app = joined(store, workshop, name="Bea")
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(studio, workshop, name="Bea")
     app.checkin.note_input.value = "Glad to be here " + HOSTILE
     app.checkin.share_button.click()
     redraws = []
-    wiring = HubWiring(store, workshop.id, Notice(), redraws.append)
+    wiring = HubWiring(studio, workshop.id, Notice(), redraws.append)
     wall = RoomWall(wiring, load_template(workshop.template))
-    wall.show_people(store.participants(workshop.id))
+    wall.show_people(studio.people.participants(workshop.id))
     assert "1 joined" in wall.people.value
     wall.show_wall("welcome", {app.participant.id: "Bea"})
     assert "Glad to be here" in wall.wall.value
@@ -284,4 +284,4 @@ def test_the_room_wall_works_from_what_it_is_given(store, workshop):
     assert "Bea: Glad to be here" in label.value
     toggle.click()
     assert redraws == [{"entries"}]  # the host redraws; the wall does not reach into it
-    assert store.entries(workshop.id) == []
+    assert studio.entries.find(workshop.id) == []

@@ -16,8 +16,8 @@ HOSTILE = '<img src=x onerror="alert(1)">'
 
 
 @pytest.fixture
-def hub(store, workshop):
-    return ScoringHub(store, workshop)
+def hub(studio, workshop):
+    return ScoringHub(studio, workshop)
 
 
 def ready(hub, criteria="impact_effort", titles=("Walk-in clinic", "Peer group")):
@@ -31,9 +31,9 @@ def ready(hub, criteria="impact_effort", titles=("Walk-in clinic", "Peer group")
     return hub
 
 
-def phone(store, workshop, name, perspective):
+def phone(studio, workshop, name, perspective):
     """A participant joins and the room is on the scoring stage: their panel."""
-    app = ParticipantApp(store, code=workshop.code)
+    app = ParticipantApp(studio, code=workshop.code)
     app.join_form.name_input.value = name
     app.join_form.perspective_input.value = perspective
     app.join_form.consent_input.value = True
@@ -43,12 +43,12 @@ def phone(store, workshop, name, perspective):
 
 
 @pytest.fixture
-def room(store, workshop, hub):
-    store.set_current_stage(workshop.id, STAGE)
+def room(studio, workshop, hub):
+    studio.workshops.set_current_stage(workshop.id, STAGE)
     return ready(hub)
 
 
-def test_the_facilitator_sets_up_and_opens_a_round(store, workshop, room):
+def test_the_facilitator_sets_up_and_opens_a_round(studio, workshop, room):
     assert [p.title for p in room.prototypes] == ["Walk-in clinic", "Peer group"]
     assert room.rounds[-1].state is RoundState.OPEN
     assert "Round 1" in room.room_tab.round_status.value
@@ -57,7 +57,7 @@ def test_the_facilitator_sets_up_and_opens_a_round(store, workshop, room):
     assert "0 people have scored" in room.room_tab.progress.value
 
 
-def test_setup_problems_are_explained(store, workshop, hub):
+def test_setup_problems_are_explained(studio, workshop, hub):
     hub.rounds_tab.open_button.click()
     assert "Choose the criteria first" in hub.notice.value
     hub.criteria_tab.use_criteria.click()  # the first template set
@@ -67,8 +67,8 @@ def test_setup_problems_are_explained(store, workshop, hub):
     assert "title is empty" in hub.notice.value
 
 
-def test_a_participant_scores_one_prototype_at_a_time(store, workshop, room):
-    panel = phone(store, workshop, "Ann", "lived_experience")
+def test_a_participant_scores_one_prototype_at_a_time(studio, workshop, room):
+    panel = phone(studio, workshop, "Ann", "lived_experience")
     assert "Walk-in clinic" in panel.title.value
     panel.rows["impact"].buttons.value = 5
     panel.rows["effort"].buttons.value = CANT_SAY
@@ -84,7 +84,7 @@ def test_a_participant_scores_one_prototype_at_a_time(store, workshop, room):
     panel.rows["impact"].buttons.value = 2
     panel.rows["impact"].buttons.value = 3  # changed before the round closes
     round_id = room.rounds[-1].id
-    mine, comments = store.my_scores(panel.participant, round_id)
+    mine, comments = studio.scoring.scores.my_scores(panel.participant, round_id)
     walk, peer = (p.id for p in room.prototypes)
     assert mine == {(walk, "impact"): 5, (walk, "effort"): None, (peer, "impact"): 3}
     assert comments == {walk: HOSTILE}
@@ -93,9 +93,9 @@ def test_a_participant_scores_one_prototype_at_a_time(store, workshop, room):
     assert "1 people have scored" in room.room_tab.progress.value
 
 
-def test_the_projector_shows_counts_only_until_the_reveal(store, workshop, room):
-    ann = phone(store, workshop, "Ann", "lived_experience")
-    bo = phone(store, workshop, "Bo", "provider")
+def test_the_projector_shows_counts_only_until_the_reveal(studio, workshop, room):
+    ann = phone(studio, workshop, "Ann", "lived_experience")
+    bo = phone(studio, workshop, "Bo", "provider")
     ann.rows["impact"].buttons.value = 5
     ann.comment.value = HOSTILE
     ann.comment_button.click()
@@ -120,38 +120,38 @@ def test_the_projector_shows_counts_only_until_the_reveal(store, workshop, room)
     assert "<img" not in text
 
 
-def test_a_score_on_a_closed_round_is_refused_even_from_a_crafted_message(store, workshop, room):
-    panel = phone(store, workshop, "Ann", "lived_experience")
+def test_a_score_on_a_closed_round_is_refused_even_from_a_crafted_message(studio, workshop, room):
+    panel = phone(studio, workshop, "Ann", "lived_experience")
     room.rounds_tab.close_button.click()
     # The panel has not redrawn yet (or the browser ignores `disabled`): the store refuses.
     panel.rows["impact"].buttons.value = 4
     assert "closed" in panel.notice.value
-    assert store.my_scores(panel.participant, room.rounds[-1].id) == ({}, {})
+    assert studio.scoring.scores.my_scores(panel.participant, room.rounds[-1].id) == ({}, {})
     assert panel.rows["impact"].buttons.value is None  # shows what is really stored
     assert panel.rows["impact"].buttons.disabled
 
 
-def test_a_withdrawn_prototype_takes_no_scores(store, workshop, room):
-    panel = phone(store, workshop, "Ann", "lived_experience")
+def test_a_withdrawn_prototype_takes_no_scores(studio, workshop, room):
+    panel = phone(studio, workshop, "Ann", "lived_experience")
     walk = room.prototypes[0].id
     room.prototypes_tab.withdraw_prototype(walk)
     panel.rows["impact"].buttons.value = 4  # still on screen: the feed has not redrawn yet
     assert "withdrawn" in panel.notice.value
-    assert store.my_scores(panel.participant, room.rounds[-1].id) == ({}, {})
+    assert studio.scoring.scores.my_scores(panel.participant, room.rounds[-1].id) == ({}, {})
     assert [p.title for p in panel.prototypes] == ["Peer group"]
     assert "withdrawn" in room.prototypes_tab.prototype_list.children[0].children[0].value
 
 
-def test_a_value_off_the_scale_is_refused(store, workshop, room):
-    panel = phone(store, workshop, "Ann", "lived_experience")
+def test_a_value_off_the_scale_is_refused(studio, workshop, room):
+    panel = phone(studio, workshop, "Ann", "lived_experience")
     assert not panel.score("impact", 9)
     assert "outside the scale" in panel.notice.value
     with pytest.raises(Exception, match="Invalid selection"):
         panel.rows["impact"].buttons.value = 9  # the widget itself refuses it too
 
 
-def test_last_rounds_scores_are_shown_beside_the_new_round(store, workshop, room):
-    panel = phone(store, workshop, "Ann", "lived_experience")
+def test_last_rounds_scores_are_shown_beside_the_new_round(studio, workshop, room):
+    panel = phone(studio, workshop, "Ann", "lived_experience")
     panel.rows["impact"].buttons.value = 4
     room.rounds_tab.close_button.click()
     room.rounds_tab.reveal_button.click()
@@ -165,9 +165,9 @@ def test_last_rounds_scores_are_shown_beside_the_new_round(store, workshop, room
     assert "round 1: not scored" in panel.rows["effort"].last.value
 
 
-def test_decisions_and_movement_show_after_a_second_round(store, workshop, room):
-    ann = phone(store, workshop, "Ann", "lived_experience")
-    bo = phone(store, workshop, "Bo", "provider")
+def test_decisions_and_movement_show_after_a_second_round(studio, workshop, room):
+    ann = phone(studio, workshop, "Ann", "lived_experience")
+    bo = phone(studio, workshop, "Bo", "provider")
     ann.rows["impact"].buttons.value = 5
     bo.rows["impact"].buttons.value = 1
     room.rounds_tab.close_button.click()
@@ -185,7 +185,7 @@ def test_decisions_and_movement_show_after_a_second_round(store, workshop, room)
     room.rounds_tab.reason_input.value = "Agree on impact, <b>unsure</b> on effort"
     room.rounds_tab.decide_button.click()
     assert "Decision recorded" in room.notice.value
-    assert store.decisions(workshop.id, STAGE)[walk].decision == "iterate"
+    assert studio.scoring.prototypes.decisions(workshop.id, STAGE)[walk].decision == "iterate"
     text = repr([w.value for w in room.room_tab.results_panel.children if hasattr(w, "value")])
     assert "2 of 2 people changed" in text
     assert "narrowed" in text  # impact: 5 and 1, then 4 and 3
@@ -196,7 +196,7 @@ def test_decisions_and_movement_show_after_a_second_round(store, workshop, room)
     assert "Round 1: results" in room.room_tab.results_panel.children[0].value
 
 
-def test_a_decision_needs_a_choice_and_a_reason(store, workshop, room):
+def test_a_decision_needs_a_choice_and_a_reason(studio, workshop, room):
     room.rounds_tab.decision_picker.value = room.prototypes[0].id
     room.rounds_tab.decide_button.click()
     assert "adopt, iterate or drop" in room.notice.value
@@ -205,7 +205,7 @@ def test_a_decision_needs_a_choice_and_a_reason(store, workshop, room):
     assert "reason is empty" in room.notice.value
 
 
-def test_custom_criteria_are_built_in_the_form(store, workshop, hub):
+def test_custom_criteria_are_built_in_the_form(studio, workshop, hub):
     hub.criteria_tab.criteria_picker.value = "custom"
     assert hub.criteria_tab.custom in hub.criteria_tab.children
     first, second = hub.criteria_tab.custom.rows
@@ -218,7 +218,7 @@ def test_custom_criteria_are_built_in_the_form(store, workshop, hub):
     second["weight"].value = 2
     second["scale"].value = "0-10"
     hub.criteria_tab.use_criteria.click()
-    chosen = store.criteria_for(workshop.id, STAGE)
+    chosen = studio.scoring.rounds.criteria_for(workshop.id, STAGE)
     assert [c.label for c in chosen.criteria] == ["Kindness", "Speed"]
     assert (chosen.criteria[1].min, chosen.criteria[1].max) == (0, 10)
     hub.criteria_tab.custom.rows[1]["label"].value = ""
@@ -226,16 +226,16 @@ def test_custom_criteria_are_built_in_the_form(store, workshop, hub):
     assert "one criterion" in hub.notice.value  # allowed, with a note on what it means
 
 
-def test_prototype_text_is_shown_as_text_everywhere(store, workshop, hub):
+def test_prototype_text_is_shown_as_text_everywhere(studio, workshop, hub):
     ready(hub, titles=(HOSTILE,))
-    store.set_current_stage(workshop.id, STAGE)
-    panel = phone(store, workshop, "Ann", "provider")
+    studio.workshops.set_current_stage(workshop.id, STAGE)
+    panel = phone(studio, workshop, "Ann", "provider")
     assert "&lt;img" in panel.title.value
     assert "<img" not in panel.title.value
     assert "<img" not in hub.prototypes_tab.prototype_list.children[0].children[0].value
 
 
-def test_editing_a_prototype_keeps_the_old_version(store, workshop, room):
+def test_editing_a_prototype_keeps_the_old_version(studio, workshop, room):
     walk = room.prototypes[0].id
     room.prototypes_tab.edit_prototype(walk)
     assert room.prototypes_tab.title_input.value == "Walk-in clinic"
@@ -248,14 +248,14 @@ def test_editing_a_prototype_keeps_the_old_version(store, workshop, room):
 
 
 def test_a_participant_kernel_holds_no_other_persons_scores_before_the_reveal(
-    store, workshop, room
+    studio, workshop, room
 ):
-    bo = phone(store, workshop, "Zebedee", "provider")
+    bo = phone(studio, workshop, "Zebedee", "provider")
     bo.comment.value = "Zebedee's secret comment"
     bo.comment_button.click()
     for key in ("impact", "effort"):
         bo.rows[key].buttons.value = 1
-    ann = phone(store, workshop, "Ann", "lived_experience")
+    ann = phone(studio, workshop, "Ann", "lived_experience")
     ann.rows["impact"].buttons.value = 5
     ann.refresh()
     state = repr([w.get_state() for w in widget_tree(ann)])
@@ -275,12 +275,12 @@ def test_the_notebook_runs_as_the_facilitators_hub(tmp_path):
     from pathlib import Path
 
     from codesign_widgets.cli.demo import create_demo
-    from codesign_widgets.studio import Store
+    from codesign_widgets.studio import Studio
 
     db_url = f"sqlite:///{tmp_path / 'hub.db'}"
-    store = Store.open(db_url)
-    code, key = create_demo(store)
-    store.close()
+    studio = Studio.open(db_url)
+    code, key = create_demo(studio)
+    studio.close()
     notebook = Path(__file__).resolve().parents[2] / "notebooks" / "prototype_scoring.ipynb"
     env = {**os.environ, "CODESIGN_DB": db_url, "QUERY_STRING": f"code={code}&key={key}"}
     out = subprocess.run(
@@ -291,7 +291,7 @@ def test_the_notebook_runs_as_the_facilitators_hub(tmp_path):
     assert out.returncode == 0, out.stdout[-3000:]
 
 
-def test_the_app_gives_the_hub_only_with_the_right_key(monkeypatch, db_url, store, created):
+def test_the_app_gives_the_hub_only_with_the_right_key(monkeypatch, db_url, studio, created):
     from codesign_widgets.apps import ROLE_ENV, prototype_scoring_app
 
     workshop, key = created
@@ -310,9 +310,9 @@ def test_the_app_gives_the_hub_only_with_the_right_key(monkeypatch, db_url, stor
     assert isinstance(prototype_scoring_app(), ParticipantApp)
 
 
-def test_the_panel_closes_and_stops_following_when_the_room_moves_on(store, workshop, room):
-    feed = Feed.for_store(store, start=False)
-    app = ParticipantApp(store, code=workshop.code, feed=feed)
+def test_the_panel_closes_and_stops_following_when_the_room_moves_on(studio, workshop, room):
+    feed = Feed.for_studio(studio, start=False)
+    app = ParticipantApp(studio, code=workshop.code, feed=feed)
     app.join_form.name_input.value = "Ann"
     app.join_form.perspective_input.value = "provider"
     app.join_form.consent_input.value = True
@@ -320,21 +320,21 @@ def test_the_panel_closes_and_stops_following_when_the_room_moves_on(store, work
     panel = app.stage_view.panel
     assert isinstance(panel, ScoringPanel)
     subscribed = len(feed._subscribers)
-    store.set_current_stage(workshop.id, "close")
+    studio.workshops.set_current_stage(workshop.id, "close")
     app.on_change({"stages"})
     assert app.stage_view.panel is None
     assert panel.comm is None  # closed: its widgets are gone from the kernel
     assert len(feed._subscribers) == subscribed - 1
 
 
-def test_a_round_with_no_scores_or_one_person_is_explained_on_the_projector(store, workshop, room):
+def test_a_round_with_no_scores_or_one_person_is_explained_on_the_projector(studio, workshop, room):
     room.rounds_tab.close_button.click()
     room.rounds_tab.reveal_button.click()
     notes = room.room_tab.results_panel.children[1].value
     assert "No scores in this round yet." in notes
     assert room.room_tab.results_panel.charts == {}  # no empty charts on the wall
     room.rounds_tab.open_button.click()
-    panel = phone(store, workshop, "Ann", "system")
+    panel = phone(studio, workshop, "Ann", "system")
     panel.rows["impact"].buttons.value = 3
     room.rounds_tab.close_button.click()
     room.rounds_tab.reveal_button.click()
@@ -343,7 +343,7 @@ def test_a_round_with_no_scores_or_one_person_is_explained_on_the_projector(stor
     assert "Nobody from lived experience, provider scored." in notes
 
 
-def test_a_custom_set_of_two_can_have_a_2x2(store, workshop, hub):
+def test_a_custom_set_of_two_can_have_a_2x2(studio, workshop, hub):
     hub.criteria_tab.criteria_picker.value = "custom"
     first, second = hub.criteria_tab.custom.rows
     first["label"].value = "Value to families"
@@ -351,19 +351,21 @@ def test_a_custom_set_of_two_can_have_a_2x2(store, workshop, hub):
     second["reverse"].value = True
     hub.criteria_tab.custom.two_by_two.value = True
     hub.criteria_tab.use_criteria.click()
-    chosen = store.criteria_for(workshop.id, STAGE)
+    chosen = studio.scoring.rounds.criteria_for(workshop.id, STAGE)
     assert chosen.axes == ("cost", "value_to_families")
     second["label"].value = ""
     hub.criteria_tab.use_criteria.click()
     assert "A 2x2 needs two criteria" in hub.notice.value
 
 
-def test_prototypes_can_serve_goals_from_goal_mapping(store, workshop, hub):
-    store.set_stage_state(workshop.id, "goals", "open")
-    ann, _ = store.join(workshop.id, "Ann", "lived_experience", True)
+def test_prototypes_can_serve_goals_from_goal_mapping(studio, workshop, hub):
+    studio.workshops.set_stage_state(workshop.id, "goals", "open")
+    ann, _ = studio.people.join(workshop.id, "Ann", "lived_experience", True)
     card = {"what_matters": "My dog", "goal": "Walk to the park", "visibility": "shared"}
-    store.add_goal_card(ann, "goals", card)
-    store.add_goal_card(ann, "goals", {**card, "goal": "A private hope", "visibility": "private"})
+    studio.goals.cards.add_goal_card(ann, "goals", card)
+    studio.goals.cards.add_goal_card(
+        ann, "goals", {**card, "goal": "A private hope", "visibility": "private"}
+    )
     hub.refresh({"scoring"})
     assert hub.prototypes_tab.goals_input.options == ("Walk to the park",)  # shared cards only
     hub.prototypes_tab.title_input.value = "Dog-friendly clinic"
@@ -373,33 +375,39 @@ def test_prototypes_can_serve_goals_from_goal_mapping(store, workshop, hub):
     assert hub.prototypes[0].goals == ("Walk to the park", "Sleep through the night")
 
 
-def test_a_redraw_keeps_the_prototype_chosen_for_a_decision(store, workshop, room):
+def test_a_redraw_keeps_the_prototype_chosen_for_a_decision(studio, workshop, room):
     peer = room.prototypes[1].id
     room.rounds_tab.decision_picker.value = peer
     room.rounds_tab.reason_input.value = "Half typed"
-    store.add_prototype(workshop.id, STAGE, "A third idea")  # someone else's change
+    studio.scoring.prototypes.add_prototype(
+        workshop.id, STAGE, "A third idea"
+    )  # someone else's change
     room.refresh({"scoring"})
     assert room.rounds_tab.decision_picker.value == peer
     assert room.rounds_tab.reason_input.value == "Half typed"
 
 
-def test_a_live_redraw_keeps_a_comment_being_typed(store, workshop, room):
-    panel = phone(store, workshop, "Ann", "provider")
+def test_a_live_redraw_keeps_a_comment_being_typed(studio, workshop, room):
+    panel = phone(studio, workshop, "Ann", "provider")
     panel.comment.value = "Half a thought"
-    store.record_decision(workshop.id, STAGE, room.prototypes[1].id, "iterate", "Try it")
+    studio.scoring.prototypes.record_decision(
+        workshop.id, STAGE, room.prototypes[1].id, "iterate", "Try it"
+    )
     panel.refresh({"scoring"})  # what the live feed does after the facilitator's change
     assert panel.comment.value == "Half a thought"
     panel.next_button.click()
     assert panel.comment.value == ""  # the next prototype's own (empty) comment
 
 
-def test_moving_on_saves_a_typed_comment_or_stays_with_the_message(store, workshop, room):
-    panel = phone(store, workshop, "Ann", "provider")
+def test_moving_on_saves_a_typed_comment_or_stays_with_the_message(studio, workshop, room):
+    panel = phone(studio, workshop, "Ann", "provider")
     walk, peer = (p.id for p in room.prototypes)
     panel.comment.value = "Saved on the way"
     panel.next_button.click()
     assert panel.current == peer
-    assert store.my_scores(panel.participant, room.rounds[-1].id)[1] == {walk: "Saved on the way"}
+    assert studio.scoring.scores.my_scores(panel.participant, room.rounds[-1].id)[1] == {
+        walk: "Saved on the way"
+    }
     panel.comment.value = "x" * 600  # too long: refused, and the words stay on screen
     panel.previous_button.click()
     assert panel.current == peer

@@ -14,8 +14,8 @@ from tests.widget_messages import send_click, send_update
 
 
 @pytest.fixture
-def page(store, workshop):
-    app = ParticipantApp(store, code=workshop.code)
+def page(studio, workshop):
+    app = ParticipantApp(studio, code=workshop.code)
     send_update(app.join_form.name_input, value="Ann")
     send_update(app.join_form.perspective_input, index=0)
     send_update(app.join_form.consent_input, value=True)
@@ -24,52 +24,52 @@ def page(store, workshop):
     return app
 
 
-def test_a_disabled_share_button_clicked_in_a_closed_stage_stores_nothing(store, workshop, page):
+def test_a_disabled_share_button_clicked_in_a_closed_stage_stores_nothing(studio, workshop, page):
     assert page.checkin.share_button.disabled
     send_update(page.checkin.note_input, value="sneaky")
     send_click(page.checkin.share_button)
-    assert store.entries(workshop.id, include_hidden=True, include_withdrawn=True) == []
+    assert studio.entries.find(workshop.id, include_hidden=True, include_withdrawn=True) == []
     assert "not opened yet" in page.notice.value
 
 
-def test_a_five_megabyte_value_is_refused(store, workshop, page):
-    store.set_stage_state(workshop.id, "welcome", "open")
+def test_a_five_megabyte_value_is_refused(studio, workshop, page):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     page.on_change({"stages"})
     send_update(page.checkin.note_input, value="x" * (5 * 1024 * 1024))
     send_click(page.checkin.share_button)
-    assert store.entries(workshop.id) == []
+    assert studio.entries.find(workshop.id) == []
     assert "too long" in page.notice.value
 
 
-def test_joining_twice_from_one_page_does_not_add_a_second_participant(store, workshop, page):
+def test_joining_twice_from_one_page_does_not_add_a_second_participant(studio, workshop, page):
     send_click(page.join_form.join_button)  # the join form is gone but its button still exists
-    assert len(store.participants(workshop.id)) == 1
+    assert len(studio.people.participants(workshop.id)) == 1
 
 
-def test_a_forged_token_offered_by_the_browser_is_ignored(store, workshop):
-    store.join(workshop.id, "Ann", "provider", True)
-    app = ParticipantApp(store, code=workshop.code)
+def test_a_forged_token_offered_by_the_browser_is_ignored(studio, workshop):
+    studio.people.join(workshop.id, "Ann", "provider", True)
+    app = ParticipantApp(studio, code=workshop.code)
     send_update(app.identity, offered_token="x" * 64)
     send_update(app.identity, offered_token="y" * 5000)
     assert app.participant is None
 
 
-def test_withdrawing_someone_elses_line_is_refused(store, workshop, page):
-    store.set_stage_state(workshop.id, "welcome", "open")
-    bob, _ = store.join(workshop.id, "Bob", "provider", True)
-    theirs = store.add_entry(bob, "checkin", "note", "welcome", {"text": "Bob's"})
+def test_withdrawing_someone_elses_line_is_refused(studio, workshop, page):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    bob, _ = studio.people.join(workshop.id, "Bob", "provider", True)
+    theirs = studio.entries.add(bob, "checkin", "note", "welcome", {"text": "Bob's"})
     assert page.checkin.withdraw(theirs) is False  # what a crafted button id would reach
     assert "your own" in page.notice.value
-    assert [e.body["text"] for e in store.entries(workshop.id)] == ["Bob's"]
+    assert [e.body["text"] for e in studio.entries.find(workshop.id)] == ["Bob's"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_text_is_stored_as_text_and_shown_escaped(store, workshop, page, text):
-    store.set_stage_state(workshop.id, "welcome", "open")
+def test_hostile_text_is_stored_as_text_and_shown_escaped(studio, workshop, page, text):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     page.on_change({"stages"})
     send_update(page.checkin.note_input, value=text)
     send_click(page.checkin.share_button)
-    [entry] = store.entries(workshop.id)
+    [entry] = studio.entries.find(workshop.id)
     assert entry.body["text"]  # kept as text (controls and bidi overrides dropped)
     assert "\u202e" not in entry.body["text"]
     assert "\x00" not in entry.body["text"]

@@ -18,7 +18,7 @@ import pytest
 from codesign_widgets.core.errors import CodesignError
 from codesign_widgets.core.workshop import MAX_DISPLAY_NAME, MAX_NOTE, StageState, clean_text
 from codesign_widgets.room.join import ParticipantApp
-from codesign_widgets.studio import Store
+from codesign_widgets.studio import Studio
 from tests.hostile import HOSTILE, near_limit
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,35 +45,37 @@ def hostile_db(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("hostile") / "studio.db"
     url = f"sqlite:///{path}"
-    store = Store.open(url)
+    studio = Studio.open(url)
     try:
-        code, _key = create_demo(store)
-        play_demo(store, code)
-        workshop = store.workshop_by_code(code)
+        code, _key = create_demo(studio)
+        play_demo(studio, code)
+        workshop = studio.workshops.by_code(code)
         for stage in ("welcome", "goals", "network"):
-            store.set_stage_state(workshop.id, stage, StageState.OPEN)
-        store.set_current_stage(workshop.id, "welcome")
-        joined = [store.join(workshop.id, n, "lived_experience", True) for n in NAMES]
+            studio.workshops.set_stage_state(workshop.id, stage, StageState.OPEN)
+        studio.workshops.set_current_stage(workshop.id, "welcome")
+        joined = [studio.people.join(workshop.id, n, "lived_experience", True) for n in NAMES]
         people = [p for p, _token in joined]
         # Lines go in as a phone shares them: through the participant page.
-        pages = [ParticipantApp(store, code=code, token=token) for _p, token in joined]
+        pages = [ParticipantApp(studio, code=code, token=token) for _p, token in joined]
         for i, note in enumerate(NOTES):
             page = pages[i % len(pages)]
             page.checkin.note_input.value = note
             assert page.checkin.share_note(), page.notice.value
-        store.add_goal_card(
+        studio.goals.cards.add_goal_card(
             people[0],
             "goals",
             {"what_matters": HOSTILE[1], "goal": GOAL, "theme": "=1+1", "visibility": "shared"},
         )
         for name in STAKEHOLDERS:
-            store.add_stakeholder(people[1], "network", name, "person", "", HOSTILE[0], 5, 5)
+            studio.network.edits.add_stakeholder(
+                people[1], "network", name, "person", "", HOSTILE[0], 5, 5
+            )
         for stage in ("welcome", "goals", "network"):
-            store.set_stage_state(workshop.id, stage, StageState.LOCKED)
+            studio.workshops.set_stage_state(workshop.id, stage, StageState.LOCKED)
     except CodesignError:
-        store.close()
+        studio.close()
         raise
-    store.close()
+    studio.close()
     return {"path": path, "url": url, "code": code}
 
 
