@@ -169,16 +169,23 @@ def test_the_domain_never_imports_widgets_or_sql(part):
     """The core and each activity's model are pure: views and store parts are named as such."""
     views_and_store = (
         "panel",
+        "card_form",
+        "criterion_row",
         "hub",
         "wall",
         "controls",
         "map_view",
+        "map_style",
         "tools",
         "reports",
         "criteria_form",
+        "criteria_tab",
         "prototypes_tab",
+        "rounds_tab",
         "room_tab",
         "results_panel",
+        "results_charts",
+        "results_tables",
         "store",
     )
     for path in modules_of(part):
@@ -244,9 +251,9 @@ def test_a_participant_kernel_holds_no_facilitator_key_or_other_people(studio, c
     other, _ = studio.people.join(workshop.id, "Secret Sam", "provider", True)
     studio.entries.add(other, "checkin", "note", "welcome", {"text": "Sam's private worry"})
     app = ParticipantApp(studio, code=workshop.code)
-    app.name_input.value = "Ann"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
+    app.join_form.name_input.value = "Ann"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
     app.join()
     states = repr([w.get_state() for w in widget_tree(app)])
     assert "Ann" in states  # the walk does reach the participant's own data
@@ -275,7 +282,7 @@ def test_goal_mapping_domain_is_pure_and_loads_pandas_only_when_asked():
             "pandas",
             "networkx",
         }, module
-    for module in ("cards.py", "themes.py", "summary.py", "frames.py", "panel.py"):
+    for module in ("cards.py", "themes.py", "summary.py", "frames.py", "panel.py", "card_form.py"):
         assert not top_level_imports(PACKAGE / "goals" / module) & {"pandas", "networkx"}, module
 
 
@@ -290,7 +297,7 @@ def test_a_goal_mapping_phone_imports_no_pandas_or_networkx(db_url, studio, work
         os.environ["HTTP_COOKIE"] = "codesign_{workshop.code}={token}"
         from codesign_widgets.apps import goal_mapping_app
         app = goal_mapping_app()
-        assert type(app.panel).__name__ == "GoalPanel", app.panel
+        assert type(app.stage_view.panel).__name__ == "GoalPanel", app.stage_view.panel
         heavy = {{"pandas", "networkx", "numpy", "ipycytoscape", "segno"}} & set(sys.modules)
         hub = [
             m
@@ -334,8 +341,9 @@ def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, s
         os.environ["HTTP_COOKIE"] = "codesign_{workshop.code}={token}"
         from codesign_widgets.apps import prototype_scoring_app
         app = prototype_scoring_app()
-        assert type(app.panel).__name__ == "ScoringPanel", app.panel
-        assert "Walk-in clinic" in app.panel.results.value, app.panel.results.value
+        panel = app.stage_view.panel
+        assert type(panel).__name__ == "ScoringPanel", panel
+        assert "Walk-in clinic" in panel.results.value, panel.results.value
         heavy = sorted({{"pandas", "networkx", "numpy", "bqplot", "segno"}} & set(sys.modules))
         facilitator = sorted(
             m
@@ -343,7 +351,9 @@ def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, s
             if ".room.hub" in m
             or m.endswith(
                 ("scoring.hub", "scoring.results_panel", "scoring.room_tab",
-                 "scoring.prototypes_tab", "scoring.criteria_form", "scoring.results")
+                 "scoring.prototypes_tab", "scoring.criteria_form", "scoring.results",
+                 "scoring.results_charts", "scoring.results_tables", "scoring.rounds_tab",
+                 "scoring.criteria_tab")
             )
         )
         print(heavy, facilitator)

@@ -1,7 +1,9 @@
 """Participant text made safe to show and to hand on: the one escaping rule and the one
 spreadsheet-formula rule.
 
-Participant text is untrusted. On a page it goes through :func:`escaped` (or a text widget);
+Participant text is untrusted. On a page it goes through :func:`escaped` (or a text widget),
+and a value inside hand-built markup (an SVG shape, an inline style) through
+:func:`escaped_attribute`;
 in a file a spreadsheet opens (CSV, Kumu, the open-data package) it goes through
 :func:`spreadsheet_safe`, so ``=HYPERLINK(...)`` stays text. Importers of files written by
 the studio take the added apostrophe off again (:data:`FORMULA_START`).
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["FORMULA_START", "escaped", "spreadsheet_safe"]
+__all__ = ["FORMULA_START", "escaped", "escaped_attribute", "spreadsheet_safe"]
 
 #: What a spreadsheet reads as the start of a formula (OWASP's CSV-injection list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,18 +34,35 @@ def spreadsheet_safe(text: object) -> object:
     return text
 
 
-def escaped(text: str, tag: str = "div", css_class: str = "", style: str = "") -> str:
+def escaped(
+    text: str, tag: str = "div", css_class: str = "", style: str = "", **attributes: str
+) -> str:
     """``text`` as inert HTML: every character shown, nothing run.
+
+    Further ``attributes`` (an ``href``, a ``role``) come before ``class`` and ``style``,
+    escaped the same way.
 
     >>> escaped("<img src=x onerror=alert(1)>")
     '<div>&lt;img src=x onerror=alert(1)&gt;</div>'
     >>> escaped("Will", "b", css_class="name")
     '<b class="name">Will</b>'
+    >>> escaped("Save", "a", "codesign-download", href="data:text/csv;base64,eA==", download='"')
+    '<a href="data:text/csv;base64,eA==" download="&quot;" class="codesign-download">Save</a>'
     """
-    attrs = ""
+    attrs = "".join(f' {name}="{escaped_attribute(value)}"' for name, value in attributes.items())
     if css_class:
-        attrs += f' class="{html.escape(css_class)}"'
+        attrs += f' class="{escaped_attribute(css_class)}"'
     if style:
-        attrs += f' style="{html.escape(style)}"'
+        attrs += f' style="{escaped_attribute(style)}"'
     body = html.escape(str(text)).replace("\n", "<br>")
     return f"<{tag}{attrs}>{body}</{tag}>"
+
+
+def escaped_attribute(value: object) -> str:
+    """``value`` made safe inside a quoted attribute of hand-built markup (an SVG shape, a
+    colour in an inline style), where :func:`escaped` cannot build the element.
+
+    >>> escaped_attribute('#fff" onload="alert(1)')
+    '#fff&quot; onload=&quot;alert(1)'
+    """
+    return html.escape(str(value), quote=True)

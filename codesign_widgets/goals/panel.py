@@ -1,13 +1,13 @@
 """A participant's goal-mapping panel: add, edit and withdraw goal cards; place dots.
 
-Built for a phone, one column, every input with a real label. It holds only what this
+Built for a phone, one column, every input with a real label (the card form is
+:mod:`.card_form`). It holds only what this
 participant may see: their own cards (private and shared), the group's shared cards, their
 own dots, and vote totals only once the facilitator has revealed them. No pandas here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -20,7 +20,8 @@ from ..live import Feed
 from ..ui.batching import Batcher
 from ..ui.common import Notice, replace_children, run_action
 from ..ui.panel import ActivityPanel
-from .cards import CONFIDENCE_PROMPT_BELOW, DEFAULT_PROMPTS
+from .card_form import GoalCardForm
+from .cards import DEFAULT_PROMPTS
 from .themes import current_themes
 
 if TYPE_CHECKING:
@@ -54,11 +55,9 @@ class GoalPanel(ActivityPanel):
     ) -> None:
         super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.editing: int | None = None
-        self._extra_services: list[str] = []
-        self._services: tuple[str, ...] = ()
         self._mine: list = []
-        self.prompts = {**DEFAULT_PROMPTS, **template.goal_prompts}
-        self._build_form()
+        prompts = {**DEFAULT_PROMPTS, **template.goal_prompts}
+        self.form = GoalCardForm(prompts, on_save=self._save, on_cancel=self.cancel_edit)
         self.my_cards = widgets.VBox()
         self.dots_label = widgets.HTML()
         self.wall = widgets.VBox()
@@ -85,120 +84,31 @@ class GoalPanel(ActivityPanel):
         self._batcher.cancel()
         for box in (self.my_cards, self.wall, self.themes):
             replace_children(box, [])
-        for widget in (*self.form.children, *self.service_boxes.values(), *self.children):
+        for widget in self.children:
             widget.close()
         super().close()
 
-    # -- the form --------------------------------------------------------------------------------
-    def _build_form(self) -> None:
-        p = self.prompts
-        self.what_matters = widgets.Textarea(description=p["what_matters"])
-        self.goal = widgets.Textarea(description=p["goal"])
-        self.steps = widgets.Textarea(description=p["steps"])
-        self.service_boxes: dict[str, widgets.Checkbox] = {}
-        self.services = widgets.VBox()
-        self.new_service = widgets.Text(description=p["new_service"])
-        self.barriers = widgets.Textarea(description=p["barriers"])
-        self.confidence = widgets.IntSlider(
-            description=p["confidence"], min=0, max=10, value=5, continuous_update=False
-        )
-        self.to_seven = widgets.Textarea(description=p["to_seven"])
-        self.confidence.observe(lambda _c: self._show_to_seven(), "value")
-        self.review_date = widgets.DatePicker(description=p["review_date"])
-        self.theme = widgets.Combobox(description=p["theme"], ensure_option=False)
-        self.visibility = widgets.RadioButtons(
-            description=p["visibility"],
-            options=[("Only me", "private"), ("The group (shown on the big screen)", "shared")],
-            value="private",
-        )
-        self.save_button = widgets.Button(
-            description="Add card", button_style="primary", icon="plus"
-        )
-        self.save_button.on_click(lambda _b: self.save_edit() if self.editing else self.add_card())
-        self.cancel_button = widgets.Button(
-            description="Cancel editing", icon="times", layout={"display": "none"}
-        )
-        self.cancel_button.on_click(lambda _b: self.cancel_edit())
-        self.form = widgets.VBox(
-            [
-                self.what_matters,
-                self.goal,
-                self.steps,
-                widgets.HTML(escaped(p["services"], "div", "codesign-label")),
-                self.services,
-                self.new_service,
-                self.barriers,
-                self.confidence,
-                self.to_seven,
-                self.review_date,
-                self.theme,
-                self.visibility,
-                self.save_button,
-                self.cancel_button,
-            ]
-        )
-        self._show_to_seven()
-
-    def _show_to_seven(self) -> None:
-        low = self.confidence.value < CONFIDENCE_PROMPT_BELOW
-        self.to_seven.layout.display = "" if low else "none"
-
-    def _draw_services(self, services: tuple[str, ...]) -> None:
-        self._services = services
-        checked = {name for name, box in self.service_boxes.items() if box.value}
-        boxes = {}
-        for name in (*services, *self._extra_services):
-            box = self.service_boxes.get(name) or widgets.Checkbox(
-                description=name, indent=False, value=name in checked
-            )
-            boxes[name] = box
-        self.service_boxes = boxes
-        self.services.children = list(boxes.values())
-
-    def form_values(self) -> dict:
-        """What the form holds, as a card for the store (which checks it)."""
-        chosen = [name for name, box in self.service_boxes.items() if box.value]
-        if self.new_service.value.strip():
-            chosen.append(self.new_service.value)
-        low = self.confidence.value < CONFIDENCE_PROMPT_BELOW
-        review = self.review_date.value
-        return {
-            "what_matters": self.what_matters.value,
-            "goal": self.goal.value,
-            "steps": self.steps.value,
-            "services": chosen,
-            "barriers": self.barriers.value,
-            "confidence": self.confidence.value,
-            "to_seven": self.to_seven.value if low else "",
-            "review_date": review.isoformat() if isinstance(review, dt.date) else "",
-            "theme": self.theme.value,
-            "visibility": self.visibility.value,
-        }
-
-    def _clear_form(self) -> None:
-        for box in (self.what_matters, self.goal, self.steps, self.barriers, self.to_seven):
-            box.value = ""
-        self.new_service.value = self.theme.value = ""
-        for box in self.service_boxes.values():
-            box.value = False
-        self.confidence.value = 5
-        self.review_date.value = None
-        self.visibility.value = "private"
-
     # -- actions -------------------------------------------------------------------------------
+    def _save(self) -> None:
+        """The form's save button: a new card, or the edited one's new version."""
+        if self.editing:
+            self.save_edit()
+        else:
+            self.add_card()
+
     def add_card(self) -> bool:
         """Save the form as a new card (only while the stage is open; the store checks)."""
-        shared = self.visibility.value == "shared"
+        shared = self.form.visibility.value == "shared"
         ok = run_action(
             self.notice,
             self.studio.goals.cards.add_goal_card,
             self.participant,
             self.stage.key,
-            self.form_values(),
+            self.form.values(),
             ok="Card shared with the group." if shared else "Card saved: only you can see it.",
         )
         if ok:
-            self._clear_form()
+            self.form.clear()
             self.refresh({"entries"})
         return bool(ok)
 
@@ -210,25 +120,7 @@ class GoalPanel(ActivityPanel):
             self.notice.show("You can only edit your own cards.", "error")
             return False
         self.editing = card_id
-        self.what_matters.value, self.goal.value = card.what_matters, card.goal
-        self.steps.value, self.to_seven.value = card.steps, card.to_seven
-        self.barriers.value = "\n".join(card.barriers)
-        known = {name.casefold() for name in self.service_boxes}
-        # Services the author typed in stay as ticked boxes of their own while editing.
-        self._extra_services = [s for s in card.services if s.casefold() not in known]
-        self._draw_services(self._services)
-        chosen = {s.casefold() for s in card.services}
-        for name, box in self.service_boxes.items():
-            box.value = name.casefold() in chosen
-        self.new_service.value = ""
-        self.confidence.value = card.confidence if card.confidence is not None else 5
-        self.review_date.value = (
-            dt.date.fromisoformat(card.review_date) if card.review_date else None
-        )
-        self.theme.value = card.theme
-        self.visibility.value = card.visibility
-        self.save_button.description = "Save changes"
-        self.cancel_button.layout.display = ""
+        self.form.load(card)
         self.notice.show("Editing your card: change it and press Save changes.", "info")
         return True
 
@@ -236,7 +128,7 @@ class GoalPanel(ActivityPanel):
         """Save the form as a new version of the card being edited (the old one is kept)."""
         if self.editing is None:
             return False
-        values = self.form_values()
+        values = self.form.values()
         ok = run_action(
             self.notice,
             self.studio.goals.cards.revise_goal_card,
@@ -251,12 +143,9 @@ class GoalPanel(ActivityPanel):
         return bool(ok)
 
     def cancel_edit(self, quiet: bool = False) -> None:
+        """Stop editing: the form is empty again, for a new card."""
         self.editing = None
-        self._extra_services = []
-        self._clear_form()
-        self._draw_services(self._services)
-        self.save_button.description = "Add card"
-        self.cancel_button.layout.display = "none"
+        self.form.stop_editing()
         if not quiet:
             self.notice.clear()
 
@@ -314,15 +203,9 @@ class GoalPanel(ActivityPanel):
             self.notice.show(str(exc), "error")
             return
         is_open = state is StageState.OPEN
-        self._draw_services(settings.services)
+        self.form.show_services(settings.services)
         shared = [c for c in cards if c.shared]
-        self.theme.options = tuple(current_themes(shared))
-        # Cosmetic only: the store refuses every change to a stage that is not open.
-        for w in (self.save_button, *self.form.children):
-            if hasattr(w, "disabled"):
-                w.disabled = not is_open
-        for box in self.service_boxes.values():
-            box.disabled = not is_open
+        self.form.show_open(is_open, current_themes(shared))
         self._draw_mine(is_open)
         revealed = state is StageState.REVEALED
         self._draw_votes(shared, settings.budget, mine_votes, totals if revealed else None, is_open)

@@ -1,18 +1,25 @@
 """What the goal wall shows on the projector: the cards by theme, what the goals need, the
 priorities from the dots, and the goal-to-service map.
 
-Participant text is shown only through :func:`escaped` or text widgets; the wall is one
-escaped HTML widget re-rendered per batch of changes, not one widget per card. The map is an
-ipycytoscape widget, imported only when the hub builds it (never on a phone's kernel).
+:class:`GoalWall` is the hub's projected tab: the hub hands it what to show
+(:meth:`GoalWall.show`), it reads nothing itself. Participant text is shown only through
+:func:`escaped` or text widgets; the wall is one escaped HTML widget re-rendered per batch of
+changes, not one widget per card. The map is an ipycytoscape widget, imported only when the
+hub builds it (never on a phone's kernel).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
+from ..core.templates import Stage, Template
 from ..core.workshop import StageState
 from ..ui.common import perspective_colour
+from ..ui.links import join_link
 from .cards import GoalCard
 from .summary import (
     barriers_most_named,
@@ -23,7 +30,7 @@ from .summary import (
 )
 from .themes import group_by_theme
 
-__all__ = ["GoalsWallMixin", "bar_chart"]
+__all__ = ["Dots", "GoalWall", "bar_chart"]
 
 GROUP_LABELS = {"lived_experience": "Lived experience", "provider": "Provider", "system": "System"}
 
@@ -46,8 +53,58 @@ def bar_chart(rows: list[tuple[str, float]], *, unit: str = "", colour: str = "#
     return "".join(lines)
 
 
-class GoalsWallMixin:
-    """The goal wall's drawing, for :class:`~codesign_widgets.goals.hub.GoalHub`."""
+@dataclass(frozen=True)
+class Dots:
+    """The dots of one goal stage: how many are placed, how many each person has, and who
+    placed which (``records``, the store's vote records: empty until the votes are revealed).
+    """
+
+    placed: int
+    budget: int
+    records: Sequence = ()
+
+
+class GoalWall(widgets.VBox):
+    """What the projector shows: the cards by theme, what the goals need, the priorities
+    from the dots, and the goal-to-service map.
+
+    Built with the workshop's ``template`` (its perspective groups), ``title`` and join
+    ``code``; :meth:`show` draws one stage as the hub read it. The map's "by theme or by
+    goal" toggle (``map_by``) is the wall's own choice.
+    """
+
+    def __init__(self, template: Template, title: str, code: str) -> None:
+        self.template = template
+        self.cards: list[GoalCard] = []
+        link = join_link(code).replace("join.ipynb", "goal_mapping.ipynb")
+        self.join_text = widgets.HTML(
+            escaped(f"Join code: {code}" + (f"\nOpen {link}" if link else ""))
+        )
+        self.now = widgets.HTML()
+        self.by_theme = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.map_text = widgets.HTML()
+        self.map_by = widgets.ToggleButtons(
+            description="Map", options=[("By theme", "theme"), ("By goal", "goal")], value="theme"
+        )
+        self.map_by.observe(lambda _c: self._draw_map(), "value")
+        self.map = self._make_map()
+        super().__init__(
+            [
+                widgets.HTML(escaped(title, "h1")),
+                self.join_text,
+                self.now,
+                widgets.HTML(escaped("Shared goals by theme", "h2")),
+                self.by_theme,
+                widgets.HTML(escaped("What the goals need", "h2")),
+                self.summary,
+                widgets.HTML(escaped("Goals and the services chosen for them", "h2")),
+                self.map_by,
+                self.map,
+                self.map_text,
+            ]
+        )
+        self.add_class("codesign-room")
 
     @staticmethod
     def _make_map() -> widgets.Widget:
@@ -70,57 +127,62 @@ class GoalsWallMixin:
         )
         return graph
 
-    def _draw_now(self) -> None:
-        state = self.workshop.state_of(self.stage.key)
-        here = self.workshop.current_stage == self.stage.key
+    def show(
+        self,
+        cards: list[GoalCard],
+        dots: Dots,
+        state: StageState,
+        *,
+        stage: Stage,
+        here: bool,
+        labels: Mapping[str, str],
+    ) -> None:
+        """Draw ``stage`` in ``state``: its shared ``cards`` (hidden ones left out) and
+        ``dots``. ``here`` says whether the room is on this stage; ``labels`` names every
+        card by id (hidden ones too: their dots still count)."""
+        self.cards = cards
+        self._draw_now(stage, state, here, dots)
+        self._draw_cards(dots, state)
+        self._draw_summary(dots, state, labels)
+        self._draw_map()
+
+    def _draw_now(self, stage: Stage, state: StageState, here: bool, dots: Dots) -> None:
         lines = [
-            escaped(self.stage.title, "h2"),
+            escaped(stage.title, "h2"),
             escaped(
                 state.label if here else f"{state.label} (the room is on another stage)",
                 "div",
                 f"codesign-state-{state.value}",
             ),
-            escaped(self.stage.ask, "p", "codesign-ask"),
+            escaped(stage.ask, "p", "codesign-ask"),
             escaped(
-                f"{len(self.cards)} shared cards · {self.placed} dots placed "
-                f"(each person has {self.settings.budget})",
+                f"{len(self.cards)} shared cards · {dots.placed} dots placed "
+                f"(each person has {dots.budget})",
                 "p",
             ),
         ]
         self.now.value = "".join(lines)
 
-    def _draw_wall(self) -> None:
+    def _draw_cards(self, dots: Dots, state: StageState) -> None:
         if not self.cards:
-            self.wall.value = escaped("No shared cards yet: they appear here as they come.", "p")
+            self.by_theme.value = escaped(
+                "No shared cards yet: they appear here as they come.", "p"
+            )
             return
-        dots: dict[tuple[str, str], int] = {}
-        for record in self.records:  # empty until the votes are revealed
+        on: dict[tuple[str, str], int] = {}
+        for record in dots.records:  # empty until the votes are revealed
             key = (record.target_kind, record.target.casefold())
-            dots[key] = dots.get(key, 0) + record.delta
-        revealed = self.workshop.state_of(self.stage.key) is StageState.REVEALED
+            on[key] = on.get(key, 0) + record.delta
+        revealed = state is StageState.REVEALED
         blocks = []
         for theme, members in group_by_theme(self.cards).items():
             title = f"{theme} ({len(members)})"
             if revealed:
-                title += f" · {dots.get(('theme', theme.casefold()), 0)} dots on the theme"
-            items = []
-            for card in members:
-                colour = perspective_colour(card.group)
-                parts = [card.goal, f"What matters: {card.what_matters}"]
-                if card.services:
-                    parts.append("Would help: " + ", ".join(card.services))
-                if card.barriers:
-                    parts.append("In the way: " + ", ".join(card.barriers))
-                if card.confidence is not None:
-                    parts.append(f"Confidence {card.confidence}/10")
-                if card.to_seven:
-                    parts.append(f"What would make it a 7: {card.to_seven}")
-                if revealed:
-                    parts.append(f"● {dots.get(('card', str(card.id)), 0)} dots")
-                items.append(
-                    f'<li style="border-left:6px solid {colour};padding-left:6px;'
-                    f'margin:4px 0">{escaped(chr(10).join(parts), "div")}</li>'
-                )
+                title += f" · {on.get(('theme', theme.casefold()), 0)} dots on the theme"
+            items = [
+                self._card_html(card, on.get(("card", str(card.id)), 0) if revealed else None)
+                for card in members
+            ]
             blocks.append(
                 '<section class="codesign-theme">'
                 + escaped(title, "h3")
@@ -128,7 +190,27 @@ class GoalsWallMixin:
                 + "".join(items)
                 + "</ul></section>"
             )
-        self.wall.value = "".join(blocks)
+        self.by_theme.value = "".join(blocks)
+
+    @staticmethod
+    def _card_html(card: GoalCard, dots: int | None) -> str:
+        """One card on the wall, with its dots once they are revealed."""
+        colour = perspective_colour(card.group)
+        parts = [card.goal, f"What matters: {card.what_matters}"]
+        if card.services:
+            parts.append("Would help: " + ", ".join(card.services))
+        if card.barriers:
+            parts.append("In the way: " + ", ".join(card.barriers))
+        if card.confidence is not None:
+            parts.append(f"Confidence {card.confidence}/10")
+        if card.to_seven:
+            parts.append(f"What would make it a 7: {card.to_seven}")
+        if dots is not None:
+            parts.append(f"● {dots} dots")
+        return (
+            f'<li style="border-left:6px solid {colour};padding-left:6px;'
+            f'margin:4px 0">{escaped(chr(10).join(parts), "div")}</li>'
+        )
 
     def _group_names(self) -> list[str]:
         seen = []
@@ -137,7 +219,7 @@ class GoalsWallMixin:
                 seen.append(p.group)
         return seen
 
-    def _draw_summary(self) -> None:
+    def _draw_summary(self, dots: Dots, state: StageState, labels: Mapping[str, str]) -> None:
         cards = self.cards
         parts = [escaped("Services most needed", "h3")]
         parts.append(bar_chart(services_most_needed(cards)[:12], colour="#D55E00"))
@@ -152,7 +234,7 @@ class GoalsWallMixin:
         parts.append(escaped("Confidence (0-10), by perspective", "h3"))
         parts.append(self._confidence_table(cards))
         parts.append(escaped("Priorities from the dots", "h3"))
-        parts.append(self._priorities_html())
+        parts.append(self._priorities_html(dots, state, labels))
         self.summary.value = "".join(parts)
 
     def _confidence_table(self, cards: list[GoalCard]) -> str:
@@ -166,14 +248,12 @@ class GoalsWallMixin:
             rows.append(f"<tr><th>{escaped(label, 'span')}</th>{cells}</tr>")
         return f'<table class="codesign-confidence">{header}{"".join(rows)}</table>'
 
-    def _priorities_html(self) -> str:
-        state = self.workshop.state_of(self.stage.key)
+    def _priorities_html(self, dots: Dots, state: StageState, labels: Mapping[str, str]) -> str:
         if state is not StageState.REVEALED:
             return escaped(
-                f"{self.placed} dots placed. Votes stay hidden until you reveal them.", "p"
+                f"{dots.placed} dots placed. Votes stay hidden until you reveal them.", "p"
             )
-        labels = {str(c.id): c.goal for c in self.all_cards}
-        votes = [(f"{r.target_kind}:{r.target}", r.group, r.delta) for r in self.records]
+        votes = [(f"{r.target_kind}:{r.target}", r.group, r.delta) for r in dots.records]
         ranked = priorities(votes)
         if not ranked:
             return escaped("No dots were placed.", "p")

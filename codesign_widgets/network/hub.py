@@ -2,11 +2,12 @@
 merging, tie types and open data.
 
 Projected in the room; built only in the facilitator's kernel, after the key was checked. The
-drawing (:mod:`.network_map`) is an ipycytoscape widget with the ``preset`` layout: positions
-are computed here (:func:`codesign_widgets.network.layout.stable_layout`) so stakeholders who
-arrive settle near their ties while everyone already drawn stays put. Maps above
-``INLINE_UP_TO`` stakeholders are computed off the kernel's event loop so the projector
-keeps answering. The Edit and Open data tabs' actions are in :mod:`.network_tools`.
+hub reads and computes the map and hands it to its tabs: the drawing
+(:class:`~.map_view.MapView`, an ipycytoscape widget with the ``preset`` layout), three
+panels of text, and the Edit and Open data tabs (:mod:`.tools`). Positions are computed here
+(:func:`codesign_widgets.network.layout.stable_layout`) so stakeholders who arrive settle near
+their ties while everyone already drawn stays put. Maps above ``INLINE_UP_TO`` stakeholders
+are computed off the kernel's event loop so the projector keeps answering.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import ipycytoscape
 import ipywidgets as widgets
 import networkx as nx
 
@@ -26,14 +26,14 @@ from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.common import Notice
-from .file_export import FORMATS
+from ..ui.wiring import HubWiring
 from .graph import build_graph
 from .layout import stable_layout
-from .map_view import STYLE, MapFitter, NetworkMapMixin
+from .map_view import MapView
 from .measures import NetworkMetrics, network_metrics
 from .model import NetworkMap
 from .reports import analysis_html, equal_say_html, power_interest_svg
-from .tools import NetworkToolsMixin
+from .tools import EditTools, OpenDataTools
 
 if TYPE_CHECKING:
     from ..studio import Studio
@@ -50,7 +50,7 @@ INLINE_UP_TO = 300  # redraws of larger maps are computed in a thread, off the e
 
 
 @dataclass
-class _Computed:
+class ComputedMap:
     """What one redraw shows, computed without touching widgets (so it can run in a thread)."""
 
     net: NetworkMap
@@ -61,12 +61,13 @@ class _Computed:
     drawn: nx.MultiDiGraph  # what the drawing shows: all of graph, or its most connected part
 
 
-class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
+class NetworkHub(widgets.VBox):
     """The projected map and the facilitator's tools for one stakeholder-network stage.
 
-    Actions are methods: :meth:`select`, :meth:`set_colour_by`, :meth:`show_types`,
-    :meth:`show_drawn_by`, :meth:`merge`, :meth:`add_tie_type`, :meth:`take_off_map`,
-    :meth:`export`, :meth:`import_files`.
+    Its tabs are ``map_view`` (:class:`~.map_view.MapView`: select, colour, filter, take off
+    the map), ``grid``, ``analysis`` and ``equal_say`` (text), ``edits``
+    (:class:`~.tools.EditTools`: merge, tie types) and ``open_data``
+    (:class:`~.tools.OpenDataTools`: export, import); their methods are the actions.
     """
 
     def __init__(
@@ -84,10 +85,7 @@ class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
         self.groups = {p.key: p.group for p in self.template.perspectives}
         self.labels = {p.key: p.label for p in self.template.perspectives}
         self.positions: dict = {}
-        self.selected: int | None = None
-        self.computed: _Computed | None = None
-        self._nodes: dict[int, ipycytoscape.Node] = {}
-        self._edges: dict[int, ipycytoscape.Edge] = {}
+        self.computed: ComputedMap | None = None
         self._task: asyncio.Task | None = None
         self._dirty = False
         self.notice = Notice()
@@ -98,131 +96,27 @@ class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
 
     # -- layout ----------------------------------------------------------------------
     def _build(self) -> None:
-        self.colour_by = widgets.Dropdown(
-            description="Colour by",
-            options=[("Kind of stakeholder", "kind"), ("Perspective they bring", "perspective")],
-            value="kind",
+        wiring = HubWiring(
+            self.studio, self.workshop.id, self.notice, self.refresh, stage_key=self.stage.key
         )
-        self.colour_by.observe(lambda c: self.set_colour_by(c["new"]), "value")
-        self.drawn_by = widgets.Dropdown(
-            description="Drawn by",
-            options=[("Everyone", "*")]
-            + [(p.label, p.key) for p in self.template.perspectives]
-            + [("Facilitator or imported", "")],
-            value="*",
-        )
-        self.drawn_by.observe(lambda c: self.show_drawn_by(c["new"]), "value")
-        self.type_boxes: dict[str, widgets.Checkbox] = {}
-        self.type_filter = widgets.HBox()
-        self.cyto = ipycytoscape.CytoscapeWidget()
-        self.cyto.set_layout(name="preset", fit=True, padding=40)
-        self.fitter = MapFitter()
-        self.cyto.set_style(STYLE)
-        self.cyto.layout.height = "640px"
-        self.cyto.on("node", "click", self._on_node_click)
-        self.legend = widgets.HTML()
-        self.summary = widgets.HTML()  # the drawing's text alternative
-        self.details = widgets.HTML()
-        self.hide_button = widgets.Button(
-            description="Take off the map", icon="eye-slash", layout={"display": "none"},
-            tooltip="Kept on record; it leaves the drawing and the analysis",
-        )  # fmt: skip
-        self.hide_button.on_click(lambda _b: self.take_off_map(self.selected))
+        self.map_view = MapView(wiring, self.template, self._redraw)
         self.grid = widgets.HTML()
         self.analysis = widgets.HTML()
         self.equal_say = widgets.HTML()
-
-        self.merge_from = widgets.Dropdown(description="Merge", options=[], value=None)
-        self.merge_into = widgets.Dropdown(description="into (kept)", options=[], value=None)
-        self.merge_button = widgets.Button(description="Merge: same body", icon="compress")
-        self.merge_button.on_click(
-            lambda _b: self.merge(self.merge_from.value, self.merge_into.value)
-        )
-        self.new_type = widgets.Text(description="New tie type", placeholder="e.g. Data sharing")
-        self.type_button = widgets.Button(description="Add tie type", icon="plus")
-        self.type_button.on_click(lambda _b: self.add_tie_type(self.new_type.value))
-
-        self.export_buttons = []
-        for fmt, (_suffix, _mime, label) in FORMATS.items():
-            button = widgets.Button(description=f"Export {label}", icon="download")
-            button.on_click(lambda _b, f=fmt: self.export(f))
-            self.export_buttons.append(button)
-        self.download = widgets.HTML()
-        self.upload = widgets.FileUpload(
-            accept=".graphml,.gexf,.json,.csv,.zip", multiple=True, description="Choose file"
-        )
-        self.import_button = widgets.Button(description="Import into this map", icon="upload")
-        self.import_button.on_click(lambda _b: self.import_uploaded())
-
+        self.edits = EditTools(wiring)
+        self.open_data = OpenDataTools(wiring, self.workshop.code, self.template)
         title = escaped(f"{self.workshop.title}: {self.stage.title}", "h1")
         join = escaped(f"Join code: {self.workshop.code}", "div", "codesign-join")
-        self.map_tab = widgets.VBox(
-            [
-                widgets.HBox([self.colour_by, self.drawn_by]),
-                self.type_filter,
-                widgets.HBox(
-                    [
-                        self.cyto,
-                        widgets.VBox(
-                            [self.legend, self.details, self.hide_button],
-                            layout={"width": "30%", "min_width": "260px", "padding": "0 0 0 12px"},
-                        ),
-                    ],
-                    layout={"width": "100%"},
-                ),
-                self.summary,
-            ]
-        )
-        # The drawing keeps its own box: cytoscape's canvas otherwise spreads under the legend.
-        self.cyto.layout.width = "70%"
-        self.cyto.layout.min_width = "0"
-        self.cyto.layout.overflow = "hidden"
-        self.cyto.layout.border = "1px solid #cccccc"
-        edit = widgets.VBox(
-            [
-                widgets.HTML(escaped("Merge two stakeholders that are the same body", "h2")),
-                widgets.HTML(escaped("Ties move to the one kept; both names stay on it.", "p")),
-                self.merge_from,
-                self.merge_into,
-                self.merge_button,
-                widgets.HTML(escaped("Tie types", "h2")),
-                self.new_type,
-                self.type_button,
-            ]
-        )
-        data = widgets.VBox(
-            [
-                widgets.HTML(escaped("Export this map", "h2")),
-                widgets.HBox(self.export_buttons),
-                self.download,
-                widgets.HTML(escaped("Import a map made elsewhere", "h2")),
-                widgets.HTML(
-                    escaped(
-                        "GraphML or GEXF (Gephi, networkx), JSON, or Kumu CSV (elements.csv "
-                        "and connections.csv, or a zip of both). Names already on the map are "
-                        "linked, not added twice; the imported map can be edited like any other.",
-                        "p",
-                    )
-                ),
-                self.upload,
-                self.import_button,
-            ]
-        )
+        tabs = [self.map_view, self.grid, self.analysis, self.equal_say, self.edits, self.open_data]
         self.tabs = widgets.Tab(
-            children=[self.map_tab, self.grid, self.analysis, self.equal_say, edit, data],
+            children=tabs,
             titles=("Map", "Power and interest", "Analysis", "Equal say", "Edit", "Open data"),
         )
-        self.children = [widgets.HTML(title + join), self.notice, self.tabs, self.fitter]
+        self.children = [widgets.HTML(title + join), self.notice, self.tabs, self.map_view.fitter]
 
     # -- computing ----------------------------------------------------------------------
-    def _filters(self) -> dict:
-        chosen = [k for k, box in self.type_boxes.items() if box.value]
-        types = None if len(chosen) == len(self.type_boxes) else chosen
-        drawn = None if self.drawn_by.value == "*" else self.drawn_by.value
-        return {"tie_types": types, "drawn_by": drawn}
-
     @staticmethod
-    def _compute(net: NetworkMap, previous: dict, filters: dict) -> _Computed:
+    def _compute(net: NetworkMap, previous: dict, filters: dict) -> ComputedMap:
         started = time.perf_counter()
         # Positions come from the whole map, so filtering never moves anyone.
         whole = build_graph(net)
@@ -235,7 +129,7 @@ class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
             ranked = sorted(graph, key=lambda n: (-metrics.degree.get(n, 0), n))
             drawn = graph.subgraph(ranked[:MAX_DRAWN])
         seconds = time.perf_counter() - started
-        return _Computed(net, graph, positions, metrics, seconds, drawn)
+        return ComputedMap(net, graph, positions, metrics, seconds, drawn)
 
     def refresh(self, topics: set[str]) -> None:
         """Read the map again and redraw (called by the live feed and after actions)."""
@@ -244,7 +138,7 @@ class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return
-        self._draw_type_filter(net)
+        self.map_view.show_tie_types(net)
         self._start(net)
 
     def _redraw(self) -> None:
@@ -252,7 +146,7 @@ class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
             self._start(self.computed.net)
 
     def _start(self, net: NetworkMap) -> None:
-        filters = self._filters()
+        filters = self.map_view.filters()
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -265,7 +159,7 @@ class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
         if self._task is not None and not self._task.done():
             self._dirty = True  # one more pass when the running one ends
             return
-        self.summary.value = escaped("Updating the map…", "p")
+        self.map_view.show_busy()
         self._task = loop.create_task(self._in_thread(net, filters))
 
     async def _in_thread(self, net: NetworkMap, filters: dict) -> None:
@@ -289,27 +183,15 @@ class NetworkHub(NetworkMapMixin, NetworkToolsMixin, widgets.VBox):
             self.refresh({"network"})
 
     # -- drawing ----------------------------------------------------------------------
-    def _apply(self, computed: _Computed) -> None:
-        self.computed = computed
-        self.positions = computed.positions
+    def _apply(self, c: ComputedMap) -> None:
+        """Show one computed pass in every tab."""
+        self.computed = c
+        self.positions = c.positions
         try:
-            self._draw_graph()
-            self._draw_summary()
-            self._draw_grid()
-            self._draw_analysis()
-            self._draw_equal_say()
-            self._draw_choices()
-            self._draw_details()
+            self.map_view.show(c.net, c.graph, c.drawn, c.positions, c.metrics)
+            self.grid.value = power_interest_svg(c.graph, self.map_view.colour)
+            self.analysis.value = analysis_html(c.graph, c.metrics, c.seconds)
+            self.equal_say.value = equal_say_html(c.graph, c.net.settings, self.groups, self.labels)
+            self.edits.show(c.net)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
-
-    def _draw_grid(self) -> None:
-        self.grid.value = power_interest_svg(self.computed.graph, self._colour)
-
-    def _draw_analysis(self) -> None:
-        c = self.computed
-        self.analysis.value = analysis_html(c.graph, c.metrics, c.seconds)
-
-    def _draw_equal_say(self) -> None:
-        c = self.computed
-        self.equal_say.value = equal_say_html(c.graph, c.net.settings, self.groups, self.labels)

@@ -1,100 +1,116 @@
-"""The facilitator's map drawing: stakeholders as nodes, ties as edges, coloured and filtered.
+"""The facilitator's map tab: stakeholders as nodes, ties as edges, coloured and filtered,
+with a legend, the drawing in words and one stakeholder's details.
 
 The drawing is an ipycytoscape widget with the ``preset`` layout: positions come from the hub
 (:func:`codesign_widgets.network.layout.stable_layout`), so nobody moves when someone arrives.
 Element widgets are reused between redraws, so a new stakeholder costs one node and its ties,
-not the whole picture. :class:`MapFitter` keeps the whole map in view on the projector.
+not the whole picture. How it looks, and what keeps it in view, is :mod:`.map_style`.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import anywidget
 import ipycytoscape
 import ipywidgets as widgets
-import traitlets
 
 from ..core.safe_text import escaped
-from ..ui.common import FALLBACK_COLOURS, perspective_colour
+from ..core.templates import Template
+from ..ui.common import FALLBACK_COLOURS, perspective_colour, run_action
+from ..ui.wiring import HubWiring
+from .map_style import KIND_COLOURS, KIND_SHAPES, STYLE, UNKNOWN_COLOUR, MapFitter
+from .measures import NetworkMetrics
 from .model import NetworkMap
 from .reports import details_html, legend_html, summary_text
 
-__all__ = ["STYLE", "MapFitter", "NetworkMapMixin"]
-
-KIND_SHAPES = {"person": "ellipse", "group": "round-hexagon", "organisation": "round-rectangle",
-               "service": "diamond"}  # fmt: skip
-KIND_COLOURS = {"person": "#0072B2", "group": "#E69F00", "organisation": "#009E73",
-                "service": "#CC79A7"}  # fmt: skip
-UNKNOWN_COLOUR = "#888888"
-STYLE = [
-    {
-        "selector": "node",
-        "style": {
-            "label": "data(label)",
-            "background-color": "data(colour)",
-            "shape": "data(shape)",
-            "width": "data(size)",
-            "height": "data(size)",
-            "font-size": 18,
-            "color": "#111111",
-            "text-valign": "bottom",
-            "text-margin-y": 4,
-            "text-wrap": "ellipsis",
-            "text-max-width": "160px",
-            "border-width": 1,
-            "border-color": "#222222",
-        },
-    },
-    {"selector": "node:selected", "style": {"border-width": 5, "border-color": "#000000"}},
-    {
-        "selector": "edge",
-        "style": {
-            "line-color": "data(colour)",
-            "width": "data(width)",
-            "curve-style": "bezier",
-            "target-arrow-shape": "data(arrow)",
-            "source-arrow-shape": "data(back_arrow)",
-            "target-arrow-color": "data(colour)",
-            "source-arrow-color": "data(colour)",
-            "opacity": 0.85,
-        },
-    },
-]
+if TYPE_CHECKING:
+    import networkx as nx
 
 
-class MapFitter(anywidget.AnyWidget):
-    """Invisible: fits the cytoscape drawing to its box once the page has rendered, and again
-    whenever ``count`` goes up. cytoscape fits when it first renders, often before its box has
-    its final size, and adding nodes never re-fits; this keeps the whole map on the projector.
+__all__ = ["MapView"]
+
+
+class MapView(widgets.VBox):
+    """The map tab of :class:`~codesign_widgets.network.hub.NetworkHub`: colours, filters,
+    the drawing, its legend and text alternative, one stakeholder's details.
+
+    Built with the hub's ``wiring``, the plan's ``template`` (its perspectives) and
+    ``on_redraw()``, called when a colour or filter changed: the hub draws again with
+    :meth:`filters`. The hub computes the map and hands it to :meth:`show`.
+
+    Actions are methods: :meth:`select`, :meth:`set_colour_by`, :meth:`show_types`,
+    :meth:`show_drawn_by`, :meth:`take_off_map`, :meth:`fit`.
     """
 
-    _esm = """
-    function fit() {
-      for (const box of document.querySelectorAll("div")) {
-        const cy = box._cyreg && box._cyreg.cy;
-        if (cy) { cy.resize(); cy.fit(undefined, 40); }
-      }
-    }
-    export default {
-      render({ model, el }) {
-        el.style.display = "none";
-        setTimeout(fit, 300);
-        setTimeout(fit, 1500);
-        model.on("change:count", () => setTimeout(fit, 300));
-      },
-    };
-    """
-    count = traitlets.Int(0, help="Kernel to browser: fit the drawing again.").tag(sync=True)
+    def __init__(
+        self, wiring: HubWiring, template: Template, on_redraw: Callable[[], None]
+    ) -> None:
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
+        self.workshop_id, self.on_redraw = wiring.workshop_id, on_redraw
+        self.groups = {p.key: p.group for p in template.perspectives}
+        self.labels = {p.key: p.label for p in template.perspectives}
+        self.selected: int | None = None
+        self.net: NetworkMap | None = None  # what was last shown, to colour and detail it
+        self.graph: nx.MultiDiGraph | None = None
+        self.metrics: NetworkMetrics | None = None
+        self._nodes: dict[int, ipycytoscape.Node] = {}
+        self._edges: dict[int, ipycytoscape.Edge] = {}
+        filters = self._build_filters(template)
+        super().__init__([filters, self.type_filter, self._build_drawing(), self.summary])
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.layout.display = "none"
+    # -- layout -----------------------------------------------------------------------
+    def _build_filters(self, template: Template) -> widgets.HBox:
+        self.colour_by = widgets.Dropdown(
+            description="Colour by",
+            options=[("Kind of stakeholder", "kind"), ("Perspective they bring", "perspective")],
+            value="kind",
+        )
+        self.colour_by.observe(lambda c: self.set_colour_by(c["new"]), "value")
+        self.drawn_by = widgets.Dropdown(
+            description="Drawn by",
+            options=[("Everyone", "*")]
+            + [(p.label, p.key) for p in template.perspectives]
+            + [("Facilitator or imported", "")],
+            value="*",
+        )
+        self.drawn_by.observe(lambda c: self.show_drawn_by(c["new"]), "value")
+        self.type_boxes: dict[str, widgets.Checkbox] = {}
+        self.type_filter = widgets.HBox()
+        return widgets.HBox([self.colour_by, self.drawn_by])
 
-
-class NetworkMapMixin:
-    """The map tab of :class:`~codesign_widgets.network.hub.NetworkHub`: colours,
-    filters, the drawing, its legend and text alternative, one stakeholder's details."""
+    def _build_drawing(self) -> widgets.HBox:
+        self.cyto = ipycytoscape.CytoscapeWidget()
+        self.cyto.set_layout(name="preset", fit=True, padding=40)
+        self.fitter = MapFitter()
+        self.cyto.set_style(STYLE)
+        self.cyto.layout.height = "640px"
+        self.cyto.on("node", "click", self._on_node_click)
+        self.legend = widgets.HTML()
+        self.summary = widgets.HTML()  # the drawing's text alternative
+        self.details = widgets.HTML()
+        self.hide_button = widgets.Button(
+            description="Take off the map", icon="eye-slash", layout={"display": "none"},
+            tooltip="Kept on record; it leaves the drawing and the analysis",
+        )  # fmt: skip
+        self.hide_button.on_click(lambda _b: self.take_off_map(self.selected))
+        drawing = widgets.HBox(
+            [
+                self.cyto,
+                widgets.VBox(
+                    [self.legend, self.details, self.hide_button],
+                    layout={"width": "30%", "min_width": "260px", "padding": "0 0 0 12px"},
+                ),
+            ],
+            layout={"width": "100%"},
+        )
+        # The drawing keeps its own box: cytoscape's canvas otherwise spreads under the legend.
+        self.cyto.layout.width = "70%"
+        self.cyto.layout.min_width = "0"
+        self.cyto.layout.overflow = "hidden"
+        self.cyto.layout.border = "1px solid #cccccc"
+        return drawing
 
     # -- actions ----------------------------------------------------------------------
     def fit(self) -> None:
@@ -111,27 +127,51 @@ class NetworkMapMixin:
         if self.colour_by.value != what:
             self.colour_by.value = what  # comes back here through the observer
             return
-        self._redraw()
+        self.on_redraw()
 
     def show_types(self, keys: list[str]) -> None:
         """Show only ties of these types."""
         for key, box in self.type_boxes.items():
             box.value = key in keys
-        self._redraw()
+        self.on_redraw()
 
     def show_drawn_by(self, perspective: str) -> None:
         """Show the map as one perspective drew it (``'*'``: everyone)."""
         if self.drawn_by.value != perspective:
             self.drawn_by.value = perspective
             return
-        self._redraw()
+        self.on_redraw()
+
+    def take_off_map(self, item_id: int | None) -> bool:
+        """Hide a stakeholder (or tie) from the map; it stays on record."""
+        if item_id is None:
+            return False
+        ok = run_action(
+            self.notice,
+            self.studio.network.facilitator.hide_network_item,
+            self.workshop_id,
+            item_id,
+            True,
+            ok="Taken off the map (kept on record).",
+        )
+        self.selected = None
+        self.on_change({"network"})
+        return bool(ok)
 
     def _on_node_click(self, node: dict) -> None:
         with contextlib.suppress(KeyError, TypeError, ValueError):
             self.select(int(node["data"]["id"]))
 
-    # -- drawing ----------------------------------------------------------------------
-    def _colour(self, data: dict) -> str:
+    # -- what the hub reads -----------------------------------------------------------
+    def filters(self) -> dict:
+        """The tie types and the perspective to draw (None: all), for :func:`build_graph`."""
+        chosen = [k for k, box in self.type_boxes.items() if box.value]
+        types = None if len(chosen) == len(self.type_boxes) else chosen
+        drawn = None if self.drawn_by.value == "*" else self.drawn_by.value
+        return {"tie_types": types, "drawn_by": drawn}
+
+    def colour(self, data: dict) -> str:
+        """A node's colour, by kind or by perspective as chosen (``data``: its attributes)."""
         if self.colour_by.value == "perspective" and "perspective" in data:
             keys = list(self.labels)
             if data["perspective"] in self.groups:
@@ -140,17 +180,19 @@ class NetworkMapMixin:
             return UNKNOWN_COLOUR
         if data.get("kind") in KIND_COLOURS:
             return KIND_COLOURS[data["kind"]]
-        kinds = list(self.computed.net.settings.kinds) if self.computed else []
+        kinds = list(self.net.settings.kinds) if self.net else []
         index = kinds.index(data["kind"]) if data["kind"] in kinds else 0
         return FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)]
 
-    def _draw_type_filter(self, net: NetworkMap) -> None:
+    # -- drawing ----------------------------------------------------------------------
+    def show_tie_types(self, net: NetworkMap) -> None:
+        """One checkbox per tie type of the map (ticks kept when the types stay the same)."""
         boxes = {}
         for tie_type in net.settings.tie_types:
             box = self.type_boxes.get(tie_type.key)
             if box is None:
                 box = widgets.Checkbox(value=True, description=tie_type.label, indent=False)
-                box.observe(lambda _c: self._redraw(), "value")
+                box.observe(lambda _c: self.on_redraw(), "value")
             boxes[tie_type.key] = box
         if list(boxes) != list(self.type_boxes):
             self.type_boxes = boxes
@@ -159,30 +201,32 @@ class NetworkMapMixin:
                 *boxes.values(),
             ]
 
-    def _draw_graph(self) -> None:
-        graph, positions = self.computed.drawn, self.computed.positions
-        colours = {t.key: t.colour for t in self.computed.net.settings.tie_types}
+    def show(
+        self,
+        net: NetworkMap,
+        graph: nx.MultiDiGraph,
+        drawn: nx.MultiDiGraph,
+        positions: dict,
+        metrics: NetworkMetrics,
+    ) -> None:
+        """Draw ``drawn`` (all of ``graph`` or its most connected part) at ``positions``;
+        the legend, the words and the details cover the whole ``graph``."""
+        self.net, self.graph, self.metrics = net, graph, metrics
+        self._draw_graph(drawn, positions)
+        self._draw_legend()
+        self._draw_summary(drawn)
+        self._draw_details()
+
+    def show_busy(self) -> None:
+        """Say that the map is being worked out (a large map, computed off the event loop)."""
+        self.summary.value = escaped("Updating the map…", "p")
+
+    def _draw_graph(self, graph: nx.MultiDiGraph, positions: dict) -> None:
+        colours = {t.key: t.colour for t in self.net.settings.tie_types}
         nodes, edges = [], []
         for node_id, d in graph.nodes(data=True):
-            influence = d["influence"] if d["influence"] is not None else 3
-            data = {
-                "id": str(node_id),
-                "label": d["name"],
-                "colour": self._colour(d),
-                "shape": KIND_SHAPES.get(d["kind"], "ellipse"),
-                "size": round(24 + 6 * float(influence), 1),
-            }
             x, y = positions[node_id]
-            position = {"x": round(x, 1), "y": round(y, 1)}
-            node = self._nodes.get(node_id)
-            if node is None:
-                node = self._nodes[node_id] = ipycytoscape.Node(data=data, position=position)
-            else:
-                if dict(node.data) != data:
-                    node.data = data
-                if dict(node.position) != position:
-                    node.position = position
-            nodes.append(node)
+            nodes.append(self._node(node_id, d, {"x": round(x, 1), "y": round(y, 1)}))
         for u, v, key, d in graph.edges(keys=True, data=True):
             data = {
                 "id": f"t{key}",
@@ -202,23 +246,42 @@ class NetworkMapMixin:
             self.fit()
         if list(self.cyto.graph.edges) != edges:
             self.cyto.graph.edges = edges
-        self._draw_legend()
+
+    def _node(self, node_id: int, d: dict, position: dict) -> ipycytoscape.Node:
+        """The node widget of one stakeholder: reused, and changed only where it moved."""
+        influence = d["influence"] if d["influence"] is not None else 3
+        data = {
+            "id": str(node_id),
+            "label": d["name"],
+            "colour": self.colour(d),
+            "shape": KIND_SHAPES.get(d["kind"], "ellipse"),
+            "size": round(24 + 6 * float(influence), 1),
+        }
+        node = self._nodes.get(node_id)
+        if node is None:
+            node = self._nodes[node_id] = ipycytoscape.Node(data=data, position=position)
+        else:
+            if dict(node.data) != data:
+                node.data = data
+            if dict(node.position) != position:
+                node.position = position
+        return node
 
     def _draw_legend(self) -> None:
-        settings = self.computed.net.settings
+        settings = self.net.settings
         if self.colour_by.value == "perspective":
             items = [
-                (label, self._colour({"perspective": key, "kind": ""}))
+                (label, self.colour({"perspective": key, "kind": ""}))
                 for key, label in self.labels.items()
             ]
             items.append(("Not sure", UNKNOWN_COLOUR))
         else:
-            items = [(k.capitalize(), self._colour({"kind": k})) for k in settings.kinds]
+            items = [(k.capitalize(), self.colour({"kind": k})) for k in settings.kinds]
         self.legend.value = legend_html(items, settings.tie_types)
 
-    def _draw_summary(self) -> None:
-        text = summary_text(self.computed.graph, self.computed.metrics)
-        shown, total = self.computed.drawn.number_of_nodes(), self.computed.graph.number_of_nodes()
+    def _draw_summary(self, drawn: nx.MultiDiGraph) -> None:
+        text = summary_text(self.graph, self.metrics)
+        shown, total = drawn.number_of_nodes(), self.graph.number_of_nodes()
         if shown < total:
             text += (
                 f" The drawing shows the {shown} most connected of {total:,} stakeholders (the "
@@ -228,13 +291,13 @@ class NetworkMapMixin:
         self.summary.value = escaped(text, "p", "codesign-graph-text")
 
     def _draw_details(self) -> None:
-        graph = self.computed.graph if self.computed else None
+        graph = self.graph
         if self.selected is None or graph is None or self.selected not in graph:
             self.details.value = escaped("Click a stakeholder to see who they are.", "p")
             self.hide_button.layout.display = "none"
             return
-        tie_labels = {t.key: t.label for t in self.computed.net.settings.tie_types}
+        tie_labels = {t.key: t.label for t in self.net.settings.tie_types}
         self.details.value = details_html(
-            graph, self.selected, self.computed.metrics, tie_labels, self.labels
+            graph, self.selected, self.metrics, tie_labels, self.labels
         )
         self.hide_button.layout.display = ""

@@ -53,7 +53,8 @@ class NetworkPanel(ActivityPanel):
     ) -> None:
         super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.names: dict[int, str] = {}
-        self._build_forms()
+        self._build_stakeholder_form()
+        self._build_tie_form()
         self.mine = widgets.VBox()
         self.children = [
             widgets.HTML(escaped("Add a stakeholder", "h3")),
@@ -66,7 +67,7 @@ class NetworkPanel(ActivityPanel):
         self.follow(TOPICS, self.refresh)
 
     # -- forms ----------------------------------------------------------------------
-    def _build_forms(self) -> None:
+    def _build_stakeholder_form(self) -> None:
         self.name = widgets.Combobox(
             description="Name",
             placeholder="Start typing: names on the map appear",
@@ -107,6 +108,8 @@ class NetworkPanel(ActivityPanel):
                 self.add_button,
             ]
         )
+
+    def _build_tie_form(self) -> None:
         self.source = widgets.Dropdown(description="From", options=[], value=None)
         self.target = widgets.Dropdown(description="To", options=[], value=None)
         self.tie_type = widgets.Dropdown(description="Type of tie", options=[], value=None)

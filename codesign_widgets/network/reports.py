@@ -2,17 +2,17 @@
 
 Pure functions (graph and metrics in, an HTML string out) so the hub stays about widgets and
 each panel can be checked on its own. Every name and goal is participant text: it goes through
-:func:`html.escape` or :func:`codesign_widgets.ui.common.escaped`, nothing else.
+:func:`~codesign_widgets.core.safe_text.escaped` (or, inside a hand-built SVG shape,
+:func:`~codesign_widgets.core.safe_text.escaped_attribute`), nothing else.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
-from ..core.safe_text import escaped
+from ..core.safe_text import escaped, escaped_attribute
 from .measures import NetworkMetrics, deciders, influence_by_perspective, voice_distances
 from .model import NetworkSettings, TieType
 
@@ -35,18 +35,21 @@ def _names(graph: nx.MultiDiGraph) -> dict:
 
 
 def _swatch(colour: str, width: int = 14, height: int = 14) -> str:
-    return (
-        f'<span style="display:inline-block;width:{width}px;height:{height}px;'
-        f'background:{html.escape(colour)};margin:0 6px 2px 0"></span>'
-    )
+    style = f"display:inline-block;width:{width}px;height:{height}px;background:{colour};"
+    return escaped("", "span", style=style + "margin:0 6px 2px 0")
+
+
+def _key(swatch: str, label: str) -> str:
+    """One line of a legend: the colour, then its label as text."""
+    return f"<div>{swatch}{escaped(label, 'span')}</div>"
 
 
 def legend_html(nodes: Sequence[tuple[str, str]], tie_types: Sequence[TieType]) -> str:
     """Colour keys for nodes (label, colour) and tie types."""
     parts = [escaped("Colour", "strong")]
-    parts += [f"<div>{_swatch(colour)}{html.escape(label)}</div>" for label, colour in nodes]
+    parts += [_key(_swatch(colour), label) for label, colour in nodes]
     parts.append(escaped("Ties", "strong"))
-    parts += [f"<div>{_swatch(t.colour, 24, 4)}{html.escape(t.label)}</div>" for t in tie_types]
+    parts += [_key(_swatch(t.colour, 24, 4), t.label) for t in tie_types]
     parts.append(escaped("Size: influence (0-10). Arrow: the tie's direction.", "p"))
     return "".join(parts)
 
@@ -134,11 +137,10 @@ def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str])
     for rank, (_n, d) in enumerate(rated):
         interest = d["interest"] if d["interest"] is not None else 5
         x, y = pad + size * interest / 10, pad + size * (1 - d["influence"] / 10)
-        colour = html.escape(colour_of(d))
+        colour = escaped_attribute(colour_of(d))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#000"/>')
         if rank < LABELLED_ON_GRID:  # the most influential are labelled; all are listed
-            name = html.escape(d["name"][:30])
-            parts.append(f'<text x="{x + 9:.1f}" y="{y + 4:.1f}">{name}</text>')
+            parts.append(escaped(d["name"][:30], "text", x=f"{x + 9:.1f}", y=f"{y + 4:.1f}"))
         members[_quadrant(d["influence"], interest)].append(d["name"])
     parts.append("</svg>")
     text = [f"{q}: {', '.join(names) or 'nobody'}" for q, names in members.items()]
@@ -154,7 +156,7 @@ def analysis_html(graph: nx.MultiDiGraph, m: NetworkMetrics, seconds: float) -> 
     n = graph.number_of_nodes()
     order = sorted(names, key=lambda x: (-m.betweenness.get(x, 0), -m.degree.get(x, 0), names[x]))
     table = "".join(
-        f"<tr><td>{html.escape(names[x])}</td><td>{m.degree.get(x, 0)}</td>"
+        f"<tr>{escaped(names[x], 'td')}<td>{m.degree.get(x, 0)}</td>"
         f"<td>{m.in_degree.get(x, 0)}</td><td>{m.out_degree.get(x, 0)}</td>"
         f"<td>{m.betweenness.get(x, 0):.3f}</td></tr>"
         for x in order[:15]
@@ -231,9 +233,9 @@ def equal_say_html(
         )
         lines.append(f"  {names[v.stakeholder]}: {said}")
     columns = [*labels, ""]
-    header = "".join(f"<th>{html.escape(labels.get(p, 'Imported'))}</th>" for p in columns)
+    header = "".join(escaped(labels.get(p, "Imported"), "th") for p in columns)
     rows = "".join(
-        f"<tr><td>{html.escape(names[v.stakeholder])}</td>"
+        f"<tr>{escaped(names[v.stakeholder], 'td')}"
         + "".join(
             f"<td>{v.by_perspective[p]:.1f}</td>" if p in v.by_perspective else "<td>–</td>"
             for p in columns

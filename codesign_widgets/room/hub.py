@@ -1,14 +1,13 @@
 """The facilitator hub: share the join link, run the stages, show the room's wall.
 
 Projected in the room. Built only in the facilitator's kernel, after the key was checked.
-The first screen (create or open a workshop) is :mod:`.hub_start`; the stage controls and
-timer are :mod:`.hub_stages`; people, wall and moderation are :mod:`.hub_wall`.
+The first screen (create or open a workshop) is :mod:`.hub_start`. The hub owns its parts
+and lays them out: the stage controls and timer (:class:`~.hub_stages.StageControls`) and
+the people, wall and moderation (:class:`~.hub_wall.RoomWall`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import html
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -16,12 +15,13 @@ import ipywidgets as widgets
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..core.templates import load_template
-from ..core.workshop import StageState, WorkshopState
+from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.common import Notice
 from ..ui.links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
-from .hub_stages import StageControlsMixin
-from .hub_wall import WallMixin
+from ..ui.wiring import HubWiring
+from .hub_stages import StageControls
+from .hub_wall import RoomWall
 
 if TYPE_CHECKING:
     from ..studio import Studio
@@ -29,12 +29,15 @@ if TYPE_CHECKING:
 
 __all__ = ["FacilitatorHub"]
 
+TOPICS = {"stages", "participants", "entries"}
 
-class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
+
+class FacilitatorHub(widgets.VBox):
     """Join link and QR code, people by perspective, stage controls, timer, wall, moderation.
 
-    Actions are methods: :meth:`make_current`, :meth:`set_state`, :meth:`start_timer`,
-    :meth:`stop_timer`, :meth:`set_hidden`.
+    Its parts are ``stages`` (actions :meth:`~.hub_stages.StageControls.make_current`,
+    ``set_state``, ``start_timer``, ``stop_timer``) and ``room_wall`` (action
+    :meth:`~.hub_wall.RoomWall.set_hidden`); the hub's own action is :meth:`hide_key`.
     """
 
     def __init__(
@@ -50,9 +53,42 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
         self.studio, self.feed, self.workshop = studio, feed, workshop
         self.template = load_template(workshop.template)
         self.notice = Notice()
-        self._timer_task: asyncio.Task | None = None
+        self._names: dict[int, str] = {}
+        wiring = HubWiring(studio, workshop.id, self.notice, self.refresh)
+        self.stages = StageControls(wiring, workshop, self.template)
+        self.room_wall = RoomWall(wiring, self.template)
+        self._build_join()
+        self._build_key(new_key)
+        # Links open each activity's own page in a new tab; the key rides in the href only.
+        self.links = activity_links(workshop.code, key or "")
+        self.activity_pages = widgets.HTML(
+            "".join(
+                escaped(
+                    ACTIVITY_PAGES[activity][1],
+                    "a",
+                    "codesign-activity-link",
+                    href=url,
+                    target="_blank",
+                    rel="noopener",
+                )
+                + " "
+                for activity, url in self.links.items()
+            )
+        )
+        self.room = self._room_tab()
+        self.control = self._control_tab()
+        self.tabs = widgets.Tab(
+            children=[self.room, self.control], titles=("Room (project this)", "Run the workshop")
+        )
+        self.children = [self.key_box, self.notice, self.tabs]
+        self.refresh(TOPICS)
+        if feed is not None:
+            feed.subscribe(workshop.id, TOPICS, self.refresh)
 
-        link = join_link(workshop.code)
+    # -- layout ------------------------------------------------------------------------------
+    def _build_join(self) -> None:
+        """The join code in big type, how to join, and the QR code of the join link."""
+        link = join_link(self.workshop.code)
         how = (
             f"Scan the QR code, or open {join_address()} and type the join code."
             if link
@@ -61,7 +97,7 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
         # The code is read from the back of the room and typed on phones: make it big.
         self.join_text = widgets.HTML(
             escaped(
-                f"Join code: {workshop.code}",
+                f"Join code: {self.workshop.code}",
                 "div",
                 "codesign-code",
                 "font-size:2em;font-weight:700;letter-spacing:0.08em",
@@ -76,8 +112,10 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
             layout={"display": "" if link else "none"},
         )
         self.qr.add_class("codesign-qr")
-        # The key is shown once, above the tabs, until the facilitator says it is saved:
-        # the room tab is projected, so the key must not stay on screen.
+
+    def _build_key(self, new_key: str | None) -> None:
+        """A new workshop's key, shown once above the tabs until the facilitator says it is
+        saved: the room tab is projected, so the key must not stay on screen."""
         self.key_text = widgets.HTML(
             escaped(
                 f"Facilitator key: {new_key}\nSave it now: you need it to open this hub "
@@ -94,84 +132,41 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
             [self.key_text, self.key_saved], layout={"display": "" if new_key else "none"}
         )
 
-        self.stage_picker = widgets.Dropdown(
-            description="Stage",
-            options=[(s.title, s.key) for s in self.template.stages],
-            value=workshop.current_stage,
-        )
-        self.stage_picker.observe(lambda _c: self._draw_stage_detail(), "value")
-        self.current_button = widgets.Button(description="Move the room here", icon="share")
-        self.current_button.on_click(lambda _b: self.make_current(self.stage_picker.value))
-        self.state_buttons = {}
-        for state, label, icon in [
-            (StageState.OPEN, "Open", "play"),
-            (StageState.LOCKED, "Lock", "lock"),
-            (StageState.REVEALED, "Reveal", "eye"),
-            (StageState.CLOSED, "Close", "stop"),
-        ]:
-            button = widgets.Button(description=label, icon=icon)
-            button.on_click(lambda _b, s=state: self.set_state(self.stage_picker.value, s))
-            self.state_buttons[state] = button
-        self.stage_detail = widgets.HTML()
-        self.stage_table = widgets.HTML()
-
-        self.timer_minutes = widgets.BoundedIntText(
-            description="Minutes", min=1, max=240, value=self.template.stages[0].minutes
-        )
-        self.timer_start = widgets.Button(description="Start timer", icon="hourglass-start")
-        self.timer_start.on_click(lambda _b: self.start_timer(self.timer_minutes.value))
-        self.timer_stop = widgets.Button(description="Stop timer", icon="stop")
-        self.timer_stop.on_click(lambda _b: self.stop_timer())
-        self.timer_label = widgets.HTML()
-
-        self.people = widgets.HTML()
-        self.wall = widgets.HTML()
-        self.moderation = widgets.VBox()
-
-        self.now = widgets.HTML()
-        # Links open each activity's own page in a new tab; the key rides in the href only.
-        self.links = activity_links(workshop.code, key or "")
-        self.activity_pages = widgets.HTML(
-            "".join(
-                f'<a href="{html.escape(url)}" target="_blank" rel="noopener" '
-                f'class="codesign-activity-link">{html.escape(ACTIVITY_PAGES[a][1])}</a> '
-                for a, url in self.links.items()
-            )
-        )
-        self.room = widgets.VBox(
+    def _room_tab(self) -> widgets.VBox:
+        """What is projected: title, join code and QR, people, the stage, timer and wall."""
+        stages, wall = self.stages, self.room_wall
+        room = widgets.VBox(
             [
-                widgets.HTML(escaped(workshop.title, "h1")),
-                widgets.HBox([self.qr, widgets.VBox([self.join_text, self.people])]),
-                self.now,
-                self.timer_label,
-                self.wall,
+                widgets.HTML(escaped(self.workshop.title, "h1")),
+                widgets.HBox([self.qr, widgets.VBox([self.join_text, wall.people])]),
+                stages.now,
+                stages.timer_label,
+                wall.wall,
             ]
         )
-        self.room.add_class("codesign-room")
-        self.control = widgets.VBox(
+        room.add_class("codesign-room")
+        return room
+
+    def _control_tab(self) -> widgets.VBox:
+        """The facilitator's tab: activity pages, stages and timer, moderation."""
+        stages = self.stages
+        return widgets.VBox(
             [
                 widgets.HTML(escaped("Activity pages (open in a new tab)", "h2")),
                 self.activity_pages,
                 widgets.HTML(escaped("Stages", "h2")),
-                self.stage_table,
-                self.stage_picker,
-                widgets.HBox([self.current_button, *self.state_buttons.values()]),
-                self.stage_detail,
-                widgets.HBox([self.timer_minutes, self.timer_start, self.timer_stop]),
+                stages.stage_table,
+                stages.stage_picker,
+                widgets.HBox([stages.current_button, *stages.state_buttons.values()]),
+                stages.stage_detail,
+                widgets.HBox([stages.timer_minutes, stages.timer_start, stages.timer_stop]),
                 widgets.HTML(escaped("Moderation", "h2")),
                 widgets.HTML(
                     escaped("Hide what should not be on the wall. Hidden entries are kept.", "p")
                 ),
-                self.moderation,
+                self.room_wall.moderation,
             ]
         )
-        self.tabs = widgets.Tab(
-            children=[self.room, self.control], titles=("Room (project this)", "Run the workshop")
-        )
-        self.children = [self.key_box, self.notice, self.tabs]
-        self.refresh({"stages", "participants", "entries"})
-        if feed is not None:
-            feed.subscribe(workshop.id, {"stages", "participants", "entries"}, self.refresh)
 
     # -- actions -----------------------------------------------------------------------------
     def hide_key(self) -> None:
@@ -181,17 +176,17 @@ class FacilitatorHub(StageControlsMixin, WallMixin, widgets.VBox):
 
     # -- drawing -------------------------------------------------------------------------------
     def refresh(self, topics: set[str]) -> None:
-        """Redraw the parts that show ``topics`` (called by the live feed)."""
+        """Redraw the parts that show ``topics`` (called by the live feed and after actions)."""
         try:
             if "stages" in topics:
                 self.workshop = self.studio.workshops.state(self.workshop.id)
-                self._draw_stages()
+                self.stages.show(self.workshop)
             if "participants" in topics or "entries" in topics:
                 participants = self.studio.people.participants(self.workshop.id)
                 self._names = {p.id: p.shown_name for p in participants}
                 if "participants" in topics:
-                    self._draw_people(participants)
+                    self.room_wall.show_people(participants)
             if "entries" in topics or "stages" in topics:
-                self._draw_wall()
+                self.room_wall.show_wall(self.workshop.current_stage, self._names)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")

@@ -8,18 +8,56 @@ import asyncio
 import contextlib
 import time
 
+import ipywidgets as widgets
+
 from ..core.safe_text import escaped
-from ..core.workshop import StageState
-from ..ui.common import run_action
+from ..core.templates import Template
+from ..core.workshop import StageState, WorkshopState
+from ..ui.common import run_action, state_buttons
+from ..ui.wiring import HubWiring
 
-__all__ = ["StageControlsMixin"]
+__all__ = ["StageControls"]
 
 
-class StageControlsMixin:
-    """Stages and timer of :class:`~codesign_widgets.room.hub.FacilitatorHub`."""
+class StageControls:
+    """The stage widgets of :class:`~codesign_widgets.room.hub.FacilitatorHub`.
+
+    Built with the hub's ``wiring``, the ``workshop`` (its state is shown until :meth:`show`
+    gets a newer one) and its ``template``. The hub lays out the widgets: ``now`` and
+    ``timer_label`` in the room, the rest on the controls tab.
+
+    Actions are methods: :meth:`make_current`, :meth:`set_state`, :meth:`start_timer`,
+    :meth:`stop_timer`.
+    """
+
+    def __init__(self, wiring: HubWiring, workshop: WorkshopState, template: Template) -> None:
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
+        self.workshop, self.template = workshop, template
+        self._timer_task: asyncio.Task | None = None
+        self.stage_picker = widgets.Dropdown(
+            description="Stage",
+            options=[(s.title, s.key) for s in template.stages],
+            value=workshop.current_stage,
+        )
+        self.stage_picker.observe(lambda _c: self._draw_stage_detail(), "value")
+        self.current_button = widgets.Button(description="Move the room here", icon="share")
+        self.current_button.on_click(lambda _b: self.make_current(self.stage_picker.value))
+        self.state_buttons = state_buttons(lambda s: self.set_state(self.stage_picker.value, s))
+        self.stage_detail = widgets.HTML()
+        self.stage_table = widgets.HTML()
+        self.timer_minutes = widgets.BoundedIntText(
+            description="Minutes", min=1, max=240, value=template.stages[0].minutes
+        )
+        self.timer_start = widgets.Button(description="Start timer", icon="hourglass-start")
+        self.timer_start.on_click(lambda _b: self.start_timer(self.timer_minutes.value))
+        self.timer_stop = widgets.Button(description="Stop timer", icon="stop")
+        self.timer_stop.on_click(lambda _b: self.stop_timer())
+        self.timer_label = widgets.HTML()
+        self.now = widgets.HTML()
 
     # -- actions -----------------------------------------------------------------------------
     def make_current(self, stage_key: str) -> bool:
+        """Move the room (every phone) to this stage."""
         ok = run_action(
             self.notice,
             self.studio.workshops.set_current_stage,
@@ -27,10 +65,11 @@ class StageControlsMixin:
             stage_key,
             ok=f"The room is now on: {self.template.stage(stage_key).title}.",
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     def set_state(self, stage_key: str, state: StageState | str) -> bool:
+        """Open, lock, reveal or close a stage."""
         state = StageState(state)
         title = self.template.stage(stage_key).title
         ok = run_action(
@@ -41,10 +80,11 @@ class StageControlsMixin:
             state,
             ok=f"{title}: {state.label}.",
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     def start_timer(self, minutes: float) -> bool:
+        """Start the room's timer for the current stage."""
         ok = run_action(
             self.notice,
             self.studio.workshops.start_timer,
@@ -52,25 +92,28 @@ class StageControlsMixin:
             self.workshop.current_stage,
             float(minutes) * 60,
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     def stop_timer(self) -> bool:
+        """Stop the room's timer."""
         ok = run_action(
             self.notice,
             self.studio.workshops.stop_timer,
             self.workshop.id,
             self.workshop.current_stage,
         )
-        self.refresh({"stages"})
+        self.on_change({"stages"})
         return bool(ok)
 
     # -- drawing -------------------------------------------------------------------------------
-    def _draw_stages(self) -> None:
+    def show(self, workshop: WorkshopState) -> None:
+        """Draw the stages, the current one and the timer as they are in ``workshop``."""
+        self.workshop = workshop
         rows = []
         for stage in self.template.stages:
-            state = self.workshop.state_of(stage.key)
-            here = "▶ " if stage.key == self.workshop.current_stage else ""
+            state = workshop.state_of(stage.key)
+            here = "▶ " if stage.key == workshop.current_stage else ""
             rows.append(
                 f"<tr><td>{escaped(here + stage.title, 'span')}</td>"
                 f"<td>{escaped(state.label, 'span')}</td>"
@@ -80,8 +123,8 @@ class StageControlsMixin:
             '<table class="codesign-stages"><tr><th>Stage</th>'
             "<th>State</th><th>Suggested</th></tr>" + "".join(rows) + "</table>"
         )
-        current = self.template.stage(self.workshop.current_stage)
-        state = self.workshop.state_of(current.key)
+        current = self.template.stage(workshop.current_stage)
+        state = workshop.state_of(current.key)
         self.now.value = (
             escaped(f"Now: {current.title}", "h2")
             + escaped(state.label, "div", f"codesign-state-{state.value}")
@@ -89,7 +132,7 @@ class StageControlsMixin:
         )
         self._draw_stage_detail()
         self._draw_timer()
-        if self.workshop.timer_ends_at is not None:
+        if workshop.timer_ends_at is not None:
             self._ensure_ticking()
 
     def _draw_stage_detail(self) -> None:

@@ -4,17 +4,35 @@ projected in the room, and moderation (hide or show an entry; hidden entries are
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
+from ..core.templates import Template
+from ..core.workshop import Participant
 from ..ui.common import perspective_colour, replace_children, run_action
 from ..ui.links import ACTIVITY_PAGES
+from ..ui.wiring import HubWiring
 
-__all__ = ["WallMixin"]
+__all__ = ["RoomWall"]
 
 
-class WallMixin:
-    """People, wall and moderation of :class:`~codesign_widgets.room.hub.FacilitatorHub`."""
+class RoomWall:
+    """People, wall and moderation of :class:`~codesign_widgets.room.hub.FacilitatorHub`.
+
+    Built with the hub's ``wiring`` and the workshop's ``template``. Owns ``people`` and
+    ``wall`` (projected) and ``moderation`` (on the controls tab); the hub lays them out.
+
+    The action is a method: :meth:`set_hidden`.
+    """
+
+    def __init__(self, wiring: HubWiring, template: Template) -> None:
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
+        self.workshop_id, self.template = wiring.workshop_id, template
+        self.people = widgets.HTML()
+        self.wall = widgets.HTML()
+        self.moderation = widgets.VBox()
 
     # -- actions -----------------------------------------------------------------------------
     def set_hidden(self, entry_id: int, hidden: bool) -> bool:
@@ -22,16 +40,17 @@ class WallMixin:
         ok = run_action(
             self.notice,
             self.studio.entries.set_hidden,
-            self.workshop.id,
+            self.workshop_id,
             entry_id,
             hidden,
             ok="Hidden from the wall (kept on record)." if hidden else "Shown on the wall again.",
         )
-        self.refresh({"entries"})
+        self.on_change({"entries"})
         return bool(ok)
 
     # -- drawing -------------------------------------------------------------------------------
-    def _draw_people(self, participants) -> None:
+    def show_people(self, participants: Sequence[Participant]) -> None:
+        """How many joined, and who, by perspective."""
         parts = [escaped(f"{len(participants)} joined", "div", "codesign-count")]
         for index, perspective in enumerate(self.template.perspectives):
             names = [p.shown_name for p in participants if p.perspective == perspective.key]
@@ -45,27 +64,13 @@ class WallMixin:
             )
         self.people.value = "".join(parts)
 
-    def _draw_wall(self) -> None:
-        stage = self.workshop.current_stage
+    def show_wall(self, stage_key: str, names: Mapping[int, str]) -> None:
+        """The check-in lines of the room's current stage, and every line to moderate
+        (``names``: participant id to the name shown)."""
         all_entries = self.studio.entries.find(
-            self.workshop.id, activity="checkin", include_hidden=True
+            self.workshop_id, activity="checkin", include_hidden=True
         )
-        groups = {p.key: (p.group, i) for i, p in enumerate(self.template.perspectives)}
-        cards = []
-        for entry in all_entries:
-            if entry.hidden or entry.stage != stage:
-                continue
-            group, index = groups.get(entry.perspective, ("", 0))
-            colour = perspective_colour(group, index)
-            cards.append(
-                escaped(
-                    entry.body.get("text", ""),
-                    "div",
-                    "codesign-card",
-                    f"border-left:8px solid {colour}",
-                )
-            )
-        current = self.template.stage(stage)
+        current = self.template.stage(stage_key)
         if current.activity != "checkin":
             page = ACTIVITY_PAGES.get(current.activity, ("", "the activity page"))[1]
             self.wall.value = escaped(
@@ -74,10 +79,26 @@ class WallMixin:
                 "p",
             )
         else:
-            self.wall.value = "".join(cards) or escaped("No lines yet.", "p")
+            groups = {p.key: (p.group, i) for i, p in enumerate(self.template.perspectives)}
+            lines = [
+                self._line(e, *groups.get(e.perspective, ("", 0)))
+                for e in all_entries
+                if not e.hidden and e.stage == stage_key
+            ]
+            self.wall.value = "".join(lines) or escaped("No lines yet.", "p")
+        self._draw_moderation(all_entries, names)
+
+    @staticmethod
+    def _line(entry, group: str, index: int) -> str:
+        colour = perspective_colour(group, index)
+        return escaped(
+            entry.body.get("text", ""), "div", "codesign-card", f"border-left:8px solid {colour}"
+        )
+
+    def _draw_moderation(self, all_entries, names: Mapping[int, str]) -> None:
         rows = []
         for entry in reversed(all_entries[-50:]):
-            author = self._names.get(entry.author_id, entry.author_public_id)
+            author = names.get(entry.author_id, entry.author_public_id)
             toggle = widgets.Button(
                 description="Show" if entry.hidden else "Hide",
                 icon="eye" if entry.hidden else "eye-slash",

@@ -1,8 +1,10 @@
 """The participant's page: join a workshop, follow the stages, take part in the check-in.
 
 Built for a phone. The kernel behind this page holds only what this participant may see:
-the workshop's plan and state, and their own contributions. The forms are built in
-:mod:`.join_forms`; the stage view is :mod:`.join_stage`.
+the workshop's plan and state, and their own contributions. The page owns its parts and
+shows one at a time: the code form and the join form (:mod:`.join_forms`), then the stage
+view (:mod:`.join_stage`) with the check-in (:mod:`.join_checkin`) or the stage's activity
+panel, and the leave step.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
-from ..core.safe_text import escaped
 from ..core.templates import Template, load_template
-from ..core.workshop import MAX_NOTE, Participant, clean_text
+from ..core.workshop import Participant
 from ..live import Feed
-from ..ui.common import Notice, replace_children, run_action
+from ..ui.common import Notice, run_action
 from .identity import IdentityKeeper
-from .join_forms import JoinFormsMixin
-from .join_stage import StageViewMixin
+from .join_checkin import CheckinForm
+from .join_forms import CodeForm, JoinForm, LeaveStep
+from .join_stage import StageView
 
 if TYPE_CHECKING:
     from ..studio import Studio
@@ -28,11 +30,13 @@ if TYPE_CHECKING:
 __all__ = ["ParticipantApp"]
 
 
-class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
+class ParticipantApp(widgets.VBox):
     """Join form, then the current stage and what the participant can do in it.
 
-    Each user action is a method (:meth:`enter_code`, :meth:`join`, :meth:`share_note`,
-    :meth:`withdraw`, :meth:`ask_to_leave`, :meth:`leave`), so tests act as a participant would.
+    The parts are ``code_form``, ``join_form``, ``stage_view`` (with ``checkin`` and the
+    activity's ``stage_view.panel``) and ``leave_step``. Each user action is a method
+    (:meth:`enter_code`, :meth:`join`, :meth:`ask_to_leave`, :meth:`leave`; the check-in's
+    ``checkin.share_note`` and ``checkin.withdraw``), so tests act as a participant would.
     """
 
     def __init__(
@@ -50,15 +54,18 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
         self.template: Template | None = None
         self.participant: Participant | None = None
         self._unsubscribe = None
-        self.panel: widgets.Widget | None = None  # the current activity's panel, if any
         self.notice = Notice()
         self.identity = IdentityKeeper()
         self.identity.observe(self._on_offered_token, "offered_token")
-        self._build_forms()
+        self.code_form = CodeForm(on_enter=self.enter_code)
+        self.join_form = JoinForm(on_join=self.join)
+        self.checkin = CheckinForm(studio, self.notice)
+        self.leave_step = LeaveStep(on_ask=self.ask_to_leave, on_confirm=self.leave)
+        self.stage_view = StageView(studio, self.notice, self.checkin, self.leave_step, feed=feed)
         if code:
             self.enter_code(code, token=token)
         else:
-            self._show(self.code_box)
+            self._show(self.code_form)
 
     def _show(self, box: widgets.Widget) -> None:
         self.children = [box, self.notice, self.identity]
@@ -68,22 +75,16 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
         """Open the workshop with this join code; come back as ``token``'s owner if valid."""
         workshop = run_action(self.notice, self.studio.workshops.by_code, code)
         if not workshop:
-            self.code_input.value = str(code or "")[:32]
-            self._show(self.code_box)
+            self.code_form.ask_again(code)
+            self._show(self.code_form)
             return False
         self.workshop = workshop
         self.template = load_template(workshop.template)
         self.identity.workshop_code = workshop.code
-        self.title.value = escaped(workshop.title, "h2")
-        self.perspective_input.options = [
-            (f"{p.label}: {p.hint}" if p.hint else p.label, p.key)
-            for p in self.template.perspectives
-        ]
-        self.perspective_input.value = None
-        self.consent_text.value = escaped(self.template.consent.strip(), "p")
+        self.join_form.show_workshop(workshop.title, self.template)
         if token and self.resume(token):
             return True
-        self._show(self.join_box)
+        self._show(self.join_form)
         return True
 
     def resume(self, token: str) -> bool:
@@ -107,16 +108,17 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
         """Join with the name, perspective and consent in the form."""
         if self.workshop is None or self.participant is not None:
             return False
-        if self.perspective_input.value is None:
+        form = self.join_form
+        if form.perspective_input.value is None:
             self.notice.show("Please choose how you take part (one of the options).", "error")
             return False
         result = run_action(
             self.notice,
             self.studio.people.join,
             self.workshop.id,
-            self.name_input.value,
-            self.perspective_input.value,
-            self.consent_input.value,
+            form.name_input.value,
+            form.perspective_input.value,
+            form.consent_input.value,
         )
         if not result:
             return False
@@ -127,77 +129,30 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
         self._enter_stage_view()
         return True
 
-    def share_note(self) -> bool:
-        """Share the check-in line typed in the box (only while the stage is open)."""
-        if self.participant is None:
-            return False
-        stage = self._current_stage()
-        try:
-            text = clean_text(
-                self.note_input.value, what="Your line", max_length=MAX_NOTE, required=True
-            )
-        except CodesignError as exc:
-            self.notice.show(str(exc), "error")
-            return False
-        ok = run_action(
-            self.notice,
-            self.studio.entries.add,
-            self.participant,
-            "checkin",
-            "note",
-            stage.key,
-            {"text": text},
-            ok="Shared with the group.",
-        )
-        if ok:
-            self.note_input.value = ""
-            self._draw_my_notes()
-        return bool(ok)
-
-    def withdraw(self, entry_id: int) -> bool:
-        """Take back one of this participant's own lines (kept on record as withdrawn)."""
-        if self.participant is None:
-            return False
-        ok = run_action(
-            self.notice,
-            self.studio.entries.withdraw,
-            self.participant,
-            entry_id,
-            ok="Withdrawn: it no longer shows anywhere.",
-        )
-        self._draw_my_notes()
-        return bool(ok)
-
     def ask_to_leave(self) -> bool:
         """First step of leaving: show the confirm button (nothing is withdrawn yet)."""
         if self.participant is None:
             return False
-        self.confirm_leave_box.layout.display = None
+        self.leave_step.ask()
         return True
-
-    def stay(self) -> None:
-        """Change of mind: hide the confirm step again."""
-        self.confirm_leave_box.layout.display = "none"
 
     def leave(self) -> bool:
         """Leave the workshop and withdraw everything this participant added (after
         :meth:`ask_to_leave`), forget them in this browser, and show the join form again."""
-        if self.participant is None or self.confirm_leave_box.layout.display == "none":
+        if self.participant is None or not self.leave_step.asked:
             return False  # a crafted click on the hidden confirm button does nothing
         if not run_action(self.notice, self.studio.privacy.withdraw_participant, self.participant):
             return False
-        self._drop_panel()
+        self.stage_view.leave()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         self.participant = None
         self.identity.forget = True
         self.identity.token = ""
-        self.stay()
-        replace_children(self.my_notes, [])
-        self.name_input.value = ""
-        self.perspective_input.value = None
-        self.consent_input.value = False
+        self.leave_step.stay()
+        self.checkin.forget()
+        self.join_form.clear()
         self.notice.show(
             "You have left the workshop. Everything you added was taken back: it no longer "
             "shows on the big screen, in results or in exports, and this browser has forgotten "
@@ -205,8 +160,29 @@ class ParticipantApp(JoinFormsMixin, StageViewMixin, widgets.VBox):
             "again below if you change your mind.",
             "ok",
         )
-        self._show(self.join_box)
+        self._show(self.join_form)
         return True
+
+    # -- the stage view --------------------------------------------------------------------
+    def _enter_stage_view(self) -> None:
+        self.checkin.enter(self.participant)
+        self.stage_view.enter(self.template, self.participant)
+        self.leave_step.show_code(self.participant.public_id)
+        self.stage_view.show(self.workshop)
+        self._show(self.stage_view)
+        if self.feed is not None and self._unsubscribe is None:
+            self._unsubscribe = self.feed.subscribe(
+                self.workshop.id, {"stages", "workshops"}, self.on_change
+            )
+
+    def on_change(self, topics: set[str]) -> None:
+        """Live feed: the facilitator moved or changed a stage."""
+        try:
+            self.workshop = self.studio.workshops.state(self.workshop.id)
+        except CodesignError as exc:
+            self.notice.show(str(exc), "error")
+            return
+        self.stage_view.show(self.workshop)
 
     def _on_offered_token(self, change) -> None:
         token = change["new"]

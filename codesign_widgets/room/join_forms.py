@@ -1,33 +1,35 @@
-"""The participant page's forms: the join code, then name, perspective and consent, the stage
-view's boxes with the check-in line, and the leave-and-withdraw step with its confirmation.
+"""The participant page's forms: the join code, then name, perspective and consent, and the
+leave-and-withdraw step with its confirmation.
 
-Only builds widgets; :class:`~codesign_widgets.room.join.ParticipantApp` wires them to its
-actions and shows one box at a time.
+Each form is a box of widgets that calls back what its button means (``on_enter``,
+``on_join``, ``on_ask``, ``on_confirm``); :class:`~codesign_widgets.room.join.ParticipantApp`
+wires them to its actions and shows one box at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
-from ..core.workshop import MAX_NOTE
+from ..core.templates import Template
 
-__all__ = ["JoinFormsMixin"]
+__all__ = ["CodeForm", "JoinForm", "LeaveStep"]
 
 
-class JoinFormsMixin:
-    """The layout of :class:`~codesign_widgets.room.join.ParticipantApp`."""
+class CodeForm(widgets.VBox):
+    """Type the code shown on the big screen; ``on_enter(code)`` opens that workshop."""
 
-    # -- layout ----------------------------------------------------------------------------
-    def _build_forms(self) -> None:
+    def __init__(self, on_enter: Callable[[str], object]) -> None:
         self.code_input = widgets.Text(
             description="Join code", placeholder="e.g. KP7QXA", continuous_update=False
         )
         self.code_button = widgets.Button(
             description="Continue", button_style="primary", icon="arrow-right"
         )
-        self.code_button.on_click(lambda _b: self.enter_code(self.code_input.value))
-        self.code_box = widgets.VBox(
+        self.code_button.on_click(lambda _b: on_enter(self.code_input.value))
+        super().__init__(
             [
                 widgets.HTML(escaped("Join a workshop", "h2")),
                 widgets.HTML(escaped("Type the code shown on the big screen.")),
@@ -36,6 +38,15 @@ class JoinFormsMixin:
             ]
         )
 
+    def ask_again(self, code: object) -> None:
+        """Show the code that opened nothing, so the participant can correct it."""
+        self.code_input.value = str(code or "")[:32]
+
+
+class JoinForm(widgets.VBox):
+    """Name, perspective and consent for one workshop; ``on_join()`` joins with them."""
+
+    def __init__(self, on_join: Callable[[], object]) -> None:
         self.title = widgets.HTML()
         self.name_input = widgets.Text(
             description="Your name (shown to the group)",
@@ -45,8 +56,8 @@ class JoinFormsMixin:
         self.consent_text = widgets.HTML()
         self.consent_input = widgets.Checkbox(description="I agree", indent=False)
         self.join_button = widgets.Button(description="Join", button_style="primary", icon="check")
-        self.join_button.on_click(lambda _b: self.join())
-        self.join_box = widgets.VBox(
+        self.join_button.on_click(lambda _b: on_join())
+        super().__init__(
             [
                 self.title,
                 self.name_input,
@@ -57,44 +68,39 @@ class JoinFormsMixin:
             ]
         )
 
-        self.me = widgets.HTML()
-        self.stage_title = widgets.HTML()
-        self.stage_ask = widgets.HTML()
-        self.stage_state = widgets.HTML()
-        self.note_input = widgets.Textarea(
-            description="Your line", placeholder=f"Up to {MAX_NOTE} characters"
-        )
-        self.share_button = widgets.Button(
-            description="Share", button_style="primary", icon="paper-plane"
-        )
-        self.share_button.on_click(lambda _b: self.share_note())
-        self.my_notes = widgets.VBox()
-        self.checkin_box = widgets.VBox([self.note_input, self.share_button, self.my_notes])
-        self.activity_box = widgets.VBox()
-        self._build_leave()
-        self.stage_box = widgets.VBox(
-            [
-                self.me,
-                self.stage_title,
-                self.stage_state,
-                self.stage_ask,
-                self.activity_box,
-                self.leave_box,
-            ]
-        )
+    def show_workshop(self, title: str, template: Template) -> None:
+        """The workshop's title, its perspectives to choose from and its consent text."""
+        self.title.value = escaped(title, "h2")
+        self.perspective_input.options = [
+            (f"{p.label}: {p.hint}" if p.hint else p.label, p.key) for p in template.perspectives
+        ]
+        self.perspective_input.value = None
+        self.consent_text.value = escaped(template.consent.strip(), "p")
 
-    def _build_leave(self) -> None:
+    def clear(self) -> None:
+        """Empty the form (after leaving: nothing of the person stays on the page)."""
+        self.name_input.value = ""
+        self.perspective_input.value = None
+        self.consent_input.value = False
+
+
+class LeaveStep(widgets.VBox):
+    """Leave the workshop and withdraw everything, in two steps: ``on_ask()`` when the leave
+    button is pressed (the page shows :meth:`ask` if someone has joined), ``on_confirm()``
+    when the confirm button is."""
+
+    def __init__(self, on_ask: Callable[[], object], on_confirm: Callable[[], object]) -> None:
         self.leave_text = widgets.HTML()
         self.leave_button = widgets.Button(
             description="Leave and withdraw everything I added",
             icon="sign-out",
             tooltip="Leave the workshop and take back all you added",
         )
-        self.leave_button.on_click(lambda _b: self.ask_to_leave())
+        self.leave_button.on_click(lambda _b: on_ask())
         self.confirm_leave_button = widgets.Button(
             description="Yes, withdraw everything", button_style="danger", icon="check"
         )
-        self.confirm_leave_button.on_click(lambda _b: self.leave())
+        self.confirm_leave_button.on_click(lambda _b: on_confirm())
         self.stay_button = widgets.Button(description="No, stay", icon="times")
         self.stay_button.on_click(lambda _b: self.stay())
         self.confirm_leave_box = widgets.VBox(
@@ -111,7 +117,28 @@ class JoinFormsMixin:
             ]
         )
         self.confirm_leave_box.layout.display = "none"
-        self.leave_box = widgets.VBox(
+        super().__init__(
             [self.leave_text, self.leave_button, self.confirm_leave_box],
             layout=widgets.Layout(margin="2em 0 0 0"),
         )
+
+    @property
+    def asked(self) -> bool:
+        """Whether the confirm step is on screen (a confirm click counts only then)."""
+        return self.confirm_leave_box.layout.display != "none"
+
+    def show_code(self, public_id: str) -> None:
+        """Tell the participant the code the facilitator needs to erase them from the file."""
+        self.leave_text.value = escaped(
+            f"Your participant code is {public_id}. To have your data erased from the "
+            "workshop file too, give this code to the facilitator.",
+            "p",
+        )
+
+    def ask(self) -> None:
+        """Show the confirm step (nothing is withdrawn yet)."""
+        self.confirm_leave_box.layout.display = None
+
+    def stay(self) -> None:
+        """Change of mind: hide the confirm step again."""
+        self.confirm_leave_box.layout.display = "none"

@@ -1,73 +1,83 @@
-"""The participant's stage view: follow the stage the facilitator moved the room to, show its
-activity panel (or the check-in line), and the participant's own lines to withdraw.
-"""
+"""The participant's stage view: the stage the facilitator moved the room to, and in it the
+check-in or the stage's activity panel (picked by :mod:`.registry`, imported only then)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as widgets
 
-from ..core.errors import CodesignError
 from ..core.safe_text import escaped
-from ..core.workshop import StageState
-from ..ui.common import replace_children
-from ..ui.panel import panel_class
+from ..core.templates import Stage, Template
+from ..core.workshop import Participant, StageState, WorkshopState
+from ..live import Feed
+from ..ui.common import Notice
+from .join_checkin import CheckinForm
+from .registry import panel_class
 
-__all__ = ["StageViewMixin"]
+if TYPE_CHECKING:
+    from ..studio import Studio
 
 
-class StageViewMixin:
-    """The stage view of :class:`~codesign_widgets.room.join.ParticipantApp`."""
+__all__ = ["StageView"]
 
-    # -- the stage view ----------------------------------------------------------------------
-    def _current_stage(self):
-        return self.template.stage(self.workshop.current_stage)
 
-    def _enter_stage_view(self) -> None:
-        p = self.participant
-        perspective = self.template.perspective(p.perspective).label
-        self.me.value = escaped(f"{p.shown_name} · {perspective}", "div", "codesign-me")
-        self.leave_text.value = escaped(
-            f"Your participant code is {p.public_id}. To have your data erased from the "
-            "workshop file too, give this code to the facilitator.",
-            "p",
+class StageView(widgets.VBox):
+    """Who the participant is, the current stage, what they can do in it, and ``footer``
+    (the leave step) below.
+
+    Built with what the activity panels need (``store``, the page's ``notice``, ``feed``) and
+    the page's ``checkin`` form; the page calls :meth:`enter` once someone joined and
+    :meth:`show` whenever the workshop's state changes.
+    """
+
+    def __init__(
+        self,
+        studio: Studio,
+        notice: Notice,
+        checkin: CheckinForm,
+        footer: widgets.Widget,
+        feed: Feed | None = None,
+    ) -> None:
+        self.studio, self.notice, self.feed, self.checkin = studio, notice, feed, checkin
+        self.template: Template | None = None
+        self.participant: Participant | None = None
+        self.panel: widgets.Widget | None = None  # the current activity's panel, if any
+        self.me = widgets.HTML()
+        self.stage_title = widgets.HTML()
+        self.stage_ask = widgets.HTML()
+        self.stage_state = widgets.HTML()
+        self.activity_box = widgets.VBox()
+        super().__init__(
+            [self.me, self.stage_title, self.stage_state, self.stage_ask, self.activity_box, footer]
         )
-        self._draw_stage()
-        self._show(self.stage_box)
-        if self.feed is not None and self._unsubscribe is None:
-            self._unsubscribe = self.feed.subscribe(
-                self.workshop.id, {"stages", "workshops"}, self.on_change
-            )
 
-    def on_change(self, topics: set[str]) -> None:
-        """Live feed: the facilitator moved or changed a stage."""
-        try:
-            self.workshop = self.studio.workshops.state(self.workshop.id)
-        except CodesignError as exc:
-            self.notice.show(str(exc), "error")
-            return
-        self._draw_stage()
+    def enter(self, template: Template, participant: Participant) -> None:
+        """``participant`` joined a workshop with this plan: say who they are."""
+        self.template, self.participant = template, participant
+        perspective = template.perspective(participant.perspective).label
+        self.me.value = escaped(f"{participant.shown_name} · {perspective}", "div", "codesign-me")
 
-    def _draw_stage(self) -> None:
-        stage = self._current_stage()
-        state = self.workshop.state_of(stage.key)
+    def show(self, workshop: WorkshopState) -> None:
+        """Draw the stage the room is on in ``workshop`` and what the participant does there."""
+        stage = self.template.stage(workshop.current_stage)
+        state = workshop.state_of(stage.key)
         self.stage_title.value = escaped(stage.title, "h2")
         self.stage_state.value = escaped(state.label, "div", f"codesign-state-{state.value}")
         self.stage_ask.value = escaped(stage.ask, "p")
-        is_open = state is StageState.OPEN
+        self.checkin.move_to(stage.key)
         if stage.activity == "checkin":
-            # Cosmetic only: the store refuses writes to a stage that is not open.
-            self.note_input.disabled = self.share_button.disabled = not is_open
-            self._draw_my_notes()
-            self.activity_box.children = [self.checkin_box]
-            self._drop_panel()
+            self.checkin.show(state is StageState.OPEN)
+            self.activity_box.children = [self.checkin]
+            self.drop_panel()
         else:
-            self._draw_panel(stage)
+            self._show_panel(workshop, stage)
 
-    def _draw_panel(self, stage) -> None:
+    def _show_panel(self, workshop: WorkshopState, stage: Stage) -> None:
         """The current stage's activity panel (kept while the stage stays the same)."""
         cls = panel_class(stage.activity)
         if cls is None:
-            self._drop_panel()
+            self.drop_panel()
             self.activity_box.children = [
                 widgets.HTML(
                     escaped(
@@ -79,12 +89,12 @@ class StageViewMixin:
             ]
             return
         if isinstance(self.panel, cls) and self.panel.stage.key == stage.key:
-            self.panel.set_workshop(self.workshop)
+            self.panel.set_workshop(workshop)
         else:
-            self._drop_panel()
+            self.drop_panel()
             self.panel = cls(
                 self.studio,
-                self.workshop,
+                workshop,
                 self.template,
                 self.participant,
                 stage,
@@ -93,32 +103,14 @@ class StageViewMixin:
             )
         self.activity_box.children = [self.panel]
 
-    def _drop_panel(self) -> None:
+    def drop_panel(self) -> None:
         """Close the last stage's panel: it stops following the feed and frees its widgets."""
         if self.panel is not None:
             old, self.panel = self.panel, None
             self.activity_box.children = [w for w in self.activity_box.children if w is not old]
             old.close()
 
-    def _draw_my_notes(self) -> None:
-        if self.participant is None:
-            return
-        try:
-            mine = self.studio.entries.find(
-                self.workshop.id,
-                activity="checkin",
-                participant_id=self.participant.id,
-                include_hidden=True,
-            )
-        except CodesignError as exc:
-            self.notice.show(str(exc), "error")
-            return
-        rows = []
-        for entry in mine:
-            button = widgets.Button(
-                description="Withdraw", icon="undo", tooltip="Take this line back"
-            )
-            button.on_click(lambda _b, entry_id=entry.id: self.withdraw(entry_id))
-            rows.append(widgets.HBox([widgets.HTML(escaped(entry.body.get("text", ""))), button]))
-        header = widgets.HTML(escaped("Your lines" if rows else "", "h3"))
-        replace_children(self.my_notes, [header, *rows])
+    def leave(self) -> None:
+        """The participant left: close their panel and forget who they were."""
+        self.drop_panel()
+        self.participant = None

@@ -20,14 +20,9 @@ from ..live import Feed
 from ..ui.common import Notice, replace_children, run_action
 from ..ui.panel import ActivityPanel
 from .criteria import Criterion
-from .model import (
-    CANT_SAY,
-    MAX_COMMENT,
-    Prototype,
-    Round,
-    RoundState,
-    weighted_scores,
-)
+from .criterion_row import CriterionRow
+from .model import CANT_SAY, MAX_COMMENT, Prototype, Round, RoundState, weighted_scores
+from .round_text import results_html, round_status_html
 
 if TYPE_CHECKING:
     from ..studio import Studio
@@ -36,35 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["ScoringPanel"]
 
 TOPICS = {"scoring"}
-
-
-class CriterionRow(widgets.VBox):
-    """The question, the labelled scale as buttons (plus "can't say"), last round's score."""
-
-    def __init__(self, criterion: Criterion) -> None:
-        super().__init__()
-        self.criterion = criterion
-        self.buttons = widgets.ToggleButtons(
-            description=criterion.label,
-            options=[(str(v), v) for v in criterion.points] + [("Can't say", CANT_SAY)],
-            tooltips=[criterion.label_for(v) for v in criterion.points] + ["I can't say"],
-            value=None,
-            style={"button_width": "auto", "description_width": "initial"},
-            layout={"flex_flow": "row wrap", "width": "auto"},
-        )
-        scale = " · ".join(criterion.label_for(v) for v in criterion.points)
-        self.question = widgets.HTML(escaped(criterion.question, "div", "codesign-question"))
-        self.scale = widgets.HTML(escaped(scale, "div", "codesign-scale"))
-        self.chosen = widgets.HTML()
-        self.last = widgets.HTML()
-        self.children = [self.question, self.buttons, self.scale, self.chosen, self.last]
-        self.add_class("codesign-criterion")
-
-    def show_saved(self, value: int | str | None, given: bool) -> None:
-        """Say in words what is saved: a pressed button alone is easy to miss on a phone."""
-        stored = None if value == CANT_SAY else value
-        text = f"Your score: {self.criterion.label_for(stored)}" if given else "Not scored yet"
-        self.chosen.value = escaped(text, "div", "codesign-chosen")
 
 
 class ScoringPanel(ActivityPanel):
@@ -167,25 +133,11 @@ class ScoringPanel(ActivityPanel):
         self._draw()
 
     def _draw(self) -> None:
+        self.status.value = round_status_html(self.round)
         if self.round is None:
-            self.status.value = escaped(
-                "Scoring has not started yet: the facilitator will open the first round.", "p"
-            )
             self.results.value = ""
             self.scoring_box.layout.display = "none"
             return
-        state = self.round.state
-        self.status.value = escaped(
-            f"Round {self.round.number}: {state.label}", "div", f"codesign-round-{state.value}"
-        ) + escaped(
-            {
-                RoundState.OPEN: "Score each prototype on each criterion. Your scores are "
-                "private until the round is revealed; you can change them until it closes.",
-                RoundState.CLOSED: "Scores are sealed. Wait for the facilitator to reveal them.",
-                RoundState.REVEALED: "These are the group's results. Your own scores are below.",
-            }[state],
-            "p",
-        )
         self._draw_results()
         if not self.prototypes:
             self.scoring_box.layout.display = "none"
@@ -267,20 +219,9 @@ class ScoringPanel(ActivityPanel):
             self.notice.show(str(exc), "error")
             return
         titles = {p.id: p.title for p in self.prototypes}
-        standings = weighted_scores(rows, self.round.criteria, titles)
-        ranked = sorted(
-            (s for s in standings if s.equal_say is not None), key=lambda s: s.equal_say_rank
+        self.results.value = results_html(
+            weighted_scores(rows, self.round.criteria, titles), titles
         )
-        if not ranked:
-            self.results.value = escaped("Nobody scored in this round.", "p")
-            return
-        lines = [
-            f"{s.equal_say_rank}. {titles[s.prototype_id]}: {s.equal_say:.0f} of 100 with "
-            f"every perspective counted equally ({s.pooled:.0f} with everyone pooled; "
-            f"{s.people} scored)"
-            for s in ranked
-        ]
-        self.results.value = escaped("Results", "h3") + "".join(escaped(x, "div") for x in lines)
 
     # -- actions -------------------------------------------------------------------------------
     def score(self, criterion_key: str, value: int | str | None) -> bool:

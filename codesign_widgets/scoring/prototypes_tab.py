@@ -1,26 +1,64 @@
-"""The scoring hub's Prototypes and Criteria tabs: what the group scores, and on what.
-
-A mixin of :class:`~codesign_widgets.scoring.hub.ScoringHub`, which builds the widgets
-these methods act on and draw into. One method per facilitator action.
-"""
+"""The scoring hub's Prototypes tab: what the group scores. Add a prototype (with the goals
+from goal mapping it serves), edit it (the earlier version is kept), withdraw it or bring
+it back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ipywidgets as widgets
 
-from ..core.errors import CodesignError, InvalidInput
+from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..ui.common import replace_children, run_action
-from .criteria import CriteriaSet, load_criteria_set
-from .criteria_form import CUSTOM
+from ..ui.wiring import HubWiring
+from .model import Prototype
 
-__all__ = ["PrototypesAndCriteriaMixin"]
+__all__ = ["PrototypesTab"]
 
 
-class PrototypesAndCriteriaMixin:
-    """Add, edit and withdraw prototypes; choose a criteria set or make one."""
+class PrototypesTab(widgets.VBox):
+    """The Prototypes tab of :class:`~codesign_widgets.scoring.hub.ScoringHub`.
 
-    # -- actions: prototypes -------------------------------------------------------------------
+    Built with the hub's ``wiring`` (the scoring stage); :meth:`show` lists the stage's
+    prototypes. Actions are methods: :meth:`save_prototype`,
+    :meth:`edit_prototype`, :meth:`clear_form`, :meth:`withdraw_prototype`.
+    """
+
+    def __init__(self, wiring: HubWiring) -> None:
+        self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
+        self.editing: int | None = None
+        self.all_prototypes: list[Prototype] = []
+        self.title_input = widgets.Text(description="Title")
+        self.description_input = widgets.Textarea(description="Description")
+        self.goals_input = widgets.SelectMultiple(
+            description="Goals it serves (from goal mapping)", options=[], rows=5
+        )
+        self.more_goals = widgets.Textarea(description="Other goals (one per line)")
+        self.save_button = widgets.Button(
+            description="Add prototype", button_style="primary", icon="plus"
+        )
+        self.save_button.on_click(lambda _b: self.save_prototype())
+        self.cancel_edit = widgets.Button(
+            description="Cancel editing", icon="times", layout={"display": "none"}
+        )
+        self.cancel_edit.on_click(lambda _b: self.clear_form())
+        self.prototype_list = widgets.VBox()
+        super().__init__(
+            [
+                widgets.HTML(escaped("Add a prototype", "h2")),
+                self.title_input,
+                self.description_input,
+                self.goals_input,
+                self.more_goals,
+                widgets.HBox([self.save_button, self.cancel_edit]),
+                widgets.HTML(escaped("Prototypes", "h2")),
+                self.prototype_list,
+            ]
+        )
+
+    # -- actions ---------------------------------------------------------------------------
     def _goals_typed(self) -> list[str]:
         extra = [line for line in self.more_goals.value.split("\n") if line.strip()]
         return [*self.goals_input.value, *extra]
@@ -31,8 +69,8 @@ class PrototypesAndCriteriaMixin:
             ok = run_action(
                 self.notice,
                 self.studio.scoring.prototypes.add_prototype,
-                self.workshop.id,
-                self.stage,
+                self.workshop_id,
+                self.stage_key,
                 self.title_input.value,
                 self.description_input.value,
                 self._goals_typed(),
@@ -42,7 +80,7 @@ class PrototypesAndCriteriaMixin:
             ok = run_action(
                 self.notice,
                 self.studio.scoring.prototypes.revise_prototype,
-                self.workshop.id,
+                self.workshop_id,
                 self.editing,
                 self.title_input.value,
                 self.description_input.value,
@@ -50,8 +88,8 @@ class PrototypesAndCriteriaMixin:
                 ok="Changes saved (the earlier version is kept).",
             )
         if ok:
-            self._clear_form()
-            self.refresh({"scoring"})
+            self.clear_form()
+            self.on_change({"scoring"})
         return bool(ok)
 
     def edit_prototype(self, prototype_id: int) -> None:
@@ -68,7 +106,8 @@ class PrototypesAndCriteriaMixin:
         self.save_button.description = "Save changes"
         self.cancel_edit.layout.display = ""
 
-    def _clear_form(self) -> None:
+    def clear_form(self) -> None:
+        """Empty the form and stop editing (the cancel button does this)."""
         self.editing = None
         self.title_input.value = self.description_input.value = self.more_goals.value = ""
         self.goals_input.value = ()
@@ -80,53 +119,23 @@ class PrototypesAndCriteriaMixin:
         ok = run_action(
             self.notice,
             self.studio.scoring.prototypes.withdraw_prototype,
-            self.workshop.id,
+            self.workshop_id,
             prototype_id,
             withdrawn,
             ok="Withdrawn: it takes no more scores (its scores are kept)."
             if withdrawn
             else "Back in: it can be scored again.",
         )
-        self.refresh({"scoring"})
+        self.on_change({"scoring"})
         return bool(ok)
 
-    # -- actions: criteria ---------------------------------------------------------------------
-    def choose_criteria(self, key: str) -> bool:
-        """Use a template criteria set (or, for ``"custom"``, the custom form's set)."""
-        if key == CUSTOM:
-            return self.use_custom_criteria()
-        criteria = run_action(
-            self.notice, self.studio.scoring.rounds.set_criteria, self.workshop.id, self.stage, key
-        )
-        return self._criteria_chosen(criteria)
+    # -- drawing ---------------------------------------------------------------------------
+    def show(self, all_prototypes: Sequence[Prototype]) -> None:
+        """List the stage's prototypes (withdrawn ones too) and offer the shared goals."""
+        self.all_prototypes = list(all_prototypes)
+        self._draw_prototypes()
+        self._draw_goals()
 
-    def use_custom_criteria(self) -> bool:
-        try:
-            criteria = self.custom.criteria_set()
-        except InvalidInput as exc:
-            self.notice.show(str(exc), "error")
-            return False
-        chosen = run_action(
-            self.notice,
-            self.studio.scoring.rounds.set_criteria,
-            self.workshop.id,
-            self.stage,
-            criteria,
-        )
-        return self._criteria_chosen(chosen)
-
-    def _criteria_chosen(self, criteria: CriteriaSet | None) -> bool:
-        if not criteria:
-            return False
-        note = " ".join(criteria.warnings)
-        self.notice.show(
-            f"Criteria for the next round: {criteria.name}. {note}".strip(),
-            "info" if note else "ok",
-        )
-        self.refresh({"scoring"})
-        return True
-
-    # -- drawing -------------------------------------------------------------------------------
     def _draw_prototypes(self) -> None:
         rows = []
         for prototype in self.all_prototypes:
@@ -151,7 +160,7 @@ class PrototypesAndCriteriaMixin:
     def _draw_goals(self) -> None:
         goals: list[str] = []
         try:
-            for card in self.studio.goals.cards.goal_cards(self.workshop.id):
+            for card in self.studio.goals.cards.goal_cards(self.workshop_id):
                 if card.goal and card.goal not in goals:
                     goals.append(card.goal)
         except (CodesignError, AttributeError):  # no goal mapping in this file or version
@@ -160,24 +169,3 @@ class PrototypesAndCriteriaMixin:
         self.goals_input.options = goals
         self.goals_input.value = chosen
         self.goals_input.layout.display = "" if goals else "none"
-
-    def _draw_criteria_preview(self) -> None:
-        key = self.criteria_picker.value
-        if key != CUSTOM:
-            criteria = load_criteria_set(key)
-            lines = [escaped(criteria.description, "p")]
-            for c in criteria.criteria:
-                scale = " · ".join(c.label_for(v) for v in c.points)
-                extra = " (lower is better)" if c.reverse else ""
-                lines.append(
-                    escaped(f"{c.label} (weight {c.weight:g}){extra}: {c.question}", "div")
-                    + escaped(scale, "div", "codesign-scale")
-                )
-            self.criteria_preview.value = "".join(lines)
-        middle = self.custom if key == CUSTOM else self.criteria_preview
-        self.criteria_tab.children = [
-            self.criteria_now,
-            self.criteria_picker,
-            middle,
-            self.use_criteria,
-        ]

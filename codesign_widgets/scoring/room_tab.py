@@ -7,13 +7,15 @@ through :mod:`codesign_widgets.scoring.results_panel`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
 from ..ui.common import replace_children
-from .model import Prototype, Round, RoundState
+from ..ui.wiring import HubWiring
+from .model import Decision, Prototype, Round, RoundState
 from .results import aggregate, movement, score_frame
 from .results_panel import ResultsPanel
 
@@ -21,23 +23,81 @@ if TYPE_CHECKING:
     from ..studio import Studio
 
 
-__all__ = ["RoomMixin", "build_results_panel"]
+__all__ = ["RoomTab", "build_results_panel"]
 
 
-class RoomMixin:
-    """What the projected room tab shows of the rounds: progress, then results."""
+class RoomTab(widgets.VBox):
+    """The projected room tab of :class:`~codesign_widgets.scoring.hub.ScoringHub`: the
+    round's status, progress counts, then the results of the round picked.
+
+    Built with the hub's ``wiring`` (the scoring stage), the ``title`` shown on top,
+    ``group_labels`` (perspective group or key to the label shown) and the plan's
+    perspective ``groups`` in order. The hub hands it the rounds (:meth:`show`,
+    :meth:`show_progress`). The action is a method: :meth:`show_round`.
+    """
+
+    def __init__(
+        self,
+        wiring: HubWiring,
+        title: str,
+        group_labels: Mapping[str, str],
+        groups: Sequence[str],
+    ) -> None:
+        self.studio = wiring.studio
+        self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
+        self.group_labels, self.groups = group_labels, list(groups)
+        self.results_panel: ResultsPanel | None = None
+        self._rounds: list[Round] = []
+        self._prototypes: list[Prototype] = []
+        self._decisions: Mapping[int, Decision] = {}
+        self._shown_round: int | None = None
+        self._picking = False
+        self.round_status = widgets.HTML()
+        self.progress = widgets.HTML()
+        self.round_picker = widgets.Dropdown(description="Show round", options=[])
+        self.round_picker.observe(lambda c: self._on_round_pick(c), "value")
+        self.results_box = widgets.VBox()
+        super().__init__(
+            [
+                widgets.HTML(escaped(title, "h1")),
+                self.round_status,
+                self.progress,
+                self.round_picker,
+                self.results_box,
+            ]
+        )
+        self.add_class("codesign-room")
 
     def show_round(self, round_id: int) -> None:
         """Show the results of a revealed round (the latest is shown by default)."""
         self.round_picker.value = round_id
 
     # -- drawing -------------------------------------------------------------------------------
-    def _draw_progress(self) -> None:
-        last = self.rounds[-1] if self.rounds else None
+    def show(
+        self,
+        rounds: Sequence[Round],
+        prototypes: Sequence[Prototype],
+        decisions: Mapping[int, Decision],
+    ) -> None:
+        """The last round's state, and the results of the revealed round shown (its
+        active ``prototypes`` and the ``decisions`` taken)."""
+        self._rounds, self._prototypes = list(rounds), list(prototypes)
+        self._decisions = decisions
+        last = rounds[-1] if rounds else None
+        if last is None:
+            status = "No round yet: add prototypes, choose criteria, then open round 1."
+        else:
+            status = f"Round {last.number} ({last.criteria.name}): {last.state.label}"
+        self.round_status.value = escaped(status, "div", "codesign-round-status")
+        self._draw_round_picker()
+
+    def show_progress(self, rounds: Sequence[Round]) -> None:
+        """How many people have scored the last round so far (never a score)."""
+        last = rounds[-1] if rounds else None
         if last is None or last.state is RoundState.REVEALED:
             self.progress.value = ""
             return
-        counts = self.studio.scoring.scores.round_progress(self.workshop.id, last.id)
+        counts = self.studio.scoring.scores.round_progress(self.workshop_id, last.id)
         groups = ", ".join(
             f"{self.group_labels.get(g, g)} {n}" for g, n in sorted(counts["by_group"].items())
         )
@@ -47,14 +107,14 @@ class RoomMixin:
         )
 
     def _draw_round_picker(self) -> None:
-        revealed = [r.id for r in self.rounds if r.state is RoundState.REVEALED]
+        revealed = [r.id for r in self._rounds if r.state is RoundState.REVEALED]
         # Keep an earlier round the facilitator picked; otherwise show the latest revealed.
         shown = self._shown_round if self._shown_round in revealed[:-1] else None
         shown = shown or (revealed[-1] if revealed else None)
         self._picking = True
         try:
             self.round_picker.options = [
-                (f"Round {r.number}", r.id) for r in self.rounds if r.id in revealed
+                (f"Round {r.number}", r.id) for r in self._rounds if r.id in revealed
             ]
             self.round_picker.value = shown
         finally:
@@ -77,14 +137,14 @@ class RoomMixin:
             return
         self.results_panel = build_results_panel(
             self.studio,
-            self.workshop.id,
-            self.stage,
+            self.workshop_id,
+            self.stage_key,
             round_id,
-            self.rounds,
-            self.prototypes,
+            self._rounds,
+            self._prototypes,
             self.group_labels,
-            self.decisions,
-            [p.group for p in self.template.perspectives],
+            self._decisions,
+            self.groups,
         )
         replace_children(self.results_box, [self.results_panel])
 

@@ -1,14 +1,17 @@
-"""Small pieces every view uses: escaped text, notices, perspective colours."""
+"""Small pieces every view uses: notices, perspective colours, running an action, swapping a
+box's rows. Text on a page goes through :func:`codesign_widgets.core.safe_text.escaped`."""
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
+from ..core.safe_text import escaped
+from ..core.workshop import StageState
 
-__all__ = ["Notice", "perspective_colour", "replace_children", "run_action"]
+__all__ = ["Notice", "perspective_colour", "replace_children", "run_action", "state_buttons"]
 
 # Colour-blind-safe (Okabe-Ito), in perspective-group order.
 GROUP_COLOURS = {"lived_experience": "#0072B2", "provider": "#D55E00", "system": "#009E73"}
@@ -29,9 +32,7 @@ class Notice(widgets.HTML):
     def show(self, text: str, kind: str = "info") -> None:
         colour = {"info": "#1a1a1a", "ok": "#05620b", "error": "#a50000"}[kind]
         role = "alert" if kind == "error" else "status"
-        self.value = (
-            f'<div role="{role}" style="color:{colour};font-weight:600">{html.escape(text)}</div>'
-        )
+        self.value = escaped(text, "div", style=f"color:{colour};font-weight:600", role=role)
         self.kind = kind
 
     def clear(self) -> None:
@@ -61,3 +62,21 @@ def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
         for child in getattr(widget, "children", ()):
             child.close()
         widget.close()
+
+
+def state_buttons(
+    on_press: Callable[[StageState], object], reveal: str = "Reveal"
+) -> dict[StageState, widgets.Button]:
+    """The facilitator's Open, Lock, Reveal and Close buttons for a stage, by the state each
+    one sets; a click calls ``on_press(state)``. ``reveal`` words the reveal button."""
+    buttons = {}
+    for state, label, icon in [
+        (StageState.OPEN, "Open", "play"),
+        (StageState.LOCKED, "Lock", "lock"),
+        (StageState.REVEALED, reveal, "eye"),
+        (StageState.CLOSED, "Close", "stop"),
+    ]:
+        button = widgets.Button(description=label, icon=icon)
+        button.on_click(lambda _b, s=state: on_press(s))
+        buttons[state] = button
+    return buttons

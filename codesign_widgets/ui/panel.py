@@ -1,13 +1,13 @@
-"""Which participant panel an activity shows on the participant page.
+"""The base of every participant panel: what it is built with, how it follows the live feed
+and how it stops when the room moves on.
 
-Panels are imported only when their stage comes up, so a phone in the check-in never loads
-the goal-mapping code. A panel is built with ``(store, workshop, template, participant,
-stage, notice, feed=feed)`` and offers ``set_workshop(workshop)`` for stage changes.
+A panel is built with ``(store, workshop, template, participant, stage, notice, feed=feed)``
+and offers ``set_workshop(workshop)`` for stage changes. Which panel a stage shows is the
+participant page's choice (:mod:`codesign_widgets.room.registry`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..studio import Studio
     from .common import Notice
 
-__all__ = ["PANELS", "ActivityPanel", "panel_class"]
+__all__ = ["ActivityPanel"]
 
 
 class ActivityPanel(widgets.VBox):
@@ -61,19 +61,3 @@ class ActivityPanel(widgets.VBox):
             self._unsubscribe()
             self._unsubscribe = None
         super().close()
-
-
-PANELS: dict[str, tuple[str, str]] = {
-    "goal_mapping": ("codesign_widgets.goals.panel", "GoalPanel"),
-    "prototype_scoring": ("codesign_widgets.scoring.panel", "ScoringPanel"),
-    "stakeholder_network": ("codesign_widgets.network.panel", "NetworkPanel"),
-}
-
-
-def panel_class(activity: str) -> type | None:
-    """The panel class for ``activity``, or None if it happens on the big screen only."""
-    where = PANELS.get(activity)
-    if where is None:
-        return None
-    module, name = where
-    return getattr(importlib.import_module(module), name)

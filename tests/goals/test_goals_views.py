@@ -17,10 +17,10 @@ HOSTILE = '<img src=x onerror="alert(1)">'
 
 def joined(studio, workshop, name="Ann", perspective="lived_experience", feed=None):
     app = ParticipantApp(studio, code=workshop.code, feed=feed)
-    app.name_input.value = name
-    app.perspective_input.value = perspective
-    app.consent_input.value = True
-    app.join_button.click()
+    app.join_form.name_input.value = name
+    app.join_form.perspective_input.value = perspective
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
     return app
 
 
@@ -33,52 +33,52 @@ def goal_room(studio, workshop):
 
 
 def panel_of(app) -> GoalPanel:
-    assert isinstance(app.panel, GoalPanel)
-    assert app.activity_box.children == (app.panel,)
-    return app.panel
+    assert isinstance(app.stage_view.panel, GoalPanel)
+    assert app.stage_view.activity_box.children == (app.stage_view.panel,)
+    return app.stage_view.panel
 
 
 def fill(panel, **fields):
-    panel.what_matters.value = fields.get("what_matters", "Seeing my grandchildren")
-    panel.goal.value = fields.get("goal", "Walk to the bus stop")
+    panel.form.what_matters.value = fields.get("what_matters", "Seeing my grandchildren")
+    panel.form.goal.value = fields.get("goal", "Walk to the bus stop")
     for name in fields.get("services", ()):
-        panel.service_boxes[name].value = True
-    panel.new_service.value = fields.get("new_service", "")
-    panel.confidence.value = fields.get("confidence", 8)
-    panel.to_seven.value = fields.get("to_seven", "")
-    panel.theme.value = fields.get("theme", "")
-    panel.visibility.value = fields.get("visibility", "shared")
+        panel.form.service_boxes[name].value = True
+    panel.form.new_service.value = fields.get("new_service", "")
+    panel.form.confidence.value = fields.get("confidence", 8)
+    panel.form.to_seven.value = fields.get("to_seven", "")
+    panel.form.theme.value = fields.get("theme", "")
+    panel.form.visibility.value = fields.get("visibility", "shared")
 
 
 def test_the_goal_stage_shows_the_goal_panel_with_template_wording(studio, goal_room):
     app = joined(studio, goal_room)
     panel = panel_of(app)
-    assert panel.goal.description == "The goal, in their own words"  # codesign_day wording
-    assert panel.steps.description == "First steps: who does what, by when"
-    assert "Podiatry" in panel.service_boxes
-    assert not panel.save_button.disabled
+    assert panel.form.goal.description == "The goal, in their own words"  # codesign_day wording
+    assert panel.form.steps.description == "First steps: who does what, by when"
+    assert "Podiatry" in panel.form.service_boxes
+    assert not panel.form.save_button.disabled
 
 
 def test_a_participant_adds_a_shared_card_with_services_and_a_date(studio, goal_room):
     panel = panel_of(joined(studio, goal_room))
     fill(panel, services=["Podiatry"], new_service="Foot club", theme="Getting out")
-    panel.review_date.value = dt.date(2027, 3, 1)
-    panel.save_button.click()
+    panel.form.review_date.value = dt.date(2027, 3, 1)
+    panel.form.save_button.click()
     assert "shared with the group" in panel.notice.value
     [card] = studio.goals.cards.goal_cards(goal_room.id)
     assert card.services == ("Podiatry", "Foot club")
     assert card.review_date == "2027-03-01"
     assert card.theme == "Getting out"
-    assert panel.goal.value == ""  # the form is ready for the next card
+    assert panel.form.goal.value == ""  # the form is ready for the next card
     assert "Your cards" in panel.my_cards.children[0].value
 
 
 def test_low_confidence_asks_what_would_make_it_a_seven(studio, goal_room):
     panel = panel_of(joined(studio, goal_room))
-    panel.confidence.value = 8
-    assert panel.to_seven.layout.display == "none"
-    panel.confidence.value = 6
-    assert panel.to_seven.layout.display == ""
+    panel.form.confidence.value = 8
+    assert panel.form.to_seven.layout.display == "none"
+    panel.form.confidence.value = 6
+    assert panel.form.to_seven.layout.display == ""
     fill(panel, confidence=3, to_seven="A lift to the bus stop")
     panel.add_card()
     assert studio.goals.cards.goal_cards(goal_room.id)[0].to_seven == "A lift to the bus stop"
@@ -86,12 +86,12 @@ def test_low_confidence_asks_what_would_make_it_a_seven(studio, goal_room):
 
 def test_problems_are_explained_and_nothing_is_lost(studio, goal_room):
     panel = panel_of(joined(studio, goal_room))
-    panel.save_button.click()
+    panel.form.save_button.click()
     assert "empty" in panel.notice.value
     fill(panel, goal="x" * 10_000)
-    panel.save_button.click()
+    panel.form.save_button.click()
     assert "too long" in panel.notice.value
-    assert panel.goal.value == "x" * 10_000  # the words stay in the box to shorten
+    assert panel.form.goal.value == "x" * 10_000  # the words stay in the box to shorten
     assert studio.goals.cards.goal_cards(goal_room.id) == []
 
 
@@ -127,10 +127,10 @@ def test_edit_and_withdraw_own_cards_and_nothing_is_lost(studio, goal_room):
     panel.add_card()
     [card] = studio.goals.cards.my_goal_cards(panel.participant)
     assert panel.edit_card(card.id)
-    assert panel.goal.value == "Walk to the bus stop"
-    assert panel.service_boxes["Foot club"].value  # the typed service is kept
-    panel.goal.value = "Walk to the shop"
-    panel.save_button.click()
+    assert panel.form.goal.value == "Walk to the bus stop"
+    assert panel.form.service_boxes["Foot club"].value  # the typed service is kept
+    panel.form.goal.value = "Walk to the shop"
+    panel.form.save_button.click()
     assert "earlier version is kept" in panel.notice.value
     assert studio.goals.cards.goal_cards(goal_room.id)[0].goal == "Walk to the shop"
     assert studio.goals.cards.goal_cards(goal_room.id)[0].services == ("Foot club",)
@@ -212,10 +212,10 @@ def test_the_panel_follows_other_kernels_through_the_live_feed(db_url, studio, g
     other_kernel.goals.cards.add_service(goal_room.id, STAGE, "Sleep clinic")
     feed.poll_once()
     assert "Sleep through" in ann.wall.children[1].children[0].value
-    assert "Sleep clinic" in ann.service_boxes
+    assert "Sleep clinic" in ann.form.service_boxes
     other_kernel.workshops.set_stage_state(goal_room.id, STAGE, StageState.LOCKED)
     feed.poll_once()
-    assert ann.save_button.disabled
+    assert ann.form.save_button.disabled
 
 
 # -- the facilitator's goal wall ---------------------------------------------------------------
@@ -236,13 +236,13 @@ def test_the_wall_groups_shared_cards_by_theme_as_text(studio, goal_room, ann):
     add(studio, bob, goal="Sleep through", theme="Rest")
     add(studio, bob, goal="Hidden plan", visibility="private")
     hub = hub_for(studio, goal_room)
-    wall = hub.wall.value
+    wall = hub.wall.by_theme.value
     assert "Getting out (1)" in wall
     assert "Rest (1)" in wall
     assert "&lt;img" in wall
     assert "<img" not in wall
     assert "Hidden plan" not in repr([w.get_state() for w in _tree(hub)])
-    assert "2 shared cards" in hub.now.value
+    assert "2 shared cards" in hub.wall.now.value
 
 
 def test_new_cards_reach_the_wall_through_the_live_feed(db_url, studio, goal_room, ann):
@@ -250,51 +250,53 @@ def test_new_cards_reach_the_wall_through_the_live_feed(db_url, studio, goal_roo
 
     feed = Feed(studio)
     hub = hub_for(studio, goal_room, feed=feed)
-    assert "No shared cards yet" in hub.wall.value
+    assert "No shared cards yet" in hub.wall.by_theme.value
     phone = Studio.open(db_url)
     add(phone, ann, goal="Walk to the shop")
     feed.poll_once()
-    assert "Walk to the shop" in hub.wall.value
+    assert "Walk to the shop" in hub.wall.by_theme.value
 
 
 def test_the_facilitator_themes_merges_and_hides_cards(studio, goal_room, ann):
     first = add(studio, ann, goal="Walk", theme="walks")
     second = add(studio, ann, goal="Swim", theme="Water")
     hub = hub_for(studio, goal_room)
-    hub.card_picker.value = second
-    hub.theme_input.value = "Moving more"
-    hub.assign_button.click()
-    assert "Moving more (1)" in hub.wall.value
-    hub.merge_from.value = "walks"
-    hub.merge_into.value = "Moving more"
-    hub.merge_button.click()
-    assert "Moving more (2)" in hub.wall.value
-    assert "walks" not in hub.wall.value
-    hub.card_picker.value = first
-    hub.hide_button.click()
-    assert "Walk" not in hub.wall.value.replace("Swim", "")
+    hub.controls.card_picker.value = second
+    hub.controls.theme_input.value = "Moving more"
+    hub.controls.assign_button.click()
+    assert "Moving more (1)" in hub.wall.by_theme.value
+    hub.controls.merge_from.value = "walks"
+    hub.controls.merge_into.value = "Moving more"
+    hub.controls.merge_button.click()
+    assert "Moving more (2)" in hub.wall.by_theme.value
+    assert "walks" not in hub.wall.by_theme.value
+    hub.controls.card_picker.value = first
+    hub.controls.hide_button.click()
+    assert "Walk" not in hub.wall.by_theme.value.replace("Swim", "")
     assert len(studio.goals.cards.goal_cards(goal_room.id, include_hidden=True)) == 2  # kept
-    assert "[hidden]" in hub.card_picker.label
-    hub.show_button.click()
-    assert "Walk" in hub.wall.value
+    assert "[hidden]" in hub.controls.card_picker.label
+    hub.controls.show_button.click()
+    assert "Walk" in hub.wall.by_theme.value
 
 
 def test_the_facilitator_sets_dots_and_adds_services(studio, goal_room):
     hub = hub_for(studio, goal_room)
-    hub.budget_input.value = 3
-    hub.budget_button.click()
+    hub.controls.budget_input.value = 3
+    hub.controls.budget_button.click()
     assert studio.goals.cards.goal_settings(goal_room.id, STAGE).budget == 3
-    assert not hub.set_budget(0)
+    assert not hub.controls.set_budget(0)
     assert "between 1 and" in hub.notice.value
-    hub.service_input.value = '=HYPERLINK("http://x","y")'
-    hub.service_button.click()
-    assert "&quot;" in hub.services_text.value or "&#x27;" in hub.services_text.value
+    hub.controls.service_input.value = '=HYPERLINK("http://x","y")'
+    hub.controls.service_button.click()
+    assert (
+        "&quot;" in hub.controls.services_text.value or "&#x27;" in hub.controls.services_text.value
+    )
     assert (
         '=HYPERLINK("http://x","y")'
         in studio.goals.cards.goal_settings(goal_room.id, STAGE).services
     )
-    hub.service_input.value = ""
-    hub.service_button.click()
+    hub.controls.service_input.value = ""
+    hub.controls.service_button.click()
     assert "empty" in hub.notice.value
 
 
@@ -304,16 +306,16 @@ def test_the_map_summary_and_gaps(studio, goal_room, ann):
         studio, ann, goal="Lonely evenings", barriers="stairs\nCost", confidence=3, to_seven="A bus"
     )
     hub = hub_for(studio, goal_room)
-    assert "What would make it a 7: A bus" in hub.wall.value
-    summary = hub.summary.value
+    assert "What would make it a 7: A bus" in hub.wall.by_theme.value
+    summary = hub.wall.summary.value
     assert "Podiatry: 1" in summary
     assert "gaps): 1" in summary
     assert "Lonely evenings" in summary
     assert "Stairs: 2" in summary
-    hub.map_by.value = "goal"
-    assert len(hub.map.graph.nodes) == 4
-    assert "Lonely evenings → no service (gap)" in hub.map_text.value
-    assert "Walk → GP practice, Podiatry" in hub.map_text.value
+    hub.wall.map_by.value = "goal"
+    assert len(hub.wall.map.graph.nodes) == 4
+    assert "Lonely evenings → no service (gap)" in hub.wall.map_text.value
+    assert "Walk → GP practice, Podiatry" in hub.wall.map_text.value
 
 
 def test_votes_stay_hidden_on_the_projector_until_revealed(studio, goal_room, ann):
@@ -324,17 +326,17 @@ def test_votes_stay_hidden_on_the_projector_until_revealed(studio, goal_room, an
     for voter, target in [(bob, a), (bob, a), (bob, a), (ann, b), (cy, b)]:
         studio.goals.votes.vote(voter, STAGE, "card", str(target))
     hub = hub_for(studio, goal_room)
-    assert "5 dots placed" in hub.now.value
-    assert "hidden until you reveal" in hub.summary.value
-    assert "dots" not in hub.wall.value
-    assert "Equal say" not in hub.summary.value
-    hub.state_buttons[StageState.REVEALED].click()
+    assert "5 dots placed" in hub.wall.now.value
+    assert "hidden until you reveal" in hub.wall.summary.value
+    assert "dots" not in hub.wall.by_theme.value
+    assert "Equal say" not in hub.wall.summary.value
+    hub.controls.state_buttons[StageState.REVEALED].click()
     assert "Votes revealed" in hub.notice.value
-    summary = hub.summary.value
+    summary = hub.wall.summary.value
     # Pooled: Walk 3/5, Sleep 2/5. Equal say: provider all on Walk, the others on Sleep.
     assert "<span>Walk</span></td><td>3</td><td>60%</td><td>33%</td>" in summary
     assert "<span>Sleep</span></td><td>2</td><td>40%</td><td>67%</td>" in summary
-    assert "● 3 dots" in hub.wall.value
+    assert "● 3 dots" in hub.wall.by_theme.value
 
 
 def test_the_goal_mapping_app_picks_the_view_from_the_link(monkeypatch, studio, created, db_url):
@@ -367,13 +369,13 @@ def test_moving_on_closes_the_goal_panel_and_its_feed(studio, goal_room):
     subscribed = len(feed._subscribers)
     studio.workshops.set_current_stage(goal_room.id, "close")
     app.on_change({"stages"})
-    assert app.panel is None
-    assert app.checkin_box in app.activity_box.children
+    assert app.stage_view.panel is None
+    assert app.checkin in app.stage_view.activity_box.children
     assert len(feed._subscribers) == subscribed - 1
     assert panel.comm is None  # closed: its widgets are gone from the kernel
     studio.workshops.set_current_stage(goal_room.id, STAGE)
     app.on_change({"stages"})
-    assert isinstance(app.panel, GoalPanel)
+    assert isinstance(app.stage_view.panel, GoalPanel)
 
 
 def test_a_burst_of_changes_is_drawn_once_per_batch():
@@ -396,19 +398,32 @@ def test_a_burst_of_changes_is_drawn_once_per_batch():
 
 def test_html_in_every_field_is_shown_as_text_everywhere(studio, goal_room):
     ann = panel_of(joined(studio, goal_room, name=HOSTILE))
-    for box in (ann.what_matters, ann.goal, ann.steps, ann.barriers, ann.to_seven):
+    for box in (
+        ann.form.what_matters,
+        ann.form.goal,
+        ann.form.steps,
+        ann.form.barriers,
+        ann.form.to_seven,
+    ):
         box.value = HOSTILE
-    ann.new_service.value = HOSTILE
-    ann.theme.value = HOSTILE
-    ann.confidence.value = 2
-    ann.visibility.value = "shared"
+    ann.form.new_service.value = HOSTILE
+    ann.form.theme.value = HOSTILE
+    ann.form.confidence.value = 2
+    ann.form.visibility.value = "shared"
     assert ann.add_card()
     studio.goals.cards.add_service(goal_room.id, STAGE, HOSTILE + "svc")
     bob = panel_of(joined(studio, goal_room, name="Bob", perspective="provider"))
     hub = hub_for(studio, goal_room)
-    hub.map_by.value = "goal"
-    shown = [ann.my_cards, bob.wall, bob.themes, hub.wall, hub.summary, hub.map_text]
-    shown += [hub.services_text]
+    hub.wall.map_by.value = "goal"
+    shown = [
+        ann.my_cards,
+        bob.wall,
+        bob.themes,
+        hub.wall.by_theme,
+        hub.wall.summary,
+        hub.wall.map_text,
+    ]
+    shown += [hub.controls.services_text]
     for widget in _tree(ann) + _tree(bob) + _tree(hub):
         value = getattr(widget, "value", None)
         if type(widget).__name__ in ("HTML", "Notice") and isinstance(value, str):
@@ -417,3 +432,37 @@ def test_html_in_every_field_is_shown_as_text_everywhere(studio, goal_room):
         html = widget.value if hasattr(widget, "value") else ""
         html += "".join(getattr(w, "value", "") or "" for w in _tree(widget) if w is not widget)
         assert "&lt;img" in html, widget
+
+
+def test_the_goal_wall_shows_only_what_it_is_handed(studio, workshop):
+    """The projected wall reads nothing itself: the cards, dots and state come in."""
+    from types import SimpleNamespace
+
+    from codesign_widgets.core.templates import load_template
+    from codesign_widgets.goals.cards import GoalCard
+    from codesign_widgets.goals.wall import Dots, GoalWall
+
+    template = load_template(workshop.template)
+    wall = GoalWall(template, "Falls <b>day</b>", workshop.code)
+    card = GoalCard(
+        id=7, author_id=1, author_public_id="P-1", perspective="provider", group="provider",
+        what_matters="Home", goal="Walk " + HOSTILE, steps="", services=("Podiatry",),
+        barriers=(), confidence=4, to_seven="", review_date="", theme="Getting out",
+        visibility="shared",
+    )  # fmt: skip
+    dot = SimpleNamespace(target_kind="card", target="7", group="provider", delta=1)
+    stage = template.stage(STAGE)
+    wall.show(
+        [card], Dots(1, 3, (dot,)), StageState.OPEN, stage=stage, here=False, labels={"7": "W"}
+    )
+    assert "Getting out (1)" in wall.by_theme.value
+    assert "<img" not in wall.by_theme.value
+    assert "dots" not in wall.by_theme.value  # not revealed: no dots on the cards
+    assert "(the room is on another stage)" in wall.now.value
+    assert "1 dots placed (each person has 3)" in wall.now.value
+    wall.show(
+        [card], Dots(1, 3, (dot,)), StageState.REVEALED, stage=stage, here=True, labels={"7": "W"}
+    )
+    assert "● 1 dots" in wall.by_theme.value
+    assert "<span>W</span></td><td>1</td>" in wall.summary.value
+    assert "Falls &lt;b&gt;day" in wall.children[0].value

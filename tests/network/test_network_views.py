@@ -137,8 +137,15 @@ def test_hostile_names_are_shown_as_text_everywhere(studio, open_map, ann, text)
     tie(panel, panel.names[hostile], "GP")
     assert "Tie added" in panel.notice.value
     hub = NetworkHub(studio, open_map)
-    hub.select(hostile)
-    shown = [panel.mine, hub.details, hub.grid, hub.analysis, hub.equal_say, hub.summary]
+    hub.map_view.select(hostile)
+    shown = [
+        panel.mine,
+        hub.map_view.details,
+        hub.grid,
+        hub.analysis,
+        hub.equal_say,
+        hub.map_view.summary,
+    ]
     values = []
     for w in shown:
         values.append(getattr(w, "value", ""))
@@ -148,17 +155,17 @@ def test_hostile_names_are_shown_as_text_everywhere(studio, open_map, ann, text)
     assert html_out.count(" org") >= 5  # the name does reach every panel ...
     for raw in RAW_HTML:
         assert raw not in html_out  # ... but never as markup
-    assert {n.data["label"] for n in hub.cyto.graph.nodes} == {panel.names[hostile], "GP"}
+    assert {n.data["label"] for n in hub.map_view.cyto.graph.nodes} == {panel.names[hostile], "GP"}
 
 
 def test_the_participant_page_shows_the_network_panel_in_the_network_stage(studio, open_map, ann):
     app = ParticipantApp(studio, code=open_map.code)
-    app.name_input.value = "Cara"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
+    app.join_form.name_input.value = "Cara"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
     app.join()
-    assert isinstance(app.panel, NetworkPanel)
-    assert app.panel in app.activity_box.children
+    assert isinstance(app.stage_view.panel, NetworkPanel)
+    assert app.stage_view.panel in app.stage_view.activity_box.children
 
 
 def test_a_participant_kernel_holds_no_one_elses_goals_or_the_key(studio, created, open_map):
@@ -168,9 +175,9 @@ def test_a_participant_kernel_holds_no_one_elses_goals_or_the_key(studio, create
         sam, STAGE, "ICB", "organisation", "system", "Sam's private aim", 5, 5
     )
     app = ParticipantApp(studio, code=open_map.code)
-    app.name_input.value = "Ann"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
+    app.join_form.name_input.value = "Ann"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
     app.join()
     states = json.dumps([w.get_state() for w in widget_tree(app)], default=str)
     assert "ICB" in states  # names on the map are shared, so the walk reaches them
@@ -189,7 +196,7 @@ def test_the_participant_network_path_imports_no_networkx(db_url, studio, open_m
         os.environ["HTTP_COOKIE"] = "codesign_{open_map.code}={token}"
         from codesign_widgets.apps import stakeholder_network_app
         app = stakeholder_network_app()
-        assert type(app.panel).__name__ == "NetworkPanel", app.panel
+        assert type(app.stage_view.panel).__name__ == "NetworkPanel", app.stage_view.panel
         heavy = {{"pandas", "networkx", "numpy", "ipycytoscape", "segno"}} & set(sys.modules)
         print(sorted(heavy), sorted(m for m in sys.modules if "network_hub" in m))
     """)
@@ -219,24 +226,24 @@ def drawn(studio, open_map, ann):
 
 def test_the_hub_draws_nodes_and_ties_with_a_preset_layout(studio, open_map, drawn):
     hub = NetworkHub(studio, open_map)
-    nodes = {n.data["label"]: n for n in hub.cyto.graph.nodes}
+    nodes = {n.data["label"]: n for n in hub.map_view.cyto.graph.nodes}
     assert set(nodes) == {"GP", "Podiatry", "ICB", "Carer"}
-    assert hub.cyto.cytoscape_layout["name"] == "preset"
+    assert hub.map_view.cyto.cytoscape_layout["name"] == "preset"
     assert nodes["ICB"].data["size"] > nodes["Carer"].data["size"]  # size by influence
     assert nodes["ICB"].data["shape"] == "round-rectangle"
-    edges = {e.data["id"]: e.data for e in hub.cyto.graph.edges}
+    edges = {e.data["id"]: e.data for e in hub.map_view.cyto.graph.edges}
     arrows = sorted((e["arrow"], e["back_arrow"]) for e in edges.values())
     assert arrows == [("triangle", "none"), ("triangle", "triangle")]
-    assert "4 stakeholders and 2 ties shown" in hub.summary.value
+    assert "4 stakeholders and 2 ties shown" in hub.map_view.summary.value
 
 
 def test_newcomers_do_not_move_anyone_on_the_projector(studio, open_map, drawn, ann):
     hub = NetworkHub(studio, open_map)
-    before = {n.data["id"]: (n, dict(n.position)) for n in hub.cyto.graph.nodes}
+    before = {n.data["id"]: (n, dict(n.position)) for n in hub.map_view.cyto.graph.nodes}
     new = studio.network.edits.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
     studio.network.edits.add_tie(ann, STAGE, new, drawn["GP"], "information", "forward", 1)
     hub.refresh({"network"})
-    after = {n.data["id"]: n for n in hub.cyto.graph.nodes}
+    after = {n.data["id"]: n for n in hub.map_view.cyto.graph.nodes}
     assert set(after) == set(before) | {str(new)}
     for node_id, (widget, position) in before.items():
         assert after[node_id] is widget  # the same element: nothing re-sent
@@ -245,30 +252,30 @@ def test_newcomers_do_not_move_anyone_on_the_projector(studio, open_map, drawn, 
 
 def test_a_click_shows_a_stakeholders_details(studio, open_map, drawn):
     hub = NetworkHub(studio, open_map)
-    hub._on_node_click({"data": {"id": str(drawn["Carer"])}})
-    assert "Carer" in hub.details.value
-    assert "as Lived experience sees it: 2.0" in hub.details.value
-    assert "as System sees it: 1.0" in hub.details.value
-    hub.hide_button.click()
+    hub.map_view._on_node_click({"data": {"id": str(drawn["Carer"])}})
+    assert "Carer" in hub.map_view.details.value
+    assert "as Lived experience sees it: 2.0" in hub.map_view.details.value
+    assert "as System sees it: 1.0" in hub.map_view.details.value
+    hub.map_view.hide_button.click()
     assert "Taken off the map" in hub.notice.value
-    assert "Carer" not in {n.data["label"] for n in hub.cyto.graph.nodes}
+    assert "Carer" not in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
 
 
 def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(studio, open_map, drawn):
     hub = NetworkHub(studio, open_map)
-    hub.show_types(["money"])
-    assert [e.data["colour"] for e in hub.cyto.graph.edges] == ["#009E73"]
-    hub.show_types(list(hub.type_boxes))
-    hub.drawn_by.value = "system"  # Bob drew the money tie and rated the carer
-    labels = {n.data["label"] for n in hub.cyto.graph.nodes}
+    hub.map_view.show_types(["money"])
+    assert [e.data["colour"] for e in hub.map_view.cyto.graph.edges] == ["#009E73"]
+    hub.map_view.show_types(list(hub.map_view.type_boxes))
+    hub.map_view.drawn_by.value = "system"  # Bob drew the money tie and rated the carer
+    labels = {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
     assert labels == {"Podiatry", "ICB", "Carer"}
-    hub.drawn_by.value = "*"
-    colours = {n.data["label"]: n.data["colour"] for n in hub.cyto.graph.nodes}
-    hub.colour_by.value = "perspective"
-    by_perspective = {n.data["label"]: n.data["colour"] for n in hub.cyto.graph.nodes}
+    hub.map_view.drawn_by.value = "*"
+    colours = {n.data["label"]: n.data["colour"] for n in hub.map_view.cyto.graph.nodes}
+    hub.map_view.colour_by.value = "perspective"
+    by_perspective = {n.data["label"]: n.data["colour"] for n in hub.map_view.cyto.graph.nodes}
     assert by_perspective["Carer"] == "#0072B2"  # lived experience
     assert by_perspective != colours
-    assert "Lived experience" in hub.legend.value
+    assert "Lived experience" in hub.map_view.legend.value
 
 
 def test_analysis_and_equal_say_panels(studio, open_map, drawn):
@@ -289,44 +296,44 @@ def test_merge_and_tie_types_from_the_hub(studio, open_map, drawn, ann):
         ann, STAGE, "Foot clinic", "service", "", "", 5, 5
     )
     hub = NetworkHub(studio, open_map)
-    hub.merge_button.click()
+    hub.edits.merge_button.click()
     assert "Choose the stakeholder to merge" in hub.notice.value
-    hub.merge_from.value = clinic
-    hub.merge_into.value = drawn["Podiatry"]
-    hub.merge_button.click()
+    hub.edits.merge_from.value = clinic
+    hub.edits.merge_into.value = drawn["Podiatry"]
+    hub.edits.merge_button.click()
     assert "Merged “Foot clinic” into “Podiatry”" in hub.notice.value
-    assert "Foot clinic" not in {n.data["label"] for n in hub.cyto.graph.nodes}
-    hub.select(drawn["Podiatry"])
-    assert "Also known as: Foot clinic" in hub.details.value
-    hub.new_type.value = "Data sharing"
-    hub.type_button.click()
+    assert "Foot clinic" not in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
+    hub.map_view.select(drawn["Podiatry"])
+    assert "Also known as: Foot clinic" in hub.map_view.details.value
+    hub.edits.new_type.value = "Data sharing"
+    hub.edits.type_button.click()
     assert "Tie type added" in hub.notice.value
-    assert "data_sharing" in hub.type_boxes
+    assert "data_sharing" in hub.map_view.type_boxes
 
 
 def test_export_offers_a_download_and_import_adds_an_editable_map(studio, open_map, drawn):
     hub = NetworkHub(studio, open_map)
-    data = hub.export("graphml")
+    data = hub.open_data.export("graphml")
     assert data.startswith(b"<graphml")
-    assert 'download="stakeholder-map-' in hub.download.value
-    assert hub.download.value.count("data:application/graphml+xml;base64,") == 1
-    hub.upload.value = (
+    assert 'download="stakeholder-map-' in hub.open_data.download.value
+    assert hub.open_data.download.value.count("data:application/graphml+xml;base64,") == 1
+    hub.open_data.upload.value = (
         {"name": "connections.csv", "content": memoryview(b"From,To,Type\nGP,Council,Money\n"),
          "size": 30, "type": "text/csv", "last_modified": dt.datetime.now(dt.UTC)},
     )  # fmt: skip
-    hub.import_button.click()
+    hub.open_data.import_button.click()
     assert "Imported 1 stakeholders and 1 ties; 1 names were already on the map" in hub.notice.value
-    assert "Council" in {n.data["label"] for n in hub.cyto.graph.nodes}
-    assert hub.upload.value == ()
+    assert "Council" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
+    assert hub.open_data.upload.value == ()
 
 
 def test_a_bad_import_says_why_and_leaves_the_map_alone(studio, open_map, drawn):
     hub = NetworkHub(studio, open_map)
     bomb = b'<!DOCTYPE x [<!ENTITY a "aaaa">]><graphml>&a;</graphml>'
-    assert hub.import_files([("bomb.graphml", bomb)]) is None
+    assert hub.open_data.import_files([("bomb.graphml", bomb)]) is None
     assert "DOCTYPE or ENTITY" in hub.notice.value
     assert "Nothing was imported" in hub.notice.value
-    hub.import_button.click()
+    hub.open_data.import_button.click()
     assert "Choose a file first" in hub.notice.value
     assert len(studio.network.maps.network_map(open_map.id, STAGE).stakeholders) == 4
 
@@ -337,7 +344,7 @@ def test_the_live_feed_brings_a_phones_stakeholder_to_the_projector(db_url, stud
     other = Studio.open(db_url)  # another kernel's connection
     other.network.edits.add_stakeholder(ann, STAGE, "Peer support", "group", "", "", 5, 5)
     feed.poll_once()
-    assert "Peer support" in {n.data["label"] for n in hub.cyto.graph.nodes}
+    assert "Peer support" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
     other.close()
 
 
@@ -360,7 +367,7 @@ def test_the_demo_workshop_has_a_map_to_show(studio):
     code, _key = create_demo(studio)
     workshop = studio.workshops.by_code(code)
     hub = NetworkHub(studio, workshop)
-    assert "8 stakeholders and 9 ties shown" in hub.summary.value
+    assert "8 stakeholders and 9 ties shown" in hub.map_view.summary.value
     assert "Peer support group: 3 steps" in hub.equal_say.value  # a conflict is not a route
     assert workshop.state_of("network").value == "closed"
 
@@ -376,10 +383,12 @@ def test_a_large_map_is_computed_off_the_event_loop(studio, open_map, drawn, ann
 
     async def scenario():
         hub = NetworkHub(studio, open_map)
-        assert "4 stakeholders" in hub.summary.value  # the first drawing: while the cell runs
+        assert (
+            "4 stakeholders" in hub.map_view.summary.value
+        )  # the first drawing: while the cell runs
         studio.network.edits.add_stakeholder(ann, STAGE, "Optician", "service", "", "", 5, 5)
         hub.refresh({"network"})
-        assert "Updating the map" in hub.summary.value  # not computed on the loop
+        assert "Updating the map" in hub.map_view.summary.value  # not computed on the loop
         studio.network.edits.add_stakeholder(ann, STAGE, "Pharmacy", "service", "", "", 5, 5)
         hub.refresh({"network"})  # arrives while the pass runs: drawn after it
         ticks = 0
@@ -390,8 +399,8 @@ def test_a_large_map_is_computed_off_the_event_loop(studio, open_map, drawn, ann
 
     hub, ticks = asyncio.run(scenario())
     assert ticks > 0  # the loop kept running while the map was computed
-    assert {"Optician", "Pharmacy"} <= {n.data["label"] for n in hub.cyto.graph.nodes}
-    assert "6 stakeholders and 2 ties shown" in hub.summary.value
+    assert {"Optician", "Pharmacy"} <= {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
+    assert "6 stakeholders and 2 ties shown" in hub.map_view.summary.value
 
 
 def test_a_huge_map_draws_its_most_connected_part_and_says_so(studio, open_map, drawn, monkeypatch):
@@ -399,8 +408,8 @@ def test_a_huge_map_draws_its_most_connected_part_and_says_so(studio, open_map, 
 
     monkeypatch.setattr(network_hub, "MAX_DRAWN", 2)
     hub = NetworkHub(studio, open_map)
-    assert {n.data["label"] for n in hub.cyto.graph.nodes} == {"Podiatry", "GP"}
-    assert "shows the 2 most connected of 4 stakeholders" in hub.summary.value
+    assert {n.data["label"] for n in hub.map_view.cyto.graph.nodes} == {"Podiatry", "GP"}
+    assert "shows the 2 most connected of 4 stakeholders" in hub.map_view.summary.value
     assert "Isolates (no ties): Carer" in hub.analysis.value  # the analysis covers everyone
 
 
@@ -418,3 +427,28 @@ def test_a_participants_tie_follows_a_merge_in_their_list(studio, open_map, ann)
     rows = [row.children[0].value for row in panel.mine.children[1:]]
     assert "<div>GP → Podiatry: Referral, strength 2</div>" in rows
     assert "Foot clinic" not in dict(panel.source.options)
+
+
+def test_the_map_view_draws_what_it_is_handed_and_asks_for_redraws(studio, open_map, drawn):
+    """The map tab reads nothing itself: the hub hands it the map; filters call back."""
+    from codesign_widgets.network.graph import build_graph
+    from codesign_widgets.network.layout import stable_layout
+    from codesign_widgets.network.map_view import MapView
+    from codesign_widgets.network.measures import network_metrics
+    from codesign_widgets.ui.wiring import HubWiring
+
+    net = studio.network.maps.network_map(open_map.id, STAGE)
+    graph = build_graph(net)
+    redraws, changes = [], []
+    wiring = HubWiring(studio, open_map.id, Notice(), changes.append, stage_key=STAGE)
+    view = MapView(wiring, load_template(open_map.template), lambda: redraws.append("again"))
+    view.show(net, graph, graph, stable_layout(graph, {}), network_metrics(graph))
+    assert {n.data["label"] for n in view.cyto.graph.nodes} == {"GP", "Podiatry", "ICB", "Carer"}
+    assert "4 stakeholders and 2 ties shown" in view.summary.value
+    view.set_colour_by("perspective")
+    assert redraws == ["again"]
+    assert view.filters() == {"tie_types": None, "drawn_by": None}
+    view.select(drawn["Carer"])
+    assert view.take_off_map(view.selected)
+    assert changes == [{"network"}]
+    assert view.selected is None

@@ -17,54 +17,54 @@ HOSTILE = '<img src=x onerror="alert(1)">'
 
 def joined(studio, workshop, name="Ann", perspective="lived_experience", feed=None):
     app = ParticipantApp(studio, code=workshop.code, feed=feed)
-    app.name_input.value = name
-    app.perspective_input.value = perspective
-    app.consent_input.value = True
-    app.join_button.click()
+    app.join_form.name_input.value = name
+    app.join_form.perspective_input.value = perspective
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
     return app
 
 
 def test_a_participant_joins_with_name_perspective_and_consent(studio, workshop):
     app = joined(studio, workshop)
     assert app.participant is not None
-    assert app.stage_box in app.children
-    assert "Welcome and check-in" in app.stage_title.value
+    assert app.stage_view in app.children
+    assert "Welcome and check-in" in app.stage_view.stage_title.value
     assert app.identity.token  # handed to the browser to keep
     assert [p.display_name for p in studio.people.participants(workshop.id)] == ["Ann"]
 
 
 def test_join_form_problems_are_explained_and_nothing_is_stored(studio, workshop):
     app = ParticipantApp(studio, code=workshop.code)
-    app.name_input.value = "Ann"
-    app.join_button.click()
+    app.join_form.name_input.value = "Ann"
+    app.join_form.join_button.click()
     assert "choose how you take part" in app.notice.value
-    app.perspective_input.value = "provider"
-    app.join_button.click()
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.join_button.click()
     assert "I agree" in app.notice.value
-    app.consent_input.value = True
-    app.name_input.value = "x" * (5 * 1024 * 1024)  # a crafted 5 MB value
-    app.join_button.click()
+    app.join_form.consent_input.value = True
+    app.join_form.name_input.value = "x" * (5 * 1024 * 1024)  # a crafted 5 MB value
+    app.join_form.join_button.click()
     assert "too long" in app.notice.value
     assert studio.people.participants(workshop.id) == []
-    assert app.join_box in app.children
+    assert app.join_form in app.children
 
 
 def test_a_wrong_code_asks_again(studio):
     app = ParticipantApp(studio, code="nope")
-    assert app.code_box in app.children
+    assert app.code_form in app.children
     assert "No workshop has the code NOPE" in app.notice.value
-    app.code_input.value = "still wrong"
-    app.code_button.click()
+    app.code_form.code_input.value = "still wrong"
+    app.code_form.code_button.click()
     assert "No workshop" in app.notice.value
 
 
 def test_typing_the_code_opens_the_join_form(studio, workshop):
     app = ParticipantApp(studio)
-    assert app.code_box in app.children
-    app.code_input.value = workshop.code.lower()
-    app.code_button.click()
-    assert app.join_box in app.children
-    assert "&lt;b&gt;pathway" in app.title.value  # the title is shown as text
+    assert app.code_form in app.children
+    app.code_form.code_input.value = workshop.code.lower()
+    app.code_form.code_button.click()
+    assert app.join_form in app.children
+    assert "&lt;b&gt;pathway" in app.join_form.title.value  # the title is shown as text
 
 
 def test_a_reload_comes_back_as_the_same_participant(studio, workshop):
@@ -84,29 +84,29 @@ def test_a_reload_comes_back_as_the_same_participant(studio, workshop):
 
 def test_sharing_a_line_only_while_the_stage_is_open(studio, workshop):
     app = joined(studio, workshop)
-    assert app.share_button.disabled
-    app.note_input.value = "Being listened to"
-    app.share_button.click()  # a crafted click on a disabled button
+    assert app.checkin.share_button.disabled
+    app.checkin.note_input.value = "Being listened to"
+    app.checkin.share_button.click()  # a crafted click on a disabled button
     assert "not opened yet" in app.notice.value
     assert studio.entries.find(workshop.id) == []
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     app.on_change({"stages"})
-    assert not app.share_button.disabled
-    app.share_button.click()
+    assert not app.checkin.share_button.disabled
+    app.checkin.share_button.click()
     assert "Shared" in app.notice.value
-    assert app.note_input.value == ""
+    assert app.checkin.note_input.value == ""
     assert [e.body["text"] for e in studio.entries.find(workshop.id)] == ["Being listened to"]
-    app.note_input.value = "   "
-    app.share_button.click()
+    app.checkin.note_input.value = "   "
+    app.checkin.share_button.click()
     assert "empty" in app.notice.value
 
 
 def test_a_participant_withdraws_their_line_and_it_is_kept_on_record(studio, workshop):
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     app = joined(studio, workshop)
-    app.note_input.value = HOSTILE
-    app.share_button.click()
-    row = app.my_notes.children[1]
+    app.checkin.note_input.value = HOSTILE
+    app.checkin.share_button.click()
+    row = app.checkin.my_notes.children[1]
     assert "&lt;img" in row.children[0].value
     assert "<img" not in row.children[0].value
     row.children[1].click()
@@ -119,66 +119,68 @@ def test_participant_page_follows_the_facilitator_through_the_live_feed(db_url, 
     app = joined(studio, workshop, feed=feed)
     hub_kernel = Studio.open(db_url)
     hub = FacilitatorHub(hub_kernel, hub_kernel.workshops.state(workshop.id))
-    hub.stage_picker.value = "goals"
-    hub.current_button.click()
-    hub.state_buttons[StageState.OPEN].click()
+    hub.stages.stage_picker.value = "goals"
+    hub.stages.current_button.click()
+    hub.stages.state_buttons[StageState.OPEN].click()
     feed.poll_once()
-    assert "What matters" in app.stage_title.value
-    assert "Open" in app.stage_state.value
+    assert "What matters" in app.stage_view.stage_title.value
+    assert "Open" in app.stage_view.stage_state.value
 
 
 def test_the_hub_shows_people_by_perspective_as_text(studio, workshop):
     feed = Feed(studio)
     hub = FacilitatorHub(studio, workshop, feed=feed)
-    assert "0 joined" in hub.people.value
+    assert "0 joined" in hub.room_wall.people.value
     joined(studio, workshop, name=HOSTILE)
     joined(studio, workshop, name="Bob", perspective="provider")
     joined(studio, workshop, name="", perspective="system")
     feed.poll_once()
-    assert "3 joined" in hub.people.value
-    assert "Lived experience: 1" in hub.people.value
-    assert "Provider: 1" in hub.people.value
-    assert "System: 1" in hub.people.value
-    assert "Anonymous" in hub.people.value
-    assert "<img" not in hub.people.value
+    assert "3 joined" in hub.room_wall.people.value
+    assert "Lived experience: 1" in hub.room_wall.people.value
+    assert "Provider: 1" in hub.room_wall.people.value
+    assert "System: 1" in hub.room_wall.people.value
+    assert "Anonymous" in hub.room_wall.people.value
+    assert "<img" not in hub.room_wall.people.value
 
 
 def test_the_hub_runs_stages_and_the_timer(studio, workshop):
     hub = FacilitatorHub(studio, workshop)
-    hub.state_buttons[StageState.OPEN].click()
+    hub.stages.state_buttons[StageState.OPEN].click()
     assert studio.workshops.state(workshop.id).state_of("welcome") is StageState.OPEN
-    assert "Open" in hub.stage_table.value
-    hub.state_buttons[StageState.LOCKED].click()
-    assert "Locked" in hub.stage_table.value
-    hub.stage_picker.value = "prototypes"
-    assert "Score each prototype" in hub.stage_detail.value
-    assert hub.timer_minutes.value == 20
-    hub.current_button.click()
-    assert "▶ Score the prototypes" in hub.stage_table.value
-    assert "Now: Score the prototypes" in hub.now.value
-    hub.timer_start.click()
-    assert "Time left: 19:5" in hub.timer_label.value or "20:00" in hub.timer_label.value
-    hub.timer_stop.click()
-    assert hub.timer_label.value == ""
+    assert "Open" in hub.stages.stage_table.value
+    hub.stages.state_buttons[StageState.LOCKED].click()
+    assert "Locked" in hub.stages.stage_table.value
+    hub.stages.stage_picker.value = "prototypes"
+    assert "Score each prototype" in hub.stages.stage_detail.value
+    assert hub.stages.timer_minutes.value == 20
+    hub.stages.current_button.click()
+    assert "▶ Score the prototypes" in hub.stages.stage_table.value
+    assert "Now: Score the prototypes" in hub.stages.now.value
+    hub.stages.timer_start.click()
+    assert (
+        "Time left: 19:5" in hub.stages.timer_label.value or "20:00" in hub.stages.timer_label.value
+    )
+    hub.stages.timer_stop.click()
+    assert hub.stages.timer_label.value == ""
 
 
 def test_the_facilitator_hides_a_line_and_it_is_kept(studio, workshop):
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     app = joined(studio, workshop)
-    app.note_input.value = "off topic " + HOSTILE
-    app.share_button.click()
+    app.checkin.note_input.value = "off topic " + HOSTILE
+    app.checkin.share_button.click()
     hub = FacilitatorHub(studio, workshop)
-    assert "off topic" in hub.wall.value
-    assert "<img" not in hub.wall.value
-    toggle, _label = hub.moderation.children[0].children
+    assert "off topic" in hub.room_wall.wall.value
+    assert "<img" not in hub.room_wall.wall.value
+    toggle, _label = hub.room_wall.moderation.children[0].children
     toggle.click()
-    assert "off topic" not in hub.wall.value
+    assert "off topic" not in hub.room_wall.wall.value
     assert studio.entries.find(workshop.id) == []
     assert len(studio.entries.find(workshop.id, include_hidden=True)) == 1
-    toggle, label = hub.moderation.children[0].children
+    toggle, label = hub.room_wall.moderation.children[0].children
     assert "[hidden]" in label.value
     toggle.click()
-    assert "off topic" in hub.wall.value
+    assert "off topic" in hub.room_wall.wall.value
 
 
 def test_the_hub_start_creates_or_opens_a_workshop(studio, created):
@@ -223,8 +225,8 @@ def test_a_crafted_share_in_a_finished_stage_is_refused(studio, workshop, state)
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     app = joined(studio, workshop)
     studio.workshops.set_stage_state(workshop.id, "welcome", state)
-    app.note_input.value = "too late"
-    app.share_note()  # without redrawing: the page still thinks the stage is open
+    app.checkin.note_input.value = "too late"
+    app.checkin.share_note()  # without redrawing: the page still thinks the stage is open
     assert studio.entries.find(workshop.id) == []
     assert "no longer taken" in app.notice.value
 
@@ -240,5 +242,46 @@ def test_the_hub_links_each_activity_page_with_the_key_in_the_href_only(
     assert f"goal_mapping.ipynb?code={workshop.code}&amp;key={key}" in hub.activity_pages.value
     assert "stakeholder_network.ipynb" in hub.activity_pages.value
     assert key not in hub.room.children[1].children[1].children[0].value  # not on the room tab
-    hub.make_current("goals")
-    assert "Project the Goal wall page" in hub.wall.value
+    hub.stages.make_current("goals")
+    assert "Project the Goal wall page" in hub.room_wall.wall.value
+
+
+def test_the_registry_imports_a_stages_panel_only_by_its_module_path():
+    """Check-in and big-screen stages have no panel; each activity names its panel's home."""
+    import importlib
+
+    from codesign_widgets.goals.panel import GoalPanel
+    from codesign_widgets.room.registry import PANELS, panel_class
+
+    assert panel_class("goal_mapping") is GoalPanel
+    assert panel_class("checkin") is None
+    assert panel_class("no such activity") is None
+    for module, name in PANELS.values():
+        assert hasattr(importlib.import_module(module), name)
+
+
+def test_the_room_wall_works_from_what_it_is_given(studio, workshop):
+    """The wall needs no hub: it is built with the hub's wiring (the store, the workshop's
+    id, a notice, a callback) and the plan, and draws what it is handed."""
+    from codesign_widgets.core.templates import load_template
+    from codesign_widgets.room.hub_wall import RoomWall
+    from codesign_widgets.ui.common import Notice
+    from codesign_widgets.ui.wiring import HubWiring
+
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(studio, workshop, name="Bea")
+    app.checkin.note_input.value = "Glad to be here " + HOSTILE
+    app.checkin.share_button.click()
+    redraws = []
+    wiring = HubWiring(studio, workshop.id, Notice(), redraws.append)
+    wall = RoomWall(wiring, load_template(workshop.template))
+    wall.show_people(studio.people.participants(workshop.id))
+    assert "1 joined" in wall.people.value
+    wall.show_wall("welcome", {app.participant.id: "Bea"})
+    assert "Glad to be here" in wall.wall.value
+    assert "<img" not in wall.wall.value
+    toggle, label = wall.moderation.children[0].children
+    assert "Bea: Glad to be here" in label.value
+    toggle.click()
+    assert redraws == [{"entries"}]  # the host redraws; the wall does not reach into it
+    assert studio.entries.find(workshop.id) == []

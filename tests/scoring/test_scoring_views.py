@@ -23,23 +23,23 @@ def hub(studio, workshop):
 def ready(hub, criteria="impact_effort", titles=("Walk-in clinic", "Peer group")):
     """The facilitator adds prototypes, picks criteria and opens round 1."""
     for title in titles:
-        hub.title_input.value = title
-        hub.save_button.click()
-    hub.criteria_picker.value = criteria
-    hub.use_criteria.click()
-    hub.open_button.click()
+        hub.prototypes_tab.title_input.value = title
+        hub.prototypes_tab.save_button.click()
+    hub.criteria_tab.criteria_picker.value = criteria
+    hub.criteria_tab.use_criteria.click()
+    hub.rounds_tab.open_button.click()
     return hub
 
 
 def phone(studio, workshop, name, perspective):
     """A participant joins and the room is on the scoring stage: their panel."""
     app = ParticipantApp(studio, code=workshop.code)
-    app.name_input.value = name
-    app.perspective_input.value = perspective
-    app.consent_input.value = True
-    app.join_button.click()
-    assert isinstance(app.panel, ScoringPanel), app.activity_box.children
-    return app.panel
+    app.join_form.name_input.value = name
+    app.join_form.perspective_input.value = perspective
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
+    assert isinstance(app.stage_view.panel, ScoringPanel), app.stage_view.activity_box.children
+    return app.stage_view.panel
 
 
 @pytest.fixture
@@ -51,19 +51,19 @@ def room(studio, workshop, hub):
 def test_the_facilitator_sets_up_and_opens_a_round(studio, workshop, room):
     assert [p.title for p in room.prototypes] == ["Walk-in clinic", "Peer group"]
     assert room.rounds[-1].state is RoundState.OPEN
-    assert "Round 1" in room.round_status.value
-    assert room.close_button.disabled is False
-    assert room.open_button.disabled is True
-    assert "0 people have scored" in room.progress.value
+    assert "Round 1" in room.room_tab.round_status.value
+    assert room.rounds_tab.close_button.disabled is False
+    assert room.rounds_tab.open_button.disabled is True
+    assert "0 people have scored" in room.room_tab.progress.value
 
 
 def test_setup_problems_are_explained(studio, workshop, hub):
-    hub.open_button.click()
+    hub.rounds_tab.open_button.click()
     assert "Choose the criteria first" in hub.notice.value
-    hub.use_criteria.click()  # the first template set
-    hub.open_button.click()
+    hub.criteria_tab.use_criteria.click()  # the first template set
+    hub.rounds_tab.open_button.click()
     assert "Add at least one prototype" in hub.notice.value
-    hub.save_button.click()
+    hub.prototypes_tab.save_button.click()
     assert "title is empty" in hub.notice.value
 
 
@@ -90,7 +90,7 @@ def test_a_participant_scores_one_prototype_at_a_time(studio, workshop, room):
     assert comments == {walk: HOSTILE}
     assert "1 of 2" in panel.progress.value
     room.refresh({"scores"})
-    assert "1 people have scored" in room.progress.value
+    assert "1 people have scored" in room.room_tab.progress.value
 
 
 def test_the_projector_shows_counts_only_until_the_reveal(studio, workshop, room):
@@ -101,15 +101,20 @@ def test_the_projector_shows_counts_only_until_the_reveal(studio, workshop, room
     ann.comment_button.click()
     bo.rows["impact"].buttons.value = 1
     room.refresh({"scores"})
-    assert room.results_panel is None
+    assert room.room_tab.results_panel is None
     assert "onerror" not in repr([w.get_state() for w in widget_tree(room)])  # sealed
-    assert "sealed" in room.progress.value
-    room.close_button.click()
-    assert room.results_panel is None
-    room.reveal_button.click()
-    assert room.results_panel is not None
-    assert set(room.results_panel.charts) >= {"ranking", "heatmap", "perspectives", "two_by_two"}
-    text = repr([w.value for w in room.results_panel.children if hasattr(w, "value")])
+    assert "sealed" in room.room_tab.progress.value
+    room.rounds_tab.close_button.click()
+    assert room.room_tab.results_panel is None
+    room.rounds_tab.reveal_button.click()
+    assert room.room_tab.results_panel is not None
+    assert set(room.room_tab.results_panel.charts) >= {
+        "ranking",
+        "heatmap",
+        "perspectives",
+        "two_by_two",
+    }
+    text = repr([w.value for w in room.room_tab.results_panel.children if hasattr(w, "value")])
     assert "CONTESTED" in text  # 5 against 1: two camps
     assert "&lt;img src=x onerror" in text  # the comment, revealed, as text
     assert "<img" not in text
@@ -117,7 +122,7 @@ def test_the_projector_shows_counts_only_until_the_reveal(studio, workshop, room
 
 def test_a_score_on_a_closed_round_is_refused_even_from_a_crafted_message(studio, workshop, room):
     panel = phone(studio, workshop, "Ann", "lived_experience")
-    room.close_button.click()
+    room.rounds_tab.close_button.click()
     # The panel has not redrawn yet (or the browser ignores `disabled`): the store refuses.
     panel.rows["impact"].buttons.value = 4
     assert "closed" in panel.notice.value
@@ -129,12 +134,12 @@ def test_a_score_on_a_closed_round_is_refused_even_from_a_crafted_message(studio
 def test_a_withdrawn_prototype_takes_no_scores(studio, workshop, room):
     panel = phone(studio, workshop, "Ann", "lived_experience")
     walk = room.prototypes[0].id
-    room.withdraw_prototype(walk)
+    room.prototypes_tab.withdraw_prototype(walk)
     panel.rows["impact"].buttons.value = 4  # still on screen: the feed has not redrawn yet
     assert "withdrawn" in panel.notice.value
     assert studio.scoring.scores.my_scores(panel.participant, room.rounds[-1].id) == ({}, {})
     assert [p.title for p in panel.prototypes] == ["Peer group"]
-    assert "withdrawn" in room.prototype_list.children[0].children[0].value
+    assert "withdrawn" in room.prototypes_tab.prototype_list.children[0].children[0].value
 
 
 def test_a_value_off_the_scale_is_refused(studio, workshop, room):
@@ -148,11 +153,11 @@ def test_a_value_off_the_scale_is_refused(studio, workshop, room):
 def test_last_rounds_scores_are_shown_beside_the_new_round(studio, workshop, room):
     panel = phone(studio, workshop, "Ann", "lived_experience")
     panel.rows["impact"].buttons.value = 4
-    room.close_button.click()
-    room.reveal_button.click()
+    room.rounds_tab.close_button.click()
+    room.rounds_tab.reveal_button.click()
     panel.refresh()
     assert "Results" in panel.results.value
-    room.open_button.click()
+    room.rounds_tab.open_button.click()
     panel.refresh()
     assert panel.round.number == 2
     assert panel.rows["impact"].buttons.value is None
@@ -165,59 +170,59 @@ def test_decisions_and_movement_show_after_a_second_round(studio, workshop, room
     bo = phone(studio, workshop, "Bo", "provider")
     ann.rows["impact"].buttons.value = 5
     bo.rows["impact"].buttons.value = 1
-    room.close_button.click()
-    room.reveal_button.click()
-    room.open_button.click()
+    room.rounds_tab.close_button.click()
+    room.rounds_tab.reveal_button.click()
+    room.rounds_tab.open_button.click()
     ann.refresh()
     bo.refresh()
     ann.rows["impact"].buttons.value = 4
     bo.rows["impact"].buttons.value = 3
-    room.close_button.click()
-    room.reveal_button.click()
+    room.rounds_tab.close_button.click()
+    room.rounds_tab.reveal_button.click()
     walk = room.prototypes[0].id
-    room.decision_picker.value = walk
-    room.decision_input.value = "iterate"
-    room.reason_input.value = "Agree on impact, <b>unsure</b> on effort"
-    room.decide_button.click()
+    room.rounds_tab.decision_picker.value = walk
+    room.rounds_tab.decision_input.value = "iterate"
+    room.rounds_tab.reason_input.value = "Agree on impact, <b>unsure</b> on effort"
+    room.rounds_tab.decide_button.click()
     assert "Decision recorded" in room.notice.value
     assert studio.scoring.prototypes.decisions(workshop.id, STAGE)[walk].decision == "iterate"
-    text = repr([w.value for w in room.results_panel.children if hasattr(w, "value")])
+    text = repr([w.value for w in room.room_tab.results_panel.children if hasattr(w, "value")])
     assert "2 of 2 people changed" in text
     assert "narrowed" in text  # impact: 5 and 1, then 4 and 3
     assert "&lt;b&gt;unsure" in text
     assert "<b>unsure" not in text
-    assert room.round_picker.layout.display == ""
-    room.show_round(room.rounds[0].id)
-    assert "Round 1: results" in room.results_panel.children[0].value
+    assert room.room_tab.round_picker.layout.display == ""
+    room.room_tab.show_round(room.rounds[0].id)
+    assert "Round 1: results" in room.room_tab.results_panel.children[0].value
 
 
 def test_a_decision_needs_a_choice_and_a_reason(studio, workshop, room):
-    room.decision_picker.value = room.prototypes[0].id
-    room.decide_button.click()
+    room.rounds_tab.decision_picker.value = room.prototypes[0].id
+    room.rounds_tab.decide_button.click()
     assert "adopt, iterate or drop" in room.notice.value
-    room.decision_input.value = "drop"
-    room.decide_button.click()
+    room.rounds_tab.decision_input.value = "drop"
+    room.rounds_tab.decide_button.click()
     assert "reason is empty" in room.notice.value
 
 
 def test_custom_criteria_are_built_in_the_form(studio, workshop, hub):
-    hub.criteria_picker.value = "custom"
-    assert hub.custom in hub.criteria_tab.children
-    first, second = hub.custom.rows
+    hub.criteria_tab.criteria_picker.value = "custom"
+    assert hub.criteria_tab.custom in hub.criteria_tab.children
+    first, second = hub.criteria_tab.custom.rows
     first["label"].value = "Kindness"
     first["weight"].value = 0
     second["label"].value = "Speed"
     second["weight"].value = 0
-    hub.use_criteria.click()
+    hub.criteria_tab.use_criteria.click()
     assert "add up to zero" in hub.notice.value
     second["weight"].value = 2
     second["scale"].value = "0-10"
-    hub.use_criteria.click()
+    hub.criteria_tab.use_criteria.click()
     chosen = studio.scoring.rounds.criteria_for(workshop.id, STAGE)
     assert [c.label for c in chosen.criteria] == ["Kindness", "Speed"]
     assert (chosen.criteria[1].min, chosen.criteria[1].max) == (0, 10)
-    hub.custom.rows[1]["label"].value = ""
-    hub.use_criteria.click()
+    hub.criteria_tab.custom.rows[1]["label"].value = ""
+    hub.criteria_tab.use_criteria.click()
     assert "one criterion" in hub.notice.value  # allowed, with a note on what it means
 
 
@@ -227,19 +232,19 @@ def test_prototype_text_is_shown_as_text_everywhere(studio, workshop, hub):
     panel = phone(studio, workshop, "Ann", "provider")
     assert "&lt;img" in panel.title.value
     assert "<img" not in panel.title.value
-    assert "<img" not in hub.prototype_list.children[0].children[0].value
+    assert "<img" not in hub.prototypes_tab.prototype_list.children[0].children[0].value
 
 
 def test_editing_a_prototype_keeps_the_old_version(studio, workshop, room):
     walk = room.prototypes[0].id
-    room.edit_prototype(walk)
-    assert room.title_input.value == "Walk-in clinic"
-    room.title_input.value = "Walk-in clinic, evenings"
-    room.more_goals.value = "Work full time"
-    room.save_button.click()
+    room.prototypes_tab.edit_prototype(walk)
+    assert room.prototypes_tab.title_input.value == "Walk-in clinic"
+    room.prototypes_tab.title_input.value = "Walk-in clinic, evenings"
+    room.prototypes_tab.more_goals.value = "Work full time"
+    room.prototypes_tab.save_button.click()
     assert room.prototypes[0].title == "Walk-in clinic, evenings"
     assert room.prototypes[0].goals == ("Work full time",)
-    assert room.save_button.description == "Add prototype"
+    assert room.prototypes_tab.save_button.description == "Add prototype"
 
 
 def test_a_participant_kernel_holds_no_other_persons_scores_before_the_reveal(
@@ -308,48 +313,48 @@ def test_the_app_gives_the_hub_only_with_the_right_key(monkeypatch, db_url, stud
 def test_the_panel_closes_and_stops_following_when_the_room_moves_on(studio, workshop, room):
     feed = Feed.for_studio(studio, start=False)
     app = ParticipantApp(studio, code=workshop.code, feed=feed)
-    app.name_input.value = "Ann"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
-    app.join_button.click()
-    panel = app.panel
+    app.join_form.name_input.value = "Ann"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
+    panel = app.stage_view.panel
     assert isinstance(panel, ScoringPanel)
     subscribed = len(feed._subscribers)
     studio.workshops.set_current_stage(workshop.id, "close")
     app.on_change({"stages"})
-    assert app.panel is None
+    assert app.stage_view.panel is None
     assert panel.comm is None  # closed: its widgets are gone from the kernel
     assert len(feed._subscribers) == subscribed - 1
 
 
 def test_a_round_with_no_scores_or_one_person_is_explained_on_the_projector(studio, workshop, room):
-    room.close_button.click()
-    room.reveal_button.click()
-    notes = room.results_panel.children[1].value
+    room.rounds_tab.close_button.click()
+    room.rounds_tab.reveal_button.click()
+    notes = room.room_tab.results_panel.children[1].value
     assert "No scores in this round yet." in notes
-    assert room.results_panel.charts == {}  # no empty charts on the wall
-    room.open_button.click()
+    assert room.room_tab.results_panel.charts == {}  # no empty charts on the wall
+    room.rounds_tab.open_button.click()
     panel = phone(studio, workshop, "Ann", "system")
     panel.rows["impact"].buttons.value = 3
-    room.close_button.click()
-    room.reveal_button.click()
-    notes = room.results_panel.children[1].value
+    room.rounds_tab.close_button.click()
+    room.rounds_tab.reveal_button.click()
+    notes = room.room_tab.results_panel.children[1].value
     assert "Only one person scored" in notes
     assert "Nobody from lived experience, provider scored." in notes
 
 
 def test_a_custom_set_of_two_can_have_a_2x2(studio, workshop, hub):
-    hub.criteria_picker.value = "custom"
-    first, second = hub.custom.rows
+    hub.criteria_tab.criteria_picker.value = "custom"
+    first, second = hub.criteria_tab.custom.rows
     first["label"].value = "Value to families"
     second["label"].value = "Cost"
     second["reverse"].value = True
-    hub.custom.two_by_two.value = True
-    hub.use_criteria.click()
+    hub.criteria_tab.custom.two_by_two.value = True
+    hub.criteria_tab.use_criteria.click()
     chosen = studio.scoring.rounds.criteria_for(workshop.id, STAGE)
     assert chosen.axes == ("cost", "value_to_families")
     second["label"].value = ""
-    hub.use_criteria.click()
+    hub.criteria_tab.use_criteria.click()
     assert "A 2x2 needs two criteria" in hub.notice.value
 
 
@@ -362,24 +367,24 @@ def test_prototypes_can_serve_goals_from_goal_mapping(studio, workshop, hub):
         ann, "goals", {**card, "goal": "A private hope", "visibility": "private"}
     )
     hub.refresh({"scoring"})
-    assert hub.goals_input.options == ("Walk to the park",)  # shared cards only
-    hub.title_input.value = "Dog-friendly clinic"
-    hub.goals_input.value = ("Walk to the park",)
-    hub.more_goals.value = "Sleep through the night"
-    hub.save_button.click()
+    assert hub.prototypes_tab.goals_input.options == ("Walk to the park",)  # shared cards only
+    hub.prototypes_tab.title_input.value = "Dog-friendly clinic"
+    hub.prototypes_tab.goals_input.value = ("Walk to the park",)
+    hub.prototypes_tab.more_goals.value = "Sleep through the night"
+    hub.prototypes_tab.save_button.click()
     assert hub.prototypes[0].goals == ("Walk to the park", "Sleep through the night")
 
 
 def test_a_redraw_keeps_the_prototype_chosen_for_a_decision(studio, workshop, room):
     peer = room.prototypes[1].id
-    room.decision_picker.value = peer
-    room.reason_input.value = "Half typed"
+    room.rounds_tab.decision_picker.value = peer
+    room.rounds_tab.reason_input.value = "Half typed"
     studio.scoring.prototypes.add_prototype(
         workshop.id, STAGE, "A third idea"
     )  # someone else's change
     room.refresh({"scoring"})
-    assert room.decision_picker.value == peer
-    assert room.reason_input.value == "Half typed"
+    assert room.rounds_tab.decision_picker.value == peer
+    assert room.rounds_tab.reason_input.value == "Half typed"
 
 
 def test_a_live_redraw_keeps_a_comment_being_typed(studio, workshop, room):

@@ -16,18 +16,18 @@ from tests.widget_messages import send_click, send_update
 @pytest.fixture
 def page(studio, workshop):
     app = ParticipantApp(studio, code=workshop.code)
-    send_update(app.name_input, value="Ann")
-    send_update(app.perspective_input, index=0)
-    send_update(app.consent_input, value=True)
-    send_click(app.join_button)
+    send_update(app.join_form.name_input, value="Ann")
+    send_update(app.join_form.perspective_input, index=0)
+    send_update(app.join_form.consent_input, value=True)
+    send_click(app.join_form.join_button)
     assert app.participant is not None
     return app
 
 
 def test_a_disabled_share_button_clicked_in_a_closed_stage_stores_nothing(studio, workshop, page):
-    assert page.share_button.disabled
-    send_update(page.note_input, value="sneaky")
-    send_click(page.share_button)
+    assert page.checkin.share_button.disabled
+    send_update(page.checkin.note_input, value="sneaky")
+    send_click(page.checkin.share_button)
     assert studio.entries.find(workshop.id, include_hidden=True, include_withdrawn=True) == []
     assert "not opened yet" in page.notice.value
 
@@ -35,14 +35,14 @@ def test_a_disabled_share_button_clicked_in_a_closed_stage_stores_nothing(studio
 def test_a_five_megabyte_value_is_refused(studio, workshop, page):
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     page.on_change({"stages"})
-    send_update(page.note_input, value="x" * (5 * 1024 * 1024))
-    send_click(page.share_button)
+    send_update(page.checkin.note_input, value="x" * (5 * 1024 * 1024))
+    send_click(page.checkin.share_button)
     assert studio.entries.find(workshop.id) == []
     assert "too long" in page.notice.value
 
 
 def test_joining_twice_from_one_page_does_not_add_a_second_participant(studio, workshop, page):
-    send_click(page.join_button)  # the join form is gone but its button still exists
+    send_click(page.join_form.join_button)  # the join form is gone but its button still exists
     assert len(studio.people.participants(workshop.id)) == 1
 
 
@@ -58,7 +58,7 @@ def test_withdrawing_someone_elses_line_is_refused(studio, workshop, page):
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     bob, _ = studio.people.join(workshop.id, "Bob", "provider", True)
     theirs = studio.entries.add(bob, "checkin", "note", "welcome", {"text": "Bob's"})
-    assert page.withdraw(theirs) is False  # what a crafted button id would reach
+    assert page.checkin.withdraw(theirs) is False  # what a crafted button id would reach
     assert "your own" in page.notice.value
     assert [e.body["text"] for e in studio.entries.find(workshop.id)] == ["Bob's"]
 
@@ -67,13 +67,17 @@ def test_withdrawing_someone_elses_line_is_refused(studio, workshop, page):
 def test_hostile_text_is_stored_as_text_and_shown_escaped(studio, workshop, page, text):
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     page.on_change({"stages"})
-    send_update(page.note_input, value=text)
-    send_click(page.share_button)
+    send_update(page.checkin.note_input, value=text)
+    send_click(page.checkin.share_button)
     [entry] = studio.entries.find(workshop.id)
     assert entry.body["text"]  # kept as text (controls and bidi overrides dropped)
     assert "\u202e" not in entry.body["text"]
     assert "\x00" not in entry.body["text"]
-    shown = page.my_notes.children[1].children[0].value if len(page.my_notes.children) > 1 else ""
+    shown = (
+        page.checkin.my_notes.children[1].children[0].value
+        if len(page.checkin.my_notes.children) > 1
+        else ""
+    )
     assert "<script" not in shown
     assert "<img" not in shown
     assert "<svg" not in shown

@@ -22,10 +22,10 @@ def phone_on(studio, workshop, stage: str, name: str = "Ann") -> ParticipantApp:
     """A participant page joined through the form, with the room on ``stage``."""
     studio.workshops.set_current_stage(workshop.id, stage)
     app = ParticipantApp(studio, code=workshop.code)
-    send_update(app.name_input, value=name)
-    send_update(app.perspective_input, index=0)
-    send_update(app.consent_input, value=True)
-    send_click(app.join_button)
+    send_update(app.join_form.name_input, value=name)
+    send_update(app.join_form.perspective_input, index=0)
+    send_update(app.join_form.consent_input, value=True)
+    send_click(app.join_form.join_button)
     assert app.participant is not None
     return app
 
@@ -53,14 +53,14 @@ def all_cards(studio, workshop):
 
 
 def fill_card(panel, goal: str = "Walk to the shops") -> None:
-    send_update(panel.what_matters, value="Getting out")
-    send_update(panel.goal, value=goal)
+    send_update(panel.form.what_matters, value="Getting out")
+    send_update(panel.form.goal, value=goal)
 
 
 @pytest.fixture
 def goals_page(studio, workshop):
     app = phone_on(studio, workshop, GOALS)
-    assert type(app.panel).__name__ == "GoalPanel"
+    assert type(app.stage_view.panel).__name__ == "GoalPanel"
     return app
 
 
@@ -68,10 +68,10 @@ def goals_page(studio, workshop):
 def test_goal_card_in_a_stage_not_open_is_refused(studio, workshop, goals_page, state):
     if state != "closed":
         set_state(studio, workshop, goals_page, GOALS, state)
-    panel = goals_page.panel
-    assert panel.save_button.disabled  # cosmetic only
+    panel = goals_page.stage_view.panel
+    assert panel.form.save_button.disabled  # cosmetic only
     fill_card(panel)
-    send_click(panel.save_button)
+    send_click(panel.form.save_button)
     assert refused(goals_page)
     assert all_cards(studio, workshop) == []
 
@@ -82,7 +82,7 @@ def test_someone_elses_goal_card_cannot_be_edited_or_withdrawn(studio, workshop,
     theirs = studio.goals.cards.add_goal_card(
         bob, GOALS, {"what_matters": "Sleep", "goal": "Bob's goal", "visibility": "shared"}
     )
-    panel = goals_page.panel
+    panel = goals_page.stage_view.panel
     panel.refresh({"entries"})
     assert panel.edit_card(theirs) is False  # what a crafted id would reach
     assert "your own" in notice(goals_page)
@@ -91,7 +91,7 @@ def test_someone_elses_goal_card_cannot_be_edited_or_withdrawn(studio, workshop,
     # Even with the form pointed at it (nothing a browser can do), the store refuses.
     panel.editing = theirs
     fill_card(panel, "Hijacked")
-    send_click(panel.save_button)
+    send_click(panel.form.save_button)
     assert "your own" in notice(goals_page)
     [card] = all_cards(studio, workshop)
     assert (card.goal, card.status) == ("Bob's goal", "active")
@@ -99,13 +99,13 @@ def test_someone_elses_goal_card_cannot_be_edited_or_withdrawn(studio, workshop,
 
 def test_goal_card_values_off_the_scale_or_the_options_are_refused(studio, workshop, goals_page):
     set_state(studio, workshop, goals_page, GOALS, "open")
-    panel = goals_page.panel
-    send_update(panel.visibility, index=7)  # not an option: the widget keeps its value
-    assert panel.visibility.value == "private"
-    send_update(panel.visibility, value="everyone")
-    assert panel.visibility.value == "private"
-    send_update(panel.confidence, value=42)  # the slider clamps to its scale
-    assert panel.confidence.value == 10
+    panel = goals_page.stage_view.panel
+    send_update(panel.form.visibility, index=7)  # not an option: the widget keeps its value
+    assert panel.form.visibility.value == "private"
+    send_update(panel.form.visibility, value="everyone")
+    assert panel.form.visibility.value == "private"
+    send_update(panel.form.confidence, value=42)  # the slider clamps to its scale
+    assert panel.form.confidence.value == 10
     # The store checks what reaches it whatever the widgets let through.
     for bad in ({"confidence": 42}, {"visibility": "everyone"}, {"review_date": "2026-13-45"}):
         with pytest.raises(CodesignError):
@@ -118,10 +118,10 @@ def test_goal_card_values_off_the_scale_or_the_options_are_refused(studio, works
 @pytest.mark.parametrize("field", ["goal", "what_matters", "steps", "barriers", "new_service"])
 def test_a_five_megabyte_goal_field_is_refused(studio, workshop, goals_page, field):
     set_state(studio, workshop, goals_page, GOALS, "open")
-    panel = goals_page.panel
+    panel = goals_page.stage_view.panel
     fill_card(panel)
-    send_update(getattr(panel, field), value=FIVE_MB)
-    send_click(panel.save_button)
+    send_update(getattr(panel.form, field), value=FIVE_MB)
+    send_click(panel.form.save_button)
     assert "too long" in notice(goals_page) or "too many" in notice(goals_page).lower()
     assert all_cards(studio, workshop) == []
 
@@ -133,7 +133,7 @@ def test_a_disabled_dot_button_is_refused_once_the_stage_is_locked(studio, works
         bob, GOALS, {"what_matters": "a", "goal": "b", "visibility": "shared"}
     )
     set_state(studio, workshop, goals_page, GOALS, "locked")
-    panel = goals_page.panel
+    panel = goals_page.stage_view.panel
     panel.refresh({"entries"})
     plus = panel.wall.children[1].children[1].children[0]
     assert plus.description == "Add a dot"
@@ -148,9 +148,9 @@ def test_a_dot_on_a_private_card_is_refused(studio, workshop, goals_page):
     set_state(studio, workshop, goals_page, GOALS, "open")
     bob, _ = studio.people.join(workshop.id, "Bob", "provider", True)
     private = studio.goals.cards.add_goal_card(bob, GOALS, {"what_matters": "a", "goal": "b"})
-    assert goals_page.panel.vote("card", str(private)) is False
-    assert goals_page.panel.vote("everything", "x") is False
-    assert goals_page.panel.vote("card", str(private), delta=5) is False
+    assert goals_page.stage_view.panel.vote("card", str(private)) is False
+    assert goals_page.stage_view.panel.vote("everything", "x") is False
+    assert goals_page.stage_view.panel.vote("card", str(private), delta=5) is False
     assert studio.goals.votes.votes_placed(workshop.id, GOALS) == 0
 
 
@@ -166,7 +166,7 @@ def network_items(studio, workshop):
 @pytest.fixture
 def network_page(studio, workshop):
     app = phone_on(studio, workshop, NETWORK)
-    assert type(app.panel).__name__ == "NetworkPanel"
+    assert type(app.stage_view.panel).__name__ == "NetworkPanel"
     return app
 
 
@@ -179,7 +179,7 @@ def fill_stakeholder(panel, name: str = "GP practice") -> None:
 def test_stakeholder_in_a_stage_not_open_is_refused(studio, workshop, network_page, state):
     if state != "closed":
         set_state(studio, workshop, network_page, NETWORK, state)
-    panel = network_page.panel
+    panel = network_page.stage_view.panel
     assert panel.add_button.disabled
     fill_stakeholder(panel)
     send_click(panel.add_button)
@@ -193,16 +193,16 @@ def test_someone_elses_stakeholder_cannot_be_withdrawn(studio, workshop, network
     theirs = studio.network.edits.add_stakeholder(
         bob, NETWORK, "Bob's clinic", "service", "", "", 5, 5
     )
-    assert network_page.panel.withdraw(theirs) is False
+    assert network_page.stage_view.panel.withdraw(theirs) is False
     assert "yourself" in notice(network_page)
-    assert network_page.panel.withdraw(10**9) is False
+    assert network_page.stage_view.panel.withdraw(10**9) is False
     [item] = network_items(studio, workshop)
     assert item.status == "active"
 
 
 def test_network_values_off_the_scale_or_the_options_are_refused(studio, workshop, network_page):
     set_state(studio, workshop, network_page, NETWORK, "open")
-    panel, me = network_page.panel, network_page.participant
+    panel, me = network_page.stage_view.panel, network_page.participant
     send_update(panel.strength, index=9)
     assert panel.strength.value == 2
     send_update(panel.kind, index=99)
@@ -234,7 +234,7 @@ def test_network_values_off_the_scale_or_the_options_are_refused(studio, worksho
 @pytest.mark.parametrize("field", ["name", "goals"])
 def test_a_five_megabyte_network_field_is_refused(studio, workshop, network_page, field):
     set_state(studio, workshop, network_page, NETWORK, "open")
-    panel = network_page.panel
+    panel = network_page.stage_view.panel
     fill_stakeholder(panel)
     send_update(getattr(panel, field), value=FIVE_MB)
     send_click(panel.add_button)
@@ -250,7 +250,7 @@ def scoring(studio, workshop):
     studio.scoring.rounds.set_criteria(workshop.id, stage, "impact_effort")
     studio.scoring.rounds.open_round(workshop.id, stage)
     app = phone_on(studio, workshop, stage)
-    assert type(app.panel).__name__ == "ScoringPanel"
+    assert type(app.stage_view.panel).__name__ == "ScoringPanel"
     round_id = studio.scoring.rounds.rounds(workshop.id, stage)[-1].id
     return {"app": app, "stage": stage, "prototype": prototype, "round": round_id}
 
@@ -260,7 +260,7 @@ def my_scores(studio, scoring):
 
 
 def test_a_score_in_a_closed_round_is_refused(studio, workshop, scoring):
-    app, panel = scoring["app"], scoring["app"].panel
+    app, panel = scoring["app"], scoring["app"].stage_view.panel
     studio.scoring.rounds.close_round(workshop.id, scoring["stage"])
     panel.refresh()
     row = panel.rows["impact"]
@@ -275,7 +275,7 @@ def test_a_score_in_a_closed_round_is_refused(studio, workshop, scoring):
 
 
 def test_a_score_off_the_scale_or_for_no_criterion_is_refused(studio, workshop, scoring):
-    app, panel = scoring["app"], scoring["app"].panel
+    app, panel = scoring["app"], scoring["app"].stage_view.panel
     send_update(panel.rows["impact"].buttons, index=42)  # not an option: nothing happens
     assert my_scores(studio, scoring) == ({}, {})
     for key, value in [("impact", 42), ("impact", -1), ("impact", 2.5), ("magic", 3)]:
@@ -288,7 +288,7 @@ def test_a_score_off_the_scale_or_for_no_criterion_is_refused(studio, workshop, 
 
 
 def test_a_five_megabyte_comment_is_refused(studio, workshop, scoring):
-    app, panel = scoring["app"], scoring["app"].panel
+    app, panel = scoring["app"], scoring["app"].stage_view.panel
     send_update(panel.comment, value=FIVE_MB)
     send_click(panel.comment_button)
     assert "too long" in notice(app)
@@ -301,7 +301,7 @@ def test_someone_elses_scores_stay_theirs(studio, workshop, scoring):
     studio.scoring.scores.save_scores(
         bob, scoring["round"], scoring["prototype"], {"impact": 1}, "Bob's"
     )
-    panel = scoring["app"].panel
+    panel = scoring["app"].stage_view.panel
     send_update(panel.rows["impact"].buttons, index=4)
     assert my_scores(studio, scoring)[0] == {(scoring["prototype"], "impact"): 5}
     assert studio.scoring.scores.my_scores(bob, scoring["round"]) == (
@@ -351,8 +351,8 @@ def test_a_participant_kernel_holds_nothing_private_of_others(studio, crowded, s
     workshop, key = crowded["workshop"], crowded["key"]
     stage = crowded["scoring"] if stage == "scoring" else stage
     app = phone_on(studio, workshop, stage)
-    if app.panel is not None:
-        app.panel.refresh({"entries", "votes", "goals", "stages", "network", "scoring"})
+    if app.stage_view.panel is not None:
+        app.stage_view.panel.refresh({"entries", "votes", "goals", "stages", "network", "scoring"})
     states = repr([w.get_state() for w in widget_tree(app)])
     assert "Ann" in states  # the walk reaches the participant's own data
     for secret in (key, PRIVATE_GOAL, PRIVATE_MATTERS, SEALED_COMMENT, "Secretname"):

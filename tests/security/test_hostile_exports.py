@@ -59,8 +59,8 @@ def hostile_db(tmp_path_factory):
         pages = [ParticipantApp(studio, code=code, token=token) for _p, token in joined]
         for i, note in enumerate(NOTES):
             page = pages[i % len(pages)]
-            page.note_input.value = note
-            assert page.share_note(), page.notice.value
+            page.checkin.note_input.value = note
+            assert page.checkin.share_note(), page.notice.value
         studio.goals.cards.add_goal_card(
             people[0],
             "goals",

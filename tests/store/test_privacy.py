@@ -299,10 +299,10 @@ def test_purge_command(demo, monkeypatch, capsys):
 # -- the participant page -----------------------------------------------------------------------
 def joined(studio, workshop, name="Ann"):
     app = ParticipantApp(studio, code=workshop.code)
-    app.name_input.value = name
-    app.perspective_input.value = "lived_experience"
-    app.consent_input.value = True
-    app.join_button.click()
+    app.join_form.name_input.value = name
+    app.join_form.perspective_input.value = "lived_experience"
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
     return app
 
 
@@ -312,34 +312,34 @@ def test_the_leave_button_asks_first_then_withdraws_everything_and_forgets_the_b
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     app = joined(studio, workshop)
     token = app.identity.token
-    assert app.participant.public_id in app.leave_text.value
-    app.note_input.value = "Being listened to"
-    app.share_button.click()
-    app.confirm_leave_button.click()  # a crafted click before being asked does nothing
+    assert app.participant.public_id in app.leave_step.leave_text.value
+    app.checkin.note_input.value = "Being listened to"
+    app.checkin.share_button.click()
+    app.leave_step.confirm_leave_button.click()  # a crafted click before being asked does nothing
     assert app.participant is not None
     assert len(studio.entries.find(workshop.id)) == 1
-    app.leave_button.click()
-    assert app.confirm_leave_box.layout.display is None
-    app.stay_button.click()
-    assert app.confirm_leave_box.layout.display == "none"
+    app.leave_step.leave_button.click()
+    assert app.leave_step.confirm_leave_box.layout.display is None
+    app.leave_step.stay_button.click()
+    assert app.leave_step.confirm_leave_box.layout.display == "none"
     assert len(studio.entries.find(workshop.id)) == 1
-    app.leave_button.click()
-    app.confirm_leave_button.click()
+    app.leave_step.leave_button.click()
+    app.leave_step.confirm_leave_button.click()
 
     assert studio.entries.find(workshop.id) == []
     assert studio.people.participants(workshop.id) == []
     assert app.participant is None
     assert app.identity.token == ""
     assert app.identity.forget
-    assert app.join_box in app.children
+    assert app.join_form in app.children
     assert "You have left the workshop" in app.notice.value
-    assert app.name_input.value == ""
-    assert not app.consent_input.value
+    assert app.join_form.name_input.value == ""
+    assert not app.join_form.consent_input.value
     assert ParticipantApp(studio, code=workshop.code, token=token).participant is None
-    app.name_input.value = "Ann again"
-    app.perspective_input.value = "provider"
-    app.consent_input.value = True
-    app.join_button.click()
+    app.join_form.name_input.value = "Ann again"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
     assert app.participant is not None
     assert not app.identity.forget
     assert [p.display_name for p in studio.people.participants(workshop.id)] == ["Ann again"]
@@ -349,11 +349,11 @@ def test_leaving_from_an_activity_closes_its_panel(studio, workshop):
     studio.workshops.set_current_stage(workshop.id, "goals")
     app = joined(studio, workshop)
     app.on_change({"stages"})
-    assert app.panel is not None
+    assert app.stage_view.panel is not None
     app.ask_to_leave()
     assert app.leave()
-    assert app.panel is None
-    assert app.activity_box.children == ()
+    assert app.stage_view.panel is None
+    assert app.stage_view.activity_box.children == ()
 
 
 def test_pseudonymised_exports_replace_earlier_names_and_names_of_people_who_left(

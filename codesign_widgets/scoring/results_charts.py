@@ -1,0 +1,286 @@
+"""The chart sections of a revealed round's results: the ranking, the criteria heatmap, the
+2x2 and the perspectives side by side, each a bqplot figure with a table of the same numbers
+beside it (for screen readers and the back row).
+
+Facilitator and analyst code only (pandas and bqplot). Participant text goes only through
+:func:`escaped` or into chart labels, which bqplot draws as SVG text (never as HTML).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import bqplot as bq
+import ipywidgets as widgets
+import pandas as pd
+
+from ..core.safe_text import escaped
+from ..ui.common import perspective_colour
+from .criteria import CriteriaSet
+from .model import Decision
+from .results import Results
+from .results_tables import number_text, short_label, table_html
+
+__all__ = [
+    "heatmap_section",
+    "perspectives_section",
+    "ranking_section",
+    "two_by_two_section",
+]
+
+BIG = {"font-size": "18px"}
+LOW, HIGH = "#f0f0f0", "#0072B2"
+CONTESTED = "#D55E00"
+
+
+def _chart(marks, axes, title: str, height: str = "420px", left: int = 90, **kwargs) -> bq.Figure:
+    """A bqplot figure in the results' style: big titles, room for axis labels, full width."""
+    figure = bq.Figure(
+        marks=marks,
+        axes=axes,
+        title=title,
+        title_style=BIG,
+        fig_margin={"top": 50, "bottom": 90, "left": left, "right": 30},
+        layout={"height": height, "width": "100%", "min_width": "320px"},
+        **kwargs,
+    )
+    return figure
+
+
+def _score_axes(x: bq.OrdinalScale, y: bq.LinearScale) -> list[bq.Axis]:
+    """Prototypes along the bottom, weighted scores (0-100) up the side."""
+    return [
+        bq.Axis(scale=x, side="bottom", tick_style=BIG),
+        bq.Axis(scale=y, side="left", label="Weighted score (0-100)", tick_style=BIG),
+    ]
+
+
+def ranking_section(
+    results: Results, titles: Mapping[int, str], decisions: Mapping[int, Decision]
+) -> tuple[bq.Figure, list[widgets.Widget]]:
+    """The ranking with equal say and pooled, the spread of people's scores, and a table
+    with the same numbers, the contested criteria and the decisions taken."""
+    ranking = results.ranking.dropna(subset=["equal_say"])
+    ranking = ranking.sort_values(["equal_say_rank", "pooled_rank"])
+    per = results.per_criterion
+    contested = per[per["contested"]].groupby(level="prototype_id").size()
+    table = _ranking_table(ranking, contested, titles, decisions)
+    names = [short_label(titles[pid]) for pid in ranking.index]
+    x = bq.OrdinalScale(domain=names)
+    y = bq.LinearScale(min=0, max=100)
+    bars = bq.Bars(
+        x=names,
+        y=[ranking["equal_say"].tolist(), ranking["pooled"].tolist()],
+        scales={"x": x, "y": y},
+        type="grouped",
+        colors=["#000000", "#999999"],
+        labels=["Equal say", "Pooled"],
+        display_legend=True,
+    )
+    spread = bq.Lines(
+        x=[[n, n] for n in names],
+        y=[[lo, hi] for lo, hi in zip(ranking["spread_low"], ranking["spread_high"], strict=True)],
+        scales={"x": x, "y": y},
+        colors=[CONTESTED],
+        stroke_width=6,
+        labels=["Middle half of people"],
+    )
+    figure = _chart(
+        [bars, spread],
+        _score_axes(x, y),
+        "Ranking: equal say and pooled, with the spread of people's scores",
+        legend_location="top-right",
+    )
+    return figure, [
+        widgets.HTML(escaped("Ranking", "h3")),
+        figure,
+        widgets.HTML(table),
+    ]
+
+
+def _ranking_table(
+    ranking: pd.DataFrame,
+    contested: pd.Series,
+    titles: Mapping[int, str],
+    decisions: Mapping[int, Decision],
+) -> str:
+    """The ranking as a table: ranks, scores, spread, contested criteria and decisions."""
+    rows = []
+    for pid, r in ranking.iterrows():
+        decision = decisions.get(pid)
+        rows.append(
+            [
+                str(r["equal_say_rank"]),
+                titles[pid],
+                number_text(r["equal_say"]),
+                f"{number_text(r['pooled'])} (#{r['pooled_rank']})",
+                f"{number_text(r['spread_low'])}–{number_text(r['spread_high'])}",
+                str(int(contested.get(pid, 0))),
+                str(r["people"]),
+                f"{decision.decision}: {decision.reason}" if decision else "",
+            ]
+        )
+    return table_html(
+        [
+            "Rank (equal say)",
+            "Prototype",
+            "Equal say",
+            "Pooled (rank)",
+            "Middle half of people",
+            "Contested criteria",
+            "People",
+            "Decision",
+        ],
+        rows,
+        "codesign-ranking",
+    )
+
+
+def heatmap_section(
+    results: Results, titles: Mapping[int, str]
+) -> tuple[bq.Figure, list[widgets.Widget]]:
+    """Each prototype on each criterion as a heatmap, and where people agree or disagree."""
+    criteria = results.criteria
+    per = results.per_criterion
+    ids = [pid for pid in titles if pid in per.index.get_level_values(0)]
+    scores = per["score"].unstack("criterion").reindex(index=ids, columns=list(criteria.keys))
+    names = [short_label(titles[pid]) for pid in ids]
+    labels = [short_label(c.label) for c in criteria.criteria]
+    heat = bq.GridHeatMap(
+        color=scores.fillna(-1).to_numpy(),
+        row=names,
+        column=labels,
+        scales={
+            "row": bq.OrdinalScale(),
+            "column": bq.OrdinalScale(),
+            "color": bq.ColorScale(min=0, max=100, colors=[LOW, HIGH]),
+        },
+        null_color="#ffffff",
+        stroke="#ffffff",
+    )
+    figure = _chart(
+        [heat],
+        [
+            bq.Axis(scale=heat.scales["column"], side="bottom", tick_style=BIG),
+            bq.Axis(scale=heat.scales["row"], side="left", tick_style=BIG),
+            bq.ColorAxis(scale=heat.scales["color"], label="Mean score (0-100)"),
+        ],
+        "Each prototype on each criterion (darker is better)",
+        height=f"{max(300, 70 * len(ids) + 160)}px",
+        left=min(320, 12 * max(len(n) for n in names) + 30),
+    )
+    table = _heatmap_table(per, ids, criteria, titles)
+    return figure, [
+        widgets.HTML(escaped("Criteria: agreement and disagreement", "h3")),
+        figure,
+        widgets.HTML(table),
+    ]
+
+
+def _heatmap_table(
+    per: pd.DataFrame, ids: list[int], criteria: CriteriaSet, titles: Mapping[int, str]
+) -> str:
+    """Each prototype on each criterion in words: median, spread, can't say, contested."""
+    records = per.to_dict("index")  # one dict per (prototype, criterion): fast lookups
+    rows = []
+    for pid in ids:
+        cells = [titles[pid]]
+        for c in criteria.criteria:
+            cell = records[(pid, c.key)]
+            if cell["n"] == 0:
+                cells.append("no scores")
+                continue
+            median, iqr = number_text(cell["median"], 1), number_text(cell["iqr"], 1)
+            text = f"median {median}, IQR {iqr}, n={cell['n']}"
+            if cell["cant_say"]:
+                text += f", {cell['cant_say']} can't say"
+            if cell["contested"]:
+                text += f" · CONTESTED ({cell['why']})"
+            cells.append(text)
+        rows.append(cells)
+    return table_html(["Prototype", *[c.label for c in criteria.criteria]], rows)
+
+
+def two_by_two_section(
+    results: Results, titles: Mapping[int, str]
+) -> tuple[bq.Figure, list[widgets.Widget]]:
+    """The prototypes placed on the criteria set's two axes, with the four quadrants."""
+    criteria = results.criteria
+    x_key, y_key = criteria.axes
+    cx, cy = criteria.criterion(x_key), criteria.criterion(y_key)
+    means = results.per_criterion["mean"].unstack("criterion")
+    ids = [pid for pid in titles if pid in means.index]
+    placed = means.reindex(ids)[[x_key, y_key]].dropna()
+    xs = bq.LinearScale(min=cx.min, max=cx.max)
+    ys = bq.LinearScale(min=cy.min, max=cy.max)
+    dots = bq.Scatter(
+        x=placed[x_key].tolist(),
+        y=placed[y_key].tolist(),
+        names=[short_label(titles[pid]) for pid in placed.index],
+        display_names=True,
+        scales={"x": xs, "y": ys},
+        colors=[HIGH],
+        default_size=200,
+        labels=["Prototypes"],
+    )
+    mid_x, mid_y = (cx.min + cx.max) / 2, (cy.min + cy.max) / 2
+    lines = bq.Lines(
+        x=[[mid_x, mid_x], [cx.min, cx.max]],
+        y=[[cy.min, cy.max], [mid_y, mid_y]],
+        scales={"x": xs, "y": ys},
+        colors=["#666666"],
+        line_style="dashed",
+    )
+    figure = _chart(
+        [lines, dots],
+        [
+            bq.Axis(scale=xs, label=f"{cx.label} (mean score)", tick_style=BIG),
+            bq.Axis(scale=ys, side="left", label=f"{cy.label} (mean score)",
+                    tick_style=BIG),
+        ],
+        f"{cy.label} against {cx.label}",
+        height="520px",
+    )  # fmt: skip
+    rows = [
+        [titles[pid], number_text(r[x_key], 1), number_text(r[y_key], 1)]
+        for pid, r in placed.iterrows()
+    ]
+    table = table_html(["Prototype", cx.label, cy.label], rows)
+    return figure, [widgets.HTML(escaped("The 2x2", "h3")), figure, widgets.HTML(table)]
+
+
+def perspectives_section(
+    results: Results, titles: Mapping[int, str], group_labels: Mapping[str, str]
+) -> tuple[bq.Figure, list[widgets.Widget]]:
+    """Each perspective's weighted scores side by side."""
+    by_group = results.by_group
+    ids = [pid for pid in titles if pid in by_group.index]
+    groups = [g for g in by_group.columns if by_group[g].notna().any()]
+    names = [short_label(titles[pid]) for pid in ids]
+    x = bq.OrdinalScale(domain=names)
+    y = bq.LinearScale(min=0, max=100)
+    values = by_group.reindex(ids)
+    bars = bq.Bars(
+        x=names,
+        y=[values[g].tolist() for g in groups],  # NaN: no bar (nobody from it scored)
+        scales={"x": x, "y": y},
+        type="grouped",
+        colors=[perspective_colour(g, i) for i, g in enumerate(groups)],
+        labels=[group_labels.get(g, g) for g in groups],
+        display_legend=True,
+    )
+    figure = _chart(
+        [bars],
+        _score_axes(x, y),
+        "Each perspective's scores side by side",
+        legend_location="top-right",
+    )
+    rows = [
+        [titles[pid], *[number_text(values.loc[pid, g]) for g in by_group.columns]] for pid in ids
+    ]
+    header = ["Prototype", *[group_labels.get(g, g) for g in by_group.columns]]
+    return figure, [
+        widgets.HTML(escaped("By perspective", "h3")),
+        figure,
+        widgets.HTML(table_html(header, rows)),
+    ]
