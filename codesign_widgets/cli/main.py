@@ -39,12 +39,22 @@ def _limits_epilog() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``codesign`` command line: one sub-command per task."""
     parser = argparse.ArgumentParser(
         prog="codesign",
         description="Co-design studio: run a live co-design workshop "
         "from this laptop. Participants join from their phones with a code.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_serve_commands(sub)
+    _add_file_commands(sub)
+    _add_output_commands(sub)
+    _add_privacy_commands(sub)
+    return parser
+
+
+def _add_serve_commands(sub) -> None:
+    """``serve`` and ``demo``: the two servers and their limits."""
     for name, text in [
         ("serve", "Start the studio: a facilitator hub and a participant page."),
         ("demo", "Create the demo workshop and start the studio with it."),
@@ -91,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
             "phones reach this laptop through one shared address.",
         )
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
+
+
+def _add_file_commands(sub) -> None:
+    """``new`` and ``upgrade``: a workshop in the file, and the file itself."""
     p = sub.add_parser("new", help="Create a workshop and print its join code and key.")
     p.add_argument("title")
     p.add_argument("--template", default="codesign_day", help="Workshop plan in data/templates.")
@@ -101,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=upgrade_file)
+
+
+def _add_output_commands(sub) -> None:
+    """``export`` and ``report``: what an analyst takes away."""
     p = sub.add_parser(
         "export",
         help="Write a workshop's open data package: CSV per table, GraphML maps, JSON and a "
@@ -130,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", required=True, help="The workshop's join code.")
     p.add_argument("--out", default="report.html", help="The HTML file to write.")
     p.set_defaults(func=write_report)
+
+
+def _add_privacy_commands(sub) -> None:
+    """``erase-participant`` and ``purge``: a person's words, and old workshops, removed."""
     text = (
         "On a participant's request: withdraw everything they added and erase their names "
         "and texts from the workshop file (an audit row keeps only that it happened)."
@@ -160,10 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
     p.set_defaults(func=purge_workshops)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``codesign`` with ``argv``; a problem a person can fix is one line, exit code 2."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

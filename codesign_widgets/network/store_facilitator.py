@@ -96,65 +96,73 @@ class NetworkFacilitator:
         self.maps.network_stage(workshop_id, stage)
         counts = {"stakeholders": 0, "linked": 0, "ties": 0, "skipped_ties": 0}
         with self.db.write() as conn:
-            settings = read_settings(conn, workshop_id, stage)
-            types = {t.key for t in settings.tie_types}
-            for label in imported.new_tie_types:
-                found = next(
-                    (x for x in settings.tie_types if name_key(x.label) == name_key(label)), None
-                )
-                if found is None:
-                    tie_type = clean_tie_type(label, settings.tie_types)
-                    value = {
-                        "key": tie_type.key,
-                        "label": tie_type.label,
-                        "colour": tie_type.colour,
-                    }
-                    _network_event(
-                        conn, workshop_id, stage, "tie_type", tie_type.key, json.dumps(value)
-                    )
-                    settings = dataclasses.replace(
-                        settings, tie_types=(*settings.tie_types, tie_type)
-                    )
-                    found = tie_type
-                types.add(found.key)
-                for tie in imported.ties:
-                    if tie["type"] == "new:" + label:
-                        tie["type"] = found.key
+            types = _add_tie_types(conn, workshop_id, stage, imported)
             net = load_map(conn, workshop_id, stage)
-            names = names_on_map(net)
-            ids = []
-            for item in imported.stakeholders:
-                same = find_same_name(item["name"], names)
-                if same is not None:
-                    ids.append(resolve(same, net.merges))
-                    counts["linked"] += 1
-                    continue
-                body = {k: item[k] for k in ("name", "kind", "perspective", "goals")}
-                body["name_key"], body["aliases"] = name_key(item["name"]), item.get("aliases", [])
-                item_id = insert_item(
-                    conn, workshop_id, stage, "stakeholder", body, origin="import"
-                )
-                if item["influence"] is not None or item["interest"] is not None:
-                    influence = 5 if item["influence"] is None else item["influence"]
-                    interest = 5 if item["interest"] is None else item["interest"]
-                    rate(conn, item_id, None, influence, interest)
-                names[item_id] = [item["name"]]
-                ids.append(item_id)
-                counts["stakeholders"] += 1
-            existing = {
-                (resolve(x.source, net.merges), resolve(x.target, net.merges), x.type)
-                for x in net.ties
-                if x.status == "active"
-            }
-            for tie in imported.ties:
-                u, v = ids[tie["source"]], ids[tie["target"]]
-                if u == v or (u, v, tie["type"]) in existing or tie["type"] not in types:
-                    counts["skipped_ties"] += 1
-                    continue
-                existing.add((u, v, tie["type"]))
-                body = {**tie, "source": u, "target": v}
-                insert_item(conn, workshop_id, stage, "tie", body, origin="import")
-                counts["ties"] += 1
+            ids = _add_stakeholders(conn, workshop_id, stage, imported, net, counts)
+            _add_ties(conn, workshop_id, stage, imported, net, ids, types, counts)
             _network_event(conn, workshop_id, stage, "import", source[:200], json.dumps(counts))
             changed(conn, workshop_id, TOPIC)
         return counts
+
+
+def _add_tie_types(conn, workshop_id: int, stage: str, imported: ImportedMap) -> set[str]:
+    """The file's tie types that the map lacks become the map's own (matched by name); the
+    imported ties are pointed at them. Returns every tie type key the map now has."""
+    settings = read_settings(conn, workshop_id, stage)
+    types = {t.key for t in settings.tie_types}
+    for label in imported.new_tie_types:
+        found = next((x for x in settings.tie_types if name_key(x.label) == name_key(label)), None)
+        if found is None:
+            tie_type = clean_tie_type(label, settings.tie_types)
+            value = {"key": tie_type.key, "label": tie_type.label, "colour": tie_type.colour}
+            _network_event(conn, workshop_id, stage, "tie_type", tie_type.key, json.dumps(value))
+            settings = dataclasses.replace(settings, tie_types=(*settings.tie_types, tie_type))
+            found = tie_type
+        types.add(found.key)
+        for tie in imported.ties:
+            if tie["type"] == "new:" + label:
+                tie["type"] = found.key
+    return types
+
+
+def _add_stakeholders(conn, workshop_id, stage, imported: ImportedMap, net, counts) -> list[int]:
+    """Each imported stakeholder, or the one already on the map with its name; returns the
+    map's id for each, in the file's order."""
+    names = names_on_map(net)
+    ids = []
+    for item in imported.stakeholders:
+        same = find_same_name(item["name"], names)
+        if same is not None:
+            ids.append(resolve(same, net.merges))
+            counts["linked"] += 1
+            continue
+        body = {k: item[k] for k in ("name", "kind", "perspective", "goals")}
+        body["name_key"], body["aliases"] = name_key(item["name"]), item.get("aliases", [])
+        item_id = insert_item(conn, workshop_id, stage, "stakeholder", body, origin="import")
+        if item["influence"] is not None or item["interest"] is not None:
+            influence = 5 if item["influence"] is None else item["influence"]
+            interest = 5 if item["interest"] is None else item["interest"]
+            rate(conn, item_id, None, influence, interest)
+        names[item_id] = [item["name"]]
+        ids.append(item_id)
+        counts["stakeholders"] += 1
+    return ids
+
+
+def _add_ties(conn, workshop_id, stage, imported: ImportedMap, net, ids, types, counts) -> None:
+    """The imported ties between the stakeholders' ids; loops, repeats of a tie already on
+    the map and ties of an unknown type are skipped (and counted)."""
+    existing = {
+        (resolve(x.source, net.merges), resolve(x.target, net.merges), x.type)
+        for x in net.ties
+        if x.status == "active"
+    }
+    for tie in imported.ties:
+        u, v = ids[tie["source"]], ids[tie["target"]]
+        if u == v or (u, v, tie["type"]) in existing or tie["type"] not in types:
+            counts["skipped_ties"] += 1
+            continue
+        existing.add((u, v, tie["type"]))
+        insert_item(conn, workshop_id, stage, "tie", {**tie, "source": u, "target": v},
+                    origin="import")  # fmt: skip
+        counts["ties"] += 1

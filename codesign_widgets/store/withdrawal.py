@@ -36,7 +36,19 @@ def withdraw_everything(
     shared view (a ``withdrawn`` revision, each dot taken back), their profile loses its name,
     and a ``withdrew`` event records it. Returns counts of what was withdrawn."""
     now = time.time()
-    counts: dict[str, int] = {}
+    counts = {
+        "entries": _withdraw_entries(conn, participant_id, now),
+        "network_items": _withdraw_network_items(conn, participant_id, actor, now),
+        "dots": _take_back_dots(conn, participant_id, workshop_id, now),
+        **_rows_left_out(conn, participant_id),
+    }
+    _mark_as_left(conn, participant_id, workshop_id, actor, counts, now)
+    changed(conn, workshop_id, "participants", "entries", "votes", "network", "scores", "scoring")
+    return counts
+
+
+def _withdraw_entries(conn: sa.Connection, participant_id: int, now: float) -> int:
+    """Check-in lines and goal cards: a ``withdrawn`` revision each."""
     entries = conn.execute(
         sa.select(t.entries.c.id, t.entry_revisions.c.body)
         .select_from(t.entries)
@@ -52,7 +64,11 @@ def withdraw_everything(
             [{"entry_id": e.id, "body": e.body, "status": "withdrawn", "at": now}
              for e in entries],
         )  # fmt: skip
-    counts["entries"] = len(entries)
+    return len(entries)
+
+
+def _withdraw_network_items(conn: sa.Connection, participant_id: int, actor: str, now: float):
+    """Stakeholders and ties: a ``withdrawn`` revision each."""
     items = conn.execute(
         sa.select(t.network_items.c.id, t.network_revisions.c.body)
         .select_from(t.network_items)
@@ -68,7 +84,11 @@ def withdraw_everything(
             [{"item_id": i.id, "body": i.body, "status": "withdrawn", "actor": actor,
               "at": now} for i in items],
         )  # fmt: skip
-    counts["network_items"] = len(items)
+    return len(items)
+
+
+def _take_back_dots(conn: sa.Connection, participant_id: int, workshop_id: int, now: float):
+    """One dot taken back (``delta`` -1) for each dot still placed."""
     dots = conn.execute(
         sa.select(
             t.votes.c.stage,
@@ -88,19 +108,30 @@ def withdraw_everything(
     ]  # fmt: skip
     if taken_back:
         conn.execute(sa.insert(t.votes), taken_back)
-    counts["dots"] = len(taken_back)
-    for name, table in (
-        ("scores", t.scores),
-        ("comments", t.scoring_comments),
-        ("ratings", t.network_ratings),
-    ):
-        counts[name] = int(
+    return len(taken_back)
+
+
+def _rows_left_out(conn: sa.Connection, participant_id: int) -> dict[str, int]:
+    """Scores, comments and ratings have no withdrawal of their own: shared reads leave the
+    person out from now on (:func:`~.rules.still_in`). Counted for the audit."""
+    return {
+        name: int(
             conn.execute(
                 sa.select(sa.func.count())
                 .select_from(table)
                 .where(table.c.participant_id == participant_id)
             ).scalar()
         )
+        for name, table in (
+            ("scores", t.scores),
+            ("comments", t.scoring_comments),
+            ("ratings", t.network_ratings),
+        )
+    }
+
+
+def _mark_as_left(conn, participant_id: int, workshop_id: int, actor: str, counts, now) -> None:
+    """A profile with no name (the perspective kept for the record) and a ``withdrew`` event."""
     last = conn.execute(
         sa.select(t.participant_profiles.c.perspective)
         .where(t.participant_profiles.c.participant_id == participant_id)
@@ -126,8 +157,6 @@ def withdraw_everything(
             at=now,
         )
     )
-    changed(conn, workshop_id, "participants", "entries", "votes", "network", "scores", "scoring")
-    return counts
 
 
 def scrub(conn: sa.Connection, participant_id: int) -> dict[str, int]:
