@@ -59,47 +59,8 @@ class GoalVotes:
         target = str(target)[:200]
         with self.db.write() as conn:
             check_open(conn, participant, stage)
-            template = template_of(conn, participant.workshop_id)
-            if template.stage(stage).activity != ACTIVITY:
-                msg = "Dots can only be placed in a goal-mapping stage."
-                raise NotAllowed(msg)
-            cards = read_goal_cards(conn, participant.workshop_id, stage, None)
-            if target_kind == "card":
-                if target not in {str(c.id) for c in cards}:
-                    msg = (
-                        "That card is no longer on the wall (withdrawn, hidden or private), "
-                        "so it cannot take a dot. Your dots are unchanged."
-                    )
-                    raise NotFound(msg)
-            else:
-                themes = {c.theme.casefold(): c.theme for c in cards if c.theme}
-                if target.casefold() not in themes:
-                    msg = "There is no theme called that on the wall now. Your dots are unchanged."
-                    raise NotFound(msg)
-                target = themes[target.casefold()]
-            mine = sa.select(sa.func.coalesce(sa.func.sum(t.votes.c.delta), 0)).where(
-                t.votes.c.workshop_id == participant.workshop_id,
-                t.votes.c.stage == stage,
-                t.votes.c.participant_id == participant.id,
-            )
-            if delta == 1:
-                budget = read_settings(conn, participant.workshop_id, stage).budget
-                used = int(conn.execute(mine).scalar())
-                if used >= budget:
-                    msg = (
-                        f"You have used all {budget} of your dots. Take a dot back from "
-                        "something else first if you want to move it."
-                    )
-                    raise NotAllowed(msg)
-            else:
-                here = int(
-                    conn.execute(
-                        mine.where(t.votes.c.target_kind == target_kind, t.votes.c.target == target)
-                    ).scalar()
-                )
-                if here <= 0:
-                    msg = "You have no dot there to take back."
-                    raise InvalidInput(msg)
+            target = _target_on_the_wall(conn, participant.workshop_id, stage, target_kind, target)
+            _check_dots_left(conn, participant, stage, target_kind, target, delta)
             perspective = conn.execute(
                 sa.select(t.participant_profiles.c.perspective)
                 .where(t.participant_profiles.c.participant_id == participant.id)
@@ -187,3 +148,46 @@ class GoalVotes:
             key = (record.target_kind, record.target)
             totals[key] = totals.get(key, 0) + record.delta
         return {key: n for key, n in totals.items() if n}
+
+
+def _target_on_the_wall(conn, workshop_id: int, stage: str, target_kind: str, target: str) -> str:
+    """The card's id, or the theme as the wall spells it, if the wall shows it now."""
+    if template_of(conn, workshop_id).stage(stage).activity != ACTIVITY:
+        msg = "Dots can only be placed in a goal-mapping stage."
+        raise NotAllowed(msg)
+    cards = read_goal_cards(conn, workshop_id, stage, None)
+    if target_kind == "card":
+        if target not in {str(c.id) for c in cards}:
+            msg = (
+                "That card is no longer on the wall (withdrawn, hidden or private), "
+                "so it cannot take a dot. Your dots are unchanged."
+            )
+            raise NotFound(msg)
+        return target
+    themes = {c.theme.casefold(): c.theme for c in cards if c.theme}
+    if target.casefold() not in themes:
+        msg = "There is no theme called that on the wall now. Your dots are unchanged."
+        raise NotFound(msg)
+    return themes[target.casefold()]
+
+
+def _check_dots_left(conn, participant, stage: str, target_kind: str, target: str, delta: int):
+    """A dot placed needs one left in the budget; a dot taken back needs one there."""
+    mine = sa.select(sa.func.coalesce(sa.func.sum(t.votes.c.delta), 0)).where(
+        t.votes.c.workshop_id == participant.workshop_id,
+        t.votes.c.stage == stage,
+        t.votes.c.participant_id == participant.id,
+    )
+    if delta == 1:
+        budget = read_settings(conn, participant.workshop_id, stage).budget
+        if int(conn.execute(mine).scalar()) >= budget:
+            msg = (
+                f"You have used all {budget} of your dots. Take a dot back from "
+                "something else first if you want to move it."
+            )
+            raise NotAllowed(msg)
+        return
+    here = mine.where(t.votes.c.target_kind == target_kind, t.votes.c.target == target)
+    if int(conn.execute(here).scalar()) <= 0:
+        msg = "You have no dot there to take back."
+        raise InvalidInput(msg)

@@ -95,6 +95,15 @@ def perspectives_of(conn: sa.Connection, workshop_id: int) -> list[str]:
 def load_map(conn: sa.Connection, workshop_id: int, stage: str) -> NetworkMap:
     """The map of a stage as it stands now, read in the transaction ``conn`` (every item in
     its latest revision, withdrawn ones included)."""
+    stakeholders, ties = _items(conn, workshop_id, stage)
+    return NetworkMap(
+        stakeholders, ties, _ratings(conn, workshop_id, stage), _merges(conn, workshop_id, stage),
+        read_settings(conn, workshop_id, stage),
+    )  # fmt: skip
+
+
+def _items(conn, workshop_id: int, stage: str) -> tuple[tuple[Stakeholder, ...], tuple[Tie, ...]]:
+    """Stakeholders and ties, each in its latest revision, oldest first."""
     rows = conn.execute(
         sa.select(
             t.network_items,
@@ -112,62 +121,49 @@ def load_map(conn: sa.Connection, workshop_id: int, stage: str) -> NetworkMap:
         if r.kind == "stakeholder":
             stakeholders.append(
                 Stakeholder(
-                    r.id,
-                    b["name"],
-                    b["kind"],
-                    b["perspective"],
-                    b.get("goals", ""),
-                    r.participant_id,
-                    r.perspective,
-                    r.origin,
-                    r.status,
-                    tuple(b.get("aliases", ())),
-                    r.created_at,
+                    r.id, b["name"], b["kind"], b["perspective"], b.get("goals", ""),
+                    r.participant_id, r.perspective, r.origin, r.status,
+                    tuple(b.get("aliases", ())), r.created_at,
                 )
-            )
+            )  # fmt: skip
         else:
             ties.append(
                 Tie(
-                    r.id,
-                    b["source"],
-                    b["target"],
-                    b["type"],
-                    b["direction"],
-                    b["strength"],
-                    r.participant_id,
-                    r.perspective,
-                    r.origin,
-                    r.status,
-                    r.created_at,
+                    r.id, b["source"], b["target"], b["type"], b["direction"], b["strength"],
+                    r.participant_id, r.perspective, r.origin, r.status, r.created_at,
                 )
-            )
-    ratings = [
+            )  # fmt: skip
+    return tuple(stakeholders), tuple(ties)
+
+
+def _ratings(conn, workshop_id: int, stage: str) -> tuple[Rating, ...]:
+    """Influence and interest ratings of people still in the workshop, oldest first."""
+    rows = conn.execute(
+        sa.select(t.network_ratings)
+        .join(t.network_items, t.network_items.c.id == t.network_ratings.c.item_id)
+        .where(
+            t.network_items.c.workshop_id == workshop_id,
+            t.network_items.c.stage == stage,
+            still_in(t.network_ratings.c.participant_id),
+        )
+        .order_by(t.network_ratings.c.id)
+    )
+    return tuple(
         Rating(r.item_id, r.participant_id, r.perspective, r.influence, r.interest, r.at)
-        for r in conn.execute(
-            sa.select(t.network_ratings)
-            .join(t.network_items, t.network_items.c.id == t.network_ratings.c.item_id)
-            .where(
-                t.network_items.c.workshop_id == workshop_id,
-                t.network_items.c.stage == stage,
-                still_in(t.network_ratings.c.participant_id),
-            )
-            .order_by(t.network_ratings.c.id)
+        for r in rows
+    )
+
+
+def _merges(conn, workshop_id: int, stage: str) -> dict[int, int]:
+    """Merged stakeholder id to the id it was merged into."""
+    rows = conn.execute(
+        sa.select(t.network_events.c.target, t.network_events.c.value).where(
+            t.network_events.c.workshop_id == workshop_id,
+            t.network_events.c.stage == stage,
+            t.network_events.c.kind == "merge",
         )
-    ]
-    merges = {
-        int(r.target): int(r.value)
-        for r in conn.execute(
-            sa.select(t.network_events.c.target, t.network_events.c.value).where(
-                t.network_events.c.workshop_id == workshop_id,
-                t.network_events.c.stage == stage,
-                t.network_events.c.kind == "merge",
-            )
-        )
-    }
-    return NetworkMap(
-        tuple(stakeholders), tuple(ties), tuple(ratings), merges,
-        read_settings(conn, workshop_id, stage),
-    )  # fmt: skip
+    )
+    return {int(r.target): int(r.value) for r in rows}
 
 
 class NetworkMaps:

@@ -58,24 +58,8 @@ class Scores:
             raise InvalidInput(msg)
         text = clean_comment(comment) if comment is not None else None
         with self.db.write() as conn:
-            row = round_in(conn, participant.workshop_id, round_id)
-            state = round_state(conn, row.id)
-            if state is not RoundState.OPEN:
-                msg = (
-                    f"Round {row.number} is closed, so scores can no longer be changed; "
-                    "this was not saved. Wait for the next round to score again."
-                )
-                raise NotAllowed(msg)
-            prototype = prototype_row(conn, participant.workshop_id, prototype_id)
-            if prototype.stage != row.stage:
-                msg = "That prototype is not part of this round; choose one from the list."
-                raise NotFound(msg)
-            if prototype.status != "active":
-                msg = (
-                    f"The prototype {prototype.title!r} was withdrawn by the facilitator, so "
-                    "it takes no more scores; this was not saved."
-                )
-                raise NotAllowed(msg)
+            row = _open_round(conn, participant.workshop_id, round_id)
+            _check_prototype_takes_scores(conn, participant.workshop_id, prototype_id, row.stage)
             criteria = criteria_set_from_dict(row.body, key=row.body.get("key", "custom"))
             checked = {
                 key: check_score(criteria.criterion(str(key)), value)
@@ -291,3 +275,29 @@ class Scores:
             ).all()
         latest = {(r.participant_id, r.prototype_id): r for r in rows}
         return [(r.prototype_id, r.perspective, r.text) for r in latest.values() if r.text]
+
+
+def _open_round(conn: sa.Connection, workshop_id: int, round_id: object) -> sa.Row:
+    """The round, if it is this workshop's and still open for scores."""
+    row = round_in(conn, workshop_id, round_id)
+    if round_state(conn, row.id) is not RoundState.OPEN:
+        msg = (
+            f"Round {row.number} is closed, so scores can no longer be changed; "
+            "this was not saved. Wait for the next round to score again."
+        )
+        raise NotAllowed(msg)
+    return row
+
+
+def _check_prototype_takes_scores(conn, workshop_id: int, prototype_id: object, stage: str):
+    """The prototype belongs to the round's stage and was not withdrawn."""
+    prototype = prototype_row(conn, workshop_id, prototype_id)
+    if prototype.stage != stage:
+        msg = "That prototype is not part of this round; choose one from the list."
+        raise NotFound(msg)
+    if prototype.status != "active":
+        msg = (
+            f"The prototype {prototype.title!r} was withdrawn by the facilitator, so "
+            "it takes no more scores; this was not saved."
+        )
+        raise NotAllowed(msg)
