@@ -22,7 +22,7 @@ __all__ = ["CheckinForm"]
 class CheckinForm(widgets.VBox):
     """The line box, the share button and the participant's own lines.
 
-    Built with the ``store`` and the page's ``notice``; the page tells it who joined
+    Built with the ``studio`` and the page's ``notice``; the page tells it who joined
     (:meth:`enter`), which stage the room is on (:meth:`move_to`), that it is shown
     (:meth:`show`) and when they left (:meth:`forget`). Actions are methods:
     :meth:`share_note`, :meth:`withdraw`.

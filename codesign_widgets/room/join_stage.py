@@ -26,7 +26,7 @@ class StageView(widgets.VBox):
     """Who the participant is, the current stage, what they can do in it, and ``footer``
     (the leave step) below.
 
-    Built with what the activity panels need (``store``, the page's ``notice``, ``feed``) and
+    Built with what the activity panels need (``studio``, the page's ``notice``, ``feed``) and
     the page's ``checkin`` form; the page calls :meth:`enter` once someone joined and
     :meth:`show` whenever the workshop's state changes.
     """

@@ -1,7 +1,7 @@
 """The base of every participant panel: what it is built with, how it follows the live feed
 and how it stops when the room moves on.
 
-A panel is built with ``(store, workshop, template, participant, stage, notice, feed=feed)``
+A panel is built with ``(studio, workshop, template, participant, stage, notice, feed=feed)``
 and offers ``set_workshop(workshop)`` for stage changes. Which panel a stage shows is the
 participant page's choice (:mod:`codesign_widgets.room.registry`).
 """
