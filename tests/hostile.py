@@ -20,6 +20,18 @@ HOSTILE = [
     "👩‍👩‍👧 family ✨",
 ]
 
+#: Everyday text that must come back exactly as typed, through the store, pages and exports:
+#: Persian with ZWNJ, Hindi conjuncts with ZWJ/ZWNJ, the Welsh flag (an emoji tag sequence),
+#: a ZWJ family, a skin tone, a keycap, a text-style variation selector, Hebrew with RLM.
+AS_TYPED = [
+    "می‌خواهم به دکتر بروم",
+    "क्‍ष और क्‌ष सेवा",
+    "Cymru 🏴󠁧󠁢󠁷󠁬󠁳󠁿 am byth",
+    "👨‍👩‍👧‍👦 and 👋🏽",
+    "Press 1️⃣ then ❤︎",
+    "שלום‏ (Shalom) $5 or $10",
+]
+
 #: Characters text cleaning drops (a NUL, a bidi override): they cost no length once stored.
 DROPPED = "\x00\u202e"
 

@@ -106,21 +106,52 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-_DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
-_KEEP_FORMAT = {"\u200d"}  # zero-width joiner builds emoji families
+# Characters that can hide or reorder what is shown without being seen themselves: C0/C1
+# controls, the bidi embeddings, overrides and isolates ("Trojan Source"), zero-width spaces
+# and invisible operators, the byte-order mark, surrogates and private-use characters.
+# Everything else people type is kept as typed: ZWNJ and ZWJ (Persian, Hindi, emoji
+# families), variation selectors, the marks LRM/RLM/ALM, and emoji tag sequences (the
+# Welsh and Scottish flags) when they follow the black flag they belong to.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset("\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u180e")
+_DROP_CATEGORIES = {"Cc", "Cs", "Co"}
+_BLACK_FLAG = "\U0001f3f4"
+_TAG_FIRST, _TAG_CANCEL = 0xE0020, 0xE007F
+
+
+def _keeps(ch: str, previous: str) -> bool:
+    """Whether ``ch`` (after the kept character ``previous``) stays in cleaned text."""
+    code = ord(ch)
+    if _TAG_FIRST <= code <= _TAG_CANCEL:
+        return previous == _BLACK_FLAG or _TAG_FIRST <= ord(previous or "\0") <= _TAG_CANCEL
+    if ch in _BIDI_CONTROLS or ch in _INVISIBLE or code == 0xE0001:
+        return False
+    return unicodedata.category(ch) not in _DROP_CATEGORIES
+
+
+def _too_long(what: str, length: int, max_length: int) -> InvalidInput:
+    return InvalidInput(
+        f"{what} is too long ({length:,} characters): please shorten it to at most "
+        f"{max_length:,} characters."
+    )
 
 
 def clean_text(
     text: object, *, what: str, max_length: int, required: bool = False, multiline: bool = False
 ) -> str:
-    """Normalise untrusted text: NFC, no control or bidi-override characters, trimmed.
+    """Normalise untrusted text: NFC, trimmed, without the characters that can hide or
+    reorder text (controls, bidi overrides, zero-width spaces). Everything else is kept as
+    typed: ZWNJ in Persian, ZWJ emoji families, emoji tag sequences such as the Welsh flag.
 
     Raises :class:`InvalidInput` with a sentence for the person when the text is
     missing or too long. Too long is refused rather than cut, so nobody loses words
-    without knowing.
+    without knowing; exactly ``max_length`` characters is allowed.
 
     >>> clean_text("  Ann\\u202e  ", what="Your name", max_length=40)
     'Ann'
+    >>> persian = "\\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645"  # with ZWNJ
+    >>> clean_text(persian, what="A line", max_length=40) == persian
+    True
     """
     if text is None:
         text = ""
@@ -128,21 +159,17 @@ def clean_text(
         msg = f"{what} must be text."
         raise InvalidInput(msg)
     if len(text) > max_length * 4:
-        msg = f"{what} is too long ({len(text):,} characters); keep it under {max_length}."
-        raise InvalidInput(msg)
+        raise _too_long(what, len(text), max_length)
     text = unicodedata.normalize("NFC", text)
-    kept = []
+    kept: list[str] = []
     for ch in text:
-        if multiline and ch == "\n":
-            kept.append(ch)
-        elif ch in ("\t", "\r", "\n"):
-            kept.append(" ")
-        elif unicodedata.category(ch) not in _DROP_CATEGORIES or ch in _KEEP_FORMAT:
+        if ch in ("\t", "\r", "\n"):
+            kept.append("\n" if multiline and ch == "\n" else " ")
+        elif _keeps(ch, kept[-1] if kept else ""):
             kept.append(ch)
     cleaned = "".join(kept).strip()
     if len(cleaned) > max_length:
-        msg = f"{what} is too long ({len(cleaned):,} characters); keep it under {max_length}."
-        raise InvalidInput(msg)
+        raise _too_long(what, len(cleaned), max_length)
     if required and not cleaned:
         msg = f"{what} is empty: please write something first."
         raise InvalidInput(msg)

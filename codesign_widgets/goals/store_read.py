@@ -90,7 +90,7 @@ def read_goal_cards(
     if not include_withdrawn:
         query = query.where(t.entry_revisions.c.status == "active")
     if not include_hidden:
-        query = query.where(hidden.is_(False) | (hidden == 0))
+        query = query.where(hidden.is_(False))
     rows = conn.execute(query).all()
     events = theme_events(conn, workshop_id, stage)
     template = template_of(conn, workshop_id)

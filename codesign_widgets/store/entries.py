@@ -58,7 +58,7 @@ def latest_entries(workshop_id: int) -> tuple[sa.Select, sa.ColumnElement]:
 
     Returns the query and its ``hidden`` expression, for callers to filter on further.
     """
-    hidden = sa.func.coalesce(_latest_moderation, False)
+    hidden = sa.func.coalesce(_latest_moderation, sa.false())
     query = (
         sa.select(
             t.entries,
@@ -203,7 +203,7 @@ class Entries:
         if not include_withdrawn:
             query = query.where(t.entry_revisions.c.status == "active")
         if not include_hidden:
-            query = query.where(hidden.is_(False) | (hidden == 0))
+            query = query.where(hidden.is_(False))
         with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [

@@ -15,6 +15,7 @@ from codesign_widgets.core.workshop import (
     normalise_join_code,
     verify_key,
 )
+from tests.hostile import AS_TYPED
 
 
 def test_join_codes_avoid_look_alike_characters():
@@ -47,9 +48,24 @@ def test_clean_text_drops_controls_and_bidi_overrides_but_keeps_languages_and_em
     assert cleaned == "مرحبا evil 👩\u200d👧 zerowidth"
 
 
+@pytest.mark.parametrize("text", AS_TYPED)
+def test_clean_text_keeps_everyday_text_exactly_as_typed(text):
+    assert clean_text(text, what="Your line", max_length=200) == text
+
+
+def test_clean_text_drops_what_hides_or_reorders_text():
+    hiding = "a\u202ab\u2066c\u2069d\u200be\u2060f\ufeffg\U000e0041h\x1bi"
+    assert clean_text(hiding, what="Your line", max_length=40) == "abcdefghi"
+    # A tag character is kept only inside a flag's tag sequence, not on its own.
+    assert clean_text("\U0001f3f4\U000e0067\U000e007f x\U000e0067", what="L", max_length=9) == (
+        "\U0001f3f4\U000e0067\U000e007f x"
+    )
+
+
 def test_clean_text_refuses_too_long_and_empty_with_a_sentence():
-    with pytest.raises(InvalidInput, match="too long .* keep it under 40"):
+    with pytest.raises(InvalidInput, match=r"too long \(41 characters\).* at most 40 characters"):
         clean_text("x" * 41, what="Your name", max_length=40)
+    assert clean_text("x" * 40, what="Your name", max_length=40) == "x" * 40
     with pytest.raises(InvalidInput, match="too long"):
         clean_text("x" * 5_000_000, what="Your name", max_length=40)
     with pytest.raises(InvalidInput, match="empty"):
