@@ -62,7 +62,7 @@ WORKSHOP_TABLES: tuple[Table, ...] = (
                 "string",
                 "checkin, goal_mapping, stakeholder_network or prototype_scoring.",
             ),
-            column("state", "string", "closed, open, locked or revealed."),
+            column("state", "string", "not_started, open, locked, revealed or closed."),
         ),
         ("workshop", "stage"),
     ),

@@ -42,20 +42,44 @@ MAX_TITLE = 120
 
 
 class StageState(enum.StrEnum):
-    """Where a stage is: participants may contribute only while it is ``OPEN``."""
+    """Where a stage is: participants may contribute only while it is ``OPEN``.
 
-    CLOSED = "closed"
+    A stage starts ``NOT_STARTED``; the facilitator opens it, locks it (no more changes),
+    reveals its results and may close it. Each state reads the same on the hub, the
+    projector and the phones: :attr:`word` names it, :attr:`label` adds what it means.
+
+    >>> StageState("locked").label
+    'Locked: no more changes'
+    >>> [s.word for s in StageState]
+    ['Not started', 'Open', 'Locked', 'Revealed', 'Closed']
+    """
+
+    NOT_STARTED = "not_started"
     OPEN = "open"
     LOCKED = "locked"
     REVEALED = "revealed"
+    CLOSED = "closed"
+
+    @property
+    def word(self) -> str:
+        """The state in a word or two: Not started, Open, Locked, Revealed, Closed."""
+        return {
+            "not_started": "Not started",
+            "open": "Open",
+            "locked": "Locked",
+            "revealed": "Revealed",
+            "closed": "Closed",
+        }[self.value]
 
     @property
     def label(self) -> str:
+        """The state's word and what it means for the people in the room."""
         return {
-            "closed": "Not started",
+            "not_started": "Not started",
             "open": "Open: add your contributions",
             "locked": "Locked: no more changes",
-            "revealed": "Results revealed",
+            "revealed": "Revealed: the results are shown",
+            "closed": "Closed",
         }[self.value]
 
 
@@ -212,7 +236,7 @@ class WorkshopState:
     timer_stage: str | None = None
 
     def state_of(self, stage_key: str) -> StageState:
-        return self.stage_states.get(stage_key, StageState.CLOSED)
+        return self.stage_states.get(stage_key, StageState.NOT_STARTED)
 
 
 @dataclass(frozen=True)

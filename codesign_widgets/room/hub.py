@@ -20,6 +20,7 @@ from ..live import Feed
 from ..ui.common import Notice
 from ..ui.links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
 from ..ui.wiring import HubWiring
+from .hub_run import GuidedRun
 from .hub_stages import StageControls
 from .hub_wall import RoomWall
 
@@ -29,13 +30,15 @@ if TYPE_CHECKING:
 
 __all__ = ["FacilitatorHub"]
 
-TOPICS = {"stages", "participants", "entries"}
+TOPICS = {"stages", "participants", "entries", "scoring"}
 
 
 class FacilitatorHub(widgets.VBox):
     """Join link and QR code, people by perspective, stage controls, timer, wall, moderation.
 
-    Its parts are ``stages`` (actions :meth:`~.hub_stages.StageControls.make_current`,
+    Its parts are ``run`` (the guided run: :meth:`~.hub_run.GuidedRun.take` the next step,
+    :meth:`~.hub_run.GuidedRun.undo`), ``stages`` (by hand:
+    :meth:`~.hub_stages.StageControls.make_current`,
     ``set_state``, ``start_timer``, ``stop_timer``) and ``room_wall`` (action
     :meth:`~.hub_wall.RoomWall.set_hidden`); the hub's own action is :meth:`hide_key`.
     """
@@ -55,6 +58,7 @@ class FacilitatorHub(widgets.VBox):
         self.notice = Notice()
         self._names: dict[int, str] = {}
         wiring = HubWiring(studio, workshop.id, self.notice, self.refresh)
+        self.run = GuidedRun(wiring, workshop, self.template)
         self.stages = StageControls(wiring, workshop, self.template)
         self.room_wall = RoomWall(wiring, self.template)
         self._build_join()
@@ -142,6 +146,7 @@ class FacilitatorHub(widgets.VBox):
                 stages.now,
                 stages.timer_label,
                 wall.wall,
+                self.run.bar,
             ]
         )
         room.add_class("codesign-room")
@@ -152,10 +157,12 @@ class FacilitatorHub(widgets.VBox):
         stages = self.stages
         return widgets.VBox(
             [
+                widgets.HTML(escaped("Next step", "h2")),
+                self.run.bar,
+                self.run.order,
                 widgets.HTML(escaped("Activity pages (open in a new tab)", "h2")),
                 self.activity_pages,
-                widgets.HTML(escaped("Stages", "h2")),
-                stages.stage_table,
+                widgets.HTML(escaped("Stage by stage, by hand", "h2")),
                 stages.stage_picker,
                 widgets.HBox([stages.current_button, *stages.state_buttons.values()]),
                 stages.stage_detail,
@@ -181,6 +188,8 @@ class FacilitatorHub(widgets.VBox):
             if "stages" in topics:
                 self.workshop = self.studio.workshops.state(self.workshop.id)
                 self.stages.show(self.workshop)
+            if "stages" in topics or "scoring" in topics:
+                self.run.show(self.workshop)
             if "participants" in topics or "entries" in topics:
                 participants = self.studio.people.participants(self.workshop.id)
                 self._names = {p.id: p.shown_name for p in participants}

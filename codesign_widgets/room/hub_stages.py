@@ -1,5 +1,5 @@
-"""The hub's stage controls: move the room to a stage, open, lock, reveal or close it, the
-stage table and what to say, and the timer shown in the room.
+"""The hub's stage controls by hand: move the room to a stage, open, lock, reveal or close
+it, what to say, and the timer shown in the room (the guided run is :mod:`.hub_run`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ class StageControls:
         self.current_button.on_click(lambda _b: self.make_current(self.stage_picker.value))
         self.state_buttons = state_buttons(lambda s: self.set_state(self.stage_picker.value, s))
         self.stage_detail = widgets.HTML()
-        self.stage_table = widgets.HTML()
         self.timer_minutes = widgets.BoundedIntText(
             description="Minutes", min=1, max=240, value=template.stages[0].minutes
         )
@@ -110,19 +109,6 @@ class StageControls:
     def show(self, workshop: WorkshopState) -> None:
         """Draw the stages, the current one and the timer as they are in ``workshop``."""
         self.workshop = workshop
-        rows = []
-        for stage in self.template.stages:
-            state = workshop.state_of(stage.key)
-            here = "▶ " if stage.key == workshop.current_stage else ""
-            rows.append(
-                f"<tr><td>{escaped(here + stage.title, 'span')}</td>"
-                f"<td>{escaped(state.label, 'span')}</td>"
-                f"<td>{stage.minutes} min</td></tr>"
-            )
-        self.stage_table.value = (
-            '<table class="codesign-stages"><tr><th>Stage</th>'
-            "<th>State</th><th>Suggested</th></tr>" + "".join(rows) + "</table>"
-        )
         current = self.template.stage(workshop.current_stage)
         state = workshop.state_of(current.key)
         self.now.value = (

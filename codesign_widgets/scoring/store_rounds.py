@@ -13,8 +13,10 @@ import time
 import sqlalchemy as sa
 
 from ..core.errors import NotAllowed
+from ..core.workshop import StageState
 from ..store import schema as t
 from ..store.engine import Database, changed
+from ..store.workshops import record_stage_events, workshop_state
 from .criteria import CriteriaSet, criteria_set_from_dict, load_criteria_set
 from .model import Round, RoundState
 from .store_rules import LATEST_PROTOTYPE_REVISION, check_scoring_stage, last_round, round_state
@@ -83,7 +85,10 @@ class Rounds:
         changed(conn, workshop_id, "scoring")
 
     def open_round(self, workshop_id: int, stage: str) -> int:
-        """Facilitator: start the next round (round 1 first); returns its number."""
+        """Facilitator: start the next round (round 1 first); returns its number.
+
+        The room moves to the stage and the stage opens in the same transaction if it was
+        not already the open stage every phone is on."""
         with self.db.read() as conn:
             check_scoring_stage(conn, workshop_id, stage)
         with self.db.write() as conn:
@@ -125,6 +130,11 @@ class Rounds:
             if not active:
                 msg = "Add at least one prototype before opening a round."
                 raise NotAllowed(msg)
+            # A round is part of its stage: the room moves there and the stage opens with
+            # it, so no phone shows "Not started" beside "Round 1: Open".
+            room = workshop_state(conn, workshop_id)
+            if room.current_stage != stage or room.state_of(stage) is not StageState.OPEN:
+                record_stage_events(conn, workshop_id, {stage: StageState.OPEN}, stage)
             number = 1 if last is None else last[0].number + 1
             round_id = conn.execute(
                 sa.insert(t.scoring_rounds).values(

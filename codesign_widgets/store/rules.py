@@ -60,7 +60,7 @@ def check_still_in(conn: sa.Connection, participant: Participant) -> None:
 
 
 def stage_state(conn: sa.Connection, workshop_id: int, stage: str) -> StageState:
-    """The stage's state as recorded last (``closed`` before it was ever opened)."""
+    """The stage's state as recorded last (``not_started`` before it was ever opened)."""
     row = conn.execute(
         sa.select(t.workshop_events.c.value)
         .where(
@@ -71,7 +71,7 @@ def stage_state(conn: sa.Connection, workshop_id: int, stage: str) -> StageState
         .order_by(t.workshop_events.c.id.desc())
         .limit(1)
     ).first()
-    return StageState(row.value) if row else StageState.CLOSED
+    return StageState(row.value) if row else StageState.NOT_STARTED
 
 
 def check_open(conn: sa.Connection, participant: Participant, stage: str) -> None:
@@ -80,8 +80,10 @@ def check_open(conn: sa.Connection, participant: Participant, stage: str) -> Non
     state = stage_state(conn, participant.workshop_id, stage)
     if state is not StageState.OPEN:
         msg = {
-            StageState.CLOSED: "This stage has not opened yet. Wait for the facilitator "
+            StageState.NOT_STARTED: "This stage has not opened yet. Wait for the facilitator "
             "to open it; nothing was saved.",
+            StageState.CLOSED: "This stage is closed, so nothing was saved. Tell the "
+            "facilitator if something is missing.",
             StageState.LOCKED: "This stage is locked, so changes are no longer taken. "
             "Tell the facilitator if something is missing.",
             StageState.REVEALED: "This stage is finished and its results are shown; "

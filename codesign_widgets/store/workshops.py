@@ -27,7 +27,7 @@ from ..core.workshop import (
 from . import schema as t
 from .engine import Database, changed
 
-__all__ = ["Workshops", "template_of", "workshop_state"]
+__all__ = ["Workshops", "record_stage_events", "template_of", "workshop_state"]
 
 
 def workshop_state(conn: sa.Connection, workshop_id: int) -> WorkshopState:
@@ -72,6 +72,30 @@ def template_of(conn: sa.Connection, workshop_id: int) -> Template:
         msg = "That workshop no longer exists. Ask the facilitator for the current link."
         raise NotFound(msg)
     return load_template(key)
+
+
+def record_stage_events(
+    conn: sa.Connection,
+    workshop_id: int,
+    states: dict[str, StageState | str],
+    current: str | None = None,
+) -> None:
+    """Record stage states, and the room's move to ``current`` if given, in the caller's
+    transaction (stage keys already checked against the plan)."""
+    rows = [
+        {"kind": "stage_state", "stage": stage, "value": StageState(state).value}
+        for stage, state in states.items()
+    ]
+    if current:
+        rows.insert(0, {"kind": "current_stage", "stage": current, "value": ""})
+    if not rows:
+        return
+    now = time.time()
+    conn.execute(
+        sa.insert(t.workshop_events),
+        [{"workshop_id": workshop_id, "at": now, **row} for row in rows],
+    )
+    changed(conn, workshop_id, "stages")
 
 
 class Workshops:
@@ -176,6 +200,20 @@ class Workshops:
     def set_stage_state(self, workshop_id: int, stage: str, state: StageState | str) -> None:
         """Facilitator: open, lock, reveal or close a stage (recorded, never overwritten)."""
         self._event(workshop_id, "stage_state", stage, StageState(state).value)
+
+    def set_stages(
+        self,
+        workshop_id: int,
+        states: dict[str, StageState | str],
+        current: str | None = None,
+    ) -> None:
+        """Facilitator: set several stages' states, and move the room to ``current`` if
+        given, in one transaction: phones see the room move and the stage open together."""
+        template = load_template(self.state(workshop_id).template)
+        for stage in [*states, *([current] if current else [])]:
+            template.stage(stage)  # NotFound for an unknown stage
+        with self.db.write() as conn:
+            record_stage_events(conn, workshop_id, states, current)
 
     def set_current_stage(self, workshop_id: int, stage: str) -> None:
         """Facilitator: move the room to ``stage``; participant pages follow."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -47,7 +48,7 @@ def test_two_participants_join_and_follow_the_facilitator(
 
     # The facilitator locks the stage: both phones follow within a second or so.
     hub.get_by_role("tab", name="Run the workshop").click()
-    hub.get_by_role("button", name="Lock").click()
+    hub.get_by_role("button", name=re.compile(r"(^|\s)Lock$")).click()
     for page in pages:
         page.get_by_text("Locked: no more changes").wait_for(timeout=5_000)
     # Moving the room to another stage reaches both phones too.

@@ -75,9 +75,11 @@ def test_clean_text_refuses_too_long_and_empty_with_a_sentence():
         clean_text(["a"], what="Your name", max_length=40)
 
 
-def test_stage_states_have_plain_labels():
-    assert StageState("open").label.startswith("Open")
-    assert {s.value for s in StageState} == {"closed", "open", "locked", "revealed"}
+def test_stage_states_have_plain_labels_and_one_word_each():
+    assert {s.value for s in StageState} == {"not_started", "open", "locked", "revealed", "closed"}
+    for state in StageState:
+        assert state.label.startswith(state.word)
+    assert StageState.NOT_STARTED.word != StageState.CLOSED.word
 
 
 def test_every_shipped_template_loads_and_uses_known_activities():

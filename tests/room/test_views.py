@@ -147,14 +147,14 @@ def test_the_hub_runs_stages_and_the_timer(studio, workshop):
     hub = FacilitatorHub(studio, workshop)
     hub.stages.state_buttons[StageState.OPEN].click()
     assert studio.workshops.state(workshop.id).state_of("welcome") is StageState.OPEN
-    assert "Open" in hub.stages.stage_table.value
+    assert "Open" in hub.run.order.value
     hub.stages.state_buttons[StageState.LOCKED].click()
-    assert "Locked" in hub.stages.stage_table.value
+    assert "Locked" in hub.run.order.value
     hub.stages.stage_picker.value = "prototypes"
     assert "Score each prototype" in hub.stages.stage_detail.value
     assert hub.stages.timer_minutes.value == 20
     hub.stages.current_button.click()
-    assert "▶ Score the prototypes" in hub.stages.stage_table.value
+    assert "▶ Score the prototypes" in hub.run.order.value
     assert "Now: Score the prototypes" in hub.stages.now.value
     hub.stages.timer_start.click()
     assert (

@@ -16,7 +16,7 @@ from codesign_widgets.store.workshops import template_of, workshop_state
         (None, "has not opened yet"),
         (StageState.LOCKED, "is locked"),
         (StageState.REVEALED, "results are shown"),
-        (StageState.CLOSED, "has not opened yet"),
+        (StageState.CLOSED, "is closed"),
     ],
 )
 def test_a_stage_that_is_not_open_refuses_with_a_sentence(studio, workshop, ann, state, says):

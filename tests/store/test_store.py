@@ -15,9 +15,9 @@ from codesign_widgets.store.engine import Database
 from codesign_widgets.studio import Studio
 
 
-def test_a_new_workshop_starts_on_its_first_stage_with_every_stage_closed(studio, workshop):
+def test_a_new_workshop_starts_on_its_first_stage_with_no_stage_started(studio, workshop):
     assert workshop.current_stage == "welcome"
-    assert workshop.state_of("welcome") is StageState.CLOSED
+    assert workshop.state_of("welcome") is StageState.NOT_STARTED
     assert workshop.title == "Foot care <b>pathway</b>"  # stored as text, escaped when shown
 
 
