@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InvalidInput, NotFound
+from .small_groups import DEFAULT_SMALLEST_GROUP
 
 __all__ = [
     "ACTIVITIES",
@@ -65,6 +66,9 @@ class Template:
     # their contributions are exported under a code, so the default is True. A plan whose
     # consent promises otherwise sets ``export_free_text = false``.
     export_free_text: bool = True
+    # Small-group protection: a breakdown by perspective shows a perspective on its own only
+    # when at least this many people are in it (see core.small_groups).
+    smallest_group: int = DEFAULT_SMALLEST_GROUP
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:
@@ -156,4 +160,16 @@ def load_template(key: str) -> Template:
         services=tuple(str(s) for s in raw.get("services", [])),
         network=dict(raw.get("network", {})),
         export_free_text=bool(raw.get("export_free_text", True)),
+        smallest_group=_smallest_group(raw, path.name),
     )
+
+
+def _smallest_group(raw: dict, where: str) -> int:
+    value = raw.get("smallest_group", DEFAULT_SMALLEST_GROUP)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
+        msg = (
+            f"{where} sets smallest_group to {value!r}; use a whole number from 1 (show every "
+            f"perspective apart) to 50. The default is {DEFAULT_SMALLEST_GROUP}."
+        )
+        raise InvalidInput(msg)
+    return value

@@ -26,12 +26,13 @@ moves (positive: it climbs when ``g`` is left out).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..core.small_groups import merge_small_groups, merged_note
 from .criteria import CriteriaSet
 from .model import ScoreRow
 from .result_tables import (
@@ -50,6 +51,7 @@ __all__ = [
     "Results",
     "aggregate",
     "movement",
+    "protect_small_groups",
     "score_frame",
 ]
 
@@ -96,11 +98,32 @@ class Results:
         return self.people == 0
 
 
+def protect_small_groups(
+    frame: pd.DataFrame,
+    groups: Sequence[str],
+    smallest: int,
+    labels: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, list[str], str]:
+    """``frame`` with perspective groups too small to show apart merged into "other"
+    (:func:`~codesign_widgets.core.small_groups.merge_small_groups`, counting the people
+    who scored in each), the groups to show, and the sentence that says so (or ``""``)."""
+    people = frame.groupby("group")["participant"].nunique() if len(frame) else pd.Series()
+    sizes = {g: int(people.get(g, 0)) for g in dict.fromkeys([*groups, *people.index])}
+    plan = merge_small_groups(sizes, smallest)
+    if all(group == shown for group, shown in plan.items()):
+        return frame, list(groups), ""
+    frame = frame.assign(group=frame["group"].map(plan).fillna(frame["group"]))
+    shown = list(dict.fromkeys(plan[g] for g in groups))
+    return frame, shown, merged_note(plan, dict(labels or {}), smallest, sizes)
+
+
 def aggregate(
     frame: pd.DataFrame,
     criteria: CriteriaSet,
     prototype_ids: Sequence[int] | None = None,
     groups: Sequence[str] = (),
+    smallest_group: int = 1,
+    group_labels: Mapping[str, str] | None = None,
 ) -> Results:
     """Aggregate one round's counted scores (one row per person, prototype and criterion).
 
@@ -110,9 +133,14 @@ def aggregate(
     from them scored. Strings are turned into integer codes first and every statistic is a
     ``bincount`` or one sort (:mod:`codesign_widgets.scoring.tally`), so 100,000 rows take a
     few plain groupbys' time; the tables are built in :mod:`codesign_widgets.scoring.result_tables`.
+
+    ``smallest_group`` (the plan's) merges perspectives with fewer scorers into "other"
+    before anything is computed, so no table, equal-say score or leave-one-out shows
+    fewer people than that; ``group_labels`` words the note that says so.
     """
+    frame, groups, merged = protect_small_groups(frame, groups, smallest_group, group_labels)
     codes = code_scores(frame, criteria, prototype_ids, groups)
-    notes: list[str] = list(criteria.warnings)
+    notes: list[str] = list(criteria.warnings) + ([merged] if merged else [])
     if codes.people == 0:
         notes.append(
             'Everyone who answered said "can\'t say", so there is nothing to weigh yet.'
