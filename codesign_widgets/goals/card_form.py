@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
+from ..ui.keyed import close_later
 from .cards import CONFIDENCE_PROMPT_BELOW, GoalCard
 
 __all__ = ["GoalCardForm"]
@@ -96,8 +97,11 @@ class GoalCardForm(widgets.VBox):
                 description=name, indent=False, value=name in checked
             )
             boxes[name] = box
+        gone = [box for name, box in self.service_boxes.items() if name not in boxes]
         self.service_boxes = boxes
-        self.services.children = list(boxes.values())
+        if tuple(self.services.children) != tuple(boxes.values()):
+            self.services.children = list(boxes.values())
+        close_later(gone)
 
     def show_open(self, is_open: bool, themes: Sequence[str]) -> None:
         """Offer the group's ``themes``; inputs work only while the stage is open (cosmetic:
@@ -171,7 +175,7 @@ class GoalCardForm(widgets.VBox):
         self.cancel_button.layout.display = "none"
 
     def close(self) -> None:
-        """Close every input, the service boxes and the form itself."""
-        for widget in (*self.children, *self.service_boxes.values()):
-            widget.close()
+        """Close the form; its inputs and service boxes a moment later (a keystroke on its
+        way still finds its box)."""
+        close_later([*self.children, *self.service_boxes.values(), self.layout])
         super().close()

@@ -17,7 +17,8 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
-from ..ui.common import Notice, replace_children, run_action
+from ..ui.common import Notice, run_action
+from ..ui.keyed import KeyedList
 from ..ui.panel import ActivityPanel
 from .model import DIRECTIONS
 from .rules import MAX_GOALS, MAX_NAME, find_same_name
@@ -56,6 +57,10 @@ class NetworkPanel(ActivityPanel):
         self._build_stakeholder_form()
         self._build_tie_form()
         self.mine = widgets.VBox()
+        self._mine_header = widgets.HTML()
+        self._mine_rows = KeyedList(
+            self.mine, self._make_row, self._update_row, header=[self._mine_header]
+        )
         self.children = [
             widgets.HTML(escaped("Add a stakeholder", "h3")),
             self.stakeholder_form,
@@ -263,8 +268,7 @@ class NetworkPanel(ActivityPanel):
 
     def _draw_mine(self, view) -> None:
         labels = {t.key: t.label for t in view.settings.tie_types}
-        rows = []
-        for item_id, text in [
+        items = [
             *((s.id, f"{s.name} ({s.kind})") for s in view.stakeholders),
             *(
                 (
@@ -274,9 +278,20 @@ class NetworkPanel(ActivityPanel):
                 )
                 for x in view.ties
             ),
-        ]:
-            button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take it back")
-            button.on_click(lambda _b, i=item_id: self.withdraw(i))
-            rows.append(widgets.HBox([widgets.HTML(escaped(text)), button]))
-        header = widgets.HTML(escaped("What you drew" if rows else "", "h3"))
-        replace_children(self.mine, [header, *rows])
+        ]
+        self._mine_header.value = escaped("What you drew" if items else "", "h3")
+        self._mine_rows.show(items)
+
+    def _make_row(self, item_id: int, text: str) -> widgets.Widget:
+        button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take it back")
+        button.on_click(lambda _b: self.withdraw(item_id))
+        return widgets.HBox([widgets.HTML(escaped(text)), button])
+
+    @staticmethod
+    def _update_row(row: widgets.HBox, text: str) -> None:
+        row.children[0].value = escaped(text)
+
+    def close(self) -> None:
+        """Stop following the feed; the rows are closed a moment after they leave the page."""
+        self._mine_rows.close()
+        super().close()

@@ -98,13 +98,6 @@ class ScoringPanel(ActivityPanel):
         self.refresh(TOPICS)
         self.follow(TOPICS, self.refresh)
 
-    def close(self) -> None:
-        """Stop following the feed and close every widget (the room moved to another stage)."""
-        replace_children(self.criteria_box, [])
-        for widget in (*self.scoring_box.children, *self.children):
-            widget.close()
-        super().close()
-
     # -- what the page shows -------------------------------------------------------------------
     def set_workshop(self, workshop: WorkshopState) -> None:
         """The participant page moved or changed a stage; rounds are what matter here."""
