@@ -19,7 +19,14 @@ from typing import Any, Generic, TypeVar
 
 import ipywidgets as widgets
 
-__all__ = ["CLOSE_AFTER", "KeyedList", "close_later", "close_retired", "close_tree"]
+__all__ = [
+    "CLOSE_AFTER",
+    "KeyedList",
+    "close_later",
+    "close_retired",
+    "close_tree",
+    "open_widget_count",
+]
 
 #: Seconds a widget taken off the page stays open: long enough for a tap, a keystroke or
 #: the front end's last update already sent to arrive, even on a slow phone.
@@ -31,6 +38,13 @@ W = TypeVar("W", bound=widgets.Widget)
 
 # Widgets taken off the page, with the time from which they may be closed.
 _retired: list[tuple[float, list[widgets.Widget], tuple[widgets.Widget, ...]]] = []
+
+
+def open_widget_count() -> int:
+    """How many widgets are open in this kernel (each one is a comm its page holds too)."""
+    from ipywidgets.widgets import widget as registry
+
+    return len(registry._instances)
 
 
 def _held(widget: widgets.Widget) -> list[widgets.Widget]:
@@ -144,6 +158,7 @@ class KeyedList(Generic[K, V, W]):
 
     def show(self, items: Iterable[tuple[K, V]]) -> None:
         """Show ``items`` (key, value) in this order: keep, update, add and retire rows."""
+        close_retired()  # a backstop for the timer: whatever is due goes now
         rows: dict[K, W] = {}
         values: dict[K, V] = {}
         for key, value in items:
