@@ -64,6 +64,9 @@ class GoalPanel(ActivityPanel):
         self.wall = widgets.VBox()
         self.themes = widgets.VBox()
         self.wall_size = WALL_PAGE  # how many of the newest shared cards are shown
+        self.themes_size = WALL_PAGE  # how many themes are shown
+        self._themes_more = widgets.Button(description="Show more themes", icon="chevron-down")
+        self._themes_more.on_click(lambda _b: self.show_more_themes())
         self._mine_header = widgets.HTML()
         self._themes_header = widgets.HTML()
         self._wall_header = widgets.HTML(escaped("Shared cards", "h4"))
@@ -102,7 +105,7 @@ class GoalPanel(ActivityPanel):
         self._batcher.cancel()
         for rows in (self._mine_rows, self._theme_rows, self._wall_rows):
             rows.close()
-        close_later([self._wall_empty, self._wall_more, self._wall_count])
+        close_later([self._wall_empty, self._wall_more, self._wall_count, self._themes_more])
         super().close()
 
     # -- actions -------------------------------------------------------------------------------
@@ -232,6 +235,11 @@ class GoalPanel(ActivityPanel):
         self.wall_size += WALL_PAGE
         self.refresh({"entries"})
 
+    def show_more_themes(self) -> None:
+        """Show the next page of themes to place dots on."""
+        self.themes_size += WALL_PAGE
+        self.refresh({"entries"})
+
     def _draw_mine(self, is_open: bool) -> None:
         items = []
         for card in self._mine:
@@ -305,9 +313,13 @@ class GoalPanel(ActivityPanel):
                 line += f" · Everyone: {totals.get((kind, target), 0)}"
             return (kind, target), (line, is_open, have)
 
-        themes = [item("theme", name, f"Theme: {name}") for name in current_themes(shared)]
+        names = current_themes(shared)
+        themes = [item("theme", name, f"Theme: {name}") for name in names[: self.themes_size]]
         self._themes_header.value = escaped("Themes" if themes else "", "h4")
         self._theme_rows.show(themes)
+        more = len(names) - len(themes)
+        self._themes_more.description = f"Show {min(more, WALL_PAGE)} more themes"
+        self._theme_rows.set_footer([self._themes_more] if more > 0 else [])
         shown = shared[-self.wall_size :]
         self._wall_rows.show(
             item("card", str(c.id), f"{c.goal}\n({c.what_matters})") for c in shown

@@ -247,3 +247,20 @@ def test_a_scoring_phone_and_the_projector_stay_flat_while_people_score(studio, 
         feed.poll_once()
     assert hub.room_tab.results_panel is results  # charts kept: nothing they show changed
     assert open_widget_count() == revealed
+
+
+def test_many_themes_are_paged_on_a_phone(studio, goal_room, others):
+    kernel, people = others
+    feed = Feed(studio)
+    panel = joined(studio, goal_room, feed).stage_view.panel
+    for i in range(WALL_PAGE + 5):
+        card = {"what_matters": "x", "goal": f"g{i}", "theme": f"Theme {i:02d}"}
+        kernel.goals.cards.add_goal_card(people[i % 30], "goals", {**card, "visibility": "shared"})
+    feed.poll_once()
+    rows = panel.themes.children[1:-1]
+    assert len(rows) == WALL_PAGE
+    more = panel.themes.children[-1]
+    assert more.description == "Show 5 more themes"
+    more.click()
+    assert panel.themes.children[1 : WALL_PAGE + 1] == rows  # the rows shown stay
+    assert len(panel.themes.children) == 1 + WALL_PAGE + 5
