@@ -26,6 +26,7 @@ __all__ = [
     "close_retired",
     "close_tree",
     "open_widget_count",
+    "widgets_in",
 ]
 
 #: Seconds a widget taken off the page stays open: long enough for a tap, a keystroke or
@@ -57,6 +58,25 @@ def _held(widget: widgets.Widget) -> list[widgets.Widget]:
     return held
 
 
+def widgets_in(root: widgets.Widget, keep: Iterable[widgets.Widget] = ()) -> list[widgets.Widget]:
+    """``root`` and every widget it holds, each once (leaving out ``keep`` and what they hold).
+
+    >>> len(widgets_in(widgets.VBox([widgets.Label("Will")])))  # box, label, their parts
+    5
+    """
+    kept = {id(w) for w in keep}
+    seen: set[int] = set()
+    todo, found = [root], []
+    while todo:
+        w = todo.pop()
+        if id(w) in seen or id(w) in kept:
+            continue
+        seen.add(id(w))
+        found.append(w)
+        todo.extend(_held(w))
+    return found
+
+
 def close_tree(widget: widgets.Widget, keep: Iterable[widgets.Widget] = ()) -> int:
     """Close ``widget`` and every widget it holds (its rows, their layouts and styles, a
     chart's marks and scales), except those in ``keep`` and what they hold. Returns how
@@ -66,18 +86,8 @@ def close_tree(widget: widgets.Widget, keep: Iterable[widgets.Widget] = ()) -> i
     >>> close_tree(row)  # the box, the HTML and the button, each with its layout and style
     8
     """
-    kept = {id(w) for w in keep}
-    seen: set[int] = set()
-    todo, found = [widget], []
-    while todo:
-        w = todo.pop()
-        if id(w) in seen or id(w) in kept:
-            continue
-        seen.add(id(w))
-        found.append(w)
-        todo.extend(_held(w))
     closed = 0
-    for w in found:
+    for w in widgets_in(widget, keep):
         if w.comm is not None:
             w.close()
             closed += 1
@@ -155,6 +165,8 @@ class KeyedList(Generic[K, V, W]):
         self.rows: dict[K, W] = {}
         self.values: dict[K, V] = {}
         self.made = 0  # rows built so far (tests and benchmarks read it)
+        if tuple(box.children) != (*self.header, *self.footer):
+            box.children = (*self.header, *self.footer)
 
     def show(self, items: Iterable[tuple[K, V]]) -> None:
         """Show ``items`` (key, value) in this order: keep, update, add and retire rows."""
