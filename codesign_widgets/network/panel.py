@@ -17,6 +17,7 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
+from ..ui.batching import Batcher
 from ..ui.common import Notice, run_action
 from ..ui.keyed import KeyedList
 from ..ui.panel import ActivityPanel
@@ -69,7 +70,12 @@ class NetworkPanel(ActivityPanel):
             self.mine,
         ]
         self.refresh(TOPICS)
-        self.follow(TOPICS, self.refresh)
+        self._batcher = Batcher(self.refresh, 0.5)
+        self.follow(TOPICS, self.on_change)
+
+    def on_change(self, topics: set[str]) -> None:
+        """Live feed: other phones' work and the facilitator's changes, in batches."""
+        self._batcher(topics)
 
     # -- forms ----------------------------------------------------------------------
     def _build_stakeholder_form(self) -> None:
@@ -293,5 +299,6 @@ class NetworkPanel(ActivityPanel):
 
     def close(self) -> None:
         """Stop following the feed; the rows are closed a moment after they leave the page."""
+        self._batcher.cancel()
         self._mine_rows.close()
         super().close()

@@ -17,6 +17,7 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, WorkshopState
 from ..live import Feed
+from ..ui.batching import Batcher
 from ..ui.common import Notice, replace_children, run_action
 from ..ui.panel import ActivityPanel
 from .criteria import Criterion
@@ -96,7 +97,17 @@ class ScoringPanel(ActivityPanel):
         )
         self.children = [self.status, self.results, self.scoring_box]
         self.refresh(TOPICS)
-        self.follow(TOPICS, self.refresh)
+        self._batcher = Batcher(self.refresh, 0.5)
+        self.follow(TOPICS, self.on_change)
+
+    def on_change(self, topics: set[str]) -> None:
+        """Live feed: other phones' work and the facilitator's changes, in batches."""
+        self._batcher(topics)
+
+    def close(self) -> None:
+        """Stop following the feed and redrawing; the widgets close a moment later."""
+        self._batcher.cancel()
+        super().close()
 
     # -- what the page shows -------------------------------------------------------------------
     def set_workshop(self, workshop: WorkshopState) -> None:
