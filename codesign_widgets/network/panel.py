@@ -92,8 +92,13 @@ class NetworkPanel(ActivityPanel):
             options=[("Not sure", "")] + [(p.label, p.key) for p in self.template.perspectives],
             value="",
         )
+        # Sent when the person leaves the box (a tap on Add does), not per keystroke: a busy
+        # kernel would otherwise get the tap before the last words. The name stays live: its
+        # "already on the map" hint follows the typing.
         self.goals = widgets.Textarea(
-            description="What they want here", placeholder=f"Up to {MAX_GOALS} characters"
+            description="What they want here",
+            placeholder=f"Up to {MAX_GOALS} characters",
+            continuous_update=False,
         )
         self.influence = widgets.IntSlider(
             description="Influence on this (0-10)", min=0, max=10, value=5,

@@ -33,8 +33,12 @@ class CheckinForm(widgets.VBox):
         self.studio, self.notice = studio, notice
         self.participant: Participant | None = None
         self.stage_key = ""  # the stage the page shows: a line goes there
+        # Sent when the person leaves the box (tapping Share does), not per keystroke: a busy
+        # kernel would otherwise get the tap before the last words.
         self.note_input = widgets.Textarea(
-            description="Your line", placeholder=f"Up to {MAX_NOTE} characters"
+            description="Your line",
+            placeholder=f"Up to {MAX_NOTE} characters",
+            continuous_update=False,
         )
         self.share_button = widgets.Button(
             description="Share", button_style="primary", icon="paper-plane"

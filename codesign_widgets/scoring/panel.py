@@ -77,8 +77,12 @@ class ScoringPanel(ActivityPanel):
         self.title = widgets.HTML()
         self.description = widgets.HTML()
         self.criteria_box = widgets.VBox()
+        # Sent when the person leaves the box (a tap on a button does), not per keystroke: a
+        # busy kernel would otherwise get the tap before the last words.
         self.comment = widgets.Textarea(
-            description="Comment (optional)", placeholder=f"Up to {MAX_COMMENT} characters"
+            description="Comment (optional)",
+            placeholder=f"Up to {MAX_COMMENT} characters",
+            continuous_update=False,
         )
         self.comment_button = widgets.Button(description="Save comment", icon="comment")
         self.comment_button.on_click(lambda _b: self.save_comment())
