@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -30,6 +31,23 @@ BROKEN = re.compile(r"model not found|comm not found|could not create a model", 
 KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 WHAT_MATTERS = "What matters to me (or to the person I support)"
 GOAL = "The goal, in their own words"
+#: Runs before the page's scripts: keeps the page's kernel socket, so the test can ask the
+#: kernel (on the page's own connection) how many widget comms it holds open.
+KEEP_SOCKETS = """
+(() => {
+  const Native = window.WebSocket;
+  window.__sockets = [];
+  window.WebSocket = function (url, protocols) {
+    const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    window.__sockets.push(ws);
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();
+"""
+#: Sends a ``comm_info_request`` for ``jupyter.widget`` and answers the number of open comms.
+COMM_COUNT = (Path(__file__).parent / "comm_count.js").read_text()
 EVERYDAY = ["Will", "$5 or $10", "نمی‌خواهم تنها باشم", "🇬🇧🇮🇷 together", "<b>bold</b> & co"]
 
 
@@ -60,14 +78,20 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> dict:
 class Writer(threading.Thread):
     """The 30 others: 200 shared cards through the store, one every ``pause`` seconds."""
 
-    def __init__(self, room: dict, pause: float) -> None:
+    def __init__(self, room: dict, pause: float, hold_at: int) -> None:
         super().__init__(daemon=True)
         self.room, self.pause, self.written, self.error = room, pause, 0, None
+        # After ``hold_at`` cards the writer waits (``held``) until ``resume`` is set: the
+        # test measures the pages once their first page of cards is full and settled.
+        self.hold_at, self.held, self.resume = hold_at, threading.Event(), threading.Event()
 
     def run(self) -> None:
         studio = Studio.open(self.room["db_url"])
         try:
             for i in range(OTHER_CARDS):
+                if i == self.hold_at:
+                    self.held.set()
+                    self.resume.wait(timeout=300)
                 card = {
                     "what_matters": f"{EVERYDAY[i % 5]} matters ({i})",
                     "goal": f"Other goal {i}: {EVERYDAY[(i + 2) % 5]}",
@@ -122,6 +146,11 @@ def heap_mb(cdp) -> float:
     return metrics["JSHeapUsedSize"] / 1e6
 
 
+def open_comms(page) -> int:
+    """Widget comms the kernel behind ``page`` holds open (asked on the page's own socket)."""
+    return page.evaluate(COMM_COUNT)
+
+
 def kernel_rss_mb(page) -> float:
     """Resident memory of the kernel behind ``page``, in MB."""
     kernel_id = KERNEL_ID.search(page.content()).group(1)
@@ -145,9 +174,11 @@ def test_two_phones_type_while_30_people_fill_the_wall(browser, studio_server, r
     hub.goto(server.facilitator_url(room["code"], room["key"], notebook="goal_mapping.ipynb"))
     hub.get_by_text("No shared cards yet").wait_for(timeout=90_000)
 
+    # Ann and Bob type cards; Cat only watches the wall fill up.
     contexts, phones, cdps = [], {}, {}
-    for name, perspective in (("Ann", "Lived experience"), ("Bob", "Provider")):
+    for name, perspective in (("Ann", "Lived experience"), ("Bob", "Provider"), ("Cat", "System")):
         ctx = browser.new_context(**phone)
+        ctx.add_init_script(KEEP_SOCKETS)
         page = ctx.new_page()
         watch(page, name)
         phone_join(page, server.participant_url(room["code"], "goal_mapping.ipynb"), name,
@@ -159,25 +190,40 @@ def test_two_phones_type_while_30_people_fill_the_wall(browser, studio_server, r
         cdps[name].send("Performance.enable")
     figures = {name: {"heap_start": heap_mb(cdp)} for name, cdp in cdps.items()}
 
-    writer = Writer(room, pause=0.25)
+    writer = Writer(room, pause=0.25, hold_at=20)
     writer.start()
     refused, added = [], []
-    turns = [typist(page, name, refused, added) for name, page in phones.items()]
-    measured = set()
+    turns = [typist(phones[name], name, refused, added) for name in ("Ann", "Bob")]
+    measured, held_since = set(), None
     while turns:
         for turn in list(turns):
             try:
                 next(turn)
             except StopIteration:
                 turns.remove(turn)
+        if writer.held.is_set() and held_since is None:
+            held_since = time.monotonic()
         for mark in (20, 120):
-            if writer.written >= mark and mark not in measured:
+            # At 20, once the pages settled: rows taken off are closed after a grace of 5 s.
+            settled = mark != 20 or (held_since and time.monotonic() - held_since > 7)
+            if writer.written >= mark and mark not in measured and settled:
                 measured.add(mark)
                 for name, page in phones.items():
                     figures[name][f"heap_{mark}"] = heap_mb(cdps[name])
                     figures[name][f"rss_{mark}"] = kernel_rss_mb(page)
+                    figures[name][f"comms_{mark}"] = open_comms(page)
+                writer.resume.set()
         time.sleep(KEY_DELAY / 2)
+    if 20 not in measured:  # the phones finished before the pages settled
+        assert writer.held.wait(timeout=120)
+        time.sleep(7)
+        for name, page in phones.items():
+            figures[name]["heap_20"] = heap_mb(cdps[name])
+            figures[name]["rss_20"] = kernel_rss_mb(page)
+            figures[name]["comms_20"] = open_comms(page)
+    writer.resume.set()
     writer.join(timeout=300)
+    time.sleep(7)  # rows taken off the page are closed after their grace
     assert writer.error is None, writer.error
     assert writer.written == OTHER_CARDS
 
@@ -195,6 +241,7 @@ def test_two_phones_type_while_30_people_fill_the_wall(browser, studio_server, r
         page.get_by_text(f"of {total} shared cards", exact=False).wait_for(timeout=60_000)
         figures[name]["heap_end"] = heap_mb(cdps[name])
         figures[name]["rss_end"] = kernel_rss_mb(page)
+        figures[name]["comms_end"] = open_comms(page)
     hub.locator(".codesign-room").get_by_text(f"{total} shared cards", exact=False).first.wait_for(
         timeout=60_000
     )
@@ -211,3 +258,5 @@ def test_two_phones_type_while_30_people_fill_the_wall(browser, studio_server, r
     for name, got in figures.items():
         assert got["heap_end"] < 60, (name, got)
         assert got["rss_end"] <= got["rss_20"] * 1.10, (name, got)
+    watcher = figures["Cat"]  # its own cards do not grow: only the wall changes
+    assert watcher["comms_end"] <= watcher["comms_20"] * 1.10, watcher
