@@ -19,6 +19,7 @@ bench: setup chromium
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/python benchmarks/bench_network.py
+	$(BIN)/python benchmarks/bench_redraw.py
 
 # Known vulnerabilities in the installed set, from PyPI's advisory data (tools/audit_dependencies.py,
 # standard library only). Fails on a vulnerable package (exit 1), and when PyPI cannot be reached

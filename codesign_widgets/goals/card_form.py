@@ -14,9 +14,17 @@ from collections.abc import Callable, Mapping, Sequence
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
+from ..ui.keyed import close_later
 from .cards import CONFIDENCE_PROMPT_BELOW, GoalCard
 
-__all__ = ["GoalCardForm"]
+__all__ = ["ON_CHANGE", "GoalCardForm"]
+
+#: Text boxes send what was typed once, when the person leaves the box (tapping a button does),
+#: not per keystroke. The page sends a widget's next update only after the kernel answered the
+#: last one, so with per-keystroke updates a busy kernel got the button's click before the
+#: last words (or, when answers were lost, before any: "What matters to you is empty" while
+#: the box showed the text).
+ON_CHANGE = {"continuous_update": False}
 
 
 class GoalCardForm(widgets.VBox):
@@ -35,20 +43,20 @@ class GoalCardForm(widgets.VBox):
         p = prompts
         self._services: tuple[str, ...] = ()  # the stage's services, as last shown
         self._extra_services: list[str] = []  # typed by the author of the card being edited
-        self.what_matters = widgets.Textarea(description=p["what_matters"])
-        self.goal = widgets.Textarea(description=p["goal"])
-        self.steps = widgets.Textarea(description=p["steps"])
+        self.what_matters = widgets.Textarea(description=p["what_matters"], **ON_CHANGE)
+        self.goal = widgets.Textarea(description=p["goal"], **ON_CHANGE)
+        self.steps = widgets.Textarea(description=p["steps"], **ON_CHANGE)
         self.service_boxes: dict[str, widgets.Checkbox] = {}
         self.services = widgets.VBox()
-        self.new_service = widgets.Text(description=p["new_service"])
-        self.barriers = widgets.Textarea(description=p["barriers"])
+        self.new_service = widgets.Text(description=p["new_service"], **ON_CHANGE)
+        self.barriers = widgets.Textarea(description=p["barriers"], **ON_CHANGE)
         self.confidence = widgets.IntSlider(
             description=p["confidence"], min=0, max=10, value=5, continuous_update=False
         )
-        self.to_seven = widgets.Textarea(description=p["to_seven"])
+        self.to_seven = widgets.Textarea(description=p["to_seven"], **ON_CHANGE)
         self.confidence.observe(lambda _c: self._show_to_seven(), "value")
         self.review_date = widgets.DatePicker(description=p["review_date"])
-        self.theme = widgets.Combobox(description=p["theme"], ensure_option=False)
+        self.theme = widgets.Combobox(description=p["theme"], ensure_option=False, **ON_CHANGE)
         self.visibility = widgets.RadioButtons(
             description=p["visibility"],
             options=[("Only me", "private"), ("The group (shown on the big screen)", "shared")],
@@ -96,8 +104,11 @@ class GoalCardForm(widgets.VBox):
                 description=name, indent=False, value=name in checked
             )
             boxes[name] = box
+        gone = [box for name, box in self.service_boxes.items() if name not in boxes]
         self.service_boxes = boxes
-        self.services.children = list(boxes.values())
+        if tuple(self.services.children) != tuple(boxes.values()):
+            self.services.children = list(boxes.values())
+        close_later(gone)
 
     def show_open(self, is_open: bool, themes: Sequence[str]) -> None:
         """Offer the group's ``themes``; inputs work only while the stage is open (cosmetic:
@@ -171,7 +182,7 @@ class GoalCardForm(widgets.VBox):
         self.cancel_button.layout.display = "none"
 
     def close(self) -> None:
-        """Close every input, the service boxes and the form itself."""
-        for widget in (*self.children, *self.service_boxes.values()):
-            widget.close()
+        """Close the form; its inputs and service boxes a moment later (a keystroke on its
+        way still finds its box)."""
+        close_later([*self.children, *self.service_boxes.values(), self.layout])
         super().close()

@@ -18,7 +18,8 @@ from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
 from ..ui.batching import Batcher
-from ..ui.common import Notice, replace_children, run_action
+from ..ui.common import Notice, run_action
+from ..ui.keyed import KeyedList, close_later
 from ..ui.panel import ActivityPanel
 from .card_form import GoalCardForm
 from .cards import DEFAULT_PROMPTS
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["GoalPanel"]
 
 TOPICS = {"entries", "votes", "goals", "stages"}
-MAX_WALL = 60  # cards with dot buttons on a phone; the projector shows them all
+WALL_PAGE = 20  # shared cards with dot buttons a phone shows at first (and per "Show more")
 
 
 class GoalPanel(ActivityPanel):
@@ -62,6 +63,26 @@ class GoalPanel(ActivityPanel):
         self.dots_label = widgets.HTML()
         self.wall = widgets.VBox()
         self.themes = widgets.VBox()
+        self.wall_size = WALL_PAGE  # how many of the newest shared cards are shown
+        self.themes_size = WALL_PAGE  # how many themes are shown
+        self._themes_more = widgets.Button(description="Show more themes", icon="chevron-down")
+        self._themes_more.on_click(lambda _b: self.show_more_themes())
+        self._mine_header = widgets.HTML()
+        self._themes_header = widgets.HTML()
+        self._wall_header = widgets.HTML(escaped("Shared cards", "h4"))
+        self._wall_empty = widgets.HTML(escaped("No shared cards yet.", "p"))
+        self._wall_more = widgets.Button(description="Show earlier cards", icon="chevron-down")
+        self._wall_more.on_click(lambda _b: self.show_more())
+        self._wall_count = widgets.HTML()
+        self._mine_rows = KeyedList(
+            self.my_cards, self._make_mine, self._update_mine, header=[self._mine_header]
+        )
+        self._theme_rows = KeyedList(
+            self.themes, self._make_vote_row, self._update_vote_row, header=[self._themes_header]
+        )
+        self._wall_rows = KeyedList(
+            self.wall, self._make_vote_row, self._update_vote_row, header=[self._wall_header]
+        )
         self.children = [
             widgets.HTML(escaped("Add a goal card", "h3")),
             self.form,
@@ -82,10 +103,9 @@ class GoalPanel(ActivityPanel):
     def close(self) -> None:
         """Stop following the feed and close every widget (the room moved to another stage)."""
         self._batcher.cancel()
-        for box in (self.my_cards, self.wall, self.themes):
-            replace_children(box, [])
-        for widget in self.children:
-            widget.close()
+        for rows in (self._mine_rows, self._theme_rows, self._wall_rows):
+            rows.close()
+        close_later([self._wall_empty, self._wall_more, self._wall_count, self._themes_more])
         super().close()
 
     # -- actions -------------------------------------------------------------------------------
@@ -210,8 +230,18 @@ class GoalPanel(ActivityPanel):
         revealed = state is StageState.REVEALED
         self._draw_votes(shared, settings.budget, mine_votes, totals if revealed else None, is_open)
 
+    def show_more(self) -> None:
+        """Show the next page of earlier shared cards on this phone."""
+        self.wall_size += WALL_PAGE
+        self.refresh({"entries"})
+
+    def show_more_themes(self) -> None:
+        """Show the next page of themes to place dots on."""
+        self.themes_size += WALL_PAGE
+        self.refresh({"entries"})
+
     def _draw_mine(self, is_open: bool) -> None:
-        rows = []
+        items = []
         for card in self._mine:
             who = "Shared with the group" if card.shared else "Only you can see this"
             if card.hidden:
@@ -228,15 +258,44 @@ class GoalPanel(ActivityPanel):
                 )
                 if part
             )
-            edit = widgets.Button(description="Edit", icon="pencil", disabled=not is_open)
-            edit.on_click(lambda _b, i=card.id: self.edit_card(i))
-            withdraw = widgets.Button(description="Withdraw", icon="undo")
-            withdraw.on_click(lambda _b, i=card.id: self.withdraw(i))
-            rows.append(
-                widgets.VBox([widgets.HTML(escaped(text, "div", "codesign-card")), edit, withdraw])
-            )
-        header = widgets.HTML(escaped("Your cards" if rows else "", "h3"))
-        replace_children(self.my_cards, [header, *rows])
+            items.append((card.id, (text, is_open)))
+        self._mine_header.value = escaped("Your cards" if items else "", "h3")
+        self._mine_rows.show(items)
+
+    def _make_mine(self, card_id: int, value: tuple[str, bool]) -> widgets.Widget:
+        edit = widgets.Button(description="Edit", icon="pencil")
+        edit.on_click(lambda _b: self.edit_card(card_id))
+        withdraw = widgets.Button(description="Withdraw", icon="undo")
+        withdraw.on_click(lambda _b: self.withdraw(card_id))
+        row = widgets.VBox([widgets.HTML(), edit, withdraw])
+        self._update_mine(row, value)
+        return row
+
+    @staticmethod
+    def _update_mine(row: widgets.VBox, value: tuple[str, bool]) -> None:
+        text, is_open = value
+        html, edit, _withdraw = row.children
+        html.value = escaped(text, "div", "codesign-card")
+        edit.disabled = not is_open
+
+    def _make_vote_row(self, key: tuple[str, str], value: tuple) -> widgets.Widget:
+        kind, target = key
+        plus = widgets.Button(description="Add a dot", icon="plus")
+        plus.on_click(lambda _b: self.vote(kind, target, 1))
+        minus = widgets.Button(description="Take a dot back", icon="minus")
+        minus.on_click(lambda _b: self.vote(kind, target, -1))
+        row = widgets.VBox([widgets.HTML(), widgets.HBox([plus, minus])])
+        self._update_vote_row(row, value)
+        return row
+
+    @staticmethod
+    def _update_vote_row(row: widgets.VBox, value: tuple) -> None:
+        line, is_open, have = value
+        html, buttons = row.children
+        plus, minus = buttons.children
+        html.value = escaped(line, "div", "codesign-card")
+        plus.disabled = not is_open
+        minus.disabled = not is_open or not have
 
     def _draw_votes(self, shared, budget, mine_votes, totals, is_open) -> None:
         used = sum(mine_votes.values())
@@ -247,30 +306,33 @@ class GoalPanel(ActivityPanel):
             "p",
         )
 
-        def row(kind: str, target: str, text: str) -> widgets.Widget:
+        def item(kind: str, target: str, text: str) -> tuple:
             have = mine_votes.get((kind, target), 0)
             line = f"{text}\nYour dots: {have}"
             if totals is not None:
                 line += f" · Everyone: {totals.get((kind, target), 0)}"
-            plus = widgets.Button(description="Add a dot", icon="plus", disabled=not is_open)
-            plus.on_click(lambda _b: self.vote(kind, target, 1))
-            minus = widgets.Button(
-                description="Take a dot back", icon="minus", disabled=not is_open or not have
-            )
-            minus.on_click(lambda _b: self.vote(kind, target, -1))
-            return widgets.VBox(
-                [widgets.HTML(escaped(line, "div", "codesign-card")), widgets.HBox([plus, minus])]
-            )
+            return (kind, target), (line, is_open, have)
 
-        themes = current_themes(shared)
-        theme_rows = [row("theme", name, f"Theme: {name}") for name in themes]
-        replace_children(
-            self.themes,
-            [widgets.HTML(escaped("Themes" if theme_rows else "", "h4")), *theme_rows],
+        names = current_themes(shared)
+        themes = [item("theme", name, f"Theme: {name}") for name in names[: self.themes_size]]
+        self._themes_header.value = escaped("Themes" if themes else "", "h4")
+        self._theme_rows.show(themes)
+        more = len(names) - len(themes)
+        self._themes_more.description = f"Show {min(more, WALL_PAGE)} more themes"
+        self._theme_rows.set_footer([self._themes_more] if more > 0 else [])
+        shown = shared[-self.wall_size :]
+        self._wall_rows.show(
+            item("card", str(c.id), f"{c.goal}\n({c.what_matters})") for c in shown
         )
-        card_rows = [
-            row("card", str(c.id), f"{c.goal}\n({c.what_matters})") for c in shared[-MAX_WALL:]
-        ]
-        if not card_rows:
-            card_rows = [widgets.HTML(escaped("No shared cards yet.", "p"))]
-        replace_children(self.wall, [widgets.HTML(escaped("Shared cards", "h4")), *card_rows])
+        if not shared:
+            self._wall_rows.set_footer([self._wall_empty])
+            return
+        earlier = len(shared) - len(shown)
+        if earlier:
+            self._wall_count.value = escaped(
+                f"Showing the newest {len(shown)} of {len(shared)} shared cards.", "p"
+            )
+            self._wall_more.description = f"Show {min(earlier, WALL_PAGE)} earlier cards"
+            self._wall_rows.set_footer([self._wall_count, self._wall_more])
+        else:
+            self._wall_rows.set_footer([])

@@ -19,6 +19,7 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import StageState
 from ..ui.common import perspective_colour
+from ..ui.keyed import close_later
 from ..ui.links import join_link
 from .cards import GoalCard
 from .summary import (
@@ -88,6 +89,8 @@ class GoalWall(widgets.VBox):
             description="Map", options=[("By theme", "theme"), ("By goal", "goal")], value="theme"
         )
         self.map_by.observe(lambda _c: self._draw_map(), "value")
+        self._nodes: dict = {}  # the map's element widgets, by node and by edge
+        self._edges: dict = {}
         self.map = self._make_map()
         super().__init__(
             [
@@ -105,6 +108,41 @@ class GoalWall(widgets.VBox):
             ]
         )
         self.add_class("codesign-room")
+
+    def _draw_elements(self, graph) -> None:
+        """Show ``graph`` reusing the element widgets of the last drawing: a node or an edge
+        that stays sends nothing, a changed one only its data; the ones that went away are
+        closed a moment after they leave the map (each redraw used to leak them all)."""
+        import ipycytoscape
+
+        nodes, edges = {}, {}
+        for node, data in graph.nodes(data=True):
+            want = {"id": node, **data}
+            element = self._nodes.get(node) or ipycytoscape.Node(data=want)
+            if dict(element.data) != want:
+                element.data = want
+            nodes[node] = element
+        for u, v, data in graph.edges(data=True):
+            key = tuple(sorted((u, v)))
+            want = {"source": u, "target": v, **data}
+            element = self._edges.get(key) or ipycytoscape.Edge(data=want)
+            if dict(element.data) != want:
+                element.data = want
+            edges[key] = element
+        gone = [e for k, e in self._nodes.items() if k not in nodes]
+        gone += [e for k, e in self._edges.items() if k not in edges]
+        self._nodes, self._edges = nodes, edges
+        cyto = self.map.graph
+        if list(cyto.nodes) != list(nodes.values()) or list(cyto.edges) != list(edges.values()):
+            # Set the lists and the adjacency ipycytoscape keeps, as add_graph_* would.
+            adjacency = {n: {} for n in nodes}
+            for u, v in edges:
+                adjacency[u][v] = adjacency[v][u] = 1
+            with cyto.hold_sync():
+                cyto.nodes = list(nodes.values())
+                cyto.edges = list(edges.values())
+                cyto._adj = adjacency
+        close_later(gone)
 
     @staticmethod
     def _make_map() -> widgets.Widget:
@@ -283,9 +321,7 @@ class GoalWall(widgets.VBox):
         from .frames import build_goal_service_graph
 
         graph = build_goal_service_graph(self.cards, by=self.map_by.value)
-        self.map.graph.clear()
-        if graph.number_of_nodes():
-            self.map.graph.add_graph_from_networkx(graph)
+        self._draw_elements(graph)
         lines = []
         for node, data in graph.nodes(data=True):
             if data["kind"] == "service":

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..ui.common import FALLBACK_COLOURS, perspective_colour, run_action
+from ..ui.keyed import close_later
 from ..ui.wiring import HubWiring
 from .map_style import KIND_COLOURS, KIND_SHAPES, STYLE, UNKNOWN_COLOUR, MapFitter
 from .measures import NetworkMetrics
@@ -195,11 +196,13 @@ class MapView(widgets.VBox):
                 box.observe(lambda _c: self.on_redraw(), "value")
             boxes[tie_type.key] = box
         if list(boxes) != list(self.type_boxes):
+            gone = [b for k, b in self.type_boxes.items() if k not in boxes]
             self.type_boxes = boxes
-            self.type_filter.children = [
+            label = self.type_filter.children[:1] or (
                 widgets.HTML(escaped("Show ties:", "strong")),
-                *boxes.values(),
-            ]
+            )
+            self.type_filter.children = [*label, *boxes.values()]
+            close_later(gone)
 
     def show(
         self,
@@ -238,8 +241,10 @@ class MapView(widgets.VBox):
                 "back_arrow": "triangle" if d["direction"] == "both" else "none",
             }
             edge = self._edges.get(key)
-            if edge is None or dict(edge.data) != data:
+            if edge is None:
                 edge = self._edges[key] = ipycytoscape.Edge(data=data)
+            elif dict(edge.data) != data:
+                edge.data = data  # changed in place: a new widget per change would leak
             edges.append(edge)
         if list(self.cyto.graph.nodes) != nodes:
             self.cyto.graph.nodes = nodes

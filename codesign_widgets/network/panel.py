@@ -17,7 +17,9 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
-from ..ui.common import Notice, replace_children, run_action
+from ..ui.batching import Batcher
+from ..ui.common import Notice, run_action
+from ..ui.keyed import KeyedList
 from ..ui.panel import ActivityPanel
 from .model import DIRECTIONS
 from .rules import MAX_GOALS, MAX_NAME, find_same_name
@@ -56,6 +58,10 @@ class NetworkPanel(ActivityPanel):
         self._build_stakeholder_form()
         self._build_tie_form()
         self.mine = widgets.VBox()
+        self._mine_header = widgets.HTML()
+        self._mine_rows = KeyedList(
+            self.mine, self._make_row, self._update_row, header=[self._mine_header]
+        )
         self.children = [
             widgets.HTML(escaped("Add a stakeholder", "h3")),
             self.stakeholder_form,
@@ -64,7 +70,12 @@ class NetworkPanel(ActivityPanel):
             self.mine,
         ]
         self.refresh(TOPICS)
-        self.follow(TOPICS, self.refresh)
+        self._batcher = Batcher(self.refresh, 0.5)
+        self.follow(TOPICS, self.on_change)
+
+    def on_change(self, topics: set[str]) -> None:
+        """Live feed: other phones' work and the facilitator's changes, in batches."""
+        self._batcher(topics)
 
     # -- forms ----------------------------------------------------------------------
     def _build_stakeholder_form(self) -> None:
@@ -81,8 +92,13 @@ class NetworkPanel(ActivityPanel):
             options=[("Not sure", "")] + [(p.label, p.key) for p in self.template.perspectives],
             value="",
         )
+        # Sent when the person leaves the box (a tap on Add does), not per keystroke: a busy
+        # kernel would otherwise get the tap before the last words. The name stays live: its
+        # "already on the map" hint follows the typing.
         self.goals = widgets.Textarea(
-            description="What they want here", placeholder=f"Up to {MAX_GOALS} characters"
+            description="What they want here",
+            placeholder=f"Up to {MAX_GOALS} characters",
+            continuous_update=False,
         )
         self.influence = widgets.IntSlider(
             description="Influence on this (0-10)", min=0, max=10, value=5,
@@ -263,8 +279,7 @@ class NetworkPanel(ActivityPanel):
 
     def _draw_mine(self, view) -> None:
         labels = {t.key: t.label for t in view.settings.tie_types}
-        rows = []
-        for item_id, text in [
+        items = [
             *((s.id, f"{s.name} ({s.kind})") for s in view.stakeholders),
             *(
                 (
@@ -274,9 +289,21 @@ class NetworkPanel(ActivityPanel):
                 )
                 for x in view.ties
             ),
-        ]:
-            button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take it back")
-            button.on_click(lambda _b, i=item_id: self.withdraw(i))
-            rows.append(widgets.HBox([widgets.HTML(escaped(text)), button]))
-        header = widgets.HTML(escaped("What you drew" if rows else "", "h3"))
-        replace_children(self.mine, [header, *rows])
+        ]
+        self._mine_header.value = escaped("What you drew" if items else "", "h3")
+        self._mine_rows.show(items)
+
+    def _make_row(self, item_id: int, text: str) -> widgets.Widget:
+        button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take it back")
+        button.on_click(lambda _b: self.withdraw(item_id))
+        return widgets.HBox([widgets.HTML(escaped(text)), button])
+
+    @staticmethod
+    def _update_row(row: widgets.HBox, text: str) -> None:
+        row.children[0].value = escaped(text)
+
+    def close(self) -> None:
+        """Stop following the feed; the rows are closed a moment after they leave the page."""
+        self._batcher.cancel()
+        self._mine_rows.close()
+        super().close()

@@ -11,7 +11,8 @@ import ipywidgets as widgets
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..core.workshop import Participant
-from ..ui.common import perspective_colour, replace_children, run_action
+from ..ui.common import perspective_colour, run_action
+from ..ui.keyed import KeyedList
 from ..ui.links import ACTIVITY_PAGES
 from ..ui.wiring import HubWiring
 
@@ -33,6 +34,8 @@ class RoomWall:
         self.people = widgets.HTML()
         self.wall = widgets.HTML()
         self.moderation = widgets.VBox()
+        self._nothing = widgets.HTML(escaped("Nothing to moderate yet."))
+        self._rows = KeyedList(self.moderation, self._make_row, self._update_row)
 
     # -- actions -----------------------------------------------------------------------------
     def set_hidden(self, entry_id: int, hidden: bool) -> bool:
@@ -96,21 +99,38 @@ class RoomWall:
         )
 
     def _draw_moderation(self, all_entries, names: Mapping[int, str]) -> None:
-        rows = []
-        for entry in reversed(all_entries[-50:]):
-            author = names.get(entry.author_id, entry.author_public_id)
-            toggle = widgets.Button(
-                description="Show" if entry.hidden else "Hide",
-                icon="eye" if entry.hidden else "eye-slash",
-                tooltip="Hidden entries are kept, never deleted",
+        items = [
+            (
+                entry.id,
+                (
+                    entry.hidden,
+                    f"{'[hidden] ' if entry.hidden else ''}"
+                    f"{names.get(entry.author_id, entry.author_public_id)}: "
+                    f"{entry.body.get('text', '')}",
+                ),
             )
-            toggle.on_click(lambda _b, e=entry: self.set_hidden(e.id, not e.hidden))
-            label = widgets.HTML(
-                escaped(
-                    f"{'[hidden] ' if entry.hidden else ''}{author}: {entry.body.get('text', '')}"
-                )
-            )
-            rows.append(widgets.HBox([toggle, label]))
-        replace_children(
-            self.moderation, rows or [widgets.HTML(escaped("Nothing to moderate yet."))]
-        )
+            for entry in reversed(all_entries[-50:])
+        ]
+        self._rows.show(items)
+        self._rows.set_footer([] if items else [self._nothing])
+
+    def _make_row(self, entry_id: int, value: tuple[bool, str]) -> widgets.Widget:
+        toggle = widgets.Button(tooltip="Hidden entries are kept, never deleted")
+        toggle.on_click(lambda _b: self._toggle(entry_id))
+        row = widgets.HBox([toggle, widgets.HTML()])
+        self._update_row(row, value)
+        return row
+
+    def _toggle(self, entry_id: int) -> None:
+        """The row is kept across redraws: a click acts on the entry as last shown (a row
+        just taken off the list does nothing)."""
+        if entry_id in self._rows.values:
+            self.set_hidden(entry_id, not self._rows.values[entry_id][0])
+
+    @staticmethod
+    def _update_row(row: widgets.HBox, value: tuple[bool, str]) -> None:
+        hidden, text = value
+        toggle, label = row.children
+        toggle.description = "Show" if hidden else "Hide"
+        toggle.icon = "eye" if hidden else "eye-slash"
+        label.value = escaped(text)

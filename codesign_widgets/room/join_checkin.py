@@ -10,7 +10,8 @@ import ipywidgets as widgets
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..core.workshop import MAX_NOTE, Participant, clean_text
-from ..ui.common import Notice, replace_children, run_action
+from ..ui.common import Notice, run_action
+from ..ui.keyed import KeyedList
 
 if TYPE_CHECKING:
     from ..studio import Studio
@@ -32,14 +33,22 @@ class CheckinForm(widgets.VBox):
         self.studio, self.notice = studio, notice
         self.participant: Participant | None = None
         self.stage_key = ""  # the stage the page shows: a line goes there
+        # Sent when the person leaves the box (tapping Share does), not per keystroke: a busy
+        # kernel would otherwise get the tap before the last words.
         self.note_input = widgets.Textarea(
-            description="Your line", placeholder=f"Up to {MAX_NOTE} characters"
+            description="Your line",
+            placeholder=f"Up to {MAX_NOTE} characters",
+            continuous_update=False,
         )
         self.share_button = widgets.Button(
             description="Share", button_style="primary", icon="paper-plane"
         )
         self.share_button.on_click(lambda _b: self.share_note())
         self.my_notes = widgets.VBox()
+        self._notes_header = widgets.HTML()
+        self._note_rows = KeyedList(
+            self.my_notes, self._make_row, self._update_row, header=[self._notes_header]
+        )
         super().__init__([self.note_input, self.share_button, self.my_notes])
 
     def enter(self, participant: Participant) -> None:
@@ -60,7 +69,8 @@ class CheckinForm(widgets.VBox):
     def forget(self) -> None:
         """The participant left: nothing of theirs stays on the page."""
         self.participant = None
-        replace_children(self.my_notes, [])
+        self._notes_header.value = ""
+        self._note_rows.clear()
 
     # -- actions ---------------------------------------------------------------------------
     def share_note(self) -> bool:
@@ -118,12 +128,15 @@ class CheckinForm(widgets.VBox):
         except CodesignError as exc:
             self.notice.show(str(exc), "error")
             return
-        rows = []
-        for entry in mine:
-            button = widgets.Button(
-                description="Withdraw", icon="undo", tooltip="Take this line back"
-            )
-            button.on_click(lambda _b, entry_id=entry.id: self.withdraw(entry_id))
-            rows.append(widgets.HBox([widgets.HTML(escaped(entry.body.get("text", ""))), button]))
-        header = widgets.HTML(escaped("Your lines" if rows else "", "h3"))
-        replace_children(self.my_notes, [header, *rows])
+        items = [(entry.id, entry.body.get("text", "")) for entry in mine]
+        self._notes_header.value = escaped("Your lines" if items else "", "h3")
+        self._note_rows.show(items)
+
+    def _make_row(self, entry_id: int, text: str) -> widgets.Widget:
+        button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take this line back")
+        button.on_click(lambda _b: self.withdraw(entry_id))
+        return widgets.HBox([widgets.HTML(escaped(text)), button])
+
+    @staticmethod
+    def _update_row(row: widgets.HBox, text: str) -> None:
+        row.children[0].value = escaped(text)

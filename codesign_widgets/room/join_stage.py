@@ -48,6 +48,14 @@ class StageView(widgets.VBox):
         self.stage_ask = widgets.HTML()
         self.stage_state = widgets.HTML()
         self.activity_box = widgets.VBox()
+        # One widget for every stage without a phone panel (a new one per redraw would leak).
+        self.elsewhere = widgets.HTML(
+            escaped(
+                "This part of the workshop happens on the big screen and in its own page; "
+                "follow the facilitator.",
+                "p",
+            )
+        )
         super().__init__(
             [self.me, self.stage_title, self.stage_state, self.stage_ask, self.activity_box, footer]
         )
@@ -78,15 +86,7 @@ class StageView(widgets.VBox):
         cls = panel_class(stage.activity)
         if cls is None:
             self.drop_panel()
-            self.activity_box.children = [
-                widgets.HTML(
-                    escaped(
-                        "This part of the workshop happens on the big screen and in its own page; "
-                        "follow the facilitator.",
-                        "p",
-                    )
-                )
-            ]
+            self.activity_box.children = [self.elsewhere]
             return
         if isinstance(self.panel, cls) and self.panel.stage.key == stage.key:
             self.panel.set_workshop(workshop)

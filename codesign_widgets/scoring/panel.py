@@ -17,6 +17,7 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, WorkshopState
 from ..live import Feed
+from ..ui.batching import Batcher
 from ..ui.common import Notice, replace_children, run_action
 from ..ui.panel import ActivityPanel
 from .criteria import Criterion
@@ -76,8 +77,12 @@ class ScoringPanel(ActivityPanel):
         self.title = widgets.HTML()
         self.description = widgets.HTML()
         self.criteria_box = widgets.VBox()
+        # Sent when the person leaves the box (a tap on a button does), not per keystroke: a
+        # busy kernel would otherwise get the tap before the last words.
         self.comment = widgets.Textarea(
-            description="Comment (optional)", placeholder=f"Up to {MAX_COMMENT} characters"
+            description="Comment (optional)",
+            placeholder=f"Up to {MAX_COMMENT} characters",
+            continuous_update=False,
         )
         self.comment_button = widgets.Button(description="Save comment", icon="comment")
         self.comment_button.on_click(lambda _b: self.save_comment())
@@ -96,13 +101,16 @@ class ScoringPanel(ActivityPanel):
         )
         self.children = [self.status, self.results, self.scoring_box]
         self.refresh(TOPICS)
-        self.follow(TOPICS, self.refresh)
+        self._batcher = Batcher(self.refresh, 0.5)
+        self.follow(TOPICS, self.on_change)
+
+    def on_change(self, topics: set[str]) -> None:
+        """Live feed: other phones' work and the facilitator's changes, in batches."""
+        self._batcher(topics)
 
     def close(self) -> None:
-        """Stop following the feed and close every widget (the room moved to another stage)."""
-        replace_children(self.criteria_box, [])
-        for widget in (*self.scoring_box.children, *self.children):
-            widget.close()
+        """Stop following the feed and redrawing; the widgets close a moment later."""
+        self._batcher.cancel()
         super().close()
 
     # -- what the page shows -------------------------------------------------------------------

@@ -10,7 +10,8 @@ import ipywidgets as widgets
 
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
-from ..ui.common import replace_children, run_action
+from ..ui.common import run_action
+from ..ui.keyed import KeyedList
 from ..ui.wiring import HubWiring
 from .model import Prototype
 
@@ -45,6 +46,8 @@ class PrototypesTab(widgets.VBox):
         )
         self.cancel_edit.on_click(lambda _b: self.clear_form())
         self.prototype_list = widgets.VBox()
+        self._none_yet = widgets.HTML(escaped("No prototypes yet.", "p"))
+        self._rows = KeyedList(self.prototype_list, self._make_row, self._update_row)
         super().__init__(
             [
                 widgets.HTML(escaped("Add a prototype", "h2")),
@@ -137,25 +140,37 @@ class PrototypesTab(widgets.VBox):
         self._draw_goals()
 
     def _draw_prototypes(self) -> None:
-        rows = []
+        items = []
         for prototype in self.all_prototypes:
             withdrawn = prototype.status == "withdrawn"
             text = prototype.title + (" (withdrawn)" if withdrawn else "")
             if prototype.goals:
                 text += f"\nServes: {'; '.join(prototype.goals)}"
-            edit = widgets.Button(description="Edit", icon="pencil")
-            edit.on_click(lambda _b, pid=prototype.id: self.edit_prototype(pid))
-            toggle = widgets.Button(
-                description="Bring back" if withdrawn else "Withdraw",
-                icon="undo" if withdrawn else "ban",
-            )
-            toggle.on_click(
-                lambda _b, pid=prototype.id, w=withdrawn: self.withdraw_prototype(pid, not w)
-            )
-            rows.append(widgets.HBox([widgets.HTML(escaped(text)), edit, toggle]))
-        replace_children(
-            self.prototype_list, rows or [widgets.HTML(escaped("No prototypes yet.", "p"))]
-        )
+            items.append((prototype.id, (text, withdrawn)))
+        self._rows.show(items)
+        self._rows.set_footer([] if items else [self._none_yet])
+
+    def _make_row(self, prototype_id: int, value: tuple[str, bool]) -> widgets.Widget:
+        edit = widgets.Button(description="Edit", icon="pencil")
+        edit.on_click(lambda _b: self.edit_prototype(prototype_id))
+        toggle = widgets.Button()
+        toggle.on_click(lambda _b: self._toggle(prototype_id))
+        row = widgets.HBox([widgets.HTML(), edit, toggle])
+        self._update_row(row, value)
+        return row
+
+    def _toggle(self, prototype_id: int) -> None:
+        """Withdraw or bring back, as the row last showed (a row just gone does nothing)."""
+        if prototype_id in self._rows.values:
+            self.withdraw_prototype(prototype_id, not self._rows.values[prototype_id][1])
+
+    @staticmethod
+    def _update_row(row: widgets.HBox, value: tuple[str, bool]) -> None:
+        text, withdrawn = value
+        html, _edit, toggle = row.children
+        html.value = escaped(text)
+        toggle.description = "Bring back" if withdrawn else "Withdraw"
+        toggle.icon = "undo" if withdrawn else "ban"
 
     def _draw_goals(self) -> None:
         goals: list[str] = []

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
-from ..ui.common import replace_children
+from ..ui.keyed import close_later
 from ..ui.wiring import HubWiring
 from .model import Decision, Prototype, Round, RoundState
 from .results import aggregate, movement, score_frame
@@ -57,6 +57,10 @@ class RoomTab(widgets.VBox):
         self.round_picker = widgets.Dropdown(description="Show round", options=[])
         self.round_picker.observe(lambda c: self._on_round_pick(c), "value")
         self.results_box = widgets.VBox()
+        self._no_results = widgets.HTML(
+            escaped("Results appear here once a round is revealed.", "p")
+        )
+        self._results_read: tuple | None = None  # what the results panel shown was built from
         super().__init__(
             [
                 widgets.HTML(escaped(title, "h1")),
@@ -128,13 +132,18 @@ class RoomTab(widgets.VBox):
             self._draw_results(change["new"])
 
     def _draw_results(self, round_id: int | None) -> None:
+        old = self.results_panel
         if round_id is None:
-            self.results_panel = None
-            replace_children(
-                self.results_box,
-                [widgets.HTML(escaped("Results appear here once a round is revealed.", "p"))],
-            )
+            self.results_panel, self._results_read = None, None
+            self.results_box.children = [self._no_results]
+            close_later([old] if old is not None else [])
             return
+        read = read_results(
+            self.studio, self.workshop_id, round_id, self._rounds, self._prototypes, self._decisions
+        )
+        if read == self._results_read and old is not None:
+            return  # nothing it shows changed: keep the charts (a rebuild costs hundreds)
+        self._results_read = read
         self.results_panel = build_results_panel(
             self.studio,
             self.workshop_id,
@@ -145,8 +154,35 @@ class RoomTab(widgets.VBox):
             self.group_labels,
             self._decisions,
             self.groups,
+            read=read,
         )
-        replace_children(self.results_box, [self.results_panel])
+        self.results_box.children = [self.results_panel]
+        close_later([old] if old is not None else [])
+
+
+def read_results(
+    studio: Studio,
+    workshop_id: int,
+    round_id: int,
+    rounds: Sequence[Round],
+    prototypes: Sequence[Prototype],
+    decisions: Mapping[int, Decision],
+) -> tuple:
+    """Everything a revealed round's results panel is drawn from, comparable with ``==``:
+    the rounds, the prototypes, the decisions, this round's and the earlier revealed
+    round's scores, and the comments."""
+    this = next(r for r in rounds if r.id == round_id)
+    earlier = [r for r in rounds if r.number < this.number and r.state is RoundState.REVEALED]
+    scores = studio.scoring.scores
+    return (
+        round_id,
+        tuple(rounds),
+        tuple(prototypes),
+        tuple(sorted(decisions.items())),
+        tuple(scores.revealed_scores(workshop_id, round_id)),
+        tuple(scores.revealed_scores(workshop_id, earlier[-1].id)) if earlier else None,
+        tuple(scores.revealed_comments(workshop_id, round_id)),
+    )
 
 
 def build_results_panel(
@@ -159,23 +195,25 @@ def build_results_panel(
     group_labels: dict[str, str],
     decisions: dict,
     groups: list[str],
+    read: tuple | None = None,
 ) -> ResultsPanel:
-    """Read a revealed round (and the one before it) and build its results panel."""
+    """Read a revealed round (and the one before it) and build its results panel
+    (``read``: what :func:`read_results` returned, if it was read already)."""
+    read = read or read_results(studio, workshop_id, round_id, rounds, prototypes, decisions)
+    _id, _rounds, _prototypes, _decisions, this_scores, earlier_scores, comments = read
     this = next(r for r in rounds if r.id == round_id)
     titles = {p.id: p.title for p in prototypes}
-    frame = score_frame(studio.scoring.scores.revealed_scores(workshop_id, round_id))
+    frame = score_frame(list(this_scores))
     results = aggregate(frame, this.criteria, list(titles), list(dict.fromkeys(groups)))
-    earlier = [r for r in rounds if r.number < this.number and r.state is RoundState.REVEALED]
     moved = None
-    if earlier:
-        before = score_frame(studio.scoring.scores.revealed_scores(workshop_id, earlier[-1].id))
-        moved = movement(before, frame)
+    if earlier_scores is not None:
+        moved = movement(score_frame(list(earlier_scores)), frame)
     return ResultsPanel(
         results,
         titles,
         group_labels,
         round_number=this.number,
         movement=moved,
-        comments=studio.scoring.scores.revealed_comments(workshop_id, round_id),
+        comments=list(comments),
         decisions=decisions,
     )

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..core.workshop import StageState
+from .keyed import close_later
 
 __all__ = ["Notice", "perspective_colour", "replace_children", "run_action", "state_buttons"]
 
@@ -55,13 +56,12 @@ def run_action(notice: Notice, action, *args, ok: str = "", **kwargs):
 
 
 def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
-    """Swap a box's rows and close the old ones, so a long session does not pile up widgets."""
+    """Swap a box's rows; the old ones (with everything they hold) are closed a moment
+    later, once no tap on its way can reach them. For lists redrawn live, use
+    :class:`~codesign_widgets.ui.keyed.KeyedList`, which keeps unchanged rows."""
     old = [w for w in box.children if w not in children]
     box.children = children
-    for widget in old:
-        for child in getattr(widget, "children", ()):
-            child.close()
-        widget.close()
+    close_later(old, keep=children)
 
 
 def state_buttons(

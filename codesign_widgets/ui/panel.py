@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
+from .keyed import close_later
+
 if TYPE_CHECKING:
     from ..core.templates import Stage, Template
     from ..core.workshop import Participant, WorkshopState
@@ -56,8 +58,11 @@ class ActivityPanel(widgets.VBox):
             self._unsubscribe = self.feed.subscribe(self.workshop.id, topics, callback)
 
     def close(self) -> None:
-        """Stop following the feed, then close the widget."""
+        """Stop following the feed, then close the panel. Its widgets (and all they hold)
+        are closed a moment later: a keystroke or a tap already on its way still finds its
+        widget, instead of "model not found" in the phone's page."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        close_later([*self.children, self.layout])
         super().close()
