@@ -13,7 +13,7 @@ from ..core.running_order import Action, RoundInfo, Step, next_step, running_ord
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..core.workshop import StageState, WorkshopState
-from ..ui.common import run_action
+from ..ui.common import replace_children, run_action
 from ..ui.wiring import HubWiring
 
 __all__ = ["GuidedRun"]
@@ -38,6 +38,7 @@ class GuidedRun:
         self.primary.on_click(lambda _b: self.take())
         self.says = widgets.HTML()
         self.also = widgets.HBox()
+        self._also_steps: dict[str, Step] = {}
         self.undo_button = widgets.Button(description="Undo", icon="undo", disabled=True)
         self.undo_button.on_click(lambda _b: self.undo())
         self.bar = widgets.VBox(
@@ -126,17 +127,29 @@ class GuidedRun:
             self.primary.description = step.label
             self.primary.disabled = False
             self.says.value = escaped(step.says, "p", "codesign-step-says")
-        also = []
-        for other in step.also if step else ():
-            button = widgets.Button(description=other.label)
-            button.on_click(lambda _b, s=other: self.take(s))
-            also.append(button)
-        old, self.also.children = self.also.children, tuple(also)
-        for button in old:
-            button.close()
+        self._show_also(step.also if step else ())
         self.undo_button.disabled = self._undo is None
         self.undo_button.tooltip = f"Undo: {self._undo[2]}" if self._undo else ""
         self.order.value = self._order_html(workshop, rounds)
+
+    def _show_also(self, steps: tuple[Step, ...]) -> None:
+        """Buttons for the other steps that make sense now, rebuilt only when they change."""
+        self._also_steps = {step.label: step for step in steps}
+        if [b.description for b in self.also.children] == list(self._also_steps):
+            return
+        buttons = []
+        for label in self._also_steps:
+            button = widgets.Button(description=label)
+            button.on_click(lambda _b, label=label: self._take_also(label))
+            buttons.append(button)
+        replace_children(self.also, buttons)
+
+    def _take_also(self, label: str) -> bool:
+        step = self._also_steps.get(label)
+        if step is None:  # a tap on a button the room has moved past
+            self.notice.show(f"That step is no longer next: {label}. Nothing was changed.")
+            return False
+        return self.take(step)
 
     def _order_html(self, workshop: WorkshopState, rounds: dict[str, RoundInfo]) -> str:
         rows = []

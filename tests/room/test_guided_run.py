@@ -193,3 +193,23 @@ def test_opening_a_round_from_the_scoring_page_brings_the_room_and_opens_the_sta
     for phone in phones:
         assert "Score the prototypes" in phone.stage_view.stage_title.value
         assert "Open" in phone.stage_view.stage_state.value
+
+
+def test_a_second_round_from_the_button_beside_lock_and_no_stale_step_taken(room):
+    studio, workshop, _feed, _phones, hub = room
+    studio.workshops.set_stages(workshop.id, {"prototypes": StageState.OPEN}, "prototypes")
+    hub.refresh({"stages"})
+    for _ in range(3):  # open, close and reveal round 1
+        hub.run.primary.click()
+    assert hub.run.primary.description.startswith("Lock")
+    (again,) = hub.run.also.children
+    assert again.description == "Open round 2"
+    widget_id = again.model_id
+    hub.refresh({"stages", "scoring"})
+    assert hub.run.also.children[0].model_id == widget_id  # unchanged: not rebuilt
+    again.click()
+    assert [r.number for r in studio.scoring.rounds.rounds(workshop.id, "prototypes")] == [1, 2]
+    assert hub.run.primary.description == "Close round 2: scores are final"
+    again.click()  # a second tap on the old button: that step is no longer offered
+    assert "no longer next" in hub.notice.value
+    assert len(studio.scoring.rounds.rounds(workshop.id, "prototypes")) == 2
