@@ -2,28 +2,30 @@
 that are the same body, taking an item off the map (or putting it back), importing a map.
 
 Merges and new tie types are events; a hide is a revision: nothing is overwritten. An import
-is one transaction, linking names already on the map instead of adding them twice.
+is one transaction; it links names already on the map only where the facilitator chose to, and
+keeps every value of the file in ``network_attributes``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.templates import load_template
 from ..store import schema as t
 from ..store.engine import Database, changed
+from ..store.workshops import workshop_state
+from .import_map import ImportMapping, ImportPlan, plan_import
 from .model import TieType, resolve
-from .rules import clean_tie_type, find_same_name, name_key
-from .store_edit import insert_item, names_on_map, on_map, rate, revise_item
+from .rules import clean_tie_type, name_key
+from .store_edit import insert_item, names_on_map, on_map, revise_item
 from .store_read import LATEST_REVISION, TOPIC, NetworkMaps, load_map, read_settings
 
-if TYPE_CHECKING:
-    from .import_map import ImportedMap
 
 __all__ = ["NetworkFacilitator"]
 
@@ -88,29 +90,72 @@ class NetworkFacilitator:
             revise_item(conn, item_id, "hidden" if hidden else "active", "facilitator")
             changed(conn, workshop_id, TOPIC)
 
-    def import_network(
-        self, workshop_id: int, stage: str, imported: ImportedMap, source: str
-    ) -> dict:
-        """Facilitator: add a map read from a file; names already on the map are linked, not
-        added twice. One transaction: all of it is added, or none. Returns counts."""
+    def plan_import(
+        self,
+        workshop_id: int,
+        stage: str,
+        files: list[tuple[str, bytes]],
+        mapping: ImportMapping | None = None,
+    ) -> ImportPlan:
+        """Facilitator: read files and say what importing them into this map would do;
+        nothing is written. ``mapping`` None: the suggested one."""
+        from .file_import import read_map_files  # networkx: facilitator and analysts only
+
         self.maps.network_stage(workshop_id, stage)
-        counts = {"stakeholders": 0, "linked": 0, "ties": 0, "skipped_ties": 0}
-        with self.db.write() as conn:
-            types = _add_tie_types(conn, workshop_id, stage, imported)
+        raw = read_map_files(files)
+        with self.db.read() as conn:
+            template = load_template(workshop_state(conn, workshop_id).template)
             net = load_map(conn, workshop_id, stage)
-            ids = _add_stakeholders(conn, workshop_id, stage, imported, net, counts)
-            _add_ties(conn, workshop_id, stage, imported, net, ids, types, counts)
+        lookup = {p.key: p.key for p in template.perspectives}
+        lookup.update({p.label: p.key for p in template.perspectives})
+        return plan_import(raw, net.settings, lookup, names_on_map(net), mapping)
+
+    def export_map(self, workshop_id: int, stage: str, fmt: str) -> bytes:
+        """The map as drawn now, with every value imported files gave it, in ``fmt``."""
+        from .file_export import export_network
+        from .graph import build_graph
+
+        net = self.maps.network_map(workshop_id, stage)
+        attributes = self.maps.network_attributes(workshop_id, stage)
+        return export_network(build_graph(net), fmt, net.settings, attributes)
+
+    def import_network(
+        self, workshop_id: int, stage: str, plan: ImportPlan, source: str
+    ) -> dict:
+        """Facilitator: add a planned import (:func:`~.import_map.plan_import`). Stakeholders
+        the plan links join the ones on the map; every value the file gave is kept with its
+        stakeholder or tie. One transaction: all of it is added, or none. Returns counts."""
+        self.maps.network_stage(workshop_id, stage)
+        counts = {"stakeholders": 0, "linked": 0, "ties": 0, "skipped_ties": 0, "attributes": 0}
+        with self.db.write() as conn:
+            types = _add_tie_types(conn, workshop_id, stage, plan)
+            net = load_map(conn, workshop_id, stage)
+            ids = _add_stakeholders(conn, workshop_id, stage, plan, net, counts)
+            _add_ties(conn, workshop_id, stage, plan, net, ids, types, counts)
             _network_event(conn, workshop_id, stage, "import", source[:200], json.dumps(counts))
             changed(conn, workshop_id, TOPIC)
         return counts
 
 
-def _add_tie_types(conn, workshop_id: int, stage: str, imported: ImportedMap) -> set[str]:
-    """The file's tie types that the map lacks become the map's own (matched by name); the
-    imported ties are pointed at them. Returns every tie type key the map now has."""
+def _add_attributes(conn, item_id: int, attributes: dict, counts: dict) -> None:
+    """Every value of the file, as it is (JSON), with the stakeholder or tie it came from."""
+    rows = []
+    for name, value in attributes.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            value = str(value)
+        rows.append({"item_id": item_id, "name": str(name)[:200], "value": value,
+                     "at": time.time()})  # fmt: skip
+    if rows:
+        conn.execute(sa.insert(t.network_attributes), rows)
+        counts["attributes"] += len(rows)
+
+
+def _add_tie_types(conn, workshop_id: int, stage: str, plan: ImportPlan) -> dict[str, str]:
+    """The file's tie types that the map lacks become the map's own (matched by name).
+    Returns plan type -> the map's tie type key, for every type the map now has."""
     settings = read_settings(conn, workshop_id, stage)
-    types = {t.key for t in settings.tie_types}
-    for label in imported.new_tie_types:
+    types = {x.key: x.key for x in settings.tie_types}
+    for label in plan.new_tie_types:
         found = next((x for x in settings.tie_types if name_key(x.label) == name_key(label)), None)
         if found is None:
             tie_type = clean_tie_type(label, settings.tie_types)
@@ -118,51 +163,49 @@ def _add_tie_types(conn, workshop_id: int, stage: str, imported: ImportedMap) ->
             _network_event(conn, workshop_id, stage, "tie_type", tie_type.key, json.dumps(value))
             settings = dataclasses.replace(settings, tie_types=(*settings.tie_types, tie_type))
             found = tie_type
-        types.add(found.key)
-        for tie in imported.ties:
-            if tie["type"] == "new:" + label:
-                tie["type"] = found.key
+        types["new:" + label] = found.key
     return types
 
 
-def _add_stakeholders(conn, workshop_id, stage, imported: ImportedMap, net, counts) -> list[int]:
-    """Each imported stakeholder, or the one already on the map with its name; returns the
+def _add_stakeholders(conn, workshop_id, stage, plan: ImportPlan, net, counts) -> list[int]:
+    """Each planned stakeholder, or the one on the map the plan links it to; returns the
     map's id for each, in the file's order."""
-    names = names_on_map(net)
     ids = []
-    for item in imported.stakeholders:
-        same = find_same_name(item["name"], names)
-        if same is not None:
-            ids.append(resolve(same, net.merges))
+    for index, item in enumerate(plan.stakeholders):
+        if index in plan.links and any(s.id == plan.links[index] for s in net.stakeholders):
+            ids.append(resolve(plan.links[index], net.merges))
             counts["linked"] += 1
             continue
         body = {k: item[k] for k in ("name", "kind", "perspective", "goals")}
         body["name_key"], body["aliases"] = name_key(item["name"]), item.get("aliases", [])
         item_id = insert_item(conn, workshop_id, stage, "stakeholder", body, origin="import")
-        if item["influence"] is not None or item["interest"] is not None:
-            influence = 5 if item["influence"] is None else item["influence"]
-            interest = 5 if item["interest"] is None else item["interest"]
-            rate(conn, item_id, None, influence, interest)
-        names[item_id] = [item["name"]]
+        for perspective, influence, interest in item.get("ratings", []):
+            conn.execute(sa.insert(t.network_ratings).values(
+                item_id=item_id, participant_id=None, perspective=perspective,
+                influence=influence, interest=interest, at=time.time(),
+            ))  # fmt: skip
+        _add_attributes(conn, item_id, item.get("attributes", {}), counts)
         ids.append(item_id)
         counts["stakeholders"] += 1
     return ids
 
 
-def _add_ties(conn, workshop_id, stage, imported: ImportedMap, net, ids, types, counts) -> None:
-    """The imported ties between the stakeholders' ids; loops, repeats of a tie already on
-    the map and ties of an unknown type are skipped (and counted)."""
+def _add_ties(conn, workshop_id, stage, plan: ImportPlan, net, ids, types, counts) -> None:
+    """The planned ties between the stakeholders' ids; a repeat of a tie already on the map
+    (same ends and type) is skipped and counted."""
     existing = {
         (resolve(x.source, net.merges), resolve(x.target, net.merges), x.type)
         for x in net.ties
         if x.status == "active"
     }
-    for tie in imported.ties:
-        u, v = ids[tie["source"]], ids[tie["target"]]
-        if u == v or (u, v, tie["type"]) in existing or tie["type"] not in types:
+    for tie in plan.ties:
+        u, v, kind = ids[tie["source"]], ids[tie["target"]], types.get(tie["type"])
+        if u == v or (u, v, kind) in existing or kind is None:
             counts["skipped_ties"] += 1
             continue
-        existing.add((u, v, tie["type"]))
-        insert_item(conn, workshop_id, stage, "tie", {**tie, "source": u, "target": v},
-                    origin="import")  # fmt: skip
+        existing.add((u, v, kind))
+        body = {"source": u, "target": v, "type": kind, "direction": tie["direction"],
+                "strength": tie["strength"]}  # fmt: skip
+        item_id = insert_item(conn, workshop_id, stage, "tie", body, origin="import")
+        _add_attributes(conn, item_id, tie.get("attributes", {}), counts)
         counts["ties"] += 1
