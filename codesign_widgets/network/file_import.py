@@ -93,6 +93,11 @@ def _csv_rows(data: bytes, filename: str, notes: list[str]) -> list[tuple[int, d
         msg = (f"line {line} has {len(last)} of {len(columns)} columns and the file does not end "
                "with a line break: the file looks cut short. Download or export it again.")  # fmt: skip
         raise refusal(filename, msg)
+    if text and not text.endswith(("\n", "\r")) and len(table) > 2:
+        notes.append(
+            f"{filename} does not end with a line break: if it was cut short, line {line} "
+            f"({', '.join(last)[:80]}) may be incomplete. Check it before you import."
+        )
     return rows
 
 

@@ -205,7 +205,11 @@ def read_gexf(data: bytes, filename: str) -> RawMap:
     edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else (
         (u, v, None, d) for u, v, d in graph.edges(data=True)
     )
+    seen: set[str] = set()
     for u, v, _key, attrs in edges:
+        if attrs.get("id") is not None and str(attrs["id"]) in seen:
+            continue  # GEXF's "mutual": networkx adds it both ways, the file has it once
+        seen.add(str(attrs.get("id")))
         attrs = {k: val for k, val in attrs.items() if k != "viz"}
         where = f"edge {attrs.get('id', len(raw.edges) + 1)!r}"
         raw.edges.append(RawEdge(str(u), str(v), attrs, where))
