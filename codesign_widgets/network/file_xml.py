@@ -81,8 +81,8 @@ class _GraphML:
         self.keys: dict[tuple[str, str], tuple[str, str]] = {}
         self.defaults: dict[str, dict] = {"node": {}, "edge": {}}
         self.graphics: set[tuple[str, str]] = set()
-        for key in root:
-            if _local(key.tag) != "key":
+        for key in root.iter():  # keys belong under <graphml>; Gephi's tests put them in <graph>
+            if _local(key.tag) != "key" or "graphdrawing" not in key.tag and "}" in key.tag:
                 continue
             domain, key_id = key.get("for", "all"), key.get("id", "")
             name = key.get("attr.name") or key_id
@@ -167,7 +167,7 @@ def read_graphml(data: bytes, filename: str) -> RawMap:
     if graph is None:
         raise refusal(filename, "it has no <graph> element: the file holds no map.")
     reader.walk(graph, None)
-    if any(_local(c.tag).startswith("y") for c in root.iter() if "yworks" in c.tag):
+    if any("yworks.com" in c.tag for c in root.iter()):
         reader.raw.fmt = "GraphML (yEd / yFiles)"
     groups = [n for n in reader.raw.nodes if n.attrs.get("group") == "yes"]
     if groups:

@@ -314,17 +314,33 @@ def test_merge_and_tie_types_from_the_hub(studio, open_map, drawn, ann):
 def test_export_offers_a_download_and_import_adds_an_editable_map(studio, open_map, drawn):
     hub = NetworkHub(studio, open_map)
     data = hub.open_data.export("graphml")
-    assert data.startswith(b"<graphml")
+    assert b"<graphml" in data[:200]
     assert 'download="stakeholder-map-' in hub.open_data.download.value
     assert hub.open_data.download.value.count("data:application/graphml+xml;base64,") == 1
     hub.open_data.upload.value = (
-        {"name": "connections.csv", "content": memoryview(b"From,To,Type\nGP,Council,Money\n"),
+        {"name": "connections.csv", "content": memoryview(b"From,To,Type,weight\nGP,Council,Money,12\n"),
          "size": 30, "type": "text/csv", "last_modified": dt.datetime.now(dt.UTC)},
     )  # fmt: skip
     hub.open_data.import_button.click()
+    assert hub.open_data.upload.value == ()
+    # The preview comes first: nothing is written, and it says what will happen.
+    preview = hub.open_data.preview_text.value
+    assert "2 stakeholders, 1 ties from Kumu CSV" in preview
+    assert "1 names are already on the map (GP)" in preview
+    assert hub.open_data.choices.layout.display == "flex"
+    assert hub.open_data.confirm_button.description == "Import 2 stakeholders and 1 ties"
+    assert len(studio.network.maps.network_map(open_map.id, STAGE).stakeholders) == 4
+    # Changing a choice redraws the preview.
+    hub.open_data.link_existing.value = True
+    assert "Linked to the stakeholders already on the map: GP" in hub.open_data.preview_text.value
+    assert hub.open_data.strength_from.value == "weight"
+    hub.open_data.strength_from.value = None
+    assert "Every tie gets strength 1" in hub.open_data.preview_text.value
+    hub.open_data.confirm_button.click()
     assert "Imported 1 stakeholders and 1 ties; 1 names were already on the map" in hub.notice.value
     assert "Council" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
-    assert hub.open_data.upload.value == ()
+    assert hub.open_data.confirm_button.disabled
+    assert hub.open_data.preview_text.value == ""
 
 
 def test_a_bad_import_says_why_and_leaves_the_map_alone(studio, open_map, drawn):
@@ -333,9 +349,20 @@ def test_a_bad_import_says_why_and_leaves_the_map_alone(studio, open_map, drawn)
     assert hub.open_data.import_files([("bomb.graphml", bomb)]) is None
     assert "DOCTYPE or ENTITY" in hub.notice.value
     assert "Nothing was imported" in hub.notice.value
+    assert hub.open_data.confirm_button.disabled
     hub.open_data.import_button.click()
     assert "Choose a file first" in hub.notice.value
+    assert hub.open_data.confirm() is None
+    assert "preview it first" in hub.notice.value
     assert len(studio.network.maps.network_map(open_map.id, STAGE).stakeholders) == 4
+
+
+def test_the_upload_limit_stated_fits_the_facilitator_pages_websocket():
+    """The page says what it can carry: one upload rides in one websocket message."""
+    from codesign_widgets.network.file_import import MAX_IMPORT_BYTES
+    from codesign_widgets.serving.options import ServeOptions
+
+    assert MAX_IMPORT_BYTES + 512 * 1024 < ServeOptions().facilitator_max_message_bytes
 
 
 def test_the_live_feed_brings_a_phones_stakeholder_to_the_projector(db_url, studio, open_map, ann):
