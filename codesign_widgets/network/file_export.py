@@ -38,18 +38,43 @@ FORMATS = {
     "graphml": (".graphml", "application/graphml+xml", "GraphML"),
     "gexf": (".gexf", "application/gexf+xml", "GEXF (Gephi)"),
     "json": (".json", "application/json", "JSON (networkx)"),
-    "kumu-xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "Kumu XLSX"),
+    "kumu-xlsx": (
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Kumu XLSX",
+    ),
     "kumu-json": (".json", "application/json", "Kumu JSON"),
     "kumu": (".zip", "application/zip", "Kumu CSV"),
-}  # fmt: skip
+}
 ELEMENT_COLUMNS = ["Label", "Type", "Description", "Tags", "Perspective", "Influence", "Interest"]
 CONNECTION_COLUMNS = ["From", "To", "Type", "Direction", "Strength", "Weight", "Drawn by"]
 _KUMU_DIRECTION = {"forward": "directed", "both": "mutual", "none": "undirected"}
 # Names our own columns use; an imported value with one of these names is the same thing.
-_OURS = {"label", "name", "kind", "perspective", "goals", "description", "aliases", "drawn_by",
-         "influence", "interest", "tie_type", "direction", "strength", "weight", "id", "source",
-         "target", "type", "element type", "connection type", "from", "to", "tags"}  # fmt: skip
+_OURS = {
+    "label",
+    "name",
+    "kind",
+    "perspective",
+    "goals",
+    "description",
+    "aliases",
+    "drawn_by",
+    "influence",
+    "interest",
+    "tie_type",
+    "direction",
+    "strength",
+    "weight",
+    "id",
+    "source",
+    "target",
+    "type",
+    "element type",
+    "connection type",
+    "from",
+    "to",
+    "tags",
+}
 
 
 def _scalar(value: object) -> object:
@@ -64,9 +89,14 @@ def _tables(graph: nx.MultiDiGraph, settings: NetworkSettings, attributes: dict[
     """Nodes and edges as flat dicts with every value: ours first, then the file's own."""
     nodes = []
     for node, d in graph.nodes(data=True):
-        row = {"label": d["name"], "kind": d["kind"], "perspective": d["perspective"],
-               "goals": d["goals"], "aliases": "; ".join(d["aliases"]),
-               "drawn_by": "; ".join(sorted(p or "imported" for p in d["drawn_by"]))}  # fmt: skip
+        row = {
+            "label": d["name"],
+            "kind": d["kind"],
+            "perspective": d["perspective"],
+            "goals": d["goals"],
+            "aliases": "; ".join(d["aliases"]),
+            "drawn_by": "; ".join(sorted(p or "imported" for p in d["drawn_by"])),
+        }
         if d["influence"] is not None:
             row["influence"] = float(d["influence"])
         if d["interest"] is not None:
@@ -82,10 +112,14 @@ def _tables(graph: nx.MultiDiGraph, settings: NetworkSettings, attributes: dict[
     for u, v, key, d in graph.edges(keys=True, data=True):
         own = attributes.get(key, {})
         weight = next((own[k] for k in own if k.casefold() == "weight"), None)
-        row = {"tie_type": d["type"], "tie_label": labels.get(d["type"], d["type"]),
-               "direction": d["direction"], "strength": int(d["strength"]),
-               "weight": _scalar(weight) if weight is not None else int(d["strength"]),
-               "drawn_by": d["drawn_by"] or "imported"}  # fmt: skip
+        row = {
+            "tie_type": d["type"],
+            "tie_label": labels.get(d["type"], d["type"]),
+            "direction": d["direction"],
+            "strength": int(d["strength"]),
+            "weight": _scalar(weight) if weight is not None else int(d["strength"]),
+            "drawn_by": d["drawn_by"] or "imported",
+        }
         for name, value in own.items():
             if name.casefold() not in _OURS:
                 row.setdefault(name, _scalar(value))
@@ -122,8 +156,16 @@ def _graphml(nodes, edges) -> bytes:
         names = list(dict.fromkeys(k for r in rows for k in r))
         for name in names:
             ids[(domain, name)] = f"{domain[0]}{len(ids)}"
-            SubElement(root, "key", {"id": ids[(domain, name)], "for": domain,
-                       "attr.name": name, "attr.type": _kind([r.get(name) for r in rows])})  # fmt: skip
+            SubElement(
+                root,
+                "key",
+                {
+                    "id": ids[(domain, name)],
+                    "for": domain,
+                    "attr.name": name,
+                    "attr.type": _kind([r.get(name) for r in rows]),
+                },
+            )
     graph = SubElement(root, "graph", id="G", edgedefault=_directions(edges))
     for node_id, row, _attrs in nodes:
         element = SubElement(graph, "node", id=node_id)
@@ -148,8 +190,13 @@ def _gexf(nodes, edges) -> bytes:
         names = [n for n in dict.fromkeys(k for r in rows for k in r) if n != "label"]
         for name in names:
             ids[(domain, name)] = str(len(ids))
-            SubElement(block, "attribute", id=ids[(domain, name)], title=name,
-                       type=_kind([r.get(name) for r in rows]))  # fmt: skip
+            SubElement(
+                block,
+                "attribute",
+                id=ids[(domain, name)],
+                title=name,
+                type=_kind([r.get(name) for r in rows]),
+            )
     node_block = SubElement(graph, "nodes")
     for node_id, row, _attrs in nodes:
         element = SubElement(node_block, "node", id=node_id, label=_text(row["label"]))
@@ -177,13 +224,19 @@ def _node_link(nodes, edges, settings: NetworkSettings) -> bytes:
     data = {
         "directed": _directions(edges) == "directed",
         "multigraph": True,
-        "graph": {"format": "codesign-network", "version": 2, "tie_types": [
-            {"key": t.key, "label": t.label, "colour": t.colour, "channel": t.channel}
-            for t in settings.tie_types]},
+        "graph": {
+            "format": "codesign-network",
+            "version": 2,
+            "tie_types": [
+                {"key": t.key, "label": t.label, "colour": t.colour, "channel": t.channel}
+                for t in settings.tie_types
+            ],
+        },
         "nodes": [{"id": node_id, **row} for node_id, row, _attrs in nodes],
-        "links": [{"source": u, "target": v, "key": edge_id, **row}
-                  for edge_id, u, v, row in edges],
-    }  # fmt: skip
+        "links": [
+            {"source": u, "target": v, "key": edge_id, **row} for edge_id, u, v, row in edges
+        ],
+    }
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -192,8 +245,14 @@ def _kumu_rows(nodes, edges):
     two elements share a label; then an ID column does (Kumu matches on it)."""
     labels = [row["label"] for _i, row, _a in nodes]
     use_ids = len(set(labels)) < len(labels)
-    extra = list(dict.fromkeys(k for _i, r, _a in nodes for k in r if k not in (
-        "label", "kind", "goals", "perspective", "influence", "interest")))  # fmt: skip
+    extra = list(
+        dict.fromkeys(
+            k
+            for _i, r, _a in nodes
+            for k in r
+            if k not in ("label", "kind", "goals", "perspective", "influence", "interest")
+        )
+    )
     head = (["ID"] if use_ids else []) + ELEMENT_COLUMNS + extra
     elements = [head]
     ends = {}
@@ -201,16 +260,41 @@ def _kumu_rows(nodes, edges):
         tags = next((attrs[k] for k in attrs if k.casefold() == "tags"), "")
         tags = "|".join(tags) if isinstance(tags, list) else tags
         ends[node_id] = node_id if use_ids else row["label"]
-        elements.append(([node_id] if use_ids else []) + [
-            row["label"], row["kind"], row["goals"], tags or "", row["perspective"],
-            row.get("influence", ""), row.get("interest", ""), *(row.get(k, "") for k in extra)])
-    extra = list(dict.fromkeys(k for *_e, r in edges for k in r if k not in (
-        "tie_label", "direction", "strength", "weight", "drawn_by")))  # fmt: skip
+        elements.append(
+            ([node_id] if use_ids else [])
+            + [
+                row["label"],
+                row["kind"],
+                row["goals"],
+                tags or "",
+                row["perspective"],
+                row.get("influence", ""),
+                row.get("interest", ""),
+                *(row.get(k, "") for k in extra),
+            ]
+        )
+    extra = list(
+        dict.fromkeys(
+            k
+            for *_e, r in edges
+            for k in r
+            if k not in ("tie_label", "direction", "strength", "weight", "drawn_by")
+        )
+    )
     connections = [CONNECTION_COLUMNS + extra]
     for _edge_id, u, v, row in edges:
-        connections.append([ends[u], ends[v], row["tie_label"], _KUMU_DIRECTION[row["direction"]],
-                            row["strength"], row["weight"], row["drawn_by"],
-                            *(row.get(k, "") for k in extra)])  # fmt: skip
+        connections.append(
+            [
+                ends[u],
+                ends[v],
+                row["tie_label"],
+                _KUMU_DIRECTION[row["direction"]],
+                row["strength"],
+                row["weight"],
+                row["drawn_by"],
+                *(row.get(k, "") for k in extra),
+            ]
+        )
     return elements, connections
 
 
@@ -242,19 +326,37 @@ def _kumu_json(nodes, edges) -> bytes:
     for node_id, row, attrs in nodes:
         tags = next((attrs[k] for k in attrs if k.casefold() == "tags"), [])
         tags = [t for t in (tags.split("|") if isinstance(tags, str) else tags) if t]
-        attributes = {"label": row["label"], "element type": row["kind"],
-                      "description": row["goals"], "tags": tags}  # fmt: skip
+        attributes = {
+            "label": row["label"],
+            "element type": row["kind"],
+            "description": row["goals"],
+            "tags": tags,
+        }
         attributes.update({k: v for k, v in row.items() if k not in ("label", "kind", "goals")})
         elements.append({"_id": f"elem-{node_id}", "attributes": attributes})
     connections = []
     for edge_id, u, v, row in edges:
-        attributes = {"connection type": row["tie_label"], "strength": row["strength"],
-                      "weight": row["weight"]}  # fmt: skip
-        attributes.update({k: x for k, x in row.items() if k not in ("tie_label", "strength",
-                           "weight", "direction")})  # fmt: skip
-        connections.append({"_id": f"conn-{edge_id}", "from": f"elem-{u}", "to": f"elem-{v}",
-                            "direction": _KUMU_DIRECTION[row["direction"]],
-                            "attributes": attributes})  # fmt: skip
+        attributes = {
+            "connection type": row["tie_label"],
+            "strength": row["strength"],
+            "weight": row["weight"],
+        }
+        attributes.update(
+            {
+                k: x
+                for k, x in row.items()
+                if k not in ("tie_label", "strength", "weight", "direction")
+            }
+        )
+        connections.append(
+            {
+                "_id": f"conn-{edge_id}",
+                "from": f"elem-{u}",
+                "to": f"elem-{v}",
+                "direction": _KUMU_DIRECTION[row["direction"]],
+                "attributes": attributes,
+            }
+        )
     data = {"elements": elements, "connections": connections}
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 

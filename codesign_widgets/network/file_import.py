@@ -4,7 +4,8 @@
 :func:`read_map_files` reads GraphML and GEXF (:mod:`codesign_widgets.network.file_xml`),
 JSON (ours, networkx node-link, d3, Kumu's ``elements``/``connections`` blueprint, Cytoscape
 ``.cyjs``), Kumu spreadsheets (XLSX, CSV as Kumu documents its columns, or a zip of CSVs).
-:func:`read_network` also plans the import (:func:`~codesign_widgets.network.import_map.plan_import`).
+:func:`read_network` also plans the import
+(:func:`~codesign_widgets.network.import_map.plan_import`).
 
 Files are untrusted. Before parsing: a size cap; binary content, truncated files and damaged
 archives are refused with a sentence naming the line or part and what to do. XLSX is read with
@@ -35,9 +36,9 @@ from .model import NetworkSettings
 
 __all__ = ["ACCEPTED", "MAX_IMPORT_BYTES", "read_map_files", "read_network"]
 
-#: The facilitator page carries at most 10 MiB in one websocket message (serving/options.py);
-#: an upload rides in one message with its name and framing, so the stated limit leaves room.
-MAX_IMPORT_BYTES = 9 * 1024 * 1024
+#: The largest map file. The facilitator page carries at most 10 MiB in one websocket message
+#: (serving/options.py), so uploads travel in 1 MiB pieces (:mod:`.upload`).
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 #: File suffixes an import accepts.
 ACCEPTED = (".graphml", ".gexf", ".json", ".cyjs", ".csv", ".xlsx", ".zip")
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError)
@@ -45,8 +46,10 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, Valu
 
 def _decode(data: bytes, filename: str, notes: list[str]) -> str:
     if b"\x00" in data[:8192]:
-        msg = ("it is not a text file (it holds binary data): export the map again as GraphML, "
-               "GEXF, JSON, CSV or XLSX.")  # fmt: skip
+        msg = (
+            "it is not a text file (it holds binary data): export the map again as GraphML, "
+            "GEXF, JSON, CSV or XLSX."
+        )
         raise refusal(filename, msg)
     try:
         return data.decode("utf-8-sig")
@@ -77,8 +80,10 @@ def _csv_rows(data: bytes, filename: str, notes: list[str]) -> list[tuple[int, d
     try:
         table = list(reader)
     except csv.Error as exc:
-        msg = (f"line {reader.line_num} cannot be read as CSV ({exc}): a quote is not closed, or "
-               "the file was cut short. Save it again from your spreadsheet as CSV UTF-8.")  # fmt: skip
+        msg = (
+            f"line {reader.line_num} cannot be read as CSV ({exc}): a quote is not closed, or "
+            "the file was cut short. Save it again from your spreadsheet as CSV UTF-8."
+        )
         raise refusal(filename, msg) from exc
     if not table:
         raise refusal(filename, "it is empty.")
@@ -90,8 +95,10 @@ def _csv_rows(data: bytes, filename: str, notes: list[str]) -> list[tuple[int, d
         rows.append((line, dict(zip(columns, (_unquote(c) for c in cells), strict=False))))
     last = table[-1] if len(table) > 1 else []
     if text and not text.endswith(("\n", "\r")) and 0 < len(last) < len(columns):
-        msg = (f"line {line} has {len(last)} of {len(columns)} columns and the file does not end "
-               "with a line break: the file looks cut short. Download or export it again.")  # fmt: skip
+        msg = (
+            f"line {line} has {len(last)} of {len(columns)} columns and the file does not end "
+            "with a line break: the file looks cut short. Download or export it again."
+        )
         raise refusal(filename, msg)
     if text and not text.endswith(("\n", "\r")) and len(table) > 2:
         notes.append(
@@ -136,8 +143,11 @@ def _kumu_tables(raw: RawMap, tables: list[tuple[str, list[tuple[int, dict]]]]) 
             raw.nodes.append(RawNode(node_id, attrs, f"{name} line {line}"))
     for name, rows in connections:
         for line, row in rows:
-            attrs = {k: v for k, v in row.items()
-                     if k and v not in (None, "") and k.casefold() not in ("from", "to")}  # fmt: skip
+            attrs = {
+                k: v
+                for k, v in row.items()
+                if k and v not in (None, "") and k.casefold() not in ("from", "to")
+            }
             for source in _pipes(first_value(row, "from")):
                 for target in _pipes(first_value(row, "to")):
                     ends = []
@@ -146,8 +156,10 @@ def _kumu_tables(raw: RawMap, tables: list[tuple[str, list[tuple[int, dict]]]]) 
                             ids.add(end)
                             by_label[end] = end
                             raw.nodes.append(RawNode(end, {"Label": end}, f"{name} line {line}"))
-                            raw.notes.append(f"{end!r} is named only in a connection ({name} "
-                                             f"line {line}) and is added.")  # fmt: skip
+                            raw.notes.append(
+                                f"{end!r} is named only in a connection ({name} "
+                                f"line {line}) and is added."
+                            )
                         ends.append(end if end in ids else by_label[end])
                     raw.edges.append(RawEdge(ends[0], ends[1], dict(attrs), f"{name} line {line}"))
     return raw
@@ -169,14 +181,19 @@ def _xlsx(data: bytes, filename: str) -> list[tuple[str, list[tuple[int, dict]]]
             table = []
             for line, cells in enumerate(rows[1:], start=2):
                 if any(c not in (None, "") for c in cells):
-                    row = {c: ("" if v is None else _unquote(v))
-                           for c, v in zip(columns, cells, strict=False) if c}
+                    row = {
+                        c: ("" if v is None else _unquote(v))
+                        for c, v in zip(columns, cells, strict=False)
+                        if c
+                    }
                     table.append((line, row))
             sheets.append((f"sheet {sheet.title!r}", table))
         book.close()
     except _ZIP_ERRORS as exc:
-        msg = (f"the Excel file is damaged ({type(exc).__name__}: {exc}): open it in Excel and "
-               "save it again as .xlsx (Kumu: export to XLSX again).")  # fmt: skip
+        msg = (
+            f"the Excel file is damaged ({type(exc).__name__}: {exc}): open it in Excel and "
+            "save it again as .xlsx (Kumu: export to XLSX again)."
+        )
         raise refusal(filename, msg) from exc
     except Exception as exc:  # openpyxl raises its own errors for files that are not xlsx
         msg = f"it is not an Excel .xlsx workbook openpyxl can read ({exc}); save it as .xlsx."
@@ -191,7 +208,9 @@ def _unzip(data: bytes, filename: str, limit: int) -> list[tuple[str, bytes]]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
     except _ZIP_ERRORS as exc:
-        raise refusal(filename, "it is not a readable zip file: download or export it again.") from exc
+        raise refusal(
+            filename, "it is not a readable zip file: download or export it again."
+        ) from exc
     if not members:
         raise refusal(filename, "the zip holds no CSV files (Kumu: elements.csv, connections.csv).")
     if sum(m.file_size for m in members) > limit:
@@ -201,8 +220,10 @@ def _unzip(data: bytes, filename: str, limit: int) -> list[tuple[str, bytes]]:
         try:
             files.append((member.filename, archive.read(member)))
         except _ZIP_ERRORS as exc:
-            msg = (f"the zip is damaged: {member.filename} cannot be unpacked "
-                   f"({type(exc).__name__}). Download or export the zip again.")  # fmt: skip
+            msg = (
+                f"the zip is damaged: {member.filename} cannot be unpacked "
+                f"({type(exc).__name__}). Download or export the zip again."
+            )
             raise refusal(filename, msg) from exc
     return files
 
@@ -213,9 +234,14 @@ def _json(data: bytes, filename: str, notes: list[str]) -> RawMap:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         cut = exc.pos >= len(text.rstrip()) - 1
-        msg = (f"the JSON ends at line {exc.lineno} before it is complete: it was cut short. "
-               "Download or export it again.") if cut else (
-               f"it is not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}).")  # fmt: skip
+        msg = (
+            (
+                f"the JSON ends at line {exc.lineno} before it is complete: it was cut short. "
+                "Download or export it again."
+            )
+            if cut
+            else (f"it is not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}).")
+        )
         raise refusal(filename, msg) from exc
     if not isinstance(doc, dict):
         raise refusal(filename, "it is JSON but not a map (expected an object with nodes).")
@@ -226,8 +252,10 @@ def _json(data: bytes, filename: str, notes: list[str]) -> RawMap:
     nodes = doc.get("nodes", doc.get("stakeholders"))
     links = doc.get("links", doc.get("edges", doc.get("ties", [])))
     if not isinstance(nodes, list) or not isinstance(links, list):
-        msg = ("it has neither 'nodes' and 'links' (networkx, d3), 'elements' and "
-               "'connections' (Kumu) nor Cytoscape's 'elements'.")  # fmt: skip
+        msg = (
+            "it has neither 'nodes' and 'links' (networkx, d3), 'elements' and "
+            "'connections' (Kumu) nor Cytoscape's 'elements'."
+        )
         raise refusal(filename, msg)
     fmt = "our JSON" if doc.get("format") == "codesign-network" else "node-link JSON"
     raw = RawMap(filename, fmt, directed=bool(doc.get("directed", True)))
@@ -263,8 +291,9 @@ def _kumu_json(doc: dict, filename: str) -> RawMap:
             continue
         attrs = dict(item.get("attributes") or {})
         attrs["direction"] = item.get("direction", "directed")
-        raw.edges.append(RawEdge(str(item.get("from")), str(item.get("to")), attrs,
-                                 f"connection {position + 1}"))  # fmt: skip
+        raw.edges.append(
+            RawEdge(str(item.get("from")), str(item.get("to")), attrs, f"connection {position + 1}")
+        )
     return raw
 
 
@@ -278,8 +307,14 @@ def _cytoscape(doc: dict, filename: str) -> RawMap:
         raw.nodes.append(RawNode(node_id, data, f"node {position + 1}"))
     for position, item in enumerate(elements.get("edges") or []):
         data = dict((item or {}).get("data") or {})
-        raw.edges.append(RawEdge(str(data.pop("source", "")), str(data.pop("target", "")), data,
-                                 f"edge {position + 1}"))  # fmt: skip
+        raw.edges.append(
+            RawEdge(
+                str(data.pop("source", "")),
+                str(data.pop("target", "")),
+                data,
+                f"edge {position + 1}",
+            )
+        )
     return raw
 
 
@@ -320,7 +355,11 @@ def read_map_files(files: list[tuple[str, bytes]], limit: int = MAX_IMPORT_BYTES
     if suffix in ("graphml", "gexf", "xml"):
         _decode(data, name, notes)
         head = data[:4096].lower()
-        return read_gexf(data, name) if suffix == "gexf" or b"<gexf" in head else read_graphml(data, name)
+        return (
+            read_gexf(data, name)
+            if suffix == "gexf" or b"<gexf" in head
+            else read_graphml(data, name)
+        )
     msg = "use a .graphml, .gexf, .json, .cyjs, .xlsx, .csv or .zip (Kumu) file."
     raise refusal(name, msg)
 

@@ -26,8 +26,14 @@ __all__ = ["parse_xml", "read_gexf", "read_graphml"]
 
 _GEXF_NS = re.compile(rb"https?://(www\.)?gexf\.net/1\.[0-9](draft)?")
 _Y = "{http://www.yworks.com/xml/graphml}"
-_TYPES = {"int": int, "long": int, "integer": int, "float": float, "double": float,
-          "boolean": lambda v: v.strip().lower() in ("true", "1")}  # fmt: skip
+_TYPES = {
+    "int": int,
+    "long": int,
+    "integer": int,
+    "float": float,
+    "double": float,
+    "boolean": lambda v: v.strip().lower() in ("true", "1"),
+}
 
 
 def parse_xml(data: bytes, filename: str) -> Element:
@@ -82,7 +88,7 @@ class _GraphML:
         self.defaults: dict[str, dict] = {"node": {}, "edge": {}}
         self.graphics: set[tuple[str, str]] = set()
         for key in root.iter():  # keys belong under <graphml>; Gephi's tests put them in <graph>
-            if _local(key.tag) != "key" or "graphdrawing" not in key.tag and "}" in key.tag:
+            if _local(key.tag) != "key" or ("graphdrawing" not in key.tag and "}" in key.tag):
                 continue
             domain, key_id = key.get("for", "all"), key.get("id", "")
             name = key.get("attr.name") or key_id
@@ -160,7 +166,9 @@ def read_graphml(data: bytes, filename: str) -> RawMap:
     """A GraphML file (Gephi, yEd, yFiles, Cytoscape, networkx, igraph) as a :class:`RawMap`."""
     root = parse_xml(data, filename)
     if _local(root.tag) != "graphml":
-        msg = f"it is XML but its root is <{_local(root.tag)}>, not <graphml>: is it a GraphML file?"
+        msg = (
+            f"it is XML but its root is <{_local(root.tag)}>, not <graphml>: is it a GraphML file?"
+        )
         raise refusal(filename, msg)
     reader = _GraphML(root, filename)
     graph = next((c for c in root if _local(c.tag) == "graph"), None)
@@ -202,8 +210,10 @@ def read_gexf(data: bytes, filename: str) -> RawMap:
     for node, attrs in graph.nodes(data=True):
         attrs = {k: v for k, v in attrs.items() if k != "viz"}
         raw.nodes.append(RawNode(str(node), attrs, f"node {node!r}"))
-    edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else (
-        (u, v, None, d) for u, v, d in graph.edges(data=True)
+    edges = (
+        graph.edges(keys=True, data=True)
+        if graph.is_multigraph()
+        else ((u, v, None, d) for u, v, d in graph.edges(data=True))
     )
     seen: set[str] = set()
     for u, v, _key, attrs in edges:

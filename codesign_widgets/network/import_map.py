@@ -47,9 +47,13 @@ STRENGTH_SCALES = {
     "none": "not used: every tie gets strength 1",
 }
 _DIRECTION_WORDS = {
-    "directed": "forward", "forward": "forward", "mutual": "both", "both": "both",
-    "undirected": "none", "none": "none",
-}  # fmt: skip
+    "directed": "forward",
+    "forward": "forward",
+    "mutual": "both",
+    "both": "both",
+    "undirected": "none",
+    "none": "none",
+}
 _KIND_COLUMNS = ("kind", "element type", "type", "node type", "category")
 _TYPE_COLUMNS = ("tie_type", "connection type", "type", "relationship", "interaction", "label")
 _STRENGTH_COLUMNS = ("strength", "weight", "value")
@@ -255,8 +259,9 @@ class _Planner:
         self.kinds = {name_key(k): k for k in settings.kinds}
         self.types = {name_key(t.key): t.key for t in settings.tie_types}
         self.types.update({name_key(t.label): t.key for t in settings.tie_types})
-        self.plan = ImportPlan(raw.source, raw.fmt, mapping, notes=list(raw.notes),
-                               dropped=list(raw.dropped))  # fmt: skip
+        self.plan = ImportPlan(
+            raw.source, raw.fmt, mapping, notes=list(raw.notes), dropped=list(raw.dropped)
+        )
         self.plan.node_columns, self.plan.edge_columns = raw.node_columns(), raw.edge_columns()
         rows = [e.attrs for e in raw.edges]
         self.plan.numeric_edge_columns = _numeric_columns(rows, self.plan.edge_columns)
@@ -292,17 +297,28 @@ class _Planner:
                     self.unknown_kinds[_text(raw_kind)] += 1
             raw_perspective = first_value(node.attrs, "perspective")
             perspective = self.perspectives.get(name_key(_text(raw_perspective)), "")
-            goals, cut = _clean(first_value(node.attrs, "goals", "description", "desc"),
-                                "What they want", MAX_GOALS)  # fmt: skip
+            goals, cut = _clean(
+                first_value(node.attrs, "goals", "description", "desc"), "What they want", MAX_GOALS
+            )
             if cut:
                 self.long_goals.append(node.where)
-            aliases = [a.strip() for a in re.split(r"[;|]", _text(first_value(node.attrs,
-                       "aliases"))) if a.strip()]  # fmt: skip
+            aliases = [
+                a.strip()
+                for a in re.split(r"[;|]", _text(first_value(node.attrs, "aliases")))
+                if a.strip()
+            ]
             self.plan.stakeholders.append(
-                {"source_id": node.id, "name": name, "kind": kind, "perspective": perspective,
-                 "goals": goals, "aliases": [a[:MAX_NAME] for a in aliases[:20]],
-                 "ratings": self._ratings(node.attrs), "attributes": dict(node.attrs)}
-            )  # fmt: skip
+                {
+                    "source_id": node.id,
+                    "name": name,
+                    "kind": kind,
+                    "perspective": perspective,
+                    "goals": goals,
+                    "aliases": [a[:MAX_NAME] for a in aliases[:20]],
+                    "ratings": self._ratings(node.attrs),
+                    "attributes": dict(node.attrs),
+                }
+            )
             index[node.id] = len(self.plan.stakeholders) - 1
         return index
 
@@ -324,8 +340,14 @@ class _Planner:
         if not by and overall:
             by[""] = overall
         # A value the file does not give is the file's overall one, else the middle (5).
-        return [(p, v.get("influence", overall.get("influence", 5.0)),
-                 v.get("interest", overall.get("interest", 5.0))) for p, v in by.items()]
+        return [
+            (
+                p,
+                v.get("influence", overall.get("influence", 5.0)),
+                v.get("interest", overall.get("interest", 5.0)),
+            )
+            for p, v in by.items()
+        ]
 
     def _strength(self) -> dict[int, int]:
         column, scale = self.mapping.strength_from, self.mapping.strength_scale
@@ -337,8 +359,10 @@ class _Planner:
             return {}
         if scale == "as_is":
             if not set(present) <= {1.0, 2.0, 3.0}:
-                msg = (f"the column {column!r} has values other than 1, 2 and 3; choose "
-                       "'scaled into 1-3 by thirds' for it.")  # fmt: skip
+                msg = (
+                    f"the column {column!r} has values other than 1, 2 and 3; choose "
+                    "'scaled into 1-3 by thirds' for it."
+                )
                 raise refusal(self.raw.source, msg)
             return {i: int(v) for i, v in values.items() if v is not None}
         low, high = _thirds(present)
@@ -347,8 +371,9 @@ class _Planner:
             f"by thirds: up to {low:g} is 1, up to {high:g} is 2, above is 3. Each tie keeps "
             f"its {column!r} as it is."
         )
-        return {i: 1 if v <= low else 2 if v <= high else 3
-                for i, v in values.items() if v is not None}  # fmt: skip
+        return {
+            i: 1 if v <= low else 2 if v <= high else 3 for i, v in values.items() if v is not None
+        }
 
     def ties(self, index: dict[str, int]) -> None:
         strengths = self._strength()
@@ -374,9 +399,15 @@ class _Planner:
             if direction != "forward":
                 seen.add((v, u, tie_type))
             self.plan.ties.append(
-                {"source": u, "target": v, "type": tie_type, "direction": direction,
-                 "strength": strengths.get(position, 1), "attributes": dict(edge.attrs)}
-            )  # fmt: skip
+                {
+                    "source": u,
+                    "target": v,
+                    "type": tie_type,
+                    "direction": direction,
+                    "strength": strengths.get(position, 1),
+                    "attributes": dict(edge.attrs),
+                }
+            )
         if loops:
             self.plan.dropped.append(
                 f"{len(loops)} ties from a stakeholder to itself were left out (a map has no "
@@ -444,8 +475,10 @@ class _Planner:
         if m.type_from:
             plan.notes.append(f"Tie type comes from {m.type_from!r}.")
         if untyped:
-            label = next((t.label for t in self.settings.tie_types
-                          if t.key == m.default_tie_type), m.default_tie_type)  # fmt: skip
+            label = next(
+                (t.label for t in self.settings.tie_types if t.key == m.default_tie_type),
+                m.default_tie_type,
+            )
             plan.notes.append(f"{untyped} ties have no type in the file and become {label!r}.")
         if plan.new_tie_types:
             plan.notes.append("New tie types: " + ", ".join(plan.new_tie_types) + ".")
@@ -496,4 +529,3 @@ def plan_import(
     index = planner.stakeholders()
     planner.ties(index)
     return planner.finish()
-

@@ -26,7 +26,6 @@ from .rules import clean_tie_type, name_key
 from .store_edit import insert_item, names_on_map, on_map, revise_item
 from .store_read import LATEST_REVISION, TOPIC, NetworkMaps, load_map, read_settings
 
-
 __all__ = ["NetworkFacilitator"]
 
 
@@ -119,9 +118,7 @@ class NetworkFacilitator:
         attributes = self.maps.network_attributes(workshop_id, stage)
         return export_network(build_graph(net), fmt, net.settings, attributes)
 
-    def import_network(
-        self, workshop_id: int, stage: str, plan: ImportPlan, source: str
-    ) -> dict:
+    def import_network(self, workshop_id: int, stage: str, plan: ImportPlan, source: str) -> dict:
         """Facilitator: add a planned import (:func:`~.import_map.plan_import`). Stakeholders
         the plan links join the ones on the map; every value the file gave is kept with its
         stakeholder or tie. One transaction: all of it is added, or none. Returns counts."""

@@ -18,6 +18,7 @@ from .file_export import FORMATS
 from .file_import import ACCEPTED, MAX_IMPORT_BYTES
 from .import_map import STRENGTH_SCALES, ImportMapping, ImportPlan
 from .model import NetworkMap
+from .upload import ChunkedUpload
 
 __all__ = ["EditTools", "OpenDataTools"]
 
@@ -126,7 +127,8 @@ class OpenDataTools(widgets.VBox):
     (:meth:`preview`: what will be added, what maps to what, what is left out and why, with
     choices the facilitator can change) and a confirmation (:meth:`confirm`); nothing is
     written before it. Actions are methods: :meth:`export`, :meth:`preview`, :meth:`confirm`,
-    :meth:`import_files`, :meth:`import_uploaded`.
+    :meth:`import_files`; a chosen file arrives in pieces
+    (:class:`~.upload.ChunkedUpload`) and is previewed.
     """
 
     def __init__(self, wiring: HubWiring, code: str, template: Template) -> None:
@@ -141,16 +143,19 @@ class OpenDataTools(widgets.VBox):
             button.on_click(lambda _b, f=fmt: self.export(f))
             self.export_buttons.append(button)
         self.download = widgets.HTML()
-        self.upload = widgets.FileUpload(
-            accept=",".join(ACCEPTED), multiple=True, description="Choose file"
+        self.upload = ChunkedUpload(
+            on_files=self.preview,
+            on_error=lambda text: self.notice.show(text, "error"),
+            accept=",".join(ACCEPTED),
+            max_bytes=MAX_IMPORT_BYTES,
+            label="Choose a map file (or Kumu's elements and connections CSVs)",
         )
-        self.import_button = widgets.Button(description="Preview import", icon="search")
-        self.import_button.on_click(lambda _b: self.import_uploaded())
         self.preview_text = widgets.HTML()
         self.kind_from = widgets.Dropdown(description="Kind from", options=[("(none)", None)])
         self.type_from = widgets.Dropdown(description="Tie type from", options=[("(none)", None)])
-        self.strength_from = widgets.Dropdown(description="Strength from",
-                                              options=[("(none)", None)])  # fmt: skip
+        self.strength_from = widgets.Dropdown(
+            description="Strength from", options=[("(none)", None)]
+        )
         self.strength_scale = widgets.Dropdown(
             description="Strength is",
             options=[(text, key) for key, text in STRENGTH_SCALES.items()],
@@ -165,13 +170,24 @@ class OpenDataTools(widgets.VBox):
         )
         self.confirm_button.on_click(lambda _b: self.confirm())
         self.choices = widgets.VBox(
-            [self.kind_from, self.type_from, self.strength_from, self.strength_scale,
-             self.link_existing, self.confirm_button],
+            [
+                self.kind_from,
+                self.type_from,
+                self.strength_from,
+                self.strength_scale,
+                self.link_existing,
+                self.confirm_button,
+            ],
             layout=widgets.Layout(display="none"),
-        )  # fmt: skip
+        )
         self._updating = False
-        for control in (self.kind_from, self.type_from, self.strength_from,
-                        self.strength_scale, self.link_existing):  # fmt: skip
+        for control in (
+            self.kind_from,
+            self.type_from,
+            self.strength_from,
+            self.strength_scale,
+            self.link_existing,
+        ):
             control.observe(lambda _change: self._replan(), "value")
         limit = MAX_IMPORT_BYTES / 2**20
         super().__init__(
@@ -190,7 +206,6 @@ class OpenDataTools(widgets.VBox):
                     )
                 ),
                 self.upload,
-                self.import_button,
                 self.preview_text,
                 self.choices,
             ]
@@ -276,7 +291,7 @@ class OpenDataTools(widgets.VBox):
     def confirm(self) -> dict | None:
         """Write the previewed import (one transaction); the map shows it at once."""
         if self.plan is None:
-            self.notice.show("Choose a file and preview it first, then import it.", "error")
+            self.notice.show("Choose a file first: you see a preview, then you import it.", "error")
             return None
         source = ", ".join(name for name, _data in self.files)
         ok = run_action(
@@ -306,12 +321,3 @@ class OpenDataTools(widgets.VBox):
         if self.preview(files, mapping) is None:
             return None
         return self.confirm()
-
-    def import_uploaded(self) -> ImportPlan | None:
-        """Preview the files chosen in the upload box."""
-        files = [(f["name"], bytes(f["content"])) for f in self.upload.value]
-        if not files:
-            self.notice.show("Choose a file first, then preview it.", "error")
-            return None
-        self.upload.value = ()
-        return self.preview(files)

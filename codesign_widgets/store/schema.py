@@ -215,9 +215,9 @@ def _add_network_attributes(conn: sa.Connection) -> None:
     network_attributes.create(conn, checkfirst=True)
     if conn.dialect.name == "postgresql":
         for column in ("influence", "interest"):
-            conn.execute(sa.text(
-                f"ALTER TABLE network_ratings ALTER COLUMN {column} TYPE double precision"
-            ))
+            conn.execute(
+                sa.text(f"ALTER TABLE network_ratings ALTER COLUMN {column} TYPE double precision")
+            )
 
 
 # MIGRATIONS[n] upgrades a file at schema version n to n + 1, inside one transaction.

@@ -99,7 +99,9 @@ def test_a_real_file_reads_with_its_counts_and_names(name):
     assert (DATA / name).stat().st_size < 1_000_000
 
 
-@pytest.mark.parametrize("name", [n for n in CORPUS if n != "gephi-cdata.graphml" and "xlsx" not in n])
+@pytest.mark.parametrize(
+    "name", [n for n in CORPUS if n != "gephi-cdata.graphml" and "xlsx" not in n]
+)
 def test_the_imported_map_measures_as_networkx_measures_the_file(name):
     plan = plan_of(name)
     ours, theirs = plan_graph(plan), networkx_reads(name)
@@ -132,7 +134,8 @@ def test_airports_that_share_a_name_stay_apart():
     assert sum(n in ("Municipal", "International", "Regional") for n in names) >= 3
     assert len({s["source_id"] for s in plan.stakeholders}) == 235
     lit = next(s for s in plan.stakeholders if s["name"] == "Adams Field Airport")
-    assert lit["attributes"]["Code"] == "LIT" and lit["attributes"]["latitude"] == 34.729444
+    assert lit["attributes"]["Code"] == "LIT"
+    assert lit["attributes"]["latitude"] == 34.729444
 
 
 def test_yed_labels_groups_and_two_nodes_named_alike():

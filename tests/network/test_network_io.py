@@ -14,13 +14,17 @@ import pytest
 from codesign_widgets.core.errors import InvalidInput
 from codesign_widgets.network.file_export import export_network
 from codesign_widgets.network.file_import import MAX_IMPORT_BYTES, read_map_files, read_network
-from codesign_widgets.network.import_map import ImportMapping, plan_import
 from codesign_widgets.network.graph import build_graph
+from codesign_widgets.network.import_map import ImportMapping, plan_import
 from codesign_widgets.network.model import NetworkMap, NetworkSettings, Rating, Stakeholder, Tie
 
 SETTINGS = NetworkSettings()
-PERSPECTIVES = {"lived_experience": "lived_experience", "Lived experience": "lived_experience",
-                "provider": "provider", "system": "system"}  # fmt: skip
+PERSPECTIVES = {
+    "lived_experience": "lived_experience",
+    "Lived experience": "lived_experience",
+    "provider": "provider",
+    "system": "system",
+}
 
 
 @pytest.fixture
@@ -28,11 +32,27 @@ def drawn():
     """Patient -> GP (referral, 2), GP <-> ICB (money, both, 3), ICB - Carer (conflict, none)."""
     net = NetworkMap(
         stakeholders=(
-            Stakeholder(1, "Patient <b>", "person", "lived_experience", "Be heard", 1,
-                        "lived_experience", "participant"),
+            Stakeholder(
+                1,
+                "Patient <b>",
+                "person",
+                "lived_experience",
+                "Be heard",
+                1,
+                "lived_experience",
+                "participant",
+            ),
             Stakeholder(2, "GP", "service", "provider", "", 1, "provider", "participant"),
-            Stakeholder(3, "=ICB()", "organisation", "system", "Balance the books", 2, "system",
-                        "participant"),
+            Stakeholder(
+                3,
+                "=ICB()",
+                "organisation",
+                "system",
+                "Balance the books",
+                2,
+                "system",
+                "participant",
+            ),
             Stakeholder(4, "Carer", "person", "lived_experience", "", 2, "system", "participant"),
         ),
         ties=(
@@ -40,9 +60,13 @@ def drawn():
             Tie(11, 2, 3, "money", "both", 3, 1, "provider", "participant"),
             Tie(12, 3, 4, "conflict", "none", 1, 2, "system", "participant"),
         ),
-        ratings=(Rating(3, 1, "system", 9, 4, 1.0), Rating(3, 5, "provider", 2, 4, 1.0),
-                 Rating(3, 6, "provider", 1, 4, 1.0), Rating(1, 1, "lived_experience", 2, 10, 1.0)),
-    )  # fmt: skip
+        ratings=(
+            Rating(3, 1, "system", 9, 4, 1.0),
+            Rating(3, 5, "provider", 2, 4, 1.0),
+            Rating(3, 6, "provider", 1, 4, 1.0),
+            Rating(1, 1, "lived_experience", 2, 10, 1.0),
+        ),
+    )
     return build_graph(net)
 
 
@@ -55,8 +79,14 @@ def shape(imported):
     return names, ties
 
 
-FORMATS_AND_SUFFIX = {"graphml": "graphml", "gexf": "gexf", "json": "json", "kumu": "zip",
-                      "kumu-xlsx": "xlsx", "kumu-json": "json"}  # fmt: skip
+FORMATS_AND_SUFFIX = {
+    "graphml": "graphml",
+    "gexf": "gexf",
+    "json": "json",
+    "kumu": "zip",
+    "kumu-xlsx": "xlsx",
+    "kumu-json": "json",
+}
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS_AND_SUFFIX))
@@ -120,10 +150,12 @@ def test_graphml_gexf_and_json_open_in_networkx_with_weight(drawn):
 
 def test_a_map_with_no_directions_is_written_undirected():
     net = NetworkMap(
-        stakeholders=(Stakeholder(1, "A", "person", "", "", None, "", "import"),
-                      Stakeholder(2, "B", "person", "", "", None, "", "import")),
+        stakeholders=(
+            Stakeholder(1, "A", "person", "", "", None, "", "import"),
+            Stakeholder(2, "B", "person", "", "", None, "", "import"),
+        ),
         ties=(Tie(5, 1, 2, "care", "none", 2, None, "", "import"),),
-    )  # fmt: skip
+    )
     graph = build_graph(net)
     assert not nx.read_gexf(io.BytesIO(export_network(graph, "gexf", SETTINGS))).is_directed()
     text = export_network(graph, "graphml", SETTINGS).decode()
@@ -165,7 +197,8 @@ def test_kumu_csv_as_kumu_documents_it():
         ("GP", "Pharmacy", "referral", "forward", 1),
         ("Pharmacy", "Council", "new:Data sharing", "both", 1),
     ]
-    assert "c1" not in names and "c4" not in names
+    assert "c1" not in names
+    assert "c4" not in names
     assert plan.new_tie_types == ["Data sharing"]
     text = " ".join(plan.summary())
     assert "1 ties from a stakeholder to itself were left out" in text
@@ -184,12 +217,12 @@ def test_a_semicolon_csv_is_read_with_semicolons_and_says_so():
 def test_long_descriptions_are_kept_and_listed_in_one_warning():
     long = "word " * 200
     rows = "".join(f'S{i},person,"{long}"\n' for i in range(16)) + "Short,person,ok\n"
-    plan = read_network([("elements.csv", ("Label,Type,Description\n" + rows).encode())],
-                        SETTINGS)  # fmt: skip
+    plan = read_network([("elements.csv", ("Label,Type,Description\n" + rows).encode())], SETTINGS)
     assert len(plan.stakeholders) == 17
     warnings = [n for n in plan.notes if "descriptions are longer" in n]
     assert len(warnings) == 1
-    assert "16 descriptions" in warnings[0] and "elements.csv line 17" in warnings[0]
+    assert "16 descriptions" in warnings[0]
+    assert "elements.csv line 17" in warnings[0]
     assert plan.stakeholders[0]["attributes"]["Description"] == long
 
 
@@ -201,8 +234,11 @@ def test_weights_are_never_clamped_silently():
     assert [t["strength"] for t in plan.ties] == [1, 2, 3]
     assert [t["attributes"]["weight"] for t in plan.ties] == [1, 12, 31]
     assert any("scaled by thirds" in n for n in plan.notes)
-    kept = plan_import(read_map_files([("w.json", json.dumps(data).encode())]), SETTINGS,
-                       mapping=ImportMapping(strength_from="weight", strength_scale="none"))  # fmt: skip
+    kept = plan_import(
+        read_map_files([("w.json", json.dumps(data).encode())]),
+        SETTINGS,
+        mapping=ImportMapping(strength_from="weight", strength_scale="none"),
+    )
     assert [t["strength"] for t in kept.ties] == [1, 1, 1]
     assert [t["attributes"]["weight"] for t in kept.ties] == [1, 12, 31]
 
@@ -213,8 +249,9 @@ def test_names_on_the_map_are_listed_and_linked_only_when_chosen():
     assert plan.links == {}
     assert plan.same_names == [(0, 7, "GP")]
     assert any("1 names are already on the map (GP)" in line for line in plan.summary())
-    linked = plan_import(raw, SETTINGS, on_map={7: ["gp"]},
-                         mapping=ImportMapping(link_existing=True))  # fmt: skip
+    linked = plan_import(
+        raw, SETTINGS, on_map={7: ["gp"]}, mapping=ImportMapping(link_existing=True)
+    )
     assert linked.links == {0: 7}
 
 
@@ -239,16 +276,29 @@ def _damaged_zip() -> bytes:
     [
         ("bomb.graphml", BOMB, "DOCTYPE or ENTITY"),
         ("bomb.gexf", BOMB.replace(b"graphml", b"gexf"), "DOCTYPE or ENTITY"),
-        ("external.graphml", b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
-         "DOCTYPE or ENTITY"),
-        ("broken.graphml", b"<graphml><graph><node id='a'></graph>", "not well-formed XML at line 1"),
-        ("cut.graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph><node id=',
-         "cut short"),
+        (
+            "external.graphml",
+            b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+            "DOCTYPE or ENTITY",
+        ),
+        (
+            "broken.graphml",
+            b"<graphml><graph><node id='a'></graph>",
+            "not well-formed XML at line 1",
+        ),
+        (
+            "cut.graphml",
+            b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph><node id=',
+            "cut short",
+        ),
         ("empty.graphml", b"", "cut short"),
         ("binary.graphml", b"\x00\x01\x02GIF89a" * 10, "binary data"),
         ("binary.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
-        ("nodes.graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"/>',
-         "no <graph> element"),
+        (
+            "nodes.graphml",
+            b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"/>',
+            "no <graph> element",
+        ),
         ("svg.graphml", b"<svg/>", "not <graphml>"),
         ("map.json", b"{not json", "not valid JSON at line 1"),
         ("cut.json", b'{"nodes": [{"id": 1}, {"id"', "cut short"),
@@ -261,7 +311,7 @@ def _damaged_zip() -> bytes:
         ("quote.csv", b'Label,Description\nGP,"never closed\n', "cannot be read as CSV"),
         ("none.csv", b"Label\n", "no stakeholders"),
     ],
-)  # fmt: skip
+)
 def test_bad_files_are_refused_with_a_sentence_and_nothing_imported(name, data, message):
     with pytest.raises(InvalidInput, match=re.escape(message)) as caught:
         read_network([(name, data)], SETTINGS)
@@ -301,6 +351,7 @@ def test_no_file_and_two_graph_files_are_explained():
 
 
 def test_a_csv_cut_mid_word_is_flagged_in_the_preview():
-    plan = read_network([("cut.csv", b"From,To,Type\nGP,Council,Money\nCouncil,Carers,Referra")],
-                        SETTINGS)  # fmt: skip
+    plan = read_network(
+        [("cut.csv", b"From,To,Type\nGP,Council,Money\nCouncil,Carers,Referra")], SETTINGS
+    )
     assert any("does not end with a line break" in n and "Referra" in n for n in plan.notes)

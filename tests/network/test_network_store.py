@@ -55,8 +55,11 @@ def test_a_stakeholder_is_added_with_its_authors_rating_and_perspective(studio, 
     net = studio.network.maps.network_map(open_map.id, STAGE)
     (gp,) = net.stakeholders
     assert (gp.id, gp.name, gp.author_id, gp.author_perspective) == (
-        sid, "GP <b>", ann.id, "lived_experience",
-    )  # fmt: skip
+        sid,
+        "GP <b>",
+        ann.id,
+        "lived_experience",
+    )
     assert [(r.rater_perspective, r.influence, r.interest) for r in net.ratings] == [
         ("lived_experience", 7, 3)
     ]
@@ -232,13 +235,14 @@ def test_an_import_links_known_names_when_chosen_adds_tie_types_and_keeps_values
     files = [("connections.csv", csv_text.encode())]
     facilitator = studio.network.facilitator
     plan = facilitator.plan_import(open_map.id, STAGE, files)
-    assert plan.same_names == [(0, gp, "gp")] and plan.links == {}
-    plan = facilitator.plan_import(open_map.id, STAGE, files,
-                                   dataclasses.replace(plan.mapping, link_existing=True))  # fmt: skip
+    assert plan.same_names == [(0, gp, "gp")]
+    assert plan.links == {}
+    plan = facilitator.plan_import(
+        open_map.id, STAGE, files, dataclasses.replace(plan.mapping, link_existing=True)
+    )
     assert len(studio.network.maps.network_map(open_map.id, STAGE).stakeholders) == 1  # no write
     counts = facilitator.import_network(open_map.id, STAGE, plan, "connections.csv")
-    assert counts == {"stakeholders": 2, "linked": 1, "ties": 2, "skipped_ties": 0,
-                      "attributes": 9}  # fmt: skip
+    assert counts == {"stakeholders": 2, "linked": 1, "ties": 2, "skipped_ties": 0, "attributes": 9}
     net = studio.network.maps.network_map(open_map.id, STAGE)
     g = build_graph(net)
     council = next(s.id for s in net.stakeholders if s.name == "Council")
@@ -247,23 +251,36 @@ def test_an_import_links_known_names_when_chosen_adds_tie_types_and_keeps_values
     assert "data_sharing" in {t.key for t in net.settings.tie_types}
     values = studio.network.maps.network_attributes(open_map.id, STAGE)
     tie_id = next(key for u, v, key in g.edges(keys=True) if (u, v) == (gp, council))
-    assert values[tie_id] == {"Type": "Data sharing", "Direction": "mutual", "Strength": "3",
-                              "Note": "since 2019"}  # fmt: skip
+    assert values[tie_id] == {
+        "Type": "Data sharing",
+        "Direction": "mutual",
+        "Strength": "3",
+        "Note": "since 2019",
+    }
     # The same file again, names linked, adds nothing new.
     again = facilitator.plan_import(open_map.id, STAGE, files, plan.mapping)
     counts = facilitator.import_network(open_map.id, STAGE, again, "connections.csv")
-    assert counts == {"stakeholders": 0, "linked": 3, "ties": 0, "skipped_ties": 2,
-                      "attributes": 0}  # fmt: skip
+    assert counts == {"stakeholders": 0, "linked": 3, "ties": 0, "skipped_ties": 2, "attributes": 0}
     # An imported stakeholder is editable like any other: ties can be drawn to it.
     studio.network.edits.add_tie(ann, STAGE, gp, council, "referral", "forward", 1)
 
 
 def test_per_perspective_influence_survives_the_store_exactly(studio, open_map, ann):
     """An imported 1.5 is kept as 1.5 (schema 2 ratings keep fractions), per perspective."""
-    data = {"directed": True, "nodes": [
-        {"id": "a", "label": "ICB", "influence_by_provider": 1.5, "influence_by_system": 9,
-         "interest": 4},
-        {"id": "b", "label": "GP"}], "links": [{"source": "a", "target": "b", "weight": 0.25}]}
+    data = {
+        "directed": True,
+        "nodes": [
+            {
+                "id": "a",
+                "label": "ICB",
+                "influence_by_provider": 1.5,
+                "influence_by_system": 9,
+                "interest": 4,
+            },
+            {"id": "b", "label": "GP"},
+        ],
+        "links": [{"source": "a", "target": "b", "weight": 0.25}],
+    }
     files = [("map.json", json.dumps(data).encode())]
     plan = studio.network.facilitator.plan_import(open_map.id, STAGE, files)
     studio.network.facilitator.import_network(open_map.id, STAGE, plan, "map.json")
