@@ -37,7 +37,7 @@ from .model import NetworkSettings
 __all__ = ["ACCEPTED", "MAX_IMPORT_BYTES", "read_map_files", "read_network"]
 
 #: The largest map file. The facilitator page carries at most 10 MiB in one websocket message
-#: (serving/options.py), so uploads travel in 1 MiB pieces (:mod:`.upload`).
+#: (serving/options.py), so uploads travel in 1 MiB pieces (:mod:`.tools_upload`).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 #: File suffixes an import accepts.
 ACCEPTED = (".graphml", ".gexf", ".json", ".cyjs", ".csv", ".xlsx", ".zip")

@@ -18,7 +18,7 @@ from .file_export import FORMATS
 from .file_import import ACCEPTED, MAX_IMPORT_BYTES
 from .import_map import STRENGTH_SCALES, ImportMapping, ImportPlan
 from .model import NetworkMap
-from .upload import ChunkedUpload
+from .tools_upload import ChunkedUpload
 
 __all__ = ["EditTools", "OpenDataTools"]
 
@@ -128,7 +128,7 @@ class OpenDataTools(widgets.VBox):
     choices the facilitator can change) and a confirmation (:meth:`confirm`); nothing is
     written before it. Actions are methods: :meth:`export`, :meth:`preview`, :meth:`confirm`,
     :meth:`import_files`; a chosen file arrives in pieces
-    (:class:`~.upload.ChunkedUpload`) and is previewed.
+    (:class:`~.tools_upload.ChunkedUpload`) and is previewed.
     """
 
     def __init__(self, wiring: HubWiring, code: str, template: Template) -> None:

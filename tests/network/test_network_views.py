@@ -15,7 +15,7 @@ from codesign_widgets.live import Feed
 from codesign_widgets.network.file_import import MAX_IMPORT_BYTES
 from codesign_widgets.network.hub import NetworkHub
 from codesign_widgets.network.panel import NetworkPanel
-from codesign_widgets.network.upload import CHUNK_BYTES
+from codesign_widgets.network.tools_upload import CHUNK_BYTES
 from codesign_widgets.room.join import ParticipantApp
 from codesign_widgets.studio import Studio
 from codesign_widgets.ui.common import Notice
