@@ -247,8 +247,25 @@ def _clean(value: object, what: str, limit: int) -> tuple[str, bool]:
 
 
 def _lines(places: list[str]) -> str:
-    shown = ", ".join(places[:30])
-    return shown + (f" and {len(places) - 30} more" if len(places) > 30 else "")
+    """Places, with lines of one file or sheet together: ``"elements.csv lines 2, 5, 9"``.
+
+    >>> _lines(["a.csv line 2", "a.csv line 5", "edge 'e1'"])
+    "a.csv lines 2, 5; edge 'e1'"
+    """
+    groups: dict[str, list[str]] = {}
+    for place in places[:60]:
+        head, sep, number = place.rpartition(" line ")
+        key = head if sep else place
+        groups.setdefault(key, []).append(number if sep else "")
+    parts = []
+    for head, numbers in groups.items():
+        numbers = [n for n in numbers if n]
+        if numbers:
+            parts.append(f"{head} line{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
+        else:
+            parts.append(head)
+    more = f" and {len(places) - 60} more" if len(places) > 60 else ""
+    return "; ".join(parts) + more
 
 
 class _Planner:

@@ -222,7 +222,9 @@ def test_long_descriptions_are_kept_and_listed_in_one_warning():
     warnings = [n for n in plan.notes if "descriptions are longer" in n]
     assert len(warnings) == 1
     assert "16 descriptions" in warnings[0]
-    assert "elements.csv line 17" in warnings[0]
+    assert (
+        "elements.csv lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)" in warnings[0]
+    )
     assert plan.stakeholders[0]["attributes"]["Description"] == long
 
 
