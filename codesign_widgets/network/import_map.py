@@ -501,7 +501,9 @@ class _Planner:
             plan.notes.append("New tie types: " + ", ".join(plan.new_tie_types) + ".")
         if m.strength_from and m.strength_scale == "as_is":
             plan.notes.append(f"Tie strength comes from {m.strength_from!r} as it is (1-3).")
-        elif not m.strength_from or m.strength_scale == "none":
+        elif m.strength_from:
+            plan.notes.append(f"Every tie gets strength 1; each keeps its {m.strength_from!r}.")
+        else:
             plan.notes.append("Every tie gets strength 1 (no strength column chosen).")
         rated = sum(1 for s in plan.stakeholders if s["ratings"])
         if rated:

@@ -227,12 +227,15 @@ class OpenDataTools(widgets.VBox):
     def _mapping(self) -> ImportMapping | None:
         if self.plan is None:
             return None
+        column, scale = self.strength_from.value, self.strength_scale.value
+        if column and column != self.plan.mapping.strength_from and scale == "none":
+            scale = "thirds"  # a column just chosen is meant to be used
         return dataclasses.replace(
             self.plan.mapping,
             kind_from=self.kind_from.value,
             type_from=self.type_from.value,
-            strength_from=self.strength_from.value,
-            strength_scale=self.strength_scale.value if self.strength_from.value else "none",
+            strength_from=column,
+            strength_scale=scale if column else "none",
             link_existing=self.link_existing.value,
         )
 

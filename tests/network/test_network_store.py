@@ -294,6 +294,24 @@ def test_per_perspective_influence_survives_the_store_exactly(studio, open_map, 
     assert out["links"][0]["weight"] == 0.25
 
 
+def test_an_analyst_and_the_open_data_package_see_the_imported_fraction(
+    studio, db_url, open_map, tmp_path
+):
+    from codesign_widgets.analysis.open_data import export_package
+    from codesign_widgets.analysis.workshop_data import load_package, load_workshop
+    from codesign_widgets.network.analysis import network_graph
+
+    data = {"nodes": [{"id": "a", "label": "ICB", "influence_by_provider": 1.5}], "links": []}
+    files = [("map.json", json.dumps(data).encode())]
+    plan = studio.network.facilitator.plan_import(open_map.id, STAGE, files)
+    studio.network.facilitator.import_network(open_map.id, STAGE, plan, "map.json")
+    loaded = load_workshop(open_map.code, db_url)
+    graph = network_graph(loaded.one().tables, STAGE)
+    assert [d["influence_by"] for _n, d in graph.nodes(data=True)] == [{"provider": 1.5}]
+    folder = export_package(loaded, tmp_path / "package")
+    assert list(load_package(folder).tables["ratings"]["influence"]) == [1.5]
+
+
 def test_an_import_that_fails_midway_changes_nothing(studio, open_map, ann, monkeypatch):
     add(studio, ann, "GP")
     imported = studio.network.facilitator.plan_import(

@@ -338,6 +338,9 @@ def test_export_offers_a_download_and_import_adds_an_editable_map(studio, open_m
     assert hub.open_data.strength_from.value == "weight"
     hub.open_data.strength_from.value = None
     assert "Every tie gets strength 1" in hub.open_data.preview_text.value
+    hub.open_data.strength_from.value = "weight"  # chosen again: it is used, by thirds
+    assert "scaled by thirds" in hub.open_data.preview_text.value
+    assert hub.open_data.strength_scale.value == "thirds"
     hub.open_data.confirm_button.click()
     assert "Imported 1 stakeholders and 1 ties; 1 names were already on the map" in hub.notice.value
     assert "Council" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
