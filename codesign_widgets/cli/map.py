@@ -34,13 +34,15 @@ def import_map(args: argparse.Namespace) -> int:
         facilitator = studio.network.facilitator
         files = [(path.name, path.read_bytes())]
         plan = facilitator.plan_import(workshop.id, stage, files)
-        if args.link_existing or args.strength or args.strength_scale:
+        if args.link_existing or args.strength or args.strength_scale or args.default_tie_type:
             mapping = plan.mapping
             changes = {"link_existing": args.link_existing or mapping.link_existing}
             if args.strength:
                 changes["strength_from"] = None if args.strength == "-" else args.strength
             if args.strength_scale:
                 changes["strength_scale"] = args.strength_scale
+            if args.default_tie_type:
+                changes["default_tie_type"] = args.default_tie_type
             plan = facilitator.plan_import(
                 workshop.id, stage, files, dataclasses.replace(mapping, **changes)
             )
@@ -113,6 +115,11 @@ def add_map_command(sub, db_help: str) -> None:
         "--strength-scale",
         choices=["thirds", "as_is", "none"],
         help="thirds: scale into 1-3 by thirds; as_is: values are 1-3; none: strength 1.",
+    )
+    p.add_argument(
+        "--default-tie-type",
+        metavar="KEY",
+        help="Tie type (key, e.g. information) for ties the file gives no type.",
     )
     p.set_defaults(func=import_map)
     p = commands.add_parser("export", help="Write a workshop's stakeholder map to a file.")

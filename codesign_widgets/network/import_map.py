@@ -12,7 +12,6 @@ gives it back. Pure Python: no networkx, no SQL, no widgets.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections import Counter
@@ -542,8 +541,10 @@ def plan_import(
     if mapping.strength_scale not in STRENGTH_SCALES:
         msg = f"Choose how strength is read: {', '.join(STRENGTH_SCALES)}."
         raise InvalidInput(msg)
-    if mapping.default_tie_type not in {t.key for t in settings.tie_types}:
-        mapping = dataclasses.replace(mapping, default_tie_type=settings.tie_types[0].key)
+    keys = [t.key for t in settings.tie_types]
+    if mapping.default_tie_type not in keys:
+        msg = f"Ties with no type need one of this map's tie types: {', '.join(keys)}."
+        raise InvalidInput(msg)
     planner = _Planner(raw, settings, perspectives, on_map, mapping)
     index = planner.stakeholders()
     planner.ties(index)

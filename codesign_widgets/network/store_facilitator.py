@@ -23,7 +23,7 @@ from ..store.workshops import workshop_state
 from .import_map import ImportMapping, ImportPlan, plan_import
 from .model import TieType, resolve
 from .rules import clean_tie_type, name_key
-from .store_edit import insert_item, names_on_map, on_map, revise_item
+from .store_edit import names_on_map, on_map, revise_item
 from .store_read import LATEST_REVISION, TOPIC, NetworkMaps, load_map, read_settings
 
 __all__ = ["NetworkFacilitator"]
@@ -134,17 +134,62 @@ class NetworkFacilitator:
         return counts
 
 
-def _add_attributes(conn, item_id: int, attributes: dict, counts: dict) -> None:
-    """Every value of the file, as it is (JSON), with the stakeholder or tie it came from."""
-    rows = []
-    for name, value in attributes.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            value = str(value)
-        rows.append({"item_id": item_id, "name": str(name)[:200], "value": value,
-                     "at": time.time()})  # fmt: skip
-    if rows:
-        conn.execute(sa.insert(t.network_attributes), rows)
-        counts["attributes"] += len(rows)
+def _insert_imported(
+    conn, workshop_id: int, stage: str, kind: str, items: list[dict], counts: dict
+) -> list[int]:
+    """New stakeholders or ties (``body``, ``attributes``, ``ratings``) in a few bulk
+    statements, however many there are; returns their ids in order."""
+    if not items:
+        return []
+    now = time.time()
+    rows = [
+        {
+            "workshop_id": workshop_id,
+            "stage": stage,
+            "kind": kind,
+            "participant_id": None,
+            "perspective": "",
+            "origin": "import",
+            "created_at": now,
+        }
+        for _ in items
+    ]
+    inserted = conn.execute(
+        sa.insert(t.network_items).returning(t.network_items.c.id, sort_by_parameter_order=True),
+        rows,
+    )
+    ids = [row.id for row in inserted]
+    conn.execute(
+        sa.insert(t.network_revisions),
+        [
+            {"item_id": i, "body": item["body"], "status": "active", "actor": "import", "at": now}
+            for i, item in zip(ids, items, strict=True)
+        ],
+    )
+    ratings = [
+        {
+            "item_id": i,
+            "participant_id": None,
+            "perspective": perspective,
+            "influence": influence,
+            "interest": interest,
+            "at": now,
+        }
+        for i, item in zip(ids, items, strict=True)
+        for perspective, influence, interest in item.get("ratings", [])
+    ]
+    if ratings:
+        conn.execute(sa.insert(t.network_ratings), ratings)
+    values = []
+    for i, item in zip(ids, items, strict=True):
+        for name, value in item.get("attributes", {}).items():
+            if isinstance(value, float) and not math.isfinite(value):
+                value = str(value)
+            values.append({"item_id": i, "name": str(name)[:200], "value": value, "at": now})
+    if values:
+        conn.execute(sa.insert(t.network_attributes), values)
+        counts["attributes"] += len(values)
+    return ids
 
 
 def _add_tie_types(conn, workshop_id: int, stage: str, plan: ImportPlan) -> dict[str, str]:
@@ -167,24 +212,27 @@ def _add_tie_types(conn, workshop_id: int, stage: str, plan: ImportPlan) -> dict
 def _add_stakeholders(conn, workshop_id, stage, plan: ImportPlan, net, counts) -> list[int]:
     """Each planned stakeholder, or the one on the map the plan links it to; returns the
     map's id for each, in the file's order."""
-    ids = []
+    on_map = {x.id for x in net.stakeholders}
+    ids: list[int | None] = []
+    new = []
     for index, item in enumerate(plan.stakeholders):
-        if index in plan.links and any(s.id == plan.links[index] for s in net.stakeholders):
+        if plan.links.get(index) in on_map:
             ids.append(resolve(plan.links[index], net.merges))
             counts["linked"] += 1
             continue
         body = {k: item[k] for k in ("name", "kind", "perspective", "goals")}
         body["name_key"], body["aliases"] = name_key(item["name"]), item.get("aliases", [])
-        item_id = insert_item(conn, workshop_id, stage, "stakeholder", body, origin="import")
-        for perspective, influence, interest in item.get("ratings", []):
-            conn.execute(sa.insert(t.network_ratings).values(
-                item_id=item_id, participant_id=None, perspective=perspective,
-                influence=influence, interest=interest, at=time.time(),
-            ))  # fmt: skip
-        _add_attributes(conn, item_id, item.get("attributes", {}), counts)
-        ids.append(item_id)
-        counts["stakeholders"] += 1
-    return ids
+        new.append(
+            {
+                "body": body,
+                "ratings": item.get("ratings", []),
+                "attributes": item.get("attributes", {}),
+            }
+        )
+        ids.append(None)
+    added = iter(_insert_imported(conn, workshop_id, stage, "stakeholder", new, counts))
+    counts["stakeholders"] += len(new)
+    return [i if i is not None else next(added) for i in ids]
 
 
 def _add_ties(conn, workshop_id, stage, plan: ImportPlan, net, ids, types, counts) -> None:
@@ -195,14 +243,20 @@ def _add_ties(conn, workshop_id, stage, plan: ImportPlan, net, ids, types, count
         for x in net.ties
         if x.status == "active"
     }
+    new = []
     for tie in plan.ties:
         u, v, kind = ids[tie["source"]], ids[tie["target"]], types.get(tie["type"])
         if u == v or (u, v, kind) in existing or kind is None:
             counts["skipped_ties"] += 1
             continue
         existing.add((u, v, kind))
-        body = {"source": u, "target": v, "type": kind, "direction": tie["direction"],
-                "strength": tie["strength"]}  # fmt: skip
-        item_id = insert_item(conn, workshop_id, stage, "tie", body, origin="import")
-        _add_attributes(conn, item_id, tie.get("attributes", {}), counts)
-        counts["ties"] += 1
+        body = {
+            "source": u,
+            "target": v,
+            "type": kind,
+            "direction": tie["direction"],
+            "strength": tie["strength"],
+        }
+        new.append({"body": body, "attributes": tie.get("attributes", {})})
+    _insert_imported(conn, workshop_id, stage, "tie", new, counts)
+    counts["ties"] += len(new)

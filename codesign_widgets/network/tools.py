@@ -161,6 +161,7 @@ class OpenDataTools(widgets.VBox):
             options=[(text, key) for key, text in STRENGTH_SCALES.items()],
             value="none",
         )
+        self.default_type = widgets.Dropdown(description="Ties with no type", options=[])
         self.link_existing = widgets.Checkbox(
             description="Link names already on the map (instead of adding them again)",
             value=False,
@@ -173,6 +174,7 @@ class OpenDataTools(widgets.VBox):
             [
                 self.kind_from,
                 self.type_from,
+                self.default_type,
                 self.strength_from,
                 self.strength_scale,
                 self.link_existing,
@@ -184,6 +186,7 @@ class OpenDataTools(widgets.VBox):
         for control in (
             self.kind_from,
             self.type_from,
+            self.default_type,
             self.strength_from,
             self.strength_scale,
             self.link_existing,
@@ -234,6 +237,7 @@ class OpenDataTools(widgets.VBox):
             self.plan.mapping,
             kind_from=self.kind_from.value,
             type_from=self.type_from.value,
+            default_tie_type=self.default_type.value or self.plan.mapping.default_tie_type,
             strength_from=column,
             strength_scale=scale if column else "none",
             link_existing=self.link_existing.value,
@@ -248,6 +252,9 @@ class OpenDataTools(widgets.VBox):
             self.kind_from.value = m.kind_from
             self.type_from.options = [("(none)", None), *((c, c) for c in plan.edge_columns)]
             self.type_from.value = m.type_from
+            settings = self.studio.network.maps.network_settings(self.workshop_id, self.stage_key)
+            self.default_type.options = [(t.label, t.key) for t in settings.tie_types]
+            self.default_type.value = m.default_tie_type
             numeric = plan.numeric_edge_columns
             self.strength_from.options = [("(none)", None), *((c, c) for c in numeric)]
             self.strength_from.value = m.strength_from if m.strength_from in numeric else None

@@ -74,6 +74,12 @@ def test_strength_choices_from_the_command_line(workshop_file, capsys):
     assert "Every tie gets strength 1" in capsys.readouterr().out
     assert main([*argv, "--strength-scale", "as_is"]) == 2
     assert "has values other than 1, 2 and 3" in capsys.readouterr().err
+    assert main([*argv, "--default-tie-type", "care"]) == 0
+    assert "254 ties have no type in the file and become 'Care / support'" in (
+        capsys.readouterr().out
+    )
+    assert main([*argv, "--default-tie-type", "gossip"]) == 2
+    assert "need one of this map's tie types: information, money" in capsys.readouterr().err
 
 
 def test_every_export_format_writes_a_file_its_tool_reads(workshop_file, tmp_path, capsys):

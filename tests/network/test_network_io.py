@@ -357,3 +357,37 @@ def test_a_csv_cut_mid_word_is_flagged_in_the_preview():
         [("cut.csv", b"From,To,Type\nGP,Council,Money\nCouncil,Carers,Referra")], SETTINGS
     )
     assert any("does not end with a line break" in n and "Referra" in n for n in plan.notes)
+
+
+GEPHI_07 = b"""<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns:viz="http:///www.gexf.net/1.1draft/viz" version="1.1" xmlns="http://www.gexf.net/1.1draft">
+<meta lastmodifieddate="2010-03-03+23:44"><creator>Gephi 0.7</creator></meta>
+<graph defaultedgetype="undirected" idtype="string" type="static">
+<attributes class="node" mode="static"><attribute id="0" title="role" type="string"/></attributes>
+<nodes count="3">
+<node id="1" label="Carer"><attvalues><attvalue for="0" value="family"/></attvalues>
+<viz:size value="4.0"/></node>
+<node id="2" label="GP"/><node id="3" label="Carer"/>
+</nodes>
+<edges count="2"><edge id="0" source="1" target="2" weight="2.5"/>
+<edge id="1" source="3" target="2"/></edges>
+</graph></gexf>"""
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    [
+        b"http://www.gexf.net/1.1draft",
+        b"http://www.gexf.net/1.2draft",
+        b"http://gexf.net/1.3",
+        b"http://www.gexf.net/1.3",
+    ],
+)
+def test_gexf_of_every_version_and_namespace_spelling_reads(namespace):
+    """Gephi 0.7 wrote 1.1draft (with a broken viz namespace), 0.8-0.10 1.2draft and 1.3."""
+    data = GEPHI_07.replace(b"http://www.gexf.net/1.1draft", namespace)
+    plan = read_network([("gephi.gexf", data)], SETTINGS)
+    assert [s["name"] for s in plan.stakeholders] == ["Carer", "GP", "Carer"]
+    assert plan.stakeholders[0]["attributes"]["role"] == "family"
+    assert {t["direction"] for t in plan.ties} == {"none"}
+    assert plan.ties[0]["attributes"]["weight"] == 2.5

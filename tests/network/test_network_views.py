@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -341,6 +342,12 @@ def test_export_offers_a_download_and_import_adds_an_editable_map(studio, open_m
     hub.open_data.strength_from.value = "weight"  # chosen again: it is used, by thirds
     assert "scaled by thirds" in hub.open_data.preview_text.value
     assert hub.open_data.strength_scale.value == "thirds"
+    assert hub.open_data.default_type.value == "influence"
+    hub.open_data.type_from.value = None
+    hub.open_data.default_type.value = "money"
+    assert "1 ties have no type in the file and become 'Money / commissioning'" in (
+        html.unescape(hub.open_data.preview_text.value)
+    )
     hub.open_data.confirm_button.click()
     assert "Imported 1 stakeholders and 1 ties; 1 names were already on the map" in hub.notice.value
     assert "Council" in {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
