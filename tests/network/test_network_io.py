@@ -17,6 +17,7 @@ from codesign_widgets.network.file_import import MAX_IMPORT_BYTES, read_map_file
 from codesign_widgets.network.graph import build_graph
 from codesign_widgets.network.import_map import ImportMapping, plan_import
 from codesign_widgets.network.model import NetworkMap, NetworkSettings, Rating, Stakeholder, Tie
+from tests.hostile import HOSTILE
 
 SETTINGS = NetworkSettings()
 PERSPECTIVES = {
@@ -391,3 +392,29 @@ def test_gexf_of_every_version_and_namespace_spelling_reads(namespace):
     assert plan.stakeholders[0]["attributes"]["role"] == "family"
     assert {t["direction"] for t in plan.ties} == {"none"}
     assert plan.ties[0]["attributes"]["weight"] == 2.5
+
+
+EVERYDAY = ["Will", "$5 or $10", "می\u200cخواهم", "🇬🇧 🇳🇬 clinic", 'O\'Neil & Sons; "GP"']
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS_AND_SUFFIX))
+def test_hostile_and_everyday_names_survive_every_format(fmt):
+    from codesign_widgets.core.workshop import clean_text
+
+    names = [clean_text(n, what="x", max_length=80) for n in HOSTILE + EVERYDAY]
+    names = list(dict.fromkeys(n for n in names if n))
+    net = NetworkMap(
+        stakeholders=tuple(
+            Stakeholder(i, n, "person", "", n, None, "", "import")
+            for i, n in enumerate(names, start=1)
+        ),
+        ties=tuple(
+            Tie(100 + i, i, i + 1, "care", "forward", 1, None, "", "import")
+            for i in range(1, len(names))
+        ),
+    )
+    data = export_network(build_graph(net), fmt, SETTINGS)
+    plan = read_network([(f"m.{FORMATS_AND_SUFFIX[fmt]}", data)], SETTINGS)
+    assert [s["name"] for s in plan.stakeholders] == names
+    assert [s["goals"] for s in plan.stakeholders] == names
+    assert len(plan.ties) == len(names) - 1
