@@ -284,6 +284,9 @@ class _Planner:
         self.long_names: list[str] = []
         self.long_goals: list[str] = []
         self.unknown_kinds: Counter = Counter()
+        self.off_scale: list[str] = []
+        self.middle_interest = 0
+        self.interest_only = 0
         kinds = settings.kinds
         self.default_kind = "organisation" if "organisation" in kinds else kinds[0]
 
@@ -345,17 +348,29 @@ class _Planner:
         for key, value in attrs.items():
             match = _BY_PERSPECTIVE.match(str(key))
             number = _number(value)
-            if match and number is not None and 0 <= number <= 10:
+            if match and number is not None:
+                if not 0 <= number <= 10:
+                    self.off_scale.append(f"{key}={number:g}")
+                    continue
                 group = self.perspectives.get(name_key(match.group(2)), match.group(2))
                 by.setdefault(group, {})[match.group(1)] = number
         overall = {}
         for what in ("influence", "interest"):
             number = _number(first_value(attrs, what))
-            if number is not None and 0 <= number <= 10:
+            if number is not None and not 0 <= number <= 10:
+                self.off_scale.append(f"{what}={number:g}")
+            elif number is not None:
                 overall[what] = number
         if not by and overall:
             by[""] = overall
-        # A value the file does not give is the file's overall one, else the middle (5).
+        # A rating needs an influence (the tower height); interest alone stays an attribute.
+        if any("influence" not in v and "influence" not in overall for v in by.values()):
+            self.interest_only += 1
+            by = {p: v for p, v in by.items() if "influence" in v or "influence" in overall}
+        # An interest the file does not give is its overall one, else the middle (5).
+        for values in by.values():
+            if "interest" not in values and "interest" not in overall:
+                self.middle_interest += 1
         return [
             (
                 p,
@@ -507,6 +522,22 @@ class _Planner:
         rated = sum(1 for s in plan.stakeholders if s["ratings"])
         if rated:
             plan.notes.append(f"{rated} stakeholders bring influence ratings (kept exactly).")
+        if self.middle_interest:
+            plan.notes.append(
+                f"{self.middle_interest} of those ratings give no interest: it is set to 5 "
+                "(the middle of 0-10) so the power-interest grid can place them."
+            )
+        if self.interest_only:
+            plan.notes.append(
+                f"{self.interest_only} stakeholders give an interest but no influence: no rating "
+                "is made for them, and the value stays with the stakeholder."
+            )
+        if self.off_scale:
+            shown = ", ".join(self.off_scale[:5])
+            plan.notes.append(
+                f"{len(self.off_scale)} influence or interest values are outside 0-10 ({shown}): "
+                "they are not used as ratings and stay with their stakeholder as they are."
+            )
         if self.long_names:
             plan.notes.append(
                 f"{len(self.long_names)} names are longer than {MAX_NAME} characters and are "

@@ -418,3 +418,21 @@ def test_hostile_and_everyday_names_survive_every_format(fmt):
     assert [s["name"] for s in plan.stakeholders] == names
     assert [s["goals"] for s in plan.stakeholders] == names
     assert len(plan.ties) == len(names) - 1
+
+
+def test_ratings_the_file_does_not_complete_or_that_are_off_scale_are_said():
+    data = {
+        "nodes": [
+            {"id": "a", "label": "ICB", "influence": 7},
+            {"id": "b", "label": "GP", "influence": 42, "interest": 3},
+        ],
+        "links": [],
+    }
+    plan = read_network([("r.json", json.dumps(data).encode())], SETTINGS)
+    assert plan.stakeholders[0]["ratings"] == [("", 7.0, 5.0)]
+    assert plan.stakeholders[1]["ratings"] == []
+    text = " ".join(plan.notes)
+    assert "1 of those ratings give no interest: it is set to 5" in text
+    assert "1 influence or interest values are outside 0-10 (influence=42)" in text
+    assert "1 stakeholders give an interest but no influence: no rating is made" in text
+    assert plan.stakeholders[1]["attributes"]["influence"] == 42
