@@ -33,7 +33,7 @@ import networkx as nx
 
 from codesign_widgets.network.graph import build_graph
 from codesign_widgets.network.hub import NetworkHub
-from codesign_widgets.network.import_map import ImportedMap
+from codesign_widgets.network.import_map import ImportMapping, ImportPlan
 from codesign_widgets.network.layout import stable_layout
 from codesign_widgets.network.measures import (
     influence_by_perspective,
@@ -48,9 +48,9 @@ KINDS = ["person", "group", "organisation", "service"]
 TYPES = ["information", "money", "referral", "care", "influence", "conflict"]
 
 
-def random_map(n: int, seed: int = 1) -> ImportedMap:
+def random_map(n: int, seed: int = 1) -> ImportPlan:
     rng = random.Random(seed)
-    imported = ImportedMap()
+    imported = ImportPlan("bench", "bench", ImportMapping())
     for i in range(n):
         imported.stakeholders.append(
             {
@@ -58,8 +58,7 @@ def random_map(n: int, seed: int = 1) -> ImportedMap:
                 "kind": rng.choice(KINDS),
                 "perspective": rng.choice(PERSPECTIVES),
                 "goals": "",
-                "influence": rng.randint(0, 10),
-                "interest": rng.randint(0, 10),
+                "ratings": [("", rng.randint(0, 10), rng.randint(0, 10))],
                 "aliases": [],
             }
         )

@@ -17,6 +17,7 @@ from .data import (
     upgrade_file,
     write_report,
 )
+from .map import add_map_command
 from .serve import serve
 
 __all__ = ["main"]
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_file_commands(sub)
     _add_output_commands(sub)
     _add_privacy_commands(sub)
+    add_map_command(sub, DB_HELP)
     return parser
 
 

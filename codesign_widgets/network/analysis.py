@@ -78,8 +78,8 @@ def network_map(tables: Tables, stage: str | None = None) -> NetworkMap:
             int(r.stakeholder_id),
             r.rater or None,
             r.rater_perspective,
-            int(r.influence),
-            int(r.interest),
+            float(r.influence),
+            float(r.interest),
             r.at,
         )
         for r in t["ratings"].itertuples(index=False)

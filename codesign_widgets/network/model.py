@@ -166,8 +166,8 @@ class Rating:
     stakeholder_id: int
     rater_id: int | None
     rater_perspective: str
-    influence: int
-    interest: int
+    influence: float  # a person's rating is a whole number; an imported one may not be
+    interest: float
     at: float = 0.0
 
 

@@ -73,8 +73,13 @@ NETWORK_TABLES: tuple[Table, ...] = (
             column("stakeholder_id", "integer", "The stakeholder rated."),
             pseudonym_column("rater", "person who rated (empty: imported)"),
             column("rater_perspective", "string", "The rater's perspective then."),
-            column("influence", "integer", "Influence, 0-10 (Net-Map tower height)."),
-            column("interest", "integer", "Interest, 0-10."),
+            column(
+                "influence",
+                "number",
+                "Influence, 0-10 (Net-Map tower height); a person "
+                "rates in whole numbers, an imported map may bring fractions such as 1.5.",
+            ),
+            column("interest", "number", "Interest, 0-10 (whole, or as an imported map gave it)."),
             column("at", "number", "When (Unix seconds)."),
         ),
         (),

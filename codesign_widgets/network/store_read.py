@@ -228,6 +228,21 @@ class NetworkMaps:
             net.settings,
         )
 
+    def network_attributes(self, workshop_id: int, stage: str) -> dict[int, dict]:
+        """Values imported files gave each stakeholder and tie (item id -> name -> value)."""
+        a, items = t.network_attributes, t.network_items
+        with self.db.read() as conn:
+            rows = conn.execute(
+                sa.select(a.c.item_id, a.c.name, a.c.value)
+                .join(items, items.c.id == a.c.item_id)
+                .where(items.c.workshop_id == workshop_id, items.c.stage == stage)
+                .order_by(a.c.id)
+            ).all()
+        found: dict[int, dict] = {}
+        for row in rows:
+            found.setdefault(row.item_id, {})[row.name] = row.value
+        return found
+
     def network_names(self, workshop_id: int, stage: str) -> dict[int, str]:
         """Names on the map now (merged ones under the name kept): what a participant may see."""
         return {s.id: s.name for s in self.network_map(workshop_id, stage).current()}

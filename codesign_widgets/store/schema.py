@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "metadata"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -175,8 +175,9 @@ network_ratings = sa.Table(
     sa.Column("item_id", sa.ForeignKey("network_items.id"), nullable=False, index=True),
     sa.Column("participant_id", sa.ForeignKey("participants.id"), nullable=True),
     sa.Column("perspective", sa.String(64), nullable=False, default=""),
-    sa.Column("influence", sa.Integer, nullable=False),
-    sa.Column("interest", sa.Integer, nullable=False),
+    # Float since schema 2: an imported perspective's mean (1.5) is kept as it is.
+    sa.Column("influence", sa.Float, nullable=False),
+    sa.Column("interest", sa.Float, nullable=False),
     sa.Column("at", sa.Float, nullable=False),
 )
 
@@ -194,9 +195,34 @@ network_events = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
 )
 
+# Every value an imported file gave a stakeholder or tie (GEXF attributes, Kumu columns, the
+# raw weight...), so it comes back out on export. Rows are only added: the latest row per
+# (item, name) counts. ``value`` is the file's value as JSON (text, number, true/false, list).
+network_attributes = sa.Table(
+    "network_attributes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("item_id", sa.ForeignKey("network_items.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("value", sa.JSON, nullable=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+
+def _add_network_attributes(conn: sa.Connection) -> None:
+    """Schema 1 -> 2: the attribute table, and ratings that keep fractions (PostgreSQL;
+    SQLite already keeps 1.5 in an INTEGER column)."""
+    network_attributes.create(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":
+        for column in ("influence", "interest"):
+            conn.execute(
+                sa.text(f"ALTER TABLE network_ratings ALTER COLUMN {column} TYPE double precision")
+            )
+
+
 # MIGRATIONS[n] upgrades a file at schema version n to n + 1, inside one transaction.
 # Add one per schema change; `codesign upgrade --db FILE` runs them after a backup.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _add_network_attributes}
 
 # -- Prototype scoring (codesign_widgets.scoring.store). Append-only like the rest: a prototype's
 # edits and withdrawal are revisions, a round's open/closed/revealed are events, and the score

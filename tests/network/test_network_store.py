@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import unicodedata
 
 import pytest
 
 from codesign_widgets.core.errors import InvalidInput, NotAllowed, NotFound
-from codesign_widgets.network.file_import import read_network
 from codesign_widgets.network.graph import build_graph
 
 STAGE = "network"
@@ -54,8 +55,11 @@ def test_a_stakeholder_is_added_with_its_authors_rating_and_perspective(studio, 
     net = studio.network.maps.network_map(open_map.id, STAGE)
     (gp,) = net.stakeholders
     assert (gp.id, gp.name, gp.author_id, gp.author_perspective) == (
-        sid, "GP <b>", ann.id, "lived_experience",
-    )  # fmt: skip
+        sid,
+        "GP <b>",
+        ann.id,
+        "lived_experience",
+    )
     assert [(r.rater_perspective, r.influence, r.interest) for r in net.ratings] == [
         ("lived_experience", 7, 3)
     ]
@@ -220,37 +224,99 @@ def test_my_network_holds_only_my_own_items(studio, open_map, ann, bob):
     assert ties == []
 
 
-def test_an_import_links_known_names_adds_tie_types_and_is_all_or_nothing(studio, open_map, ann):
+def test_an_import_links_known_names_when_chosen_adds_tie_types_and_keeps_values(
+    studio, open_map, ann
+):
     gp = add(studio, ann, "GP")
-    settings = studio.network.maps.network_settings(open_map.id, STAGE)
     csv_text = (
-        "From,To,Type,Direction,Strength\ngp,Council,Data sharing,mutual,3\n"
-        "Council,Carers group,Care / support,directed,1\n"
+        "From,To,Type,Direction,Strength,Note\ngp,Council,Data sharing,mutual,3,since 2019\n"
+        "Council,Carers group,Care / support,directed,1,\n"
     )
-    imported = read_network([("connections.csv", csv_text.encode())], settings)
-    counts = studio.network.facilitator.import_network(
-        open_map.id, STAGE, imported, "connections.csv"
+    files = [("connections.csv", csv_text.encode())]
+    facilitator = studio.network.facilitator
+    plan = facilitator.plan_import(open_map.id, STAGE, files)
+    assert plan.same_names == [(0, gp, "gp")]
+    assert plan.links == {}
+    plan = facilitator.plan_import(
+        open_map.id, STAGE, files, dataclasses.replace(plan.mapping, link_existing=True)
     )
-    assert counts == {"stakeholders": 2, "linked": 1, "ties": 2, "skipped_ties": 0}
+    assert len(studio.network.maps.network_map(open_map.id, STAGE).stakeholders) == 1  # no write
+    counts = facilitator.import_network(open_map.id, STAGE, plan, "connections.csv")
+    assert counts == {"stakeholders": 2, "linked": 1, "ties": 2, "skipped_ties": 0, "attributes": 9}
     net = studio.network.maps.network_map(open_map.id, STAGE)
     g = build_graph(net)
     council = next(s.id for s in net.stakeholders if s.name == "Council")
     assert g.has_edge(gp, council)
     assert {s.origin for s in net.stakeholders} == {"participant", "import"}
     assert "data_sharing" in {t.key for t in net.settings.tie_types}
-    # The same file again adds nothing new.
-    again = studio.network.facilitator.import_network(
-        open_map.id, STAGE, imported, "connections.csv"
-    )
-    assert again == {"stakeholders": 0, "linked": 3, "ties": 0, "skipped_ties": 2}
+    values = studio.network.maps.network_attributes(open_map.id, STAGE)
+    tie_id = next(key for u, v, key in g.edges(keys=True) if (u, v) == (gp, council))
+    assert values[tie_id] == {
+        "Type": "Data sharing",
+        "Direction": "mutual",
+        "Strength": "3",
+        "Note": "since 2019",
+    }
+    # The same file again, names linked, adds nothing new.
+    again = facilitator.plan_import(open_map.id, STAGE, files, plan.mapping)
+    counts = facilitator.import_network(open_map.id, STAGE, again, "connections.csv")
+    assert counts == {"stakeholders": 0, "linked": 3, "ties": 0, "skipped_ties": 2, "attributes": 0}
     # An imported stakeholder is editable like any other: ties can be drawn to it.
     studio.network.edits.add_tie(ann, STAGE, gp, council, "referral", "forward", 1)
 
 
+def test_per_perspective_influence_survives_the_store_exactly(studio, open_map, ann):
+    """An imported 1.5 is kept as 1.5 (schema 2 ratings keep fractions), per perspective."""
+    data = {
+        "directed": True,
+        "nodes": [
+            {
+                "id": "a",
+                "label": "ICB",
+                "influence_by_provider": 1.5,
+                "influence_by_system": 9,
+                "interest": 4,
+            },
+            {"id": "b", "label": "GP"},
+        ],
+        "links": [{"source": "a", "target": "b", "weight": 0.25}],
+    }
+    files = [("map.json", json.dumps(data).encode())]
+    plan = studio.network.facilitator.plan_import(open_map.id, STAGE, files)
+    studio.network.facilitator.import_network(open_map.id, STAGE, plan, "map.json")
+    graph = build_graph(studio.network.maps.network_map(open_map.id, STAGE))
+    icb = next(n for n, d in graph.nodes(data=True) if d["name"] == "ICB")
+    assert graph.nodes[icb]["influence_by"] == {"provider": 1.5, "system": 9.0}
+    assert graph.nodes[icb]["interest"] == 4.0
+    out = json.loads(studio.network.facilitator.export_map(open_map.id, STAGE, "json"))
+    node = next(n for n in out["nodes"] if n["label"] == "ICB")
+    assert (node["influence_by_provider"], node["influence_by_system"]) == (1.5, 9.0)
+    assert out["links"][0]["weight"] == 0.25
+
+
+def test_an_analyst_and_the_open_data_package_see_the_imported_fraction(
+    studio, db_url, open_map, tmp_path
+):
+    from codesign_widgets.analysis.open_data import export_package
+    from codesign_widgets.analysis.workshop_data import load_package, load_workshop
+    from codesign_widgets.network.analysis import network_graph
+
+    data = {"nodes": [{"id": "a", "label": "ICB", "influence_by_provider": 1.5}], "links": []}
+    files = [("map.json", json.dumps(data).encode())]
+    plan = studio.network.facilitator.plan_import(open_map.id, STAGE, files)
+    studio.network.facilitator.import_network(open_map.id, STAGE, plan, "map.json")
+    loaded = load_workshop(open_map.code, db_url)
+    graph = network_graph(loaded.one().tables, STAGE)
+    assert [d["influence_by"] for _n, d in graph.nodes(data=True)] == [{"provider": 1.5}]
+    folder = export_package(loaded, tmp_path / "package")
+    assert list(load_package(folder).tables["ratings"]["influence"]) == [1.5]
+
+
 def test_an_import_that_fails_midway_changes_nothing(studio, open_map, ann, monkeypatch):
     add(studio, ann, "GP")
-    settings = studio.network.maps.network_settings(open_map.id, STAGE)
-    imported = read_network([("x.csv", b"From,To\nA,B\nB,C\n")], settings)
+    imported = studio.network.facilitator.plan_import(
+        open_map.id, STAGE, [("x.csv", b"From,To\nA,B\nB,C\n")]
+    )
     imported.ties[1]["target"] = 99  # a broken row: the transaction must roll back
     with pytest.raises(IndexError):
         studio.network.facilitator.import_network(open_map.id, STAGE, imported, "x.csv")
