@@ -72,16 +72,28 @@ class Ticket:
     client: str
     kernel_id: str | None = None
     active: bool = field(default=True)
+    waiting: bool = field(default=True)
 
     def claim(self, kernel_id: str) -> None:
+        """The page load was given ``kernel_id``: it now counts as that kernel, once.
+
+        A page that has its kernel stops counting as a load still waiting for one, so a
+        page being rendered is never counted twice (a wave of joins was refused at 55 of 60).
+        """
         if self.active and self.kernel_id is None:
             self.kernel_id = kernel_id
             self.guard._held[kernel_id] = _Held(self.client, self.guard._clock())
+            self._stop_waiting()
 
     def release(self) -> None:
         """The request ended; a kernel it claimed stays counted until it is shut down."""
         if self.active:
             self.active = False
+            self._stop_waiting()
+
+    def _stop_waiting(self) -> None:
+        if self.waiting:
+            self.waiting = False
             self.guard._pending[self.client] -= 1
             if not self.guard._pending[self.client]:
                 del self.guard._pending[self.client]
