@@ -209,6 +209,22 @@ class StudioServer:
         }
         return {"participant": participant, "facilitator": facilitator}
 
+    def kernel_count(self, role: str) -> int:
+        """How many kernels the ``role`` server runs now (pooled ones included)."""
+        import psutil
+
+        proc = self._procs.get(role)
+        if proc is None or proc.poll() is not None:
+            return 0
+        count = 0
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            try:
+                if any("ipykernel" in part for part in child.cmdline()):
+                    count += 1
+            except psutil.Error:  # gone meanwhile
+                continue
+        return count
+
     def log_path(self, role: str) -> Path:
         return self.log_dir / f"{role}.log"
 

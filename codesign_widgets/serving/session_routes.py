@@ -68,8 +68,15 @@ USED_LINK_PAGE = _page(
 NOT_YOURS = "This page belongs to another browser. Open your own link instead."
 
 
+def _log(handler: Any) -> Any:
+    """The handler's logger (Voila's own handlers have none: tornado's then)."""
+    from tornado.log import app_log
+
+    return getattr(handler, "log", None) or app_log
+
+
 def _refuse(handler: Any, what: str, status: int = 403) -> None:
-    handler.log.warning("Refused %s: not the page that opened this kernel", what)
+    _log(handler).warning("Refused %s: not the page that opened this kernel", what)
     handler.set_status(status)
     handler.set_header("Cache-Control", "no-store")
     handler.set_header("Content-Type", "text/plain; charset=utf-8")
@@ -188,7 +195,7 @@ def install_kernel_ownership() -> None:
         if not host_allowed(self.request.host_name, self.settings) or (
             secret and not hmac.compare_digest(sent, secret)
         ):
-            self.log.warning("Refused a request-info connection that is not from a kernel")
+            _log(self).warning("Refused a request-info connection that is not from a kernel")
             self.set_status(403)
             self.finish()
 
@@ -322,10 +329,11 @@ def log_request(handler: Any) -> None:
     status = handler.get_status()
     path = _KERNEL_ID.sub("<kernel>", handler.request.path)
     millis = 1000.0 * handler.request.request_time()
+    logger = _log(handler)
     if status >= 500:
-        log = handler.log.error
+        log = logger.error
     elif status >= 400:
-        log = handler.log.warning
+        log = logger.warning
     else:
-        log = handler.log.debug
+        log = logger.debug
     log("%d %s %s %.0f ms", status, handler.request.method, path, millis)
