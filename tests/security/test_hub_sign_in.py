@@ -92,7 +92,8 @@ def test_the_hub_link_signs_in_once_and_leaves_a_clean_address(browser, server, 
         assert parts.path == "/voila/render/facilitator.ipynb"
         assert parse_qs(parts.query) == {"code": [code]}  # no token, no key
         cookie = next(c for c in context.cookies() if c["name"] == "codesign_hub")
-        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert cookie["httpOnly"]
+        assert cookie["sameSite"] == "Strict"
         assert key not in cookie["value"]
         assert "codesign_hub" not in page.evaluate("document.cookie")
 

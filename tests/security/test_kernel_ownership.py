@@ -97,7 +97,7 @@ def test_another_client_cannot_reach_a_phones_kernel(server, victim, stranger_co
 def test_the_owner_reaches_her_kernel_and_refusals_are_logged_without_ids(
     server, victim, demo_workshop
 ):
-    page, kernel_id, cookies = victim
+    _page, kernel_id, cookies = victim
     base = server.participant_base
     assert request(base, "GET", f"/api/kernels/{kernel_id}", cookies)[0] == 200
     assert ws_status(base, f"/api/kernels/{kernel_id}/channels", cookies) == 101
