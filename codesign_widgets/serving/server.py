@@ -7,6 +7,7 @@ open), starts Voila with the command lines of ``voila_args.py`` and stops both p
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -95,6 +96,9 @@ def _url_host(host: str) -> str:
     if host in ("", "0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding it
         return LOOPBACK
     return f"[{host}]" if ":" in host else host
+
+
+_CONNECTION_DIR = re.compile(r"Storing connection files in (\S+)\.$", re.MULTILINE)
 
 
 def _enter_pressed(timeout: float) -> bool:
@@ -338,7 +342,7 @@ class StudioServer:
         finally:
             self.stop()
 
-    def stop(self, grace: float = 1.5) -> None:
+    def stop(self, grace: float = 0.6) -> None:
         """Stop both servers and all their kernels within about ``grace`` seconds (SIGTERM,
         then SIGKILL); safe to call twice. Nothing is lost: every write was committed."""
         started = time.monotonic()
@@ -346,5 +350,10 @@ class StudioServer:
         terminate_trees(list(procs.values()), grace)
         if procs:
             self.stopped_in = time.monotonic() - started
+            # A server stopped before its own clean-up leaves its kernels' connection files.
+            for role in procs:
+                for folder in _CONNECTION_DIR.findall(log_tail(self.log_path(role), 400)):
+                    if Path(folder).name.startswith("voila_"):
+                        shutil.rmtree(folder, ignore_errors=True)
         if self._own_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
