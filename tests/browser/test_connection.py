@@ -187,3 +187,54 @@ def test_a_stalled_connection_pauses_the_page_within_10_s(browser, phone, server
         assert not page.evaluate("document.getElementById('codesign-main').inert")
     finally:
         context.close()
+
+
+def test_after_a_restart_the_phone_and_the_hub_come_back_by_themselves(
+    browser, phone, demo_workshop, tmp_path
+):
+    """The laptop's studio is stopped and started again on the same ports: nobody taps
+    anything, and both pages are back as the same person and the same workshop."""
+    from codesign_widgets.serving.options import ServeOptions
+    from codesign_widgets.serving.processes import free_port
+    from codesign_widgets.serving.server import StudioServer
+
+    code = demo_workshop["code"]
+    opts = ServeOptions(
+        db_url=demo_workshop["db_url"],
+        participant_port=free_port(),
+        facilitator_port=free_port(),
+        pool_size=1,
+        activity_pool_size=0,
+        max_kernels_per_client=0,
+    )
+    first = StudioServer(opts, work_dir=tmp_path / "first", state_dir=tmp_path / "state")
+    first.start()
+    phone_ctx = browser.new_context(**phone)
+    hub_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    second = None
+    try:
+        page = phone_ctx.new_page()
+        join(page, first.participant_url(code), "Nasrin", "Lived experience")
+        page.get_by_text("You're in, Nasrin.").wait_for(timeout=60_000)
+        hub = hub_ctx.new_page()
+        hub.goto(first.facilitator_url(code))
+        hub.get_by_text(f"Join code: {code}").wait_for(timeout=60_000)
+
+        hub.evaluate("window.__beforeRestart = true")
+        first.stop()
+        page.locator("#codesign-connection").wait_for(state="visible", timeout=15_000)
+        assert page.evaluate("document.getElementById('codesign-main').inert")
+        second = StudioServer(opts, work_dir=tmp_path / "second", state_dir=tmp_path / "state")
+        second.start()
+
+        page.get_by_text("Welcome back, Nasrin").wait_for(timeout=90_000)
+        hub.wait_for_function("window.__beforeRestart === undefined", timeout=90_000)
+        hub.get_by_text(f"Join code: {code}").wait_for(timeout=90_000)
+        assert "Sign in" not in hub.inner_text("body")
+        assert "Nasrin" in hub.inner_text("body")
+    finally:
+        phone_ctx.close()
+        hub_ctx.close()
+        first.stop()
+        if second is not None:
+            second.stop()
