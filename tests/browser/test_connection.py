@@ -238,3 +238,43 @@ def test_after_a_restart_the_phone_and_the_hub_come_back_by_themselves(
         first.stop()
         if second is not None:
             second.stop()
+
+
+def test_a_page_whose_display_was_lost_says_so_and_loads_again(
+    browser, phone, server, demo_workshop
+):
+    """What a join wave did to 2-3 pages in 10: the page arrived without its widget's display
+    (nbclient gave up waiting for it). The page notices and loads itself again."""
+    context = browser.new_context(**phone)
+    context.add_init_script(KEEP_SOCKETS)
+    loads: list[str] = []
+
+    def lose_the_display_once(route):
+        loads.append(route.request.url)
+        if len(loads) > 1:
+            route.continue_()
+            return
+        response = route.fetch()
+        body = re.sub(
+            r'<script type="application/vnd\.voila\.cell-output\+json">\s*\{"data": '
+            r'\{"application/vnd\.jupyter\.widget-view\+json".*?</script>',
+            "",
+            response.text(),
+            flags=re.DOTALL,
+        )
+        route.fulfill(response=response, body=body)
+
+    try:
+        context.route("**/voila/render/join.ipynb*", lose_the_display_once)
+        page = context.new_page()
+        page.goto(server.participant_url(demo_workshop["code"]))
+        page.get_by_role("button", name="Join").wait_for(timeout=60_000)
+        assert len(loads) == 2
+        # The page reloaded itself once (it counts, so it never reloads in a loop).
+        reloads = page.evaluate(
+            "Object.keys(sessionStorage).filter((k) => k.startsWith('codesign-reloads:'))"
+            ".map((k) => JSON.parse(sessionStorage.getItem(k)).length)"
+        )
+        assert reloads == [1]
+    finally:
+        context.close()
