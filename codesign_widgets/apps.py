@@ -38,9 +38,10 @@ def participant_app(db_url: str | None = None) -> widgets.Widget:
     from .live import Feed
     from .room.join import ParticipantApp
     from .serving.sessions import token_cookie_name
-    from .serving.voila_env import hand_over_token
+    from .serving.voila_env import cap_memory, hand_over_token
     from .studio import Studio
 
+    cap_memory()
     params = request_params()
     try:
         studio = Studio.open(db_url, create=False)

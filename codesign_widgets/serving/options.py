@@ -63,6 +63,7 @@ class ServeOptions:
     ws_ping_interval: int = 10
     idle_connection_timeout: int = 60
     body_timeout: int = 30
+    kernel_memory_mb: int = 512
     participant_notebooks: tuple[str, ...] = PARTICIPANT_NOTEBOOKS
     facilitator_notebooks: tuple[str, ...] = FACILITATOR_NOTEBOOKS
 
@@ -93,6 +94,8 @@ OPTION_HELP: dict[str, str] = {
     "ws_ping_interval": "Seconds between websocket pings, so a sleeping phone is noticed.",
     "idle_connection_timeout": "Seconds an HTTP connection may stay idle before it is closed.",
     "body_timeout": "Seconds a client may take to send a request's body.",
+    "kernel_memory_mb": "Most memory (MB of data) one participant kernel may take; about "
+    "160 is normal (0: no cap).",
     "participant_notebooks": "Notebooks reachable on the participant server.",
     "facilitator_notebooks": "Notebooks reachable on the facilitator server.",
 }

@@ -44,6 +44,7 @@ from .voila_args import (
     served_notebooks,
     server_env,
 )
+from .voila_env import MEMORY_ENV
 
 __all__ = [
     "ServerStartError",
@@ -196,6 +197,7 @@ class StudioServer:
             # Kernels prove themselves to their own server with it (session_routes.py).
             KERNEL_SECRET_ENV: self._secrets["participant"],
             SERVER_URL_ENV: self.participant_base,
+            MEMORY_ENV: str(self.opts.kernel_memory_mb),
             # The app never builds a facilitator view here, whatever the URL carries.
             ROLE_ENV: "participant",
             # A preheated kernel fetches its request over a websocket to VOILA_APP_IP, which

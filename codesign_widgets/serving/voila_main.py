@@ -44,7 +44,9 @@ from .kernel_guard import (
     REFUSAL_LOG,
     KernelGuard,
     Refusal,
+    RepeatFilter,
     Ticket,
+    client_message_refused,
     refusal_page,
 )
 
@@ -329,6 +331,66 @@ def raise_file_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+_REPEATS = RepeatFilter()
+
+
+def _install_log_limits() -> None:
+    """Every log handler of the server counts repeats instead of writing each (RepeatFilter)."""
+    import logging
+
+    from voila.app import Voila
+
+    original_start = Voila.start
+
+    def start(self) -> Any:
+        loggers = [logging.getLogger(), self.log, *map(logging.getLogger, ("tornado", "Voila"))]
+        loggers += [
+            logger
+            for logger in logging.Logger.manager.loggerDict.values()
+            if isinstance(logger, logging.Logger)
+        ]
+        for logger in loggers:
+            for handler in logger.handlers:
+                if _REPEATS not in handler.filters:
+                    handler.addFilter(_REPEATS)
+        return original_start(self)
+
+    Voila.start = start
+
+
+def _install_comm_guard() -> None:
+    """Drop what a page may not send its kernel (``client_message_refused``)."""
+    import json
+
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection,
+    )
+
+    original = ZMQChannelsWebsocketConnection.handle_incoming_message
+
+    def refused(subprotocol: str | None, ws_msg: Any) -> bool:
+        try:
+            if subprotocol == "v1.kernel.websocket.jupyter.org":
+                _channel, parts = deserialize_msg_from_ws_v1(ws_msg)
+                header = json.loads(parts[0])
+                content = json.loads(parts[3]) if header.get("msg_type") == "comm_open" else None
+            else:
+                msg = json.loads(ws_msg)
+                header, content = msg.get("header") or {}, msg.get("content")
+        except (ValueError, IndexError, TypeError, AttributeError):
+            return False  # jupyter_server rejects what it cannot read
+        return client_message_refused(header, content)
+
+    def handle_incoming_message(self, incoming_msg: Any) -> None:
+        if refused(self.subprotocol, incoming_msg):
+            self.log.warning("Refused a page's request to create a widget in its kernel")
+            return None
+        return original(self, incoming_msg)
+
+    ZMQChannelsWebsocketConnection.handle_incoming_message = handle_incoming_message
+
+
 def main() -> None:
     """Patch Voila as described above, then run it with the command line's arguments."""
     from voila.app import main as voila_main
@@ -341,6 +403,8 @@ def main() -> None:
     session_routes.install_kernel_ownership()
     session_routes.install_routes()
     _install_connection_limits()
+    _install_comm_guard()
+    _install_log_limits()
     raise_file_limit()
     sys.exit(voila_main())
 

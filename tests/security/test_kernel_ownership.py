@@ -111,3 +111,71 @@ def test_the_owner_reaches_her_kernel_and_refusals_are_logged_without_ids(
     name = f"codesign_{demo_workshop['code']}="
     token = next(c[len(name) :] for c in cookies.split("; ") if c.startswith(name))
     assert token not in log
+
+
+def kernel_rss(kernel_id: str) -> int:
+    import psutil
+
+    for proc in psutil.process_iter(["cmdline"]):
+        if any(kernel_id in part for part in proc.info["cmdline"] or []):
+            return proc.memory_info().rss
+    raise AssertionError("kernel process not found")
+
+
+def test_a_page_cannot_make_its_kernel_build_widgets(server, victim, demo_workshop):
+    """The probe's attack: comm_open for jupyter.widget models, 900 KB each, from a page's own
+    session. They are dropped before the kernel; the honest phone carries on."""
+    import json
+    import uuid
+
+    page, _kernel, _cookies = victim
+    status, headers = request(server.participant_base, "GET", "/voila/render/join.ipynb")
+    assert status == 200
+    cookie = re.search(r"codesign_page=[^;]+", headers["Set-Cookie"]).group(0)
+    parts = urlsplit(server.participant_base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=90)
+    conn.request("GET", "/voila/render/join.ipynb", headers={"Cookie": cookie})
+    body = conn.getresponse().read().decode()
+    conn.close()
+    kernel_id = KERNEL_ID.search(body).group(1)
+    before = kernel_rss(kernel_id)
+    url = server.participant_base.replace("http://", "ws://")
+    with connect(
+        f"{url}/api/kernels/{kernel_id}/channels",
+        additional_headers={"Cookie": cookie},
+        open_timeout=60,
+        max_size=None,
+    ) as ws:
+        for _ in range(120):
+            state = {
+                "_model_name": "TextModel",
+                "_model_module": "@jupyter-widgets/controls",
+                "_model_module_version": "2.0.0",
+                "value": "A" * 900_000,
+            }
+            header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "session": "x"}
+            header |= {"username": "x", "version": "5.3"}
+            ws.send(
+                json.dumps(
+                    {
+                        "header": header,
+                        "parent_header": {},
+                        "metadata": {},
+                        "channel": "shell",
+                        "content": {
+                            "comm_id": uuid.uuid4().hex,
+                            "target_name": "jupyter.widget",
+                            "data": {"state": state, "buffer_paths": []},
+                        },
+                    }
+                )
+            )
+        time.sleep(3)
+    grew = kernel_rss(kernel_id) - before
+    print(f"attacked kernel grew {grew / 2**20:.1f} MB after 120 x 900 KB comm_open")
+    assert grew < 20 * 2**20  # 120 widgets of 900 KB would be over 100 MB
+    page.get_by_label("Your line").fill("Unaffected")
+    page.get_by_role("button", name="Share").click()
+    page.get_by_text("Unaffected").first.wait_for(timeout=30_000)
+    log = server.log_path("participant").read_text(errors="replace")
+    assert log.count("Refused a page's request to create a widget") < 10  # counted, not repeated

@@ -134,3 +134,53 @@ def test_a_page_being_rendered_counts_once_not_twice():
         ticket.release()
     assert guard.in_use() == 60
     assert guard.admit("10.0.1.1", live) is SERVER_FULL
+
+
+def test_a_page_may_open_only_the_widget_control_channel():
+    from codesign_widgets.serving.kernel_guard import client_message_refused
+
+    assert client_message_refused({"msg_type": "comm_open"}, {"target_name": "jupyter.widget"})
+    assert client_message_refused({"msg_type": "comm_open"}, {"target_name": "anything"})
+    assert client_message_refused({"msg_type": "comm_open"}, None)
+    assert not client_message_refused(
+        {"msg_type": "comm_open"}, {"target_name": "jupyter.widget.control"}
+    )
+    assert not client_message_refused({"msg_type": "comm_msg"}, {"target_name": "x"})
+
+
+def test_a_flood_of_one_log_line_becomes_one_line_with_a_count():
+    import logging
+
+    from codesign_widgets.serving.kernel_guard import RepeatFilter
+
+    clock = Clock()
+    repeats = RepeatFilter(every=60, clock=clock)
+
+    def record(text: str) -> logging.LogRecord:
+        return logging.LogRecord("tornado", logging.ERROR, __file__, 1, text, (), None)
+
+    kept = [r for _ in range(100_000) if repeats.filter(r := record("Too many open files"))]
+    assert len(kept) == 1
+    assert repeats.filter(record("Another problem"))  # other messages still get through
+    clock.now += 61
+    last = record("Too many open files")
+    assert repeats.filter(last)
+    assert last.getMessage() == ("Too many open files (and 99999 more times in the last 61 s)")
+
+
+def test_a_participant_kernel_cannot_take_more_memory_than_its_cap():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from codesign_widgets.serving.voila_env import cap_memory\n"
+        "assert cap_memory() == 300\n"
+        "try:\n"
+        "    block = bytearray(600 * 1024 * 1024)\n"
+        "except MemoryError:\n"
+        "    print('refused')\n"
+    )
+    env = {**os.environ, "CODESIGN_KERNEL_MEMORY_MB": "300"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "refused", out.stderr
