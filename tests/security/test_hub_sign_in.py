@@ -166,3 +166,20 @@ def test_opening_a_workshop_with_its_key_is_remembered_by_this_browser(
         assert "opens from the hub" not in activity.inner_text("body")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/logout", "/login", "/codesign/sign-out"])
+def test_sign_in_routes_answer_plainly_never_with_a_traceback(server, path):
+    import http.client
+
+    for base in (server.facilitator_base, server.participant_base):
+        parts = urlsplit(base)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+        assert response.status == 302, (base, path, response.status)
+        assert "Traceback" not in body
