@@ -71,7 +71,9 @@ def _granted(code: str | None, sessions, session: str | None) -> bool:
     """Whether this signed-in browser opened workshop ``code`` with its key before."""
     from .core.workshop import normalise_join_code
 
-    return bool(code) and normalise_join_code(code) in (sessions.codes(session) or [])
+    if sessions is None or not code:
+        return False
+    return normalise_join_code(code) in (sessions.codes(session) or [])
 
 
 def facilitator_app(db_url: str | None = None) -> widgets.Widget:

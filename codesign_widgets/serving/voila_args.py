@@ -77,7 +77,9 @@ def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str, home: str) 
         # Half-open and idle connections are closed instead of kept forever (voila_main.py).
         "codesign_idle_connection_timeout": opts.idle_connection_timeout,
         "codesign_body_timeout": opts.body_timeout,
-        "codesign_max_buffer_size": max(max_bytes, 1024 * 1024),
+        # The read buffer must hold an oversized websocket frame while tornado refuses it
+        # (close 1009); a smaller buffer resets the connection instead.
+        "codesign_max_buffer_size": max(4 * max_bytes, 16 * 1024 * 1024),
         "codesign_max_body_size": max(max_bytes, 1024 * 1024),
         # DNS rebinding: a page of evil.example whose name comes to resolve to this server
         # sends `Host: evil.example`; jupyter_server answers 403 unless the Host is loopback

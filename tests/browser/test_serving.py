@@ -367,7 +367,7 @@ def test_participant_websocket_refuses_oversized_messages(served, demo_workshop)
     body = response.read().decode()
     conn.close()
     assert response.status == 200
-    # The page's own session: its kernel answers nobody else (tests/security).
+    # The page's own session: its kernel answers nobody else (test_kernel_ownership.py).
     session = re.search(r"codesign_page=[^;]+", response.getheader("Set-Cookie")).group(0)
     kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
     ws_url = served.participant_base.replace("http", "ws", 1)

@@ -15,8 +15,8 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.browser.conftest import PHONE
-from tests.browser.phone import join
+from .conftest import PHONE
+from .phone import join
 
 pytestmark = pytest.mark.browser
 
