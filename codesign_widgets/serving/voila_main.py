@@ -1,6 +1,6 @@
 """Voila as the studio runs it: ``python -m codesign_widgets.serving.voila_main ARGS``.
 
-Everything is Voila's own except five things; the first four are switched on by settings that
+Everything is Voila's own except what follows; most of it is switched on by settings that
 ``voila_args.py`` puts in ``--Voila.tornado_settings``:
 
 - **Host check** (DNS rebinding). jupyter_server accepts a hostname from ``local_hostnames``

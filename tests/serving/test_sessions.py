@@ -184,3 +184,20 @@ def test_a_participant_kernel_cannot_take_more_memory_than_its_cap():
     env = {**os.environ, "CODESIGN_KERNEL_MEMORY_MB": "300"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "refused", out.stderr
+
+
+def test_the_server_raises_its_open_file_limit_to_the_hard_limit():
+    """A thousand half-open connections must not reach a 1,024 soft limit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource\n"
+        "from codesign_widgets.serving.voila_main import raise_file_limit\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))\n"
+        "now = raise_file_limit()\n"
+        "print(now == (hard if hard != resource.RLIM_INFINITY else max(256, 65536)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "True", out.stderr
