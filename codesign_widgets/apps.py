@@ -36,22 +36,49 @@ def _problem(text: str) -> widgets.Widget:
 def participant_app(db_url: str | None = None) -> widgets.Widget:
     """The participant page for ``?code=...``: join form, stage, check-in."""
     from .live import Feed
-    from .room.identity import cookie_name
     from .room.join import ParticipantApp
+    from .serving.sessions import token_cookie_name
+    from .serving.voila_env import cap_memory, hand_over_token
     from .studio import Studio
 
+    cap_memory()
     params = request_params()
     try:
         studio = Studio.open(db_url, create=False)
     except CodesignError as exc:
         return _problem(f"{exc} (Tell the facilitator: the studio cannot reach its file.)")
-    code = params.get("code", "")
-    token = cookie_value(cookie_name(code.upper())) if code else None
-    return ParticipantApp(studio, code=code or None, token=token, feed=Feed.for_studio(studio))
+
+    def remembered(code: str) -> str | None:
+        return cookie_value(token_cookie_name(code.upper()))
+
+    return ParticipantApp(
+        studio,
+        code=params.get("code") or None,
+        feed=Feed.for_studio(studio),
+        hand_over=hand_over_token,
+        remembered=remembered,
+    )
+
+
+def _facilitator_session():
+    """The hub sessions of the facilitator server and this page's session id, if served."""
+    from .serving.sessions import HUB_COOKIE, HubSessions
+
+    return HubSessions.from_env(), cookie_value(HUB_COOKIE)
+
+
+def _granted(code: str | None, sessions, session: str | None) -> bool:
+    """Whether this signed-in browser opened workshop ``code`` with its key before."""
+    from .core.workshop import normalise_join_code
+
+    if sessions is None or not code:
+        return False
+    return normalise_join_code(code) in (sessions.codes(session) or [])
 
 
 def facilitator_app(db_url: str | None = None) -> widgets.Widget:
-    """The hub for ``?code=...&key=...``; without them, a form to create or open a workshop."""
+    """The hub for ``?code=...`` in a browser signed in to it; otherwise a form to create or
+    open a workshop (with its key, once per browser). In JupyterLab, ``?code=...&key=...``."""
     from .live import Feed
     from .room.hub import FacilitatorHub
     from .room.hub_start import HubStart
@@ -68,33 +95,60 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
     except CodesignError as exc:
         return _problem(str(exc))
     feed = Feed.for_studio(studio)
-    code, key = params.get("code"), params.get("key")
-    if code or key:
+    sessions, session = _facilitator_session()
+    on_open = None if sessions is None else (lambda code: sessions.grant(session, code))
+    code = params.get("code")
+    # Served: the browser's session says which workshops it may open; the key is never in
+    # the address. Unserved (JupyterLab), the key may come with the code.
+    key = params.get("key") if sessions is None else None
+    if code and (key or _granted(code, sessions, session)):
         try:
-            workshop = studio.workshops.check_facilitator(code or "", key or "")
+            if key:
+                workshop = studio.workshops.check_facilitator(code, key)
+            else:
+                workshop = studio.workshops.by_code(code)
         except CodesignError as exc:
-            start = HubStart(studio, feed=feed)
-            start.code_input.value = (code or "")[:32]
+            start = HubStart(studio, feed=feed, on_open=on_open)
+            start.code_input.value = code[:32]
             start.notice.show(str(exc), "error")
             return start
-        return FacilitatorHub(studio, workshop, feed=feed, key=key)
-    return HubStart(studio, feed=feed)
+        return FacilitatorHub(studio, workshop, feed=feed)
+    start = HubStart(studio, feed=feed, on_open=on_open)
+    if code:
+        start.code_input.value = code[:32]
+        start.notice.show(
+            "Type this workshop's facilitator key once: this browser then keeps it open.",
+            "info",
+        )
+    return start
 
 
 def _activity_app(db_url: str | None, build) -> widgets.Widget:
-    """``?code=...&key=...`` gives the activity's facilitator view (``build``); only
-    ``?code=...`` gives the participant page, whose stage shows the activity's panel."""
+    """On the facilitator server, ``?code=...`` gives the activity's facilitator view
+    (``build``) to the browser signed in to that workshop's hub; on the participant server,
+    the participant page, whose stage shows the activity's panel. In JupyterLab,
+    ``?code=...&key=...`` gives the facilitator view."""
     from .live import Feed
     from .studio import Studio
 
     params = request_params()
     code, key = params.get("code"), params.get("key")
+    sessions, session = _facilitator_session()
+    facilitator = os.environ.get(ROLE_ENV) == "facilitator" or (sessions is None and key)
     # The participant server (on the LAN) never builds a facilitator view, key or not.
-    if not key or os.environ.get(ROLE_ENV) == "participant":
+    if not facilitator or os.environ.get(ROLE_ENV) == "participant":
         return participant_app(db_url)
     try:
         studio = Studio.open(db_url, create=False)
-        workshop = studio.workshops.check_facilitator(code or "", key)
+        if sessions is None:
+            workshop = studio.workshops.check_facilitator(code or "", key or "")
+        elif _granted(code, sessions, session):
+            workshop = studio.workshops.by_code(code)
+        else:
+            return _problem(
+                "This page opens from the hub: open the workshop in the hub in this browser, "
+                "then use its activity links."
+            )
         return build(studio, workshop, Feed.for_studio(studio), params)
     except CodesignError as exc:
         return _problem(str(exc))

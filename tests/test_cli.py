@@ -136,11 +136,13 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
         participant_base=base,
         facilitator_base="http://127.0.0.1:8867",
         participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
-        facilitator_url=lambda code, key: f"http://127.0.0.1:8867/x?code={code}&key={key}",
+        facilitator_url=lambda code: f"http://127.0.0.1:8867/codesign/sign-in?token=T-{code}",
     )
-    _print_links(server, "ABCDEF", "secret")
+    _print_links(server, "ABCDEF")
     out = capsys.readouterr().out
     assert says in out
+    assert "Start here: open the hub link" in out
+    assert "sign-in?token=T-ABCDEF" in out  # a one-time link, not the key
     assert "this laptop only" in out
     assert "join code: ABCDEF" in out
     if "192.0.2.7" in base:

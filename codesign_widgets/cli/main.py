@@ -80,8 +80,9 @@ def _add_serve_commands(sub) -> None:
         p.add_argument(
             "--pool-size",
             type=int,
-            default=4,
-            help="Participant kernels kept warm, so joining is quick.",
+            default=3,
+            help="Participant kernels kept warm, so joining is quick (3 suits a 2-core "
+            "laptop; warm kernels never count against --max-kernels).",
         )
         p.add_argument(
             "--cull-idle-timeout",

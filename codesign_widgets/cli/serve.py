@@ -45,7 +45,7 @@ def _serve_options(args: argparse.Namespace, db_url: str):
     )
 
 
-def _print_links(server, code: str | None, key: str | None) -> None:
+def _print_links(server, code: str | None) -> None:
     import segno
 
     join = (
@@ -53,16 +53,16 @@ def _print_links(server, code: str | None, key: str | None) -> None:
         if code
         else f"{server.participant_base}/voila/render/join.ipynb"
     )
-    hub = (
-        server.facilitator_url(code, key)
-        if code and key
-        else (f"{server.facilitator_base}/voila/render/facilitator.ipynb")
-    )
     on_lan = not server.participant_base.startswith("http://127.")
     print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")
     print(
-        f"  Facilitator hub (this laptop only; the link holds the key, keep it private):\n"
-        f"    {hub}\n"
+        "  Start here: open the hub link below in this laptop's browser, then project the "
+        "hub's Room tab.\n"
+    )
+    print(
+        "  Facilitator hub (this laptop only; the link signs this browser in once, then it "
+        "is useless; press Enter here for a new one):\n"
+        f"    {server.facilitator_url(code)}\n"
     )
     print(f"  Participants (phone or laptop):\n    {join}")
     if code:
@@ -97,15 +97,23 @@ def serve(args: argparse.Namespace, *, demo: bool) -> int:
     db_url = resolve_db_url(args.db)
     studio = Studio.open(db_url)
     studio.db.check_writable()
-    code = key = None
+    code = None
     if demo:
         from .demo import create_demo
 
-        code, key = create_demo(studio)
+        code, _key = create_demo(studio)
         print(f"Demo workshop created in {studio.db.where} (join code {code}).")
     studio.close()
     server = StudioServer(_serve_options(args, db_url))
     print("Starting the servers (a few seconds)...")
     server.start()
-    _print_links(server, code, key)
-    return server.wait()
+    _print_links(server, code)
+
+    def new_link() -> None:
+        print(f"  New hub link (works once): {server.facilitator_url(code)}", flush=True)
+
+    try:
+        return server.wait(on_enter=new_link)
+    finally:
+        if server.stopped_in is not None:
+            print(f"\nStudio stopped in {server.stopped_in:.1f} s. Nothing is lost.", flush=True)

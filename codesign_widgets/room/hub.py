@@ -49,7 +49,6 @@ class FacilitatorHub(widgets.VBox):
         workshop: WorkshopState,
         feed: Feed | None = None,
         new_key: str | None = None,
-        key: str | None = None,
     ) -> None:
         super().__init__()
         self.add_class("codesign-hub")
@@ -63,8 +62,8 @@ class FacilitatorHub(widgets.VBox):
         self.room_wall = RoomWall(wiring, self.template)
         self._build_join()
         self._build_key(new_key)
-        # Links open each activity's own page in a new tab; the key rides in the href only.
-        self.links = activity_links(workshop.code, key or "")
+        # Links open each activity's own page in a new tab, signed in as this browser is.
+        self.links = activity_links(workshop.code)
         self.activity_pages = widgets.HTML(
             "".join(
                 escaped(

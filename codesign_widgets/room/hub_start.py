@@ -1,7 +1,13 @@
-"""The hub's first screen, when it is opened without a workshop: create one or open one."""
+"""The hub's first screen, when it is opened without a workshop: create one or open one.
+
+Once a workshop is open, ``on_open(code)`` lets the facilitator's browser session remember it
+(the server's sign-in, see ``serving/sessions.py``) and the page's address carries its join
+code, so a reload opens the hub again without the key.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -11,6 +17,7 @@ from ..core.templates import list_templates, load_template
 from ..live import Feed
 from ..ui.common import Notice, run_action
 from .hub import FacilitatorHub
+from .identity import PageAddress
 
 if TYPE_CHECKING:
     from ..studio import Studio
@@ -22,9 +29,16 @@ __all__ = ["HubStart"]
 class HubStart(widgets.VBox):
     """First screen when the hub is opened without a workshop: create one or open one."""
 
-    def __init__(self, studio: Studio, feed: Feed | None = None) -> None:
+    def __init__(
+        self,
+        studio: Studio,
+        feed: Feed | None = None,
+        on_open: Callable[[str], object] | None = None,
+    ) -> None:
         super().__init__()
         self.studio, self.feed = studio, feed
+        self._on_open = on_open
+        self.address = PageAddress()
         self.notice = Notice()
         self.title_input = widgets.Text(
             description="Workshop title", placeholder="e.g. Redesigning foot care"
@@ -53,6 +67,7 @@ class HubStart(widgets.VBox):
             self.key_input,
             self.open_button,
             self.notice,
+            self.address,
         ]
 
     def create_workshop(self) -> FacilitatorHub | None:
@@ -65,9 +80,7 @@ class HubStart(widgets.VBox):
         if not result:
             return None
         workshop, key = result
-        self.hub = FacilitatorHub(self.studio, workshop, feed=self.feed, new_key=key, key=key)
-        self.children = [self.hub]
-        return self.hub
+        return self._open(FacilitatorHub(self.studio, workshop, feed=self.feed, new_key=key))
 
     def open_workshop(self) -> FacilitatorHub | None:
         workshop = run_action(
@@ -78,6 +91,13 @@ class HubStart(widgets.VBox):
         )
         if not workshop:
             return None
-        self.hub = FacilitatorHub(self.studio, workshop, feed=self.feed, key=self.key_input.value)
-        self.children = [self.hub]
-        return self.hub
+        self.key_input.value = ""  # the key stays no longer than needed, even in the kernel
+        return self._open(FacilitatorHub(self.studio, workshop, feed=self.feed))
+
+    def _open(self, hub: FacilitatorHub) -> FacilitatorHub:
+        self.hub = hub
+        if self._on_open is not None:
+            self._on_open(hub.workshop.code)
+        self.address.workshop_code = hub.workshop.code
+        self.children = [hub, self.address]
+        return hub

@@ -1,68 +1,92 @@
-"""Keeps a participant's token in their browser so a reload or a sleeping phone comes back.
+"""Keeps a participant recognisable after a reload, without page script ever holding the token.
 
-The token lives in ``localStorage`` and in a cookie scoped to the studio. A reload sends the
-cookie with the page request (Voila hands it to the kernel as ``HTTP_COOKIE``), so the kernel
-knows the participant while the notebook runs; ``localStorage`` is the fallback, offered once
-the widget renders. The token is a bearer credential and never goes into the URL.
+Two things survive a reload: the page's address, which carries the workshop's join code
+(``?code=...``, never the token), and an HttpOnly cookie holding the participant's token for
+the workshop's day. The kernel hands the token to its own server (``hand_over``), which sets
+the cookie when the page asks it to; a reload sends the cookie with the page request, so the
+kernel knows the participant while the notebook runs ("Welcome back").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import anywidget
 import traitlets
 
-__all__ = ["IdentityKeeper", "cookie_name"]
+__all__ = ["IdentityKeeper", "PageAddress"]
 
 
-def cookie_name(join_code: str) -> str:
-    return f"codesign_{join_code}"
-
-
-class IdentityKeeper(anywidget.AnyWidget):
-    """Invisible widget: writes ``token`` into the browser, offers a stored one back."""
+class PageAddress(anywidget.AnyWidget):
+    """Invisible widget: puts ``?code=<workshop_code>`` in the page's address (no reload), so
+    a reload or a bookmark opens the same workshop. Nothing secret goes into the address."""
 
     _esm = """
-    function cookieName(code) { return "codesign_" + code; }
-    function write(model) {
+    function place(model) {
       const code = model.get("workshop_code");
-      const token = model.get("token");
       if (!code) return;
-      const key = "codesign:" + code;
       try {
-        if (token) {
-          localStorage.setItem(key, token);
-          document.cookie = cookieName(code) + "=" + token +
-            "; path=/; max-age=172800; SameSite=Strict";
-        } else if (model.get("forget")) {
-          localStorage.removeItem(key);
-          document.cookie = cookieName(code) + "=; path=/; max-age=0; SameSite=Strict";
-        }
-      } catch (e) { /* storage may be off in private mode: the cookie still works */ }
+        const url = new URL(window.location.href);
+        if (url.searchParams.get("code") === code) return;
+        url.searchParams.set("code", code);
+        window.history.replaceState(window.history.state, "", url.toString());
+      } catch (e) { /* an address the browser will not rewrite: a reload asks again */ }
+    }
+    function collect() {
+      // The server sets (or clears) the HttpOnly cookie its kernel handed over.
+      return fetch("/codesign/identity", {method: "POST", credentials: "same-origin"})
+        .catch(() => null);
     }
     export default {
       render({ model, el }) {
         el.style.display = "none";
-        const code = model.get("workshop_code");
-        let stored = null;
-        try { stored = code ? localStorage.getItem("codesign:" + code) : null; } catch (e) {}
-        if (stored && !model.get("token")) {
-          model.set("offered_token", stored);
-          model.save_changes();
-        }
-        write(model);
-        model.on("change:token", () => write(model));
-        model.on("change:workshop_code", () => write(model));
-        model.on("change:forget", () => write(model));
+        place(model);
+        model.on("change:workshop_code", () => place(model));
+        if (model.get("saved")) collect();
+        model.on("change:saved", () => collect());
       },
     };
     """
-    workshop_code = traitlets.Unicode("", help="Join code the token belongs to.").tag(sync=True)
-    token = traitlets.Unicode("", help="Kernel to browser: the token to keep.").tag(sync=True)
-    forget = traitlets.Bool(False, help="Kernel to browser: drop the stored token.").tag(sync=True)
-    offered_token = traitlets.Unicode(
-        "", help="Browser to kernel: a token found in localStorage (checked by the store)."
+    workshop_code = traitlets.Unicode("", help="Join code the page's address carries.").tag(
+        sync=True
+    )
+    saved = traitlets.Int(
+        0, help="Kernel to browser: counts hand-overs; the page then collects its cookie."
     ).tag(sync=True)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.layout.display = "none"
+
+
+class IdentityKeeper(PageAddress):
+    """Keeps a participant's token in an HttpOnly cookie of this browser (see module doc).
+
+    ``hand_over(code, token)`` gives the token (or "" to forget it) to the page's server;
+    :func:`codesign_widgets.serving.voila_env.hand_over_token` in a served page, nothing in
+    JupyterLab or a test. ``token`` and ``forget`` stay in the kernel (not synced).
+    """
+
+    token = traitlets.Unicode("", help="The token this browser keeps (kernel only).")
+    forget = traitlets.Bool(False, help="Whether this browser was told to forget (kernel only).")
+
+    def __init__(self, hand_over: Callable[[str, str], object] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._hand_over = hand_over
+
+    def keep(self, token: str) -> None:
+        """Remember ``token`` in this browser for the workshop's day."""
+        self.forget = False
+        self.token = token
+        self._pass_on(token)
+
+    def drop(self) -> None:
+        """Make this browser forget its token (the participant can still rejoin elsewhere)."""
+        self.forget = True
+        self.token = ""
+        self._pass_on("")
+
+    def _pass_on(self, token: str) -> None:
+        if self._hand_over is not None and self.workshop_code:
+            self._hand_over(self.workshop_code, token)
+        self.saved += 1

@@ -9,6 +9,7 @@ panel, and the leave step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -20,7 +21,7 @@ from ..live import Feed
 from ..ui.common import Notice, run_action
 from .identity import IdentityKeeper
 from .join_checkin import CheckinForm
-from .join_forms import CodeForm, JoinForm, LeaveStep
+from .join_forms import CodeForm, JoinForm, LeaveStep, NotMe
 from .join_stage import StageView
 
 if TYPE_CHECKING:
@@ -35,8 +36,11 @@ class ParticipantApp(widgets.VBox):
 
     The parts are ``code_form``, ``join_form``, ``stage_view`` (with ``checkin`` and the
     activity's ``stage_view.panel``) and ``leave_step``. Each user action is a method
-    (:meth:`enter_code`, :meth:`join`, :meth:`ask_to_leave`, :meth:`leave`; the check-in's
-    ``checkin.share_note`` and ``checkin.withdraw``), so tests act as a participant would.
+    (:meth:`enter_code`, :meth:`join`, :meth:`start_over`, :meth:`ask_to_leave`,
+    :meth:`leave`; the check-in's ``checkin.share_note`` and ``checkin.withdraw``), so tests act
+    as a participant would. ``hand_over(code, token)`` keeps the token in this browser's
+    HttpOnly cookie (see :class:`~.identity.IdentityKeeper`); ``remembered(code)`` is the token
+    this browser sent with the page for that workshop, if any.
     """
 
     def __init__(
@@ -45,6 +49,8 @@ class ParticipantApp(widgets.VBox):
         code: str | None = None,
         token: str | None = None,
         feed: Feed | None = None,
+        hand_over: Callable[[str, str], object] | None = None,
+        remembered: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.add_class("codesign-participant")
@@ -55,8 +61,9 @@ class ParticipantApp(widgets.VBox):
         self.participant: Participant | None = None
         self._unsubscribe = None
         self.notice = Notice()
-        self.identity = IdentityKeeper()
-        self.identity.observe(self._on_offered_token, "offered_token")
+        self.identity = IdentityKeeper(hand_over=hand_over)
+        self._remembered = remembered
+        self.not_me = NotMe(on_start_over=self.start_over)
         self.code_form = CodeForm(on_enter=self.enter_code)
         self.join_form = JoinForm(on_join=self.join)
         self.checkin = CheckinForm(studio, self.notice)
@@ -67,8 +74,9 @@ class ParticipantApp(widgets.VBox):
         else:
             self._show(self.code_form)
 
-    def _show(self, box: widgets.Widget) -> None:
-        self.children = [box, self.notice, self.identity]
+    def _show(self, box: widgets.Widget, not_me: bool = False) -> None:
+        # "Not Alice?" heads the page of a person recognised by this browser (shared tablets).
+        self.children = [*([self.not_me] if not_me else []), box, self.notice, self.identity]
 
     # -- actions ---------------------------------------------------------------------------
     def enter_code(self, code: str, token: str | None = None) -> bool:
@@ -82,6 +90,9 @@ class ParticipantApp(widgets.VBox):
         self.template = load_template(workshop.template)
         self.identity.workshop_code = workshop.code
         self.join_form.show_workshop(workshop.title, self.template)
+        if not token and self._remembered is not None and not self.identity.forget:
+            # A phone that typed the code: the cookie it sent with the page knows it.
+            token = self._remembered(workshop.code)
         if token and self.resume(token):
             return True
         self._show(self.join_form)
@@ -101,8 +112,36 @@ class ParticipantApp(widgets.VBox):
         self.participant = participant
         self.identity.token = token
         self.notice.show(f"Welcome back, {participant.shown_name}.", "ok")
-        self._enter_stage_view()
+        self.not_me.show_name(participant.shown_name)
+        self._enter_stage_view(not_me=True)
         return True
+
+    def start_over(self) -> bool:
+        """ "Not Alice? Start as someone else": this browser forgets Alice (nothing of hers is
+        withdrawn; she can come back on her own phone) and shows the join form."""
+        if self.participant is None:
+            return False
+        name = self.participant.shown_name
+        self._step_out()
+        self.identity.drop()
+        self.notice.show(
+            f"This device has forgotten {name}; nothing they added was changed. "
+            "Join below as yourself.",
+            "ok",
+        )
+        self._show(self.join_form)
+        return True
+
+    def _step_out(self) -> None:
+        """The page stops being this participant's (their contributions stay)."""
+        self.stage_view.leave()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.participant = None
+        self.leave_step.stay()
+        self.checkin.forget()
+        self.join_form.clear()
 
     def join(self) -> bool:
         """Join with the name, perspective and consent in the form."""
@@ -123,8 +162,7 @@ class ParticipantApp(widgets.VBox):
         if not result:
             return False
         self.participant, token = result
-        self.identity.forget = False
-        self.identity.token = token
+        self.identity.keep(token)
         self.notice.show(f"You're in, {self.participant.shown_name}.", "ok")
         self._enter_stage_view()
         return True
@@ -143,16 +181,8 @@ class ParticipantApp(widgets.VBox):
             return False  # a crafted click on the hidden confirm button does nothing
         if not run_action(self.notice, self.studio.privacy.withdraw_participant, self.participant):
             return False
-        self.stage_view.leave()
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        self.participant = None
-        self.identity.forget = True
-        self.identity.token = ""
-        self.leave_step.stay()
-        self.checkin.forget()
-        self.join_form.clear()
+        self._step_out()
+        self.identity.drop()
         self.notice.show(
             "You have left the workshop. Everything you added was taken back: it no longer "
             "shows on the big screen, in results or in exports, and this browser has forgotten "
@@ -164,12 +194,12 @@ class ParticipantApp(widgets.VBox):
         return True
 
     # -- the stage view --------------------------------------------------------------------
-    def _enter_stage_view(self) -> None:
+    def _enter_stage_view(self, not_me: bool = False) -> None:
         self.checkin.enter(self.participant)
         self.stage_view.enter(self.template, self.participant)
         self.leave_step.show_code(self.participant.public_id)
         self.stage_view.show(self.workshop)
-        self._show(self.stage_view)
+        self._show(self.stage_view, not_me=not_me)
         if self.feed is not None and self._unsubscribe is None:
             self._unsubscribe = self.feed.subscribe(
                 self.workshop.id, {"stages", "workshops"}, self.on_change
@@ -183,8 +213,3 @@ class ParticipantApp(widgets.VBox):
             self.notice.show(str(exc), "error")
             return
         self.stage_view.show(self.workshop)
-
-    def _on_offered_token(self, change) -> None:
-        token = change["new"]
-        if isinstance(token, str) and 0 < len(token) <= 100:
-            self.resume(token)

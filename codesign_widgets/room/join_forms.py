@@ -1,5 +1,5 @@
-"""The participant page's forms: the join code, then name, perspective and consent, and the
-leave-and-withdraw step with its confirmation.
+"""The participant page's forms: the join code, then name, perspective and consent, the
+"Not Alice?" line of a shared device, and the leave-and-withdraw step with its confirmation.
 
 Each form is a box of widgets that calls back what its button means (``on_enter``,
 ``on_join``, ``on_ask``, ``on_confirm``); :class:`~codesign_widgets.room.join.ParticipantApp`
@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from ..core.safe_text import escaped
 from ..core.templates import Template
 
-__all__ = ["CodeForm", "JoinForm", "LeaveStep"]
+__all__ = ["CodeForm", "JoinForm", "LeaveStep", "NotMe"]
 
 
 class CodeForm(widgets.VBox):
@@ -142,3 +142,25 @@ class LeaveStep(widgets.VBox):
     def stay(self) -> None:
         """Change of mind: hide the confirm step again."""
         self.confirm_leave_box.layout.display = "none"
+
+
+class NotMe(widgets.HBox):
+    """On a device that recognised someone: "Not Alice? Start as someone else"; the button
+    calls ``on_start_over()``."""
+
+    def __init__(self, on_start_over: Callable[[], object]) -> None:
+        self.question = widgets.Label()
+        self.start_over_button = widgets.Button(
+            description="Start as someone else",
+            icon="user",
+            tooltip="This device forgets the person; what they added stays",
+        )
+        self.start_over_button.on_click(lambda _b: on_start_over())
+        super().__init__(
+            [self.question, self.start_over_button],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+
+    def show_name(self, name: str) -> None:
+        """Ask about ``name`` (shown as text, never as HTML)."""
+        self.question.value = f"Not {name}?"

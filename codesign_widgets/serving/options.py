@@ -51,8 +51,8 @@ class ServeOptions:
     participant_host: str = LOOPBACK
     participant_port: int = 8866
     facilitator_port: int = 8867
-    pool_size: int = 4
-    activity_pool_size: int = 1
+    pool_size: int = 3
+    activity_pool_size: int = 0
     cull_idle_timeout: int = 600
     cull_interval: int = 60
     max_kernels: int = 60
@@ -60,7 +60,10 @@ class ServeOptions:
     abandoned_page_grace: int = 30
     participant_max_message_bytes: int = 1024 * 1024
     facilitator_max_message_bytes: int = 10 * 1024 * 1024
-    ws_ping_interval: int = 30
+    ws_ping_interval: int = 10
+    idle_connection_timeout: int = 60
+    body_timeout: int = 30
+    kernel_memory_mb: int = 512
     participant_notebooks: tuple[str, ...] = PARTICIPANT_NOTEBOOKS
     facilitator_notebooks: tuple[str, ...] = FACILITATOR_NOTEBOOKS
 
@@ -72,8 +75,11 @@ OPTION_HELP: dict[str, str] = {
     "participant_host": "Address the participant server binds (the LAN address to share).",
     "participant_port": "Port of the participant server.",
     "facilitator_port": "Port of the facilitator server, which always binds 127.0.0.1.",
-    "pool_size": "Preheated kernels kept ready for join.ipynb, where every phone lands.",
-    "activity_pool_size": "Preheated kernels kept ready per other participant notebook.",
+    "pool_size": "Preheated kernels kept ready for join.ipynb, where every phone lands "
+    "(each about 75 MB; they never count against --max-kernels). 3 suits a 2-core laptop: "
+    "a larger pool is slower to refill while a room joins at once.",
+    "activity_pool_size": "Preheated kernels kept ready per other participant notebook "
+    "(phones rarely open them directly).",
     "cull_idle_timeout": "Seconds before an idle kernel with no open page is shut down.",
     "cull_interval": "Seconds between checks for idle kernels.",
     "max_kernels": "Participant pages open at once, all devices together (0: no limit); "
@@ -86,6 +92,10 @@ OPTION_HELP: dict[str, str] = {
     "participant_max_message_bytes": "Largest websocket message a phone may send its kernel.",
     "facilitator_max_message_bytes": "Largest websocket message the facilitator page may send.",
     "ws_ping_interval": "Seconds between websocket pings, so a sleeping phone is noticed.",
+    "idle_connection_timeout": "Seconds an HTTP connection may stay idle before it is closed.",
+    "body_timeout": "Seconds a client may take to send a request's body.",
+    "kernel_memory_mb": "Most memory (MB of data) one participant kernel may take; about "
+    "160 is normal (0: no cap).",
     "participant_notebooks": "Notebooks reachable on the participant server.",
     "facilitator_notebooks": "Notebooks reachable on the facilitator server.",
 }

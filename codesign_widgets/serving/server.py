@@ -6,6 +6,9 @@ open), starts Voila with the command lines of ``voila_args.py`` and stops both p
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -31,8 +34,9 @@ from .processes import (
     log_tail,
     raise_interrupt,
     read_from,
-    terminate_tree,
+    terminate_trees,
 )
+from .sessions import HUB_SESSIONS_ENV, KERNEL_SECRET_ENV, SERVER_URL_ENV, HubSessions
 from .voila_args import (
     facilitator_argv,
     participant_argv,
@@ -40,11 +44,13 @@ from .voila_args import (
     served_notebooks,
     server_env,
 )
+from .voila_env import MEMORY_ENV
 
 __all__ = [
     "ServerStartError",
     "StudioServer",
     "default_notebooks_root",
+    "default_state_dir",
     "prepare_served_folder",
 ]
 
@@ -55,6 +61,12 @@ def default_notebooks_root() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("no notebooks folder next to the codesign_widgets package")
+
+
+def default_state_dir() -> Path:
+    """The user's state folder for the studio (``$XDG_STATE_HOME/codesign``)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "codesign"
 
 
 def prepare_served_folder(source: Path, names: tuple[str, ...] | list[str], dest: Path) -> Path:
@@ -87,6 +99,29 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+_CONNECTION_DIR = re.compile(r"Storing connection files in (\S+)\.$", re.MULTILINE)
+
+
+def _enter_pressed(timeout: float) -> bool:
+    """Wait up to ``timeout`` s for a line on a terminal's standard input (False otherwise)."""
+    import select
+    import sys
+
+    stdin = sys.stdin
+    try:
+        if stdin is None or not stdin.isatty():
+            time.sleep(timeout)
+            return False
+        ready, _w, _x = select.select([stdin], [], [], timeout)
+    except (OSError, ValueError):  # no usable terminal (closed, or no select on it)
+        time.sleep(timeout)
+        return False
+    if ready:
+        stdin.readline()
+        return True
+    return False
+
+
 class ServerStartError(RuntimeError):
     """A Voila server exited or did not answer in time; the message carries its log tail."""
 
@@ -101,14 +136,24 @@ class StudioServer:
     work_dir
         Where the served folders and logs go; a fresh temporary folder when ``None``
         (removed again by :meth:`stop`).
+    state_dir
+        Where the facilitator's sign-in sessions are kept, so that they outlive a restart;
+        ``work_dir`` when one is given, else the user's state folder.
     """
 
-    def __init__(self, opts: ServeOptions, work_dir: Path | None = None) -> None:
+    def __init__(
+        self, opts: ServeOptions, work_dir: Path | None = None, state_dir: Path | None = None
+    ) -> None:
         self.opts = opts
         self._own_dir = work_dir is None
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="codesign-serve-"))
         self.log_dir = self.work_dir / "logs"
+        if state_dir is None:
+            state_dir = self.work_dir if work_dir is not None else default_state_dir()
+        self.hub_sessions = HubSessions(Path(state_dir) / "hub-sessions.json")
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._secrets = {role: secrets.token_urlsafe(32) for role in ("participant", "facilitator")}
+        self.stopped_in: float | None = None
 
     def __enter__(self) -> StudioServer:
         self.start()
@@ -130,16 +175,29 @@ class StudioServer:
         query = urlencode({"code": code})
         return f"{self.participant_base}/voila/render/{quote(notebook)}?{query}"
 
-    def facilitator_url(self, code: str, key: str, notebook: str = "facilitator.ipynb") -> str:
-        """Return the facilitator's link; it carries the workshop's secret key."""
-        query = urlencode({"code": code, "key": key})
-        return f"{self.facilitator_base}/voila/render/{quote(notebook)}?{query}"
+    def facilitator_url(
+        self, code: str | None = None, key: str | None = None, notebook: str = "facilitator.ipynb"
+    ) -> str:
+        """Return a one-time hub link: it signs this browser in and opens workshop ``code``.
+
+        The link holds a random token, never the key, and works once (then the browser keeps
+        an HttpOnly session cookie and the address shows only the join code). Whoever runs the
+        servers may sign in, so ``key`` is not needed; it is accepted for callers that hold it.
+        """
+        del key  # the key never goes into a link
+        token = self.hub_sessions.mint_link(code)
+        query = urlencode({"token": token, "page": notebook})
+        return f"{self.facilitator_base}/codesign/sign-in?{query}"
 
     def role_envs(self, base: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
         """Return the environment of each server (and so of its kernels), keyed by role."""
         env = server_env(self.opts.db_url, base)
         participant = {
             **env,
+            # Kernels prove themselves to their own server with it (session_routes.py).
+            KERNEL_SECRET_ENV: self._secrets["participant"],
+            SERVER_URL_ENV: self.participant_base,
+            MEMORY_ENV: str(self.opts.kernel_memory_mb),
             # The app never builds a facilitator view here, whatever the URL carries.
             ROLE_ENV: "participant",
             # A preheated kernel fetches its request over a websocket to VOILA_APP_IP, which
@@ -148,12 +206,30 @@ class StudioServer:
         }
         facilitator = {
             **env,
+            KERNEL_SECRET_ENV: self._secrets["facilitator"],
+            HUB_SESSIONS_ENV: str(self.hub_sessions.path),
             ROLE_ENV: "facilitator",
             # The hub shows the join link and its QR code; only this process knows them.
             PARTICIPANT_URL_ENV: f"{self.participant_base}/voila/render/join.ipynb",
             FACILITATOR_URL_ENV: f"{self.facilitator_base}/voila/render/facilitator.ipynb",
         }
         return {"participant": participant, "facilitator": facilitator}
+
+    def kernel_count(self, role: str) -> int:
+        """How many kernels the ``role`` server runs now (pooled ones included)."""
+        import psutil
+
+        proc = self._procs.get(role)
+        if proc is None or proc.poll() is not None:
+            return 0
+        count = 0
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            try:
+                if any("ipykernel" in part for part in child.cmdline()):
+                    count += 1
+            except psutil.Error:  # gone meanwhile
+                continue
+        return count
 
     def log_path(self, role: str) -> Path:
         return self.log_dir / f"{role}.log"
@@ -235,11 +311,16 @@ class StudioServer:
             f"{log_tail(self.log_path('participant'))}"
         )
 
-    def wait(self, notify: Callable[[str], object] = print) -> int:
+    def wait(
+        self,
+        notify: Callable[[str], object] = print,
+        on_enter: Callable[[], object] | None = None,
+    ) -> int:
         """Block until a server exits, Ctrl-C or SIGTERM; stop both either way; return a code.
 
         Meanwhile, when phones are turned away by a kernel limit, ``notify`` gets advice for
-        the facilitator (printed in the terminal that started the studio).
+        the facilitator (printed in the terminal that started the studio), and when the
+        terminal's Enter key is pressed, ``on_enter`` is called (a new hub link).
         """
         if threading.current_thread() is threading.main_thread():
             # SIGTERM (systemd, `kill`, a test runner's timeout) should stop kernels cleanly too.
@@ -254,16 +335,27 @@ class StudioServer:
                 new, offset = read_from(log, offset)
                 for advice in watcher.read(new):
                     notify(advice)
-                time.sleep(0.5)
+                if _enter_pressed(0.5 if on_enter else 0.0) and on_enter is not None:
+                    on_enter()
+                elif on_enter is None:
+                    time.sleep(0.5)
         except KeyboardInterrupt:
             return 0
         finally:
             self.stop()
 
-    def stop(self, grace: float = 10.0) -> None:
-        """Terminate both process trees (SIGTERM, then SIGKILL); safe to call twice."""
+    def stop(self, grace: float = 0.6) -> None:
+        """Stop both servers and all their kernels within about ``grace`` seconds (SIGTERM,
+        then SIGKILL); safe to call twice. Nothing is lost: every write was committed."""
+        started = time.monotonic()
         procs, self._procs = self._procs, {}
-        for proc in procs.values():
-            terminate_tree(proc, grace)
+        terminate_trees(list(procs.values()), grace)
+        if procs:
+            self.stopped_in = time.monotonic() - started
+            # A server stopped before its own clean-up leaves its kernels' connection files.
+            for role in procs:
+                for folder in _CONNECTION_DIR.findall(log_tail(self.log_path(role), 400)):
+                    if Path(folder).name.startswith("voila_"):
+                        shutil.rmtree(folder, ignore_errors=True)
         if self._own_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)

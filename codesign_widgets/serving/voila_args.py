@@ -22,6 +22,7 @@ from .options import (
     SHARE_JUPYTER,
     ServeOptions,
 )
+from .sessions import HUB_COOKIE, PAGE_COOKIE
 
 
 def served_notebooks(root: Path) -> list[str]:
@@ -49,6 +50,12 @@ def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict)
         "--VoilaConfiguration.allow_theme_override=NO",
         "--strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
+        # nbclient waits 4 s for a cell's output after it ran; a pooled kernel pre-running a
+        # notebook on a busy laptop (a room joining at once) took longer, and the page's
+        # widget was lost for good. A dead kernel is still noticed at once.
+        "--VoilaExecutor.iopub_timeout=120",
+        # Each page sends its cookies along: the kernel learns its participant or facilitator.
+        "--VoilaConfiguration.http_header_envs=['Cookie']",
         # A preheated kernel once died with `Address already in use`; ipc has no ports.
         "--KernelManager.transport=ipc",
         f"--Voila.tornado_settings={tornado!r}",
@@ -67,6 +74,13 @@ def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str, home: str) 
         "compress_response": True,
         "websocket_max_message_size": max_bytes,
         "websocket_ping_interval": opts.ws_ping_interval,
+        # Half-open and idle connections are closed instead of kept forever (voila_main.py).
+        "codesign_idle_connection_timeout": opts.idle_connection_timeout,
+        "codesign_body_timeout": opts.body_timeout,
+        # The read buffer must hold an oversized websocket frame while tornado refuses it
+        # (close 1009); a smaller buffer resets the connection instead.
+        "codesign_max_buffer_size": max(4 * max_bytes, 16 * 1024 * 1024),
+        "codesign_max_body_size": max(max_bytes, 1024 * 1024),
         # DNS rebinding: a page of evil.example whose name comes to resolve to this server
         # sends `Host: evil.example`; jupyter_server answers 403 unless the Host is loopback
         # or listed here (Voila turns the check off; these settings turn it back on).
@@ -84,6 +98,8 @@ def _participant_tornado_settings(opts: ServeOptions) -> dict:
         "codesign_max_kernels": opts.max_kernels,
         "codesign_max_kernels_per_client": opts.max_kernels_per_client,
         "codesign_abandoned_page_grace": opts.abandoned_page_grace,
+        # Every kernel belongs to the page session that opened it (session_routes.py).
+        "codesign_owner_cookie": PAGE_COOKIE,
     }
 
 
@@ -125,7 +141,6 @@ def participant_argv(opts: ServeOptions, root: Path) -> list[str]:
         f"--preheat_kernel={max(p['pool_size'] for p in pools.values()) > 0}",
         f"--VoilaKernelManager.kernel_pools_config={pools!r}",
         f"--VoilaConfiguration.extension_allowlist={list(PARTICIPANT_EXTENSIONS)!r}",
-        "--VoilaConfiguration.http_header_envs=['Cookie']",
         *_culling(opts),
     ]
 
@@ -138,9 +153,14 @@ def facilitator_argv(opts: ServeOptions, root: Path) -> list[str]:
             LOOPBACK,
             opts.facilitator_port,
             PROJECTOR_TEMPLATE,
-            _tornado_settings(
-                opts, opts.facilitator_max_message_bytes, LOOPBACK, "facilitator.ipynb"
-            ),
+            {
+                **_tornado_settings(
+                    opts, opts.facilitator_max_message_bytes, LOOPBACK, "facilitator.ipynb"
+                ),
+                # Pages only for a signed-in facilitator; kernels belong to that session.
+                "codesign_hub_signin": True,
+                "codesign_owner_cookie": HUB_COOKIE,
+            },
         ),
         *_culling(opts),
     ]

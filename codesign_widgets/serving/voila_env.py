@@ -9,7 +9,12 @@ import re
 import threading
 from urllib.parse import parse_qs
 
-__all__ = ["cookie_value", "request_params"]
+from .sessions import KERNEL_SECRET_ENV, KERNEL_SECRET_HEADER, SERVER_URL_ENV
+
+__all__ = ["cap_memory", "cookie_value", "hand_over_token", "kernel_id", "request_params"]
+
+#: Environment of participant kernels: the most memory (MB of data) one may take.
+MEMORY_ENV = "CODESIGN_KERNEL_MEMORY_MB"
 
 _COOKIE_PAIR = re.compile(r'\s*([^=;\s]+)\s*=\s*("[^"]*"|[^;]*)\s*(?:;|$)')
 
@@ -37,7 +42,11 @@ def _wait_for_request() -> None:
     received: list[str] = []
 
     async def receive() -> None:
-        async with connect(url, open_timeout=5, max_size=2**20) as websocket:
+        # The server answers this socket only for the kernel (it carries the page's cookies).
+        headers = {KERNEL_SECRET_HEADER: os.environ.get(KERNEL_SECRET_ENV, "")}
+        async with connect(
+            url, open_timeout=5, max_size=2**20, additional_headers=headers
+        ) as websocket:
             received.append(await websocket.recv())
 
     def run() -> None:
@@ -78,3 +87,74 @@ def cookie_value(name: str) -> str | None:
         if match.group(1) == name:
             return match.group(2).strip('"') or None
     return None
+
+
+_KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json$")
+
+
+def kernel_id() -> str:
+    """This kernel's id (from its connection file), or "" outside a Jupyter kernel."""
+    if os.environ.get("VOILA_KERNEL_ID"):
+        return os.environ["VOILA_KERNEL_ID"]
+    try:
+        from ipykernel.connect import get_connection_file
+
+        found = _KERNEL_FILE.search(get_connection_file())
+    except Exception:  # not in a kernel (a test, a script): nothing to hand over
+        return ""
+    return found.group(1) if found else ""
+
+
+def hand_over_token(code: str, token: str) -> bool:
+    """Give this page's server a participant token to keep in an HttpOnly cookie.
+
+    The server keeps it for the page (the session that opened this kernel) until the page
+    collects it; an empty ``token`` makes the page forget the one it has. Page script never
+    sees the token. False when there is no studio server (JupyterLab, tests).
+    """
+    import urllib.error
+    import urllib.request
+
+    base, secret, kid = (
+        os.environ.get(SERVER_URL_ENV),
+        os.environ.get(KERNEL_SECRET_ENV),
+        kernel_id(),
+    )
+    if not (base and secret and kid) or not base.startswith(("http://", "https://")):
+        return False
+    body = json.dumps({"kernel_id": kid, "code": code, "token": token}).encode()
+    request = urllib.request.Request(  # noqa: S310 - an http(s) address, checked above
+        f"{base.rstrip('/')}/codesign/kernel/identity",
+        data=body,
+        method="POST",
+        headers={KERNEL_SECRET_HEADER: secret, "Content-Type": "application/json"},
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=5) as response:
+            return response.status == 204
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def cap_memory() -> int:
+    """Cap this kernel's data memory at ``$CODESIGN_KERNEL_MEMORY_MB``; return the cap in MB.
+
+    A participant kernel takes about 160 MB of data (70 MB resident); whatever a page makes
+    it do, it cannot take the laptop's memory from the rest of the room: past the cap the
+    kernel fails (MemoryError), and its page comes back with a new one. 0 when not capped.
+    """
+    try:
+        megabytes = int(os.environ.get(MEMORY_ENV, "0"))
+        import resource
+    except (ValueError, ImportError):
+        return 0
+    if megabytes <= 0:
+        return 0
+    limit = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    return resource.getrlimit(resource.RLIMIT_DATA)[0] // (1024 * 1024)

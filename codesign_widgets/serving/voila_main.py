@@ -1,6 +1,6 @@
 """Voila as the studio runs it: ``python -m codesign_widgets.serving.voila_main ARGS``.
 
-Everything is Voila's own except five things; the first four are switched on by settings that
+Everything is Voila's own except what follows; most of it is switched on by settings that
 ``voila_args.py`` puts in ``--Voila.tornado_settings``:
 
 - **Host check** (DNS rebinding). jupyter_server accepts a hostname from ``local_hostnames``
@@ -17,6 +17,15 @@ Everything is Voila's own except five things; the first four are switched on by 
 - **Closing the sockets of a kernel that was shut down** (culled, reclaimed, or closed by its
   tab): jupyter_server leaves them open, so the page could not tell that every tap now goes
   nowhere. Closed, they let the page's banner (``codesign-connection.js``) offer a reload.
+- **Sessions** (``codesign_owner_cookie``, ``codesign_hub_sessions``; see ``sessions.py``):
+  every kernel belongs to the browser session that opened its page; its websocket, REST,
+  shutdown and execution routes answer that session only (403 otherwise), and the
+  request-info socket of a preheated kernel answers only the kernel itself. The facilitator
+  server renders pages only for a signed-in facilitator session (``/codesign/sign-in``), and
+  neither server renders a page into a frame or for a script. Small routes of our own:
+  ``/codesign/alive`` (the page's heartbeat), ``/codesign/identity`` (the participant's
+  HttpOnly token cookie, handed over by the kernel through ``/codesign/kernel/identity``).
+- **Logs without secrets**: the access log shows paths without query strings or kernel ids.
 """
 
 from __future__ import annotations
@@ -29,12 +38,15 @@ import weakref
 from contextvars import ContextVar
 from typing import Any
 
+from . import session_routes
 from .kernel_guard import (
     DEFAULT_GRACE,
     REFUSAL_LOG,
     KernelGuard,
     Refusal,
+    RepeatFilter,
     Ticket,
+    client_message_refused,
     refusal_page,
 )
 
@@ -109,6 +121,7 @@ def _report_claims(km: Any) -> None:
     km._codesign_reports_claims = True
 
     def claim(kernel_id: str) -> None:
+        session_routes.claim_for_page(kernel_id)
         ticket = _TICKET.get()
         if ticket is not None:
             ticket.claim(kernel_id)
@@ -164,6 +177,18 @@ def _install_page_guard() -> None:
     original_get = TornadoVoilaHandler.get
 
     async def get(self, path=None):
+        allowed, session = session_routes.page_session(self)
+        if not allowed:
+            return None
+        _report_claims(self.kernel_manager)
+        session_routes.OWNERS.forget_gone(self.kernel_manager.list_kernel_ids())
+        page = session_routes.PAGE_SESSION.set(session)
+        try:
+            return await guarded_get(self, path)
+        finally:
+            session_routes.PAGE_SESSION.reset(page)
+
+    async def guarded_get(self, path=None):
         guard = _guard(self.settings)
         if guard is None:
             return await original_get(self, path)
@@ -259,9 +284,111 @@ def _install_compression() -> None:
         settings = original_init_settings(self)
         if self.tornado_settings.get("compress_response"):
             settings["compress_response"] = True
+        settings["log_function"] = session_routes.log_request
         return settings
 
     Voila.init_settings = init_settings
+
+
+#: Connection limits passed to tornado's HTTP server (half-open connections are dropped).
+_CONNECTION_LIMITS = ("idle_connection_timeout", "body_timeout", "max_buffer_size", "max_body_size")
+
+
+def _install_connection_limits() -> None:
+    """Give tornado's HTTP server the ``codesign_*`` connection limits of the settings.
+
+    By default tornado keeps an idle or half-open connection forever: a thousand of them
+    reach the file limit and no phone can connect any more.
+    """
+    import tornado.web
+
+    original_listen = tornado.web.Application.listen
+
+    def listen(self, port: int, address: str = "", **kwargs: Any) -> Any:
+        for name in _CONNECTION_LIMITS:
+            value = self.settings.get(f"codesign_{name}")
+            if value:
+                kwargs.setdefault(name, value)
+        return original_listen(self, port, address, **kwargs)
+
+    tornado.web.Application.listen = listen
+
+
+def raise_file_limit() -> int:
+    """Raise this process's open-file limit to the hard limit; return the new soft limit.
+
+    Every phone holds a few sockets and every kernel a few more; the usual soft limit of
+    1,024 is reached by a few hundred connections.
+    """
+    try:
+        import resource
+    except ImportError:  # not on this system: the limit stays
+        return 0
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+_REPEATS = RepeatFilter()
+
+
+def _install_log_limits() -> None:
+    """Every log handler of the server counts repeats instead of writing each (RepeatFilter)."""
+    import logging
+
+    from voila.app import Voila
+
+    original_start = Voila.start
+
+    def start(self) -> Any:
+        loggers = [logging.getLogger(), self.log, *map(logging.getLogger, ("tornado", "Voila"))]
+        loggers += [
+            logger
+            for logger in logging.Logger.manager.loggerDict.values()
+            if isinstance(logger, logging.Logger)
+        ]
+        for logger in loggers:
+            for handler in logger.handlers:
+                if _REPEATS not in handler.filters:
+                    handler.addFilter(_REPEATS)
+        return original_start(self)
+
+    Voila.start = start
+
+
+def _install_comm_guard() -> None:
+    """Drop what a page may not send its kernel (``client_message_refused``)."""
+    import json
+
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection,
+    )
+
+    original = ZMQChannelsWebsocketConnection.handle_incoming_message
+
+    def refused(subprotocol: str | None, ws_msg: Any) -> bool:
+        try:
+            if subprotocol == "v1.kernel.websocket.jupyter.org":
+                _channel, parts = deserialize_msg_from_ws_v1(ws_msg)
+                header = json.loads(parts[0])
+                content = json.loads(parts[3]) if header.get("msg_type") == "comm_open" else None
+            else:
+                msg = json.loads(ws_msg)
+                header, content = msg.get("header") or {}, msg.get("content")
+        except (ValueError, IndexError, TypeError, AttributeError):
+            return False  # jupyter_server rejects what it cannot read
+        return client_message_refused(header, content)
+
+    def handle_incoming_message(self, incoming_msg: Any) -> None:
+        if refused(self.subprotocol, incoming_msg):
+            self.log.warning("Refused a page's request to create a widget in its kernel")
+            return None
+        return original(self, incoming_msg)
+
+    ZMQChannelsWebsocketConnection.handle_incoming_message = handle_incoming_message
 
 
 def main() -> None:
@@ -273,6 +400,12 @@ def main() -> None:
     _install_home()
     _install_socket_registry()
     _install_compression()
+    session_routes.install_kernel_ownership()
+    session_routes.install_routes()
+    _install_connection_limits()
+    _install_comm_guard()
+    _install_log_limits()
+    raise_file_limit()
     sys.exit(voila_main())
 
 

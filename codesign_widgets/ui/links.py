@@ -43,14 +43,14 @@ ACTIVITY_PAGES = {
 }
 
 
-def activity_links(code: str, key: str) -> dict[str, str]:
-    """Facilitator links to each activity's own page (they carry the key: never project them
-    as text)."""
+def activity_links(code: str) -> dict[str, str]:
+    """Facilitator links to each activity's own page. They carry the join code only: the
+    facilitator server opens them for the browser signed in to this workshop's hub."""
     hub = os.environ.get(FACILITATOR_URL_ENV, "")
-    if not hub or not key:
+    if not hub:
         return {}
     base = hub.rsplit("/", 1)[0]
-    query = f"?code={quote(code)}&key={quote(key)}"
+    query = f"?code={quote(code)}"
     return {activity: f"{base}/{page}{query}" for activity, (page, _t) in ACTIVITY_PAGES.items()}
 
 

@@ -44,14 +44,29 @@ def open_page(
 ) -> tuple[int, str | None, str]:
     """Load a participant page from ``device``: status, its kernel id (when served), body."""
     url = urlsplit(server.participant_url(code, notebook))
-    status, body, _headers = get(server.participant_base, f"{url.path}?{url.query}", device)
+    status, body, headers = get(server.participant_base, f"{url.path}?{url.query}", device)
     found = KERNEL_ID.search(body)
+    if found:
+        # Only the page session that opened a kernel may ask about it.
+        SESSIONS[found.group(1)] = headers.get("Set-Cookie", "").split(";", 1)[0]
     return status, found.group(1) if found else None, body
 
 
+#: The page session cookie of each kernel a test opened.
+SESSIONS: dict[str, str] = {}
+
+
 def kernel_exists(server: StudioServer, kernel_id: str) -> bool:
-    status, _body, _headers = get(server.participant_base, f"/api/kernels/{kernel_id}")
-    return status == 200
+    parts = urlsplit(server.participant_base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    try:
+        conn.request("GET", f"/api/kernels/{kernel_id}", headers={"Cookie": SESSIONS[kernel_id]})
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    assert response.status in (200, 404), response.status
+    return response.status == 200
 
 
 def start_capped(studio_server, db_url: str, max_kernels: int, grace: int) -> StudioServer:
@@ -121,11 +136,14 @@ def test_limits_per_device_and_in_all_and_others_keep_working(capped, demo_works
     assert any("a higher --max-kernels" in a for a in advice)
     assert any("--max-kernels-per-client 0" in a for a in advice)
 
-    # A tab that closes sends Voila's shutdown call; its place is free again.
+    # A tab that closes sends Voila's shutdown call (with its cookie); its place is free again.
     parts = urlsplit(capped.participant_base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
-        conn.request("POST", f"/voila/api/shutdown/{first[0][1]}")
+        closing = first[0][1]
+        conn.request(
+            "POST", f"/voila/api/shutdown/{closing}", headers={"Cookie": SESSIONS[closing]}
+        )
         conn.getresponse().read()
     finally:
         conn.close()

@@ -360,14 +360,23 @@ def test_participant_websocket_refuses_oversized_messages(served, demo_workshop)
     from websockets.sync.client import connect
 
     url = urlsplit(served.participant_url(demo_workshop["code"]))
-    status, body = fetch(served.participant_base, f"{url.path}?{url.query}")
-    assert status == 200
+    parts = urlsplit(served.participant_base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=90)
+    conn.request("GET", f"{url.path}?{url.query}")
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    assert response.status == 200
+    # The page's own session: its kernel answers nobody else (test_kernel_ownership.py).
+    session = re.search(r"codesign_page=[^;]+", response.getheader("Set-Cookie")).group(0)
     kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
     ws_url = served.participant_base.replace("http", "ws", 1)
     # The handshake waits for the kernel to answer (jupyter_server nudges it): on two busy
     # cores that can take longer than the client's default 10 s.
     channels = f"{ws_url}/api/kernels/{kernel_id}/channels"
-    with connect(channels, max_size=None, open_timeout=90) as ws:
+    with connect(
+        channels, max_size=None, open_timeout=90, additional_headers={"Cookie": session}
+    ) as ws:
         ws.send(json.dumps(_message("kernel_info_request")))
         while json.loads(ws.recv(timeout=60))["msg_type"] != "kernel_info_reply":
             pass

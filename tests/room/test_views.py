@@ -11,6 +11,7 @@ from codesign_widgets.room.hub_start import HubStart
 from codesign_widgets.room.join import ParticipantApp
 from codesign_widgets.studio import Studio
 from codesign_widgets.ui.links import join_link
+from tests.widget_messages import widget_tree
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -73,13 +74,67 @@ def test_a_reload_comes_back_as_the_same_participant(studio, workshop):
     by_cookie = ParticipantApp(studio, code=workshop.code, token=token)
     assert by_cookie.participant == first.participant
     assert "Welcome back" in by_cookie.notice.value
-    by_storage = ParticipantApp(studio, code=workshop.code)
-    by_storage.identity.offered_token = token  # what the browser sends from localStorage
-    assert by_storage.participant == first.participant
     stranger = ParticipantApp(studio, code=workshop.code, token="forged")
-    stranger.identity.offered_token = "also-forged"
     assert stranger.participant is None
     assert len(studio.people.participants(workshop.id)) == 1
+
+
+def test_a_phone_that_typed_the_code_is_welcomed_back_by_its_cookie(studio, workshop):
+    """The cookie the page request carried is asked for the workshop typed in."""
+    first = joined(studio, workshop)
+    cookies = {workshop.code: first.identity.token}
+    app = ParticipantApp(studio, remembered=cookies.get)
+    app.code_form.code_input.value = workshop.code.lower()
+    app.code_form.code_button.click()
+    assert app.participant == first.participant
+    assert "Welcome back, Ann" in app.notice.value
+    assert app.identity.workshop_code == workshop.code  # the address will carry the code
+
+
+def test_the_token_is_handed_to_the_server_never_to_the_page(studio, workshop):
+    handed: list[tuple[str, str]] = []
+    app = ParticipantApp(studio, code=workshop.code, hand_over=lambda c, t: handed.append((c, t)))
+    app.join_form.name_input.value = "Ann"
+    app.join_form.perspective_input.value = "provider"
+    app.join_form.consent_input.value = True
+    app.join_form.join_button.click()
+    assert handed == [(workshop.code, app.identity.token)]
+    assert app.identity.saved == 1  # the page is told to collect its HttpOnly cookie
+    state = app.identity.get_state()
+    assert app.identity.token not in str(state)
+    assert set(state) >= {"workshop_code", "saved"}
+    assert "token" not in state
+
+
+def test_not_alice_starts_over_without_touching_alices_contributions(studio, workshop):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    alice, token = studio.people.join(workshop.id, "Alice", "lived_experience", True)
+    studio.entries.add(alice, "checkin", "note", "welcome", {"text": "Alice's line"})
+    handed: list[tuple[str, str]] = []
+    tablet = ParticipantApp(
+        studio, code=workshop.code, token=token, hand_over=lambda c, t: handed.append((c, t))
+    )
+    assert tablet.not_me in tablet.children
+    assert tablet.not_me.question.value == "Not Alice?"
+    tablet.not_me.start_over_button.click()
+    assert tablet.participant is None
+    assert tablet.join_form in tablet.children
+    assert tablet.not_me not in tablet.children
+    assert handed == [(workshop.code, "")]  # this device's cookie is cleared
+    assert "forgotten Alice" in tablet.notice.value
+    # Alice is still in, with her line, and her own phone still knows her.
+    assert [(e.body["text"], e.status) for e in studio.entries.find(workshop.id)] == [
+        ("Alice's line", "active")
+    ]
+    assert ParticipantApp(studio, code=workshop.code, token=token).participant == alice
+    # The next person joins as themselves; the stale cookie of this page load is not reused.
+    tablet.enter_code(workshop.code)
+    assert tablet.participant is None
+
+
+def test_a_participant_joining_fresh_is_not_asked_not_me(studio, workshop):
+    app = joined(studio, workshop)
+    assert app.not_me not in app.children
 
 
 def test_sharing_a_line_only_while_the_stage_is_open(studio, workshop):
@@ -231,17 +286,16 @@ def test_a_crafted_share_in_a_finished_stage_is_refused(studio, workshop, state)
     assert "no longer taken" in app.notice.value
 
 
-def test_the_hub_links_each_activity_page_with_the_key_in_the_href_only(
-    monkeypatch, studio, created
-):
+def test_the_hub_links_each_activity_page_without_the_key(monkeypatch, studio, created):
+    """The activity pages open for the browser signed in to the hub: no key in any link."""
     workshop, key = created
     monkeypatch.setenv(
         "CODESIGN_FACILITATOR_URL", "http://127.0.0.1:8867/voila/render/facilitator.ipynb"
     )
-    hub = FacilitatorHub(studio, workshop, key=key)
-    assert f"goal_mapping.ipynb?code={workshop.code}&amp;key={key}" in hub.activity_pages.value
+    hub = FacilitatorHub(studio, workshop)
+    assert f"goal_mapping.ipynb?code={workshop.code}" in hub.activity_pages.value
     assert "stakeholder_network.ipynb" in hub.activity_pages.value
-    assert key not in hub.room.children[1].children[1].children[0].value  # not on the room tab
+    assert not [w for w in widget_tree(hub) if key in str(w.get_state())]
     hub.stages.make_current("goals")
     assert "Project the Goal wall page" in hub.room_wall.wall.value
 

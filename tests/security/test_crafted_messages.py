@@ -46,12 +46,14 @@ def test_joining_twice_from_one_page_does_not_add_a_second_participant(studio, w
     assert len(studio.people.participants(workshop.id)) == 1
 
 
-def test_a_forged_token_offered_by_the_browser_is_ignored(studio, workshop):
+def test_the_browser_cannot_offer_a_token(studio, workshop):
+    """The token comes only with the page request (an HttpOnly cookie), never from a message."""
     studio.people.join(workshop.id, "Ann", "provider", True)
     app = ParticipantApp(studio, code=workshop.code)
-    send_update(app.identity, offered_token="x" * 64)
-    send_update(app.identity, offered_token="y" * 5000)
+    for crafted in ({"offered_token": "x" * 64}, {"token": "y" * 64}, {"saved": 99}):
+        send_update(app.identity, **crafted)
     assert app.participant is None
+    assert app.identity.token == ""
 
 
 def test_withdrawing_someone_elses_line_is_refused(studio, workshop, page):

@@ -1,20 +1,48 @@
-// A phone that sleeps or walks out of Wi-Fi range, or whose kernel was shut down (culled
-// after a long sleep, the laptop restarted), would otherwise show a page that silently
-// ignores every tap. The kernel's websocket is watched from here, before Voila opens it:
-// while it is down a banner says so, and when it stays down the banner offers a reload,
-// which brings a participant back where they were (their token is in a cookie).
+// A phone that sleeps or walks out of Wi-Fi range, whose Wi-Fi stalls without closing the
+// socket, or whose kernel was shut down (culled after a long sleep, the laptop restarted),
+// would otherwise show a page that silently ignores or queues every tap. From here, before
+// Voila opens anything:
+// - the kernel's websocket is watched, and a heartbeat asks the server every few seconds
+//   (`/codesign/alive`): a stalled connection shows the banner within 10 s;
+// - while the banner shows, the page is inert: taps are refused, not queued for later;
+// - when the kernel is gone for good and the server answers again, the page reloads by
+//   itself: its address carries the join code and the browser its HttpOnly cookie, so the
+//   new kernel rebuilds the page for the same person;
+// - a page still empty some seconds after it loaded (its display was lost) loads again.
 (function () {
   "use strict";
   var Native = window.WebSocket;
   if (!Native) return;
   var KERNEL_CHANNELS = /\/api\/kernels\/[^/?#]+\/channels/;
-  var GIVE_UP_MS = 15000; // Jupyter's own reconnection tries for about this long
+  var BEAT_MS = 2500; // heartbeat period
+  var STALLED_MS = 7000; // no answer for this long: the connection is stalled
+  var REOPEN_MS = 5000; // server back: time Jupyter gets to reopen the kernel's socket
+  var EMPTY_MS = 10000; // after the page loaded: time for its widgets to appear
+  var KERNEL_GONE = 1001; // the server closes a shut-down kernel's sockets with this
+  var MAX_RELOADS = 3; // automatic reloads per address within RELOAD_WINDOW_MS
+  var RELOAD_WINDOW_MS = 120000;
   var open = 0;
   var everOpen = false;
   var leaving = false;
-  var lostTimer = null;
+  var kernelGone = false;
+  var downSince = null; // when the kernel's socket was last seen closing
+  var lastAnswer = Date.now();
+  var stalled = false;
   var banner = null;
-  var lost = false;
+  var state = "ok";
+
+  var TEXT = {
+    reconnecting:
+      "Connection lost: this page is paused until it is back. Trying again\u2026",
+    restoring: "Back in touch with the studio: bringing your page back\u2026",
+    empty: "This page is still empty. Loading it again\u2026",
+    lost:
+      "The studio is not answering (check that this device is on the workshop's " +
+      "Wi-Fi): this page comes back by itself when it answers, or tap Reload.",
+    failed:
+      "This page could not come back by itself. Tap Reload; if it stays like this, " +
+      "tell the facilitator.",
+  };
 
   function ensureBanner() {
     if (banner) return banner;
@@ -35,42 +63,57 @@
     return banner;
   }
 
-  function show(state) {
+  function setInert(on) {
+    var main = document.getElementById("codesign-main");
+    if (main) main.inert = on;
+  }
+
+  function show(next) {
+    state = next;
     var b = ensureBanner();
-    b.dataset.state = state;
-    b.querySelector("p").textContent =
-      state === "lost"
-        ? "This page lost its connection to the workshop. Reload it to carry on: " +
-          "you will come back where you were."
-        : "Connection lost. Trying again\u2026";
-    b.querySelector("button").hidden = state !== "lost";
+    b.dataset.state = next;
+    b.querySelector("p").textContent = TEXT[next];
+    b.querySelector("button").hidden = next !== "lost" && next !== "failed";
     b.hidden = false;
+    setInert(true);
   }
 
-  function connected() {
-    lost = false;
-    if (lostTimer) {
-      clearTimeout(lostTimer);
-      lostTimer = null;
-    }
+  function hide() {
+    state = "ok";
     if (banner) banner.hidden = true;
+    setInert(false);
   }
 
-  function dropped() {
-    // Each failed reconnection attempt closes a socket too; once lost, stay lost.
-    if (leaving || open > 0 || !everOpen || lost) return;
-    show("reconnecting");
-    if (!lostTimer) {
-      lostTimer = setTimeout(function () {
-        lostTimer = null;
-        if (open === 0 && !leaving) {
-          lost = true;
-          show("lost");
-        }
-      }, GIVE_UP_MS);
+  // -- reloading by itself, a bounded number of times ---------------------------------------
+  function recentReloads() {
+    try {
+      var key = "codesign-reloads:" + location.pathname + location.search;
+      var now = Date.now();
+      var list = JSON.parse(sessionStorage.getItem(key) || "[]").filter(function (t) {
+        return now - t < RELOAD_WINDOW_MS;
+      });
+      return { key: key, list: list };
+    } catch (e) {
+      return null;
     }
   }
 
+  function reloadByItself(why) {
+    var seen = recentReloads();
+    if (!seen || seen.list.length >= MAX_RELOADS) {
+      show("failed");
+      return;
+    }
+    seen.list.push(Date.now());
+    try {
+      sessionStorage.setItem(seen.key, JSON.stringify(seen.list));
+    } catch (e) {}
+    show(why);
+    leaving = true;
+    window.location.reload();
+  }
+
+  // -- the kernel's websocket -----------------------------------------------------------------
   function Watched(url, protocols) {
     var ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
     if (!KERNEL_CHANNELS.test(String(url))) return ws;
@@ -79,12 +122,16 @@
       isOpen = true;
       everOpen = true;
       open += 1;
-      connected();
+      downSince = null;
+      if (!stalled && state !== "empty") hide();
     });
-    ws.addEventListener("close", function () {
+    ws.addEventListener("close", function (event) {
       if (isOpen) open -= 1;
       isOpen = false;
-      dropped();
+      if (leaving || !everOpen || open > 0) return;
+      if (event.code === KERNEL_GONE) kernelGone = true;
+      if (downSince === null) downSince = Date.now();
+      if (state === "ok") show("reconnecting");
     });
     return ws;
   }
@@ -93,6 +140,68 @@
     Watched[k] = Native[k];
   });
   window.WebSocket = Watched;
+
+  // -- the heartbeat --------------------------------------------------------------------------
+  function beat() {
+    if (leaving) return;
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () {
+      if (controller) controller.abort();
+    }, BEAT_MS + 500);
+    fetch("/codesign/alive", {
+      cache: "no-store",
+      credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
+    })
+      .then(function (response) {
+        clearTimeout(timer);
+        if (response.ok) answered();
+      })
+      .catch(function () {
+        clearTimeout(timer);
+      });
+  }
+
+  function answered() {
+    lastAnswer = Date.now();
+    if (stalled) {
+      stalled = false;
+      if (open > 0) hide();
+    }
+    // The server answers, yet the kernel's socket stays closed: the kernel is gone (culled,
+    // or the studio restarted). A new page load brings the same person back.
+    if (everOpen && open === 0 && downSince !== null) {
+      if (kernelGone || Date.now() - downSince > REOPEN_MS) reloadByItself("restoring");
+    }
+  }
+
+  function check() {
+    if (leaving || !everOpen) return;
+    if (Date.now() - lastAnswer > STALLED_MS) {
+      if (!stalled) {
+        stalled = true;
+        show("reconnecting");
+      } else if (Date.now() - lastAnswer > 4 * STALLED_MS && state === "reconnecting") {
+        show("lost");
+      }
+    }
+  }
+
+  setInterval(function () {
+    beat();
+    check();
+  }, BEAT_MS);
+
+  // -- a page whose display was lost ------------------------------------------------------------
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      var main = document.getElementById("codesign-main");
+      if (!main || leaving) return;
+      if (!main.querySelector(".jupyter-widgets, .widget-output, .jp-OutputArea-output")) {
+        reloadByItself("empty");
+      }
+    }, EMPTY_MS);
+  });
 
   // A reload or a closed tab closes the socket too: that is not a lost connection.
   window.addEventListener("pagehide", function () {
@@ -105,8 +214,10 @@
   window.addEventListener("pageshow", function (event) {
     leaving = false;
     if (event.persisted && everOpen && open === 0) {
-      lost = true;
-      show("lost");
+      kernelGone = true;
+      downSince = Date.now();
+      show("reconnecting");
+      beat();
     }
   });
 })();
