@@ -1,7 +1,8 @@
 """The workshop file: opening it, its schema version, transactions and the change feed.
 
-SQLite by default (one file in the user's data folder), any SQLAlchemy URL otherwise.
-Every write is one transaction (:meth:`Database.write`) that takes the write lock up front;
+SQLite by default (one file in the user's data folder), PostgreSQL (psycopg 3) with a
+``postgresql://`` URL. Every write is one transaction (:meth:`Database.write`) that takes the
+write lock up front (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an advisory transaction lock);
 the parts of the store check their rules (stage open, ownership) inside it and record what
 they changed with :func:`changed`, so other kernels' live feeds notice it.
 """
@@ -12,7 +13,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,6 +26,8 @@ __all__ = ["DB_ENV", "Database", "changed", "default_db_url"]
 
 DB_ENV = "CODESIGN_DB"
 BUSY_TIMEOUT_MS = 5000
+# The key of the PostgreSQL advisory lock every write transaction takes first ("cdsg").
+WRITE_LOCK = 0x63647367
 
 
 def default_db_url() -> str:
@@ -71,11 +74,65 @@ def _explain(exc: Exception, where: str) -> StoreUnavailable:
     return StoreUnavailable(msg)
 
 
+def _driver_missing(url: sa.URL) -> StoreUnavailable:
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        msg = (
+            "The PostgreSQL driver is not installed: run `pip install "
+            "'codesign-widgets[postgres]'` (or `conda install -c conda-forge psycopg`) and "
+            "start again."
+        )
+    else:
+        msg = (
+            f"The database driver for {url.drivername} is not installed: install it (see "
+            "SQLAlchemy's list of dialects) or use a sqlite:/// or postgresql:// URL."
+        )
+    return StoreUnavailable(msg)
+
+
+def _postgres_engine(url: sa.URL) -> sa.Engine:
+    """PostgreSQL through psycopg 3: one connection per kernel, PgBouncer-safe, and every
+    write transaction serialised by an advisory lock (see :data:`WRITE_LOCK`)."""
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    # Each kernel is one user: one connection, never more (a kernel does one thing at a time;
+    # the live feed polls between cells). PgBouncer in transaction mode hands a server
+    # connection to another client between transactions, so no server-side prepared
+    # statements (prepare_threshold=None) and no session state is relied on.
+    connect_args = {"prepare_threshold": None} if url.drivername.endswith("+psycopg") else {}
+    try:
+        engine = sa.create_engine(
+            url,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
+    except (ImportError, sa.exc.NoSuchModuleError) as exc:
+        raise _driver_missing(url) from exc
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised via every PostgreSQL test
+        if conn.get_execution_options().get("codesign_write", False):
+            # Like SQLite's BEGIN IMMEDIATE: one writer at a time, so every rule checked
+            # inside a write holds until it commits, and changes commit in id order (the
+            # live feed never sees a later change before an earlier one).
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    return engine
+
+
 def make_engine(url: sa.URL) -> sa.Engine:
-    """An engine for ``url``: on SQLite, WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writes."""
+    """An engine for ``url``: on SQLite, WAL, a busy timeout and ``BEGIN IMMEDIATE`` for
+    writes; on PostgreSQL, psycopg 3 with one connection and an advisory write lock."""
+    if url.get_backend_name() == "postgresql":
+        return _postgres_engine(url)
     if url.get_backend_name() != "sqlite":
-        # Each kernel is one user: a tiny pool keeps a busy workshop within server limits.
-        return sa.create_engine(url, pool_size=1, max_overflow=2, pool_pre_ping=True)
+        try:
+            return sa.create_engine(url, pool_size=1, max_overflow=0, pool_pre_ping=True)
+        except (ImportError, sa.exc.NoSuchModuleError) as exc:
+            raise _driver_missing(url) from exc
     timeout_ms = BUSY_TIMEOUT_MS
     engine = sa.create_engine(url, connect_args={"timeout": timeout_ms / 1000})
 
@@ -111,8 +168,9 @@ def changed(conn: sa.Connection, workshop_id: int, *topics: str) -> None:
 class Database:
     """The workshop file: open it with :meth:`open`, read and write in transactions.
 
-    Safe to use from many kernels (processes) at once: every write is one ``BEGIN
-    IMMEDIATE`` transaction on SQLite.
+    Safe to use from many kernels (processes) at once: every write is one transaction that
+    takes the write lock first (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+    PostgreSQL), so writes happen one at a time and the rules checked inside them hold.
     """
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -250,12 +308,17 @@ class Database:
         with self.read() as conn:
             return int(conn.execute(sa.select(sa.func.max(t.changes.c.id))).scalar() or 0)
 
-    def changes_since(self, change_id: int) -> list[tuple[int, int, str]]:
-        """(id, workshop id, topic) of every change after ``change_id``, oldest first."""
+    def changes_since(
+        self, change_id: int, also: Iterable[int] = ()
+    ) -> list[tuple[int, int, str]]:
+        """(id, workshop id, topic) of every change after ``change_id``, and of those with an
+        id in ``also`` (ids the feed has not seen yet below it), oldest first."""
+        after = t.changes.c.id > change_id
+        also = sorted(also)
         with self.read() as conn:
             rows = conn.execute(
                 sa.select(t.changes.c.id, t.changes.c.workshop_id, t.changes.c.topic)
-                .where(t.changes.c.id > change_id)
+                .where(sa.or_(after, t.changes.c.id.in_(also)) if also else after)
                 .order_by(t.changes.c.id)
             ).all()
         return [tuple(r) for r in rows]
