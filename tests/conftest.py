@@ -110,6 +110,12 @@ def db_url(request, tmp_path):
 
 
 @pytest.fixture
+def pg_url(request):
+    """An empty workshop database on the session's PostgreSQL server (PostgreSQL-only tests)."""
+    return _empty_postgres_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
 def studio(db_url):
     s = Studio.open(db_url)
     yield s

@@ -45,8 +45,12 @@ class PostgresServer:
         self.port = free_port()
         self.user: str | None = None
         if os.geteuid() == 0:
-            self.user = "postgres"
-            pw = pwd.getpwnam(self.user)  # KeyError: the package creates this user
+            # Debian's package creates the postgres user; without it, nobody will do.
+            try:
+                pw = pwd.getpwnam("postgres")
+            except KeyError:
+                pw = pwd.getpwnam("nobody")
+            self.user = pw.pw_name
             os.chown(self.folder, pw.pw_uid, pw.pw_gid)
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 

@@ -308,9 +308,7 @@ class Database:
         with self.read() as conn:
             return int(conn.execute(sa.select(sa.func.max(t.changes.c.id))).scalar() or 0)
 
-    def changes_since(
-        self, change_id: int, also: Iterable[int] = ()
-    ) -> list[tuple[int, int, str]]:
+    def changes_since(self, change_id: int, also: Iterable[int] = ()) -> list[tuple[int, int, str]]:
         """(id, workshop id, topic) of every change after ``change_id``, and of those with an
         id in ``also`` (ids the feed has not seen yet below it), oldest first."""
         after = t.changes.c.id > change_id

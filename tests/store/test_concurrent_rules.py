@@ -60,9 +60,7 @@ def test_fifty_dots_at_once_stay_within_the_budget(studio, workshop, ann, db_url
     )
     studio.goals.cards.set_dot_budget(workshop.id, "goals", 3)
 
-    results = all_at_once(
-        db_url, lambda s, _i: s.goals.votes.vote(ann, "goals", "card", str(card))
-    )
+    results = all_at_once(db_url, lambda s, _i: s.goals.votes.vote(ann, "goals", "card", str(card)))
 
     assert len(refused(results)) == WRITERS - 3
     assert all(isinstance(r, NotAllowed) for r in refused(results))
@@ -163,9 +161,7 @@ def test_a_person_withdraws_once_however_often_they_tap(studio, workshop, ann, d
     assert kinds.count("withdrew") == 1
 
 
-def test_two_facilitators_merging_stakeholders_both_ways_merge_once(
-    studio, workshop, ann, db_url
-):
+def test_two_facilitators_merging_stakeholders_both_ways_merge_once(studio, workshop, ann, db_url):
     studio.workshops.set_stage_state(workshop.id, "network", "open")
     gp, clinic = (
         studio.network.edits.add_stakeholder(ann, "network", name, "organisation", "", "", 5, 5)
