@@ -123,7 +123,8 @@ def test_a_missing_driver_is_one_sentence_saying_what_to_install(monkeypatch):
         Studio.open("postgresql://studio@127.0.0.1:1/workshops")
     message = str(caught.value)
     assert "codesign-widgets[postgres]" in message
-    assert message.count(". ") == 0 and "\n" not in message
+    assert message.count(". ") == 0
+    assert "\n" not in message
 
 
 def test_a_plain_postgresql_url_uses_psycopg_3(pg_url):
