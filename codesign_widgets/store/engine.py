@@ -47,9 +47,31 @@ def _sqlite_path(url: sa.URL) -> Path | None:
     return Path(url.database.removeprefix("file:"))
 
 
+def _explain_postgres(text: str, where: str) -> str | None:
+    if "does not exist" in text and "database" in text:
+        return (
+            f"There is no database at {where}: create it (`createdb NAME`, empty: the studio "
+            "makes its tables) or check the database name in --db."
+        )
+    if "authentication failed" in text or "no password supplied" in text:
+        return (
+            f"PostgreSQL refused the login for {where}: check the user and password in the "
+            "--db URL (or ~/.pgpass) and try again."
+        )
+    if "connection failed" in text or "could not connect" in text or "connection refused" in text:
+        return (
+            f"The PostgreSQL server for {where} cannot be reached: check that it is running "
+            "and the host and port in --db, then try again; nothing was changed."
+        )
+    return None
+
+
 def _explain(exc: Exception, where: str) -> StoreUnavailable:
     text = str(exc).lower()
-    if "readonly" in text or "read-only" in text:
+    postgres = _explain_postgres(text, where) if where.startswith("postgresql") else None
+    if postgres:
+        msg = postgres
+    elif "readonly" in text or "read-only" in text:
         msg = (
             f"The workshop file {where} is read-only, so nothing can be saved. Make it "
             "writable (or copy it to a folder you can write to) and start again."

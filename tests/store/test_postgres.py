@@ -149,3 +149,12 @@ def test_erase_and_purge_commands_say_what_remains_on_postgresql(pg_url, capsys)
     purge = ["purge", "--db", pg_url, "--older-than", "1", "--yes"]
     assert main(purge) == 0  # nothing is that old yet
     assert "No workshop" in capsys.readouterr().out
+
+
+def test_an_unreachable_server_or_missing_database_is_one_plain_sentence(pg_url):
+    from codesign_widgets.serving.processes import free_port
+
+    with pytest.raises(StoreUnavailable, match="cannot be reached: check that it is running"):
+        Studio.open(f"postgresql://studio@127.0.0.1:{free_port()}/workshops")
+    with pytest.raises(StoreUnavailable, match="There is no database at .*createdb"):
+        Studio.open(pg_url.replace("/codesign?", "/no_such_db?"))
