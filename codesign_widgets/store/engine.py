@@ -28,6 +28,7 @@ DB_ENV = "CODESIGN_DB"
 BUSY_TIMEOUT_MS = 5000
 # The key of the PostgreSQL advisory lock every write transaction takes first ("cdsg").
 WRITE_LOCK = 0x63647367
+WRITE_WAIT_S = 10  # how long a PostgreSQL write waits for that lock before "busy, try again"
 
 
 def default_db_url() -> str:
@@ -76,7 +77,7 @@ def _explain(exc: Exception, where: str) -> StoreUnavailable:
             f"The workshop file {where} is read-only, so nothing can be saved. Make it "
             "writable (or copy it to a folder you can write to) and start again."
         )
-    elif "locked" in text or "busy" in text:
+    elif any(word in text for word in ("locked", "busy", "timed out", "lock timeout")):
         msg = (
             f"The workshop file {where} is busy: another program is holding it. Close that "
             "program (or wait a moment) and try again; this action was not saved."
@@ -140,7 +141,12 @@ def _postgres_engine(url: sa.URL) -> sa.Engine:
             # Like SQLite's BEGIN IMMEDIATE: one writer at a time, so every rule checked
             # inside a write holds until it commits, and changes commit in id order (the
             # live feed never sees a later change before an earlier one).
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            # A writer that holds the lock and hangs makes the others give up after
+            # WRITE_WAIT_S with "busy, try again", like SQLite's busy timeout.
+            conn.exec_driver_sql(
+                f"SET LOCAL lock_timeout = '{WRITE_WAIT_S}s'; "
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+            )
 
     return engine
 
@@ -305,7 +311,7 @@ class Database:
         try:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
-        except sa.exc.OperationalError as exc:
+        except (sa.exc.OperationalError, sa.exc.TimeoutError) as exc:
             raise _explain(exc, self.where) from exc
 
     @contextlib.contextmanager
@@ -317,7 +323,7 @@ class Database:
                 conn = conn.execution_options(codesign_write=True)
                 with conn.begin():
                     yield conn
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
+        except (sa.exc.OperationalError, sa.exc.DatabaseError, sa.exc.TimeoutError) as exc:
             raise _explain(exc, self.where) from exc
 
     def close(self) -> None:

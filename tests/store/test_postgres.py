@@ -158,3 +158,19 @@ def test_an_unreachable_server_or_missing_database_is_one_plain_sentence(pg_url)
         Studio.open(f"postgresql://studio@127.0.0.1:{free_port()}/workshops")
     with pytest.raises(StoreUnavailable, match="There is no database at .*createdb"):
         Studio.open(pg_url.replace("/codesign?", "/no_such_db?"))
+
+
+def test_a_writer_that_hangs_holding_the_lock_makes_others_busy_not_stuck(pg_url, monkeypatch):
+    from codesign_widgets.store import engine
+
+    monkeypatch.setattr(engine, "WRITE_WAIT_S", 1)
+    studio = Studio.open(pg_url)
+    workshop, _key = studio.workshops.create("Walking group", "codesign_day")
+    other = Studio.open(pg_url, create=False)
+    # The first holds the write lock, like a frozen kernel.
+    with studio.db.write(), pytest.raises(StoreUnavailable, match="busy"):
+        other.workshops.set_stage_state(workshop.id, "welcome", "open")
+    other.workshops.set_stage_state(workshop.id, "welcome", "open")  # free again
+    assert other.workshops.state(workshop.id).stage_states["welcome"].value == "open"
+    other.close()
+    studio.close()
