@@ -27,7 +27,7 @@ BOTH_STORES = (
     "goals/test_goals_store.py",
     "network/test_network_store.py",
     "scoring/test_scoring_store.py",
-    "room/test_views.py",
+    "room",
     "core/test_text_fidelity.py",
 )
 _numbers = itertools.count(1)
