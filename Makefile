@@ -5,12 +5,12 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo test setup chromium bench audit audit-pip-audit
+.PHONY: demo test setup chromium postgresql bench audit audit-pip-audit
 
 demo: setup
 	$(BIN)/codesign demo --lan
 
-test: setup chromium
+test: setup chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --nbval-lax --doctest-modules codesign_widgets tests notebooks
@@ -48,3 +48,10 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "Browser tests need Chromium: run 'sudo apt-get install -y chromium' and try again."; exit 1; fi; }
+
+# The store tests also run on a PostgreSQL server the test session starts (initdb in a temporary
+# folder): Debian's postgresql. Without it they skip on a laptop and fail under CI=true.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q postgresql; \
+	  else echo "Note: the PostgreSQL store tests will be skipped: run 'sudo apt-get install -y postgresql' to run them."; fi; }

@@ -3,8 +3,11 @@
 One poller per kernel and database, an asyncio task on the kernel's own event loop. On
 SQLite it asks ``PRAGMA data_version`` on a connection of its own (cheap; it changes only
 when some other connection commits) and reads the new rows of ``changes`` only then. On
-other databases it reads the newest change id. Views subscribe to a workshop and the topics
-they show, and are called only when one of those changed.
+PostgreSQL it reads the rows of ``changes`` after the last one it saw (an index range scan,
+usually empty) through the kernel's one pooled connection. Ids skipped below the cursor are
+asked for again for a while, so a change that commits out of id order is still delivered.
+Views subscribe to a workshop and the topics they show, and are called only when one of those
+changed.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -25,6 +29,8 @@ __all__ = ["Feed"]
 log = logging.getLogger(__name__)
 
 Callback = Callable[[set[str]], None]
+GAP_WAIT = 30.0  # seconds a skipped change id is looked for again (a slow commit, a rollback)
+MAX_GAPS = 1000
 _FEEDS: dict[str, Feed] = {}
 
 
@@ -37,6 +43,7 @@ class Feed:
         self.studio = studio
         self.interval = interval
         self._last_id = studio.db.last_change_id()
+        self._gaps: dict[int, float] = {}  # change id not seen yet -> when it was first missed
         self._subscribers: list[tuple[int, frozenset[str], Callable[[], Callback | None]]] = []
         self._task: asyncio.Task | None = None
         self._conn = None
@@ -97,10 +104,10 @@ class Feed:
         self.polls += 1
         if not self._sqlite_changed():
             return {}
-        rows = self.studio.db.changes_since(self._last_id)
+        rows = self.studio.db.changes_since(self._last_id, also=self._gaps)
+        self._note_gaps(rows)
         if not rows:
             return {}
-        self._last_id = rows[-1][0]
         changed: dict[int, set[str]] = {}
         for _id, workshop_id, topic in rows:
             changed.setdefault(workshop_id, set()).add(topic)
@@ -117,6 +124,29 @@ class Feed:
                 except Exception:  # a broken view must not stop everyone else's updates
                     log.exception("A live view failed to update")
         return changed
+
+    def _note_gaps(self, rows: list[tuple[int, int, str]]) -> None:
+        """Move the cursor past ``rows`` and remember ids skipped below it.
+
+        Ids are handed out when a change is written, not when it commits: a write that took
+        id 10 may commit after one that took id 11. Writes take the write lock first, so
+        through the store they commit in id order; should one ever commit late anyway (or a
+        transaction roll back, leaving its id unused) the skipped id is asked for again on
+        every poll for :data:`GAP_WAIT` seconds, so a late change is still delivered.
+        """
+        now = time.monotonic()
+        seen = {row[0] for row in rows}
+        for change_id in seen & self._gaps.keys():
+            del self._gaps[change_id]
+        newest = max(seen, default=self._last_id)
+        if newest > self._last_id:
+            for change_id in range(self._last_id + 1, min(newest, self._last_id + MAX_GAPS)):
+                if change_id not in seen:
+                    self._gaps[change_id] = now
+            self._last_id = newest
+        for change_id, since in list(self._gaps.items()):
+            if now - since > GAP_WAIT:
+                del self._gaps[change_id]
 
     async def _run(self) -> None:
         while True:

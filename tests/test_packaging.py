@@ -10,7 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _normalise(requirement: str) -> str:
-    name, rest = re.match(r"([A-Za-z0-9_.\-]+)(.*)", requirement.strip()).groups()
+    """Name and version, without pip extras (``psycopg[binary]`` is conda's ``psycopg``)
+    or comments."""
+    requirement = requirement.split("#", 1)[0]
+    name, rest = re.match(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?(.*)", requirement.strip()).groups()
     return name.lower().replace("_", "-") + rest.replace(" ", "")
 
 

@@ -114,6 +114,7 @@ def erase_participant(args: argparse.Namespace) -> int:
             print("Nothing was changed.")
             return 1
         counts = studio.privacy.erase_participant(workshop.id, public_id)
+        remains = studio.privacy.what_remains()
     finally:
         studio.close()
     if counts["withdrawn"]:
@@ -122,8 +123,7 @@ def erase_participant(args: argparse.Namespace) -> int:
         print(f"{public_id} had already withdrawn; their contributions were already left out.")
     print(
         f"Erased {counts['names']} name record(s) and {counts['texts']} text(s) in place; "
-        f"the file was compacted so the old bytes are gone. An audit row records that an "
-        "erasure happened (not what was erased)."
+        f"{remains}. An audit row records that an erasure happened (not what was erased)."
     )
     return 0
 
@@ -152,10 +152,18 @@ def purge_workshops(args: argparse.Namespace) -> int:
             print("Nothing was removed.")
             return 1
         result = studio.privacy.purge_workshops(args.older_than, now=now)
+        remains = studio.privacy.what_remains()
     finally:
         studio.close()
-    print(
-        f"Removed {len(result.workshops)} workshop(s) ({result.total_rows} rows) and "
-        "compacted the file. Keep in mind that backups and exports you made are not touched."
-    )
+    if studio.db.url.get_backend_name() == "sqlite":
+        print(
+            f"Removed {len(result.workshops)} workshop(s) ({result.total_rows} rows) and "
+            "compacted the file. Keep in mind that backups and exports you made are not "
+            "touched."
+        )
+    else:
+        print(
+            f"Removed {len(result.workshops)} workshop(s) ({result.total_rows} rows); "
+            f"{remains}. Exports you made are not touched."
+        )
     return 0

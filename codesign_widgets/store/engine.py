@@ -1,7 +1,8 @@
 """The workshop file: opening it, its schema version, transactions and the change feed.
 
-SQLite by default (one file in the user's data folder), any SQLAlchemy URL otherwise.
-Every write is one transaction (:meth:`Database.write`) that takes the write lock up front;
+SQLite by default (one file in the user's data folder), PostgreSQL (psycopg 3) with a
+``postgresql://`` URL. Every write is one transaction (:meth:`Database.write`) that takes the
+write lock up front (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an advisory transaction lock);
 the parts of the store check their rules (stage open, ownership) inside it and record what
 they changed with :func:`changed`, so other kernels' live feeds notice it.
 """
@@ -12,7 +13,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,6 +26,9 @@ __all__ = ["DB_ENV", "Database", "changed", "default_db_url"]
 
 DB_ENV = "CODESIGN_DB"
 BUSY_TIMEOUT_MS = 5000
+# The key of the PostgreSQL advisory lock every write transaction takes first ("cdsg").
+WRITE_LOCK = 0x63647367
+WRITE_WAIT_S = 10  # how long a PostgreSQL write waits for that lock before "busy, try again"
 
 
 def default_db_url() -> str:
@@ -44,14 +48,36 @@ def _sqlite_path(url: sa.URL) -> Path | None:
     return Path(url.database.removeprefix("file:"))
 
 
+def _explain_postgres(text: str, where: str) -> str | None:
+    if "does not exist" in text and "database" in text:
+        return (
+            f"There is no database at {where}: create it (`createdb NAME`, empty: the studio "
+            "makes its tables) or check the database name in --db."
+        )
+    if "authentication failed" in text or "no password supplied" in text:
+        return (
+            f"PostgreSQL refused the login for {where}: check the user and password in the "
+            "--db URL (or ~/.pgpass) and try again."
+        )
+    if "connection failed" in text or "could not connect" in text or "connection refused" in text:
+        return (
+            f"The PostgreSQL server for {where} cannot be reached: check that it is running "
+            "and the host and port in --db, then try again; nothing was changed."
+        )
+    return None
+
+
 def _explain(exc: Exception, where: str) -> StoreUnavailable:
     text = str(exc).lower()
-    if "readonly" in text or "read-only" in text:
+    postgres = _explain_postgres(text, where) if where.startswith("postgresql") else None
+    if postgres:
+        msg = postgres
+    elif "readonly" in text or "read-only" in text:
         msg = (
             f"The workshop file {where} is read-only, so nothing can be saved. Make it "
             "writable (or copy it to a folder you can write to) and start again."
         )
-    elif "locked" in text or "busy" in text:
+    elif any(word in text for word in ("locked", "busy", "timed out", "lock timeout")):
         msg = (
             f"The workshop file {where} is busy: another program is holding it. Close that "
             "program (or wait a moment) and try again; this action was not saved."
@@ -71,11 +97,70 @@ def _explain(exc: Exception, where: str) -> StoreUnavailable:
     return StoreUnavailable(msg)
 
 
+def _driver_missing(url: sa.URL) -> StoreUnavailable:
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        msg = (
+            "The PostgreSQL driver is not installed: run `pip install "
+            "'codesign-widgets[postgres]'` (or `conda install -c conda-forge psycopg`) and "
+            "start again."
+        )
+    else:
+        msg = (
+            f"The database driver for {url.drivername} is not installed: install it (see "
+            "SQLAlchemy's list of dialects) or use a sqlite:/// or postgresql:// URL."
+        )
+    return StoreUnavailable(msg)
+
+
+def _postgres_engine(url: sa.URL) -> sa.Engine:
+    """PostgreSQL through psycopg 3: one connection per kernel, PgBouncer-safe, and every
+    write transaction serialised by an advisory lock (see :data:`WRITE_LOCK`)."""
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    # Each kernel is one user: one connection, never more (a kernel does one thing at a time;
+    # the live feed polls between cells). PgBouncer in transaction mode hands a server
+    # connection to another client between transactions, so no server-side prepared
+    # statements (prepare_threshold=None) and no session state is relied on.
+    connect_args = {"prepare_threshold": None} if url.drivername.endswith("+psycopg") else {}
+    try:
+        engine = sa.create_engine(
+            url,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
+    except (ImportError, sa.exc.NoSuchModuleError) as exc:
+        raise _driver_missing(url) from exc
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised via every PostgreSQL test
+        if conn.get_execution_options().get("codesign_write", False):
+            # Like SQLite's BEGIN IMMEDIATE: one writer at a time, so every rule checked
+            # inside a write holds until it commits, and changes commit in id order (the
+            # live feed never sees a later change before an earlier one).
+            # A writer that holds the lock and hangs makes the others give up after
+            # WRITE_WAIT_S with "busy, try again", like SQLite's busy timeout.
+            conn.exec_driver_sql(
+                f"SET LOCAL lock_timeout = '{WRITE_WAIT_S}s'; "
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+            )
+
+    return engine
+
+
 def make_engine(url: sa.URL) -> sa.Engine:
-    """An engine for ``url``: on SQLite, WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writes."""
+    """An engine for ``url``: on SQLite, WAL, a busy timeout and ``BEGIN IMMEDIATE`` for
+    writes; on PostgreSQL, psycopg 3 with one connection and an advisory write lock."""
+    if url.get_backend_name() == "postgresql":
+        return _postgres_engine(url)
     if url.get_backend_name() != "sqlite":
-        # Each kernel is one user: a tiny pool keeps a busy workshop within server limits.
-        return sa.create_engine(url, pool_size=1, max_overflow=2, pool_pre_ping=True)
+        try:
+            return sa.create_engine(url, pool_size=1, max_overflow=0, pool_pre_ping=True)
+        except (ImportError, sa.exc.NoSuchModuleError) as exc:
+            raise _driver_missing(url) from exc
     timeout_ms = BUSY_TIMEOUT_MS
     engine = sa.create_engine(url, connect_args={"timeout": timeout_ms / 1000})
 
@@ -111,8 +196,9 @@ def changed(conn: sa.Connection, workshop_id: int, *topics: str) -> None:
 class Database:
     """The workshop file: open it with :meth:`open`, read and write in transactions.
 
-    Safe to use from many kernels (processes) at once: every write is one ``BEGIN
-    IMMEDIATE`` transaction on SQLite.
+    Safe to use from many kernels (processes) at once: every write is one transaction that
+    takes the write lock first (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+    PostgreSQL), so writes happen one at a time and the rules checked inside them hold.
     """
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -225,7 +311,7 @@ class Database:
         try:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
-        except sa.exc.OperationalError as exc:
+        except (sa.exc.OperationalError, sa.exc.TimeoutError) as exc:
             raise _explain(exc, self.where) from exc
 
     @contextlib.contextmanager
@@ -237,7 +323,7 @@ class Database:
                 conn = conn.execution_options(codesign_write=True)
                 with conn.begin():
                     yield conn
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
+        except (sa.exc.OperationalError, sa.exc.DatabaseError, sa.exc.TimeoutError) as exc:
             raise _explain(exc, self.where) from exc
 
     def close(self) -> None:
@@ -250,12 +336,15 @@ class Database:
         with self.read() as conn:
             return int(conn.execute(sa.select(sa.func.max(t.changes.c.id))).scalar() or 0)
 
-    def changes_since(self, change_id: int) -> list[tuple[int, int, str]]:
-        """(id, workshop id, topic) of every change after ``change_id``, oldest first."""
+    def changes_since(self, change_id: int, also: Iterable[int] = ()) -> list[tuple[int, int, str]]:
+        """(id, workshop id, topic) of every change after ``change_id``, and of those with an
+        id in ``also`` (ids the feed has not seen yet below it), oldest first."""
+        after = t.changes.c.id > change_id
+        also = sorted(also)
         with self.read() as conn:
             rows = conn.execute(
                 sa.select(t.changes.c.id, t.changes.c.workshop_id, t.changes.c.topic)
-                .where(t.changes.c.id > change_id)
+                .where(sa.or_(after, t.changes.c.id.in_(also)) if also else after)
                 .order_by(t.changes.c.id)
             ).all()
         return [tuple(r) for r in rows]

@@ -8,7 +8,8 @@ that feeds a shared view, a result or an export leaves the person out (:func:`st
 their scores, comments and ratings too, which have no withdrawal of their own.
 
 Erasing is the one deliberate change in place: the display names and the free text the person
-wrote are overwritten, then the file is vacuumed so the old bytes leave it. The audit row says
+wrote are overwritten, then the file is vacuumed so the old bytes leave it (PostgreSQL: the
+tables are rewritten; :meth:`Privacy.what_remains` says where copies remain). The audit row says
 that it happened, who did it, when and how many rows, never what was erased.
 """
 
@@ -167,9 +168,23 @@ class Privacy:
         return counts
 
     def _vacuum(self) -> None:
-        """SQLite: rewrite the file so deleted or overwritten bytes leave it (and the WAL)."""
+        """Make the old bytes leave the database's files (:meth:`what_remains` says where
+        copies can still be).
+
+        SQLite: ``VACUUM`` rewrites the file, and the WAL is checkpointed and truncated.
+        PostgreSQL: ``VACUUM FULL`` rewrites every table into new files and drops the old ones
+        (a plain ``VACUUM`` only marks dead rows' space as free, leaving their bytes in the
+        pages). It runs outside a transaction and locks each table for a moment.
+        """
         url = self.db.url
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        backend = url.get_backend_name()
+        if backend == "postgresql":
+            with self.db.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                for table in t.metadata.sorted_tables:
+                    conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {table.name}")
+            return
+        if backend != "sqlite" or url.database in (None, "", ":memory:"):
             return
         raw = self.db.engine.raw_connection()
         try:
@@ -178,6 +193,25 @@ class Privacy:
             raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
+
+    def what_remains(self) -> str:
+        """After an erase or a purge, in plain words: what was done to the database's files
+        and where copies of the old bytes can remain (a clause, to follow "in place; ")."""
+        backend = self.db.url.get_backend_name()
+        if backend == "sqlite":
+            return "the file was compacted so the old bytes are gone"
+        if backend == "postgresql":
+            return (
+                "PostgreSQL rewrote the tables (VACUUM FULL) so the old bytes are gone from "
+                "its table files, but they remain in its write-ahead log until PostgreSQL "
+                "recycles it (normally within a few checkpoints, minutes to an hour; longer "
+                "with wal_keep_size, a replication slot or a WAL archive) and in every backup "
+                "of the database for as long as that backup is kept"
+            )
+        return (
+            "the database may keep the old bytes in its files until it reclaims the space; "
+            "check its documentation"
+        )
 
     # -- retention ---------------------------------------------------------------------------
     @staticmethod

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
 
 from codesign_widgets.live import Feed
+from codesign_widgets.store import schema as t
+from codesign_widgets.store.engine import changed
 from codesign_widgets.studio import Studio
 
 
@@ -97,3 +104,58 @@ def test_without_an_event_loop_the_feed_does_not_start(studio):
     feed = Feed(studio)
     assert feed.start() is False
     assert not feed.running
+
+
+def test_a_change_that_commits_out_of_id_order_is_still_delivered(db_url, studio, workshop):
+    """Two writers that bypass the write lock: the lower id commits last, after the feed
+    has already moved past it. (Through the store this cannot happen, see the next test.)"""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: its ids cannot commit out of order")
+    feed = Feed(studio)
+    seen = []
+    feed.subscribe(workshop.id, {"early", "late"}, seen.append)
+    engine = sa.create_engine(db_url)
+    with engine.connect() as slow, engine.connect() as quick:
+        slow.execute(sa.insert(t.changes).values(workshop_id=workshop.id, topic="early", at=0))
+        quick.execute(sa.insert(t.changes).values(workshop_id=workshop.id, topic="late", at=0))
+        quick.commit()
+        assert feed.poll_once() == {workshop.id: {"late"}}
+        slow.commit()
+    assert feed.poll_once() == {workshop.id: {"early"}}
+    assert feed.poll_once() == {}
+    assert seen == [{"late"}, {"early"}]
+    engine.dispose()
+
+
+def test_store_writes_commit_in_id_order(db_url, studio, workshop):
+    """A write holds the write lock until it commits: a second write waits for it, so the
+    changes commit in the order of their ids and the feed's cursor never skips one."""
+    other = Studio.open(db_url, create=False)
+    first_wrote, first_may_commit = threading.Event(), threading.Event()
+    order = []
+
+    def first():
+        with studio.db.write() as conn:
+            changed(conn, workshop.id, "first")
+            first_wrote.set()
+            first_may_commit.wait(10)
+        order.append("first")
+
+    def second():
+        first_wrote.wait(10)
+        with other.db.write() as conn:
+            changed(conn, workshop.id, "second")
+        order.append("second")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    assert order == []  # the second write is waiting for the first
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+    other.close()
+    assert order == ["first", "second"]
+    ids = {topic: change_id for change_id, _w, topic in studio.db.changes_since(0)}
+    assert ids["first"] < ids["second"]

@@ -186,6 +186,7 @@ def test_a_file_that_is_not_a_workshop_is_refused_untouched(tmp_path):
         Studio.open(f"sqlite:///{other}")
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_file_is_explained_even_for_root(tmp_path, studio, workshop, db_url):
     studio.close()
     # Root ignores file modes, so open the file read-only through SQLite itself.
@@ -197,6 +198,7 @@ def test_a_read_only_file_is_explained_even_for_root(tmp_path, studio, workshop,
     assert stat.S_ISREG(os.stat(path).st_mode)
 
 
+@pytest.mark.sqlite_only
 def test_a_file_locked_by_another_program_is_explained(monkeypatch, db_url, studio, workshop):
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
     busy = Studio.open(db_url)
@@ -212,6 +214,7 @@ def test_a_file_locked_by_another_program_is_explained(monkeypatch, db_url, stud
     assert studio.workshops.state(workshop.id).state_of("welcome") is StageState.OPEN
 
 
+@pytest.mark.sqlite_only
 def test_files_from_other_versions_are_explained_and_upgraded(
     monkeypatch, db_url, studio, workshop
 ):
