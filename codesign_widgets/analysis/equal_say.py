@@ -18,7 +18,7 @@ from ..network.analysis import network_map
 from ..network.model import resolve
 from ..scoring import analysis as scoring
 from ..scoring.results import aggregate
-from .charts import Chart, empty_chart, figure, finish, group_colour
+from .charts import Chart, empty_chart, figure, finish, group_colour, literal
 
 __all__ = ["contributions_by_group", "equal_say_chart", "workshop_equal_say"]
 
@@ -111,11 +111,13 @@ def _prototypes(tables: Tables) -> list[OutcomeVoice]:
     if not stage_keys(tables, "prototype_scoring") or not scoring.revealed_rounds(tables):
         return []
     frame = scoring.score_frame(tables)
+    if frame.empty:
+        return []
     round_number = int(frame["round_number"].iloc[0]) if len(frame) else None
-    criteria = scoring.criteria(tables, round=round_number)
+    criteria = scoring.criteria_set(tables, round=round_number)
     ids = list(scoring.prototype_titles(tables))
     results = scoring.scoring_results(tables)
-    if results.empty:
+    if results is None or results.empty:
         return []
 
     def as_dict(series: pd.Series) -> dict[str, float]:
@@ -160,7 +162,7 @@ def equal_say_chart(tables: Tables) -> Chart:
            label="Contributions")  # fmt: skip
     ax.axhline(100 / len(summary.groups), color="#000000", linestyle="--",
                label="An equal share")  # fmt: skip
-    ax.set_xticks(x, [g.label for g in summary.groups])
+    ax.set_xticks(x, [literal(g.label) for g in summary.groups])
     ax.set_ylabel("Share (%)")
     ax.legend()
     ax.set_title(title, loc="left")

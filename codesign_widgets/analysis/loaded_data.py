@@ -177,12 +177,14 @@ class WorkshopData:
 
     # -- stakeholder network (codesign_widgets.network.analysis) ---------------------------------
     def network_map(self, stage: str | None = None) -> NetworkMap:
-        """The map as drawn (withdrawn and hidden items included, with their status)."""
+        """The map as drawn (withdrawn and hidden items included, with their status); an empty map
+        when the plan has no map stage."""
         return network_analysis.network_map(self.one().tables, stage)
 
     def network_graph(self, stage: str | None = None, **options) -> nx.MultiDiGraph:
-        """The map as a networkx MultiDiGraph
-        (see :func:`codesign_widgets.network.graph.build_graph`)."""
+        """The map as a networkx MultiDiGraph whose attributes are single values (see
+        :func:`flat_graph`), ready for ``nx.write_graphml`` and ``nx.write_gexf``; options as
+        :func:`codesign_widgets.network.graph.build_graph` takes them. Empty without a map."""
         return network_analysis.network_graph(self.one().tables, stage, **options)
 
     def network_metrics(self, stage: str | None = None) -> NetworkMetrics:
@@ -191,8 +193,8 @@ class WorkshopData:
         return network_analysis.network_metrics(self.one().tables, stage)
 
     def stakeholder_table(self, stage: str | None = None) -> pd.DataFrame:
-        """Stakeholders on the map with influence (perspectives weighted equally), interest,
-        degree and betweenness: the facilitator's analysis panel as a table."""
+        """Stakeholders on the map with influence (perspectives weighted equally), interest, degree
+        and betweenness: the facilitator's analysis panel as a table."""
         return network_analysis.stakeholder_table(self.one().tables, stage)
 
     def voice_distances(self, stage: str | None = None) -> pd.DataFrame:
@@ -200,29 +202,35 @@ class WorkshopData:
         return network_analysis.voice_distances(self.one().tables, stage)
 
     def influence_views(self, stage: str | None = None) -> pd.DataFrame:
-        """Each stakeholder's influence as each perspective rated it, biggest disagreement
-        first (the map's equal-say panel)."""
+        """Each stakeholder's influence as each perspective rated it, biggest disagreement first
+        (the map's equal-say panel)."""
         return network_analysis.influence_views(self.one().tables, stage)
 
     # -- prototype scoring (codesign_widgets.scoring.analysis) -----------------------------------
     def revealed_rounds(self, stage: str | None = None) -> list[int]:
-        """The numbers of the stage's revealed rounds, in order (sealed rounds are never loaded)."""
+        """The numbers of the stage's revealed rounds, in order (sealed rounds are never loaded);
+        none without a scoring stage."""
         return scoring_analysis.revealed_rounds(self.one().tables, stage)
 
-    def criteria(self, stage: str | None = None, round: int | None = None) -> CriteriaSet:
-        """The criteria set a round (default: the last) was scored on."""
-        return scoring_analysis.criteria(self.one().tables, stage, round)
+    def criteria_set(
+        self, stage: str | None = None, round: int | None = None
+    ) -> CriteriaSet | None:
+        """The criteria set a round (default: the last) was scored on; ``None`` when no round was
+        held."""
+        return scoring_analysis.criteria_set(self.one().tables, stage, round)
 
     def prototype_titles(self, stage: str | None = None) -> dict[int, str]:
         """Prototype id to title, for the stage's prototypes still in play (not withdrawn)."""
         return scoring_analysis.prototype_titles(self.one().tables, stage)
 
     def score_frame(self, stage: str | None = None, round: int | None = None) -> pd.DataFrame:
-        """Counted scores of one revealed round (default: the last) in the results' shape."""
+        """Counted scores of one revealed round (default: the last) in the results' shape; empty
+        (saying why in ``.attrs["note"]``) when no round was revealed."""
         return scoring_analysis.score_frame(self.one().tables, stage, round)
 
-    def scoring_results(self, stage: str | None = None, round: int | None = None) -> Results:
-        """The results panel's numbers for a revealed round (default: the last)."""
+    def scoring_results(self, stage: str | None = None, round: int | None = None) -> Results | None:
+        """The results panel's numbers for a revealed round (default: the last); ``None`` when no
+        round was revealed (``notes`` of an empty result say why)."""
         return scoring_analysis.scoring_results(self.one().tables, stage, round)
 
     def ranking(self, stage: str | None = None, round: int | None = None) -> pd.DataFrame:
@@ -230,8 +238,8 @@ class WorkshopData:
         return scoring_analysis.ranking(self.one().tables, stage, round)
 
     def leave_one_out(self, stage: str | None = None, round: int | None = None) -> pd.DataFrame:
-        """Equal-say rank of each prototype with every perspective, and without each one
-        (a positive shift: it climbs when that perspective is left out)."""
+        """Equal-say rank of each prototype with every perspective, and without each one (a positive
+        shift: it climbs when that perspective is left out)."""
         return scoring_analysis.leave_one_out(self.one().tables, stage, round)
 
     def round_movement(self, stage: str | None = None) -> pd.DataFrame:
@@ -265,8 +273,8 @@ class WorkshopData:
         return goal_charts.goal_map_chart(self.one().tables, stage, by)
 
     def network_chart(self, stage: str | None = None) -> Chart:
-        """The stakeholder map: node size is influence, colour the perspective group, edge
-        colour the tie type (the same stable layout the projector used)."""
+        """The stakeholder map: node size is influence, colour the perspective group, edge colour
+        the tie type (the same stable layout the projector used)."""
         return network_charts.network_chart(self.one().tables, stage)
 
     def power_interest_chart(self, stage: str | None = None) -> Chart:

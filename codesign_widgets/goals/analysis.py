@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..core.table_schema import split_list
-from ..core.workshop_tables import Tables, group_order, pick_stage
+from ..core.workshop_tables import Tables, group_order, noted, plan_stage
 from .cards import GoalCard, card_from_body
 from .summary import priorities
 
@@ -31,6 +31,19 @@ __all__ = [
     "services_needed",
     "themes",
 ]
+
+#: Why a goal mapping result is empty, in words.
+NO_GOALS = "This workshop's plan has no goal mapping."
+NO_CARDS = "No goal card was shared on the wall in this workshop."
+NO_DOTS = "No dots were revealed in this workshop."
+
+
+def _no_cards(tables: Tables, cards: list | None = None, otherwise: str = "") -> str:
+    """Why a result of the wall's ``cards`` is empty: no goal mapping, no card, or
+    ``otherwise`` (cards there, none naming what is counted)."""
+    if not plan_stage(tables, "goal_mapping"):
+        return NO_GOALS
+    return otherwise if cards and otherwise else NO_CARDS
 
 
 def goal_cards(tables: Tables, stage: str | None = None, *, on_wall: bool = True) -> list[GoalCard]:
@@ -70,7 +83,7 @@ def goal_cards(tables: Tables, stage: str | None = None, *, on_wall: bool = True
 
 def goal_priorities(tables: Tables, stage: str | None = None) -> pd.DataFrame:
     """Dot priorities: pooled and equal-say shares and dots per group (revealed stages)."""
-    stage = pick_stage(tables, "goal_mapping", stage)
+    stage = plan_stage(tables, "goal_mapping", stage)
     votes = tables["goal_votes"]
     votes = votes[votes["stage"] == stage]
     labels = {str(c.id): c.goal for c in goal_cards(tables, stage, on_wall=False)}
@@ -88,7 +101,8 @@ def goal_priorities(tables: Tables, stage: str | None = None) -> pd.DataFrame:
         row |= {f"dots_{g}": p.by_group.get(g, 0) for g in groups}
         rows.append(row)
     columns = ["priority", "target_kind", "target", "dots", "pooled", "equal_say"]
-    return pd.DataFrame(rows, columns=columns + [f"dots_{g}" for g in groups])
+    frame = pd.DataFrame(rows, columns=columns + [f"dots_{g}" for g in groups])
+    return noted(frame, NO_GOALS if stage is None else NO_DOTS)
 
 
 def themes(tables: Tables, stage: str | None = None) -> pd.DataFrame:
@@ -104,25 +118,28 @@ def themes(tables: Tables, stage: str | None = None) -> pd.DataFrame:
              "gaps": sum(1 for c in members if not c.services),
              "mean_confidence": sum(scores) / len(scores) if scores else float("nan")}
         )  # fmt: skip
-    return pd.DataFrame(rows, columns=["theme", "cards", "services", "gaps",
-                                       "mean_confidence"])  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["theme", "cards", "services", "gaps",
+                                        "mean_confidence"])  # fmt: skip
+    return noted(frame, _no_cards(tables))
 
 
 def services_needed(tables: Tables, stage: str | None = None) -> pd.DataFrame:
     """Supports and services named on the wall's cards, most needed first."""
     from .summary import services_most_needed
 
-    rows = services_most_needed(goal_cards(tables, stage))
-    return pd.DataFrame(rows, columns=["service", "cards"])
+    cards = goal_cards(tables, stage)
+    rows = services_most_needed(cards)
+    why = _no_cards(tables, cards, "No card on the wall named a support or service.")
+    return noted(pd.DataFrame(rows, columns=["service", "cards"]), why)
 
 
 def barriers_named(tables: Tables, stage: str | None = None) -> pd.DataFrame:
     """Barriers named on the wall's cards, most named first."""
     from .summary import barriers_most_named
 
-    return pd.DataFrame(
-        barriers_most_named(goal_cards(tables, stage)), columns=["barrier", "cards"]
-    )
+    cards = goal_cards(tables, stage)
+    frame = pd.DataFrame(barriers_most_named(cards), columns=["barrier", "cards"])
+    return noted(frame, _no_cards(tables, cards, "No card on the wall named a barrier."))
 
 
 def confidence(tables: Tables, stage: str | None = None) -> pd.DataFrame:

@@ -48,10 +48,13 @@ def test_the_map_and_scoring_charts_say_in_words_what_they_draw():
 
 def test_a_workshop_with_nothing_yet_gets_charts_that_say_so():
     empty = tables_of()
-    assert services_chart(empty).alt == "Nothing yet."
-    assert goal_map_chart(empty).alt == "No goal cards on the wall yet."
-    assert network_chart(empty).alt == "No stakeholders on the map yet."
-    assert power_interest_chart(empty).alt == "Nobody has rated influence yet."
+    assert services_chart(empty).alt == "No goal card was shared on the wall in this workshop."
+    assert goal_map_chart(empty).alt == "No goal card was shared on the wall in this workshop."
+    assert network_chart(empty).alt == "No stakeholder was drawn on the map in this workshop."
+    assert power_interest_chart(empty).alt == (
+        "No stakeholder was drawn on the map in this workshop."
+    )
+    assert ranking_chart(empty).alt == "No scoring round was revealed in this workshop."
     assert equal_say_chart(empty).alt == "Nobody has taken part yet."
 
 
