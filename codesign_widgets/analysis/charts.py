@@ -75,10 +75,12 @@ class Chart:
     (b'\x89PNG', True)
     """
 
-    def __init__(self, title: str, figure, alt: str) -> None:
+    def __init__(self, title: str, figure, alt: str, *, empty: bool = False) -> None:
         self.title = title
         self.figure = figure
         self.alt = alt
+        #: True when there was nothing to draw: the figure only says why (``alt``).
+        self.empty = empty
         self._png: bytes | None = None
 
     @property
@@ -196,8 +198,8 @@ def empty_chart(title: str, why: str) -> Chart:
     fig = figure(8, 1.2)
     ax = fig.add_subplot()
     ax.axis("off")
-    ax.text(0.0, 0.5, why, fontsize=12, va="center")
-    return finish(fig, title, why)
+    ax.text(0.0, 0.5, literal(why), fontsize=12, va="center")
+    return Chart(title, fig, why, empty=True)
 
 
 def bar_chart(

@@ -16,7 +16,6 @@ Load one with :mod:`.workshop_data` (``load_workshop``, ``load_database``, ``loa
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from typing import TYPE_CHECKING
 
@@ -27,9 +26,10 @@ from ..core.errors import InvalidInput, NotFound
 from ..goals import analysis as goal_analysis
 from ..network import analysis as network_analysis
 from ..scoring import analysis as scoring_analysis
-from . import goal_charts, network_charts, scoring_charts
+from . import goal_charts, network_charts, report_sections, scoring_charts
 from .equal_say import equal_say_chart, workshop_equal_say
 from .open_data_schema import TABLES, typed
+from .people_tables import HtmlText
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -42,14 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..scoring.results import Results
     from .charts import Chart
 
-__all__ = ["HtmlText", "WorkshopData"]
-
-
-class HtmlText(str):
-    """Ready, escaped HTML that a notebook or report shows as such."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
+__all__ = ["WorkshopData"]
 
 
 class WorkshopData:
@@ -83,16 +76,62 @@ class WorkshopData:
         return self.overview().to_html()
 
     def heading(self) -> HtmlText:
-        """The workshop's title, date, and who took part, as an escaped heading."""
+        """The workshop's title, date, and who took part, as an escaped heading.
+
+        >>> from tests.tables import goal_tables
+        >>> WorkshopData(goal_tables()).heading()[:22]
+        '<h1>Hand-built</h1><p>'
+        """
         w = self.one().tables["workshops"].iloc[0]
-        day = dt.datetime.fromtimestamp(w["created_at"], dt.UTC).strftime("%d %B %Y")
+        created = w["created_at"]
+        if pd.isna(created):
+            created = None
+        elif not isinstance(created, pd.Timestamp):
+            created = pd.Timestamp(float(created), unit="s", tz="UTC")
+        day = f", {created:%d %B %Y}" if created is not None else ""
         people = self.tables["participants"]["group"].value_counts()
         who = ", ".join(f"{n} {g.replace('_', ' ')}" for g, n in people.items())
-        return HtmlText(
-            f"<h1>{html.escape(w['title'])}</h1><p>Workshop {html.escape(w['workshop'])}, "
-            f"{day} ({html.escape(w['template'])} plan). {len(self.participants)} people took "
-            f"part: {html.escape(who)}. People appear under pseudonyms (P-codes).</p>"
+        took_part = (
+            f"{len(self.participants)} people took part: {html.escape(who)}. People appear "
+            "under pseudonyms (P-codes)."
+            if len(self.participants)
+            else "Nobody has joined this workshop yet."
         )
+        return HtmlText(
+            f"<h1>{html.escape(w['title'])}</h1><p>Workshop {html.escape(w['workshop'])}{day} "
+            f"({html.escape(w['template'])} plan). {took_part}</p>"
+        )
+
+    # -- the report (.report_sections) ---------------------------------------------------------
+    def activities(self) -> pd.DataFrame:
+        """One row per stage of the plan: its activity, last state, how much happened in it, and
+        whether it ran (opened, or something was added).
+
+        >>> from tests.tables import goal_tables
+        >>> WorkshopData(goal_tables()).activities()["ran"].tolist()
+        [True, True, True]
+        """
+        return report_sections.activities(self.one().tables)
+
+    def report_summary(self) -> HtmlText:
+        """Which activities ran and which did not (not in the plan, or never opened), in words.
+
+        >>> from tests.tables import tables_of
+        >>> "No activity ran" in WorkshopData(tables_of(stages=[])).report_summary()
+        True
+        """
+        return report_sections.report_summary(self.one().tables)
+
+    def report_section(self, activity: str) -> HtmlText:
+        """One section of the report: ``activity``'s heading, charts and tables (a sub-heading
+        per stage when it has several), or nothing when it did not run. ``"equal_say"`` is the
+        equal-say summary across all activities.
+
+        >>> from tests.tables import goal_tables
+        >>> WorkshopData(goal_tables()).report_section("goal_mapping")[:40]
+        '<section class="codesign-section"><h2>Wh'
+        """
+        return report_sections.report_section(self.one().tables, activity)
 
     @property
     def codes(self) -> list[str]:

@@ -184,17 +184,46 @@ def _add_privacy_commands(sub) -> None:
     p.set_defaults(func=purge_workshops)
 
 
+#: Commands whose unexpected failures are one sentence and a log file, not a traceback.
+OUTPUT_COMMANDS = ("report", "export", "analyse", "new")
+
+
+def _one_line(text: str) -> str:
+    from .failure_log import plain
+
+    return " ".join(plain(text).split())
+
+
+def _log(args, details: str):
+    from .failure_log import write_failure_log
+
+    return write_failure_log(args.command, details)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``codesign`` with ``argv``; a problem a person can fix is one line, exit code 2."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except CodesignError as exc:
-        print(f"codesign: {exc}", file=sys.stderr)
+        details = getattr(exc, "details", None)
+        where = f" The details are in {_log(args, details)}." if details else ""
+        print(f"codesign: {_one_line(str(exc))}{where}", file=sys.stderr)
         return 2
     except Exception as exc:
         from ..serving.server import ServerStartError
 
+        if args.command in OUTPUT_COMMANDS:
+            import traceback
+
+            path = _log(args, traceback.format_exc())
+            print(
+                f"codesign: the {args.command} stopped on an unexpected problem "
+                f"({type(exc).__name__}); nothing was written. The details are in {path}: "
+                "please send that file with a bug report.",
+                file=sys.stderr,
+            )
+            return 1
         if not isinstance(exc, ServerStartError):
             raise
         print(
