@@ -40,7 +40,7 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
         ax.annotate("", xy=(x2, y2), xytext=(x1, y1), arrowprops={
             "arrowstyle": "-|>" if d["direction"] == "forward" else
             ("<|-|>" if d["direction"] == "both" else "-"),
-            "color": colours.get(d["type"], OTHER), "linewidth": d["strength"],
+            "color": colours.get(d["tie_type"], OTHER), "linewidth": d["strength"],
             "shrinkA": 12, "shrinkB": 12})  # fmt: skip
     for n, d in graph.nodes(data=True):
         x, y = pos[n]
@@ -55,7 +55,7 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     names = dict(graph.nodes(data="name"))
     labels = {t.key: t.label for t in net.settings.tie_types}
     alt = "; ".join(
-        f"{names[u]} → {names[v]} ({labels.get(d['type'], d['type'])}, {d['strength']})"
+        f"{names[u]} → {names[v]} ({labels.get(d['tie_type'], d['tie_type'])}, {d['strength']})"
         for u, v, d in graph.edges(data=True)
     )
     return finish(fig, title, f"{graph.number_of_nodes()} stakeholders. {alt}")

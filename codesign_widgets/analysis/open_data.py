@@ -105,17 +105,14 @@ def _schema(name: str) -> dict:
 def _graphs(data: WorkshopData) -> dict[str, bytes]:
     import networkx as nx
 
-    from ..network.file_export import export_network
-
     files = {}
     for code in data.codes:
         one = data.only(code)
         for stage in one.stage_keys("stakeholder_network"):
-            net = one.network_map(stage)
-            graph = one.network_graph(stage)
-            files[f"maps/{code}-{stage}-stakeholders.graphml"] = export_network(
-                graph, "graphml", net.settings
-            )
+            graph = one.network_graph(stage)  # single-valued attributes: GraphML takes them
+            files[f"maps/{code}-{stage}-stakeholders.graphml"] = "\n".join(
+                nx.generate_graphml(graph)
+            ).encode("utf-8")
         for stage in one.stage_keys("goal_mapping"):
             graph = one.goal_service_graph(stage)
             files[f"maps/{code}-{stage}-goals-services.graphml"] = "\n".join(
@@ -217,8 +214,30 @@ def _readme(data: WorkshopData) -> str:
         "Withdrawn and hidden contributions are included and marked in status/hidden columns.",
         "Text cells starting with = + - @ or ' have an apostrophe added, so spreadsheets",
         "show them as text instead of running them.",
+        *_replacements(data),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _replacements(data: WorkshopData) -> list[str]:
+    """The README's list of every name replaced in free text (and every one to check)."""
+    table = data.tables["name_replacements"]
+    if not data.tables["workshops"]["pseudonymised"].all():
+        return []
+    if table.empty:
+        return ["", "No display name was found in what participants wrote: nothing replaced."]
+    lines = ["", "Display names replaced in what participants wrote (please review; also in",
+             "data/name_replacements.csv):"]  # fmt: skip
+    for r in table.itertuples(index=False):
+        where = f"{r.workshop} {r.table} {r.row} {r.column}"
+        if r.kind == "replaced":
+            lines.append(f'- {where}: {r.pseudonym} in "{r.context}"')
+        else:
+            lines.append(
+                f"- {where}: CHECK by hand: a sentence starts with a word that is also the "
+                f"name of {r.pseudonym}; it was left as it was."
+            )
+    return lines
 
 
 def export_package(

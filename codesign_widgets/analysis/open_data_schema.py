@@ -108,8 +108,25 @@ WORKSHOP_TABLES: tuple[Table, ...] = (
     ),
 )
 
+NAME_REPLACEMENTS = Table(
+    "name_replacements",
+    "Where a display name typed into free text was replaced by the person's pseudonym, for "
+    "review (kind 'replaced'), and where a name that is also an everyday word starts a "
+    "sentence and was left as it was (kind 'check': read that cell).",
+    (
+        W,
+        column("table", "string", "The table the text is in."),
+        column("row", "string", "The row's id in that table (card, stakeholder, entry...)."),
+        column("column", "string", "The column the text is in."),
+        column("kind", "string", "replaced, or check (left as it was: check by hand)."),
+        column("pseudonym", "string", "The pseudonym of the person whose name it is."),
+        column("context", "string", "The words around the replacement, after it.", free=True),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (*WORKSHOP_TABLES, *GOAL_TABLES, *NETWORK_TABLES, *SCORING_TABLES)
+    t.name: t
+    for t in (*WORKSHOP_TABLES, *GOAL_TABLES, *NETWORK_TABLES, *SCORING_TABLES, NAME_REPLACEMENTS)
 }
 
 

@@ -132,20 +132,22 @@ def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
     ``aliases`` and ``drawn_by`` become ``"; "``-joined text, each perspective's mean
     influence an attribute ``influence_<perspective>``, and a missing rating is left out
-    (not written as an empty value).
+    (not written as an empty value). A node's ``label`` is its name (what Gephi shows); a
+    tie's type is ``tie_type`` (GEXF keeps ``type`` for directed or undirected).
 
     >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
     >>> g.add_node(1, name="GP", aliases=("Surgery",), influence=None,
     ...            influence_by={"provider": 7.0}, drawn_by=frozenset({"provider"}))
-    >>> flat_graph(g).nodes[1]
-    {'name': 'GP', 'aliases': 'Surgery', 'influence_provider': 7.0, 'drawn_by': 'provider'}
+    >>> flat_graph(g).nodes[1]  # doctest: +NORMALIZE_WHITESPACE
+    {'label': 'GP', 'name': 'GP', 'aliases': 'Surgery', 'influence_provider': 7.0,
+     'drawn_by': 'provider'}
     """
     import networkx as nx
 
     flat = nx.MultiDiGraph(**{k: v for k, v in graph.graph.items() if _scalar(v)})
     for node, data in graph.nodes(data=True):
-        row = {}
+        row = {"label": data["name"]} if "name" in data else {}
         for key, value in data.items():
             if key == "influence_by":
                 row |= {f"influence_{p or 'unknown'}": float(v) for p, v in sorted(value.items())}
@@ -156,7 +158,8 @@ def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 row[key] = value
         flat.add_node(node, **row)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: x for k, x in data.items() if _scalar(x)})
+        row = {("tie_type" if k == "type" else k): x for k, x in data.items() if _scalar(x)}
+        flat.add_edge(u, v, key=key, **row)
     return flat
 
 
