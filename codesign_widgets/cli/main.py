@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ..core.errors import CodesignError
 from .data import (
+    analyse_workshop,
     erase_participant,
     export_workshop,
     new_workshop,
@@ -107,7 +108,12 @@ def _add_file_commands(sub) -> None:
     """``new`` and ``upgrade``: a workshop in the file, and the file itself."""
     p = sub.add_parser("new", help="Create a workshop and print its join code and key.")
     p.add_argument("title")
-    p.add_argument("--template", default="codesign_day", help="Workshop plan in data/templates.")
+    p.add_argument(
+        "--template",
+        default="codesign_day",
+        help="Workshop plan: a built-in one (codesign_day, care_planning, pathway_planning, "
+        "wellbeing_planning) or a plan file path/to/plan.toml.",
+    )
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=new_workshop)
     p = sub.add_parser(
@@ -148,6 +154,22 @@ def _add_output_commands(sub) -> None:
     p.add_argument("--code", required=True, help="The workshop's join code.")
     p.add_argument("--out", default="report.html", help="The HTML file to write.")
     p.set_defaults(func=write_report)
+    p = sub.add_parser(
+        "analyse",
+        aliases=["analyze"],
+        help="Copy the analyst notebook into this folder with the workshop filled in, and "
+        "open it in JupyterLab.",
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--code", help="The workshop's join code (default: the only or newest workshop)."
+    )
+    p.add_argument(
+        "--out",
+        help="The notebook to write (default: analysis-CODE.ipynb here; never overwritten).",
+    )
+    p.add_argument("--no-lab", action="store_true", help="Only write the notebook.")
+    p.set_defaults(func=analyse_workshop)
 
 
 def _add_privacy_commands(sub) -> None:
@@ -185,7 +207,7 @@ def _add_privacy_commands(sub) -> None:
 
 
 #: Commands whose unexpected failures are one sentence and a log file, not a traceback.
-OUTPUT_COMMANDS = ("report", "export", "analyse", "new")
+OUTPUT_COMMANDS = ("report", "export", "analyse", "analyze", "new")
 
 
 def _one_line(text: str) -> str:
