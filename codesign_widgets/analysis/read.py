@@ -103,7 +103,24 @@ COMMON_WORD_NAMES = frozenset(
 #: Names that are also months, and the words that make them a month ("in May").
 MONTH_NAMES = frozenset({"april", "may", "june", "july", "august"})
 _MONTH_BEFORE = frozenset(
-    "in since until till by from of before after early late mid next last this every".split()
+    [
+        "in",
+        "since",
+        "until",
+        "till",
+        "by",
+        "from",
+        "of",
+        "before",
+        "after",
+        "early",
+        "late",
+        "mid",
+        "next",
+        "last",
+        "this",
+        "every",
+    ]
 )
 _SENTENCE_END = ".!?:;\n\"'(“‘"
 

@@ -16,10 +16,10 @@ from .errors import InvalidInput, NotFound
 
 __all__ = [
     "ACTIVITIES",
+    "TEMPLATES_ENV",
     "Perspective",
     "Stage",
     "Template",
-    "TEMPLATES_ENV",
     "add_template",
     "data_path",
     "list_templates",
