@@ -44,6 +44,8 @@ __all__ = ["export_package", "from_spreadsheet", "package_files", "read_package"
 
 Progress = Callable[[int, int, str], None]
 DESCRIPTOR = "datapackage.json"
+#: How a time is written: ISO 8601 in UTC, to the microsecond.
+MOMENT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def to_spreadsheet(text: str) -> str:
@@ -76,6 +78,8 @@ def _csv(name: str, frame: pd.DataFrame) -> bytes:
             out[f.name] = column.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
         elif f.type == "integer":
             out[f.name] = column.map(lambda v: "" if pd.isna(v) else str(int(v)))
+        elif f.type == "datetime":
+            out[f.name] = column.map(lambda v: "" if pd.isna(v) else v.strftime(MOMENT))
         else:
             out[f.name] = column.map(lambda v: "" if pd.isna(v) else repr(float(v)))
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -86,7 +90,8 @@ def _schema(name: str) -> dict:
     schema: dict = {
         "fields": [
             {"name": f.name, "type": f.type, "description": f.description}
-            | ({"format": "default"} if f.type != "boolean" else
+            | ({"format": MOMENT} if f.type == "datetime" else
+               {"format": "default"} if f.type != "boolean" else
                {"trueValues": ["true"], "falseValues": ["false"]})
             for f in table.fields
         ],
@@ -166,7 +171,8 @@ def package_files(data: WorkshopData, progress: Progress | None = None) -> dict[
              "hold everything, withdrawn and hidden included."}
         )  # fmt: skip
     tick("writing workshop.json")
-    records = {name: json.loads(data.tables[name].to_json(orient="records")) for name in names}
+    records = {name: json.loads(data.tables[name].to_json(orient="records", date_format="iso"))
+               for name in names}  # fmt: skip
     files["workshop.json"] = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
     resources.append(
         {"name": "workshop-json", "path": "workshop.json", "format": "json",
@@ -290,6 +296,8 @@ def _column(raw: pd.Series, type_: str) -> pd.Series:
         return raw.map({"true": True, "false": False, "": pd.NA}).astype("boolean")
     if type_ == "integer":
         return pd.to_numeric(raw.replace("", None)).astype("Int64")
+    if type_ == "datetime":
+        return pd.to_datetime(raw.replace("", None), format=MOMENT, utc=True)
     return pd.to_numeric(raw.replace("", None)).astype("float64")
 
 

@@ -283,13 +283,24 @@ def _read_goals(studio, workshop, stage: str, rows: dict, free) -> None:
         workshop.id, stage, include_hidden=True, include_withdrawn=True
     )
     for c in cards:
+        steps = free(c.steps, where=("goals", c.id, "steps"))
+        barriers = [free(b, where=("goals", c.id, "barriers")) for b in c.barriers]
+        for position, step in enumerate((x.strip() for x in steps.splitlines()), start=1):
+            if step:
+                rows["goal_steps"].append(
+                    {"workshop": w, "card_id": c.id, "position": position, "step": step}
+                )
+        for position, barrier in enumerate(barriers, start=1):
+            if barrier:
+                rows["goal_barriers"].append(
+                    {"workshop": w, "card_id": c.id, "position": position, "barrier": barrier}
+                )
         rows["goals"].append(
             {"workshop": w, "card_id": c.id, "stage": stage, "participant": c.author_public_id,
              "perspective": c.perspective, "group": c.group,
              "what_matters": free(c.what_matters, where=("goals", c.id, "what_matters")),
              "goal": free(c.goal, f"Goal {c.id}", ("goals", c.id, "goal")),
-             "steps": free(c.steps, where=("goals", c.id, "steps")),
-             "barriers": free("; ".join(c.barriers), where=("goals", c.id, "barriers")),
+             "steps": steps, "barriers": "; ".join(barriers),
              "confidence": c.confidence,
              "to_seven": free(c.to_seven, where=("goals", c.id, "to_seven")),
              "review_date": c.review_date, "theme": c.theme, "status": c.status,
@@ -310,6 +321,13 @@ def _read_network(studio, workshop, stage: str, rows: dict, free) -> None:
     net = studio.network.maps.network_map(workshop.id, stage, include_withdrawn=True)
     pseudonym = {p.id: p.public_id for p in studio.people.participants(workshop.id)}
     for s in net.stakeholders:
+        aliases = [free(a, where=("stakeholders", s.id, "aliases")) for a in s.aliases]
+        for position, alias in enumerate(aliases, start=1):
+            if alias:
+                rows["stakeholder_aliases"].append(
+                    {"workshop": w, "stage": stage, "stakeholder_id": s.id,
+                     "position": position, "alias": alias}
+                )  # fmt: skip
         rows["stakeholders"].append(
             {"workshop": w, "stage": stage, "stakeholder_id": s.id,
              "name": free(s.name, f"S{s.id}", ("stakeholders", s.id, "name")),
@@ -318,7 +336,7 @@ def _read_network(studio, workshop, stage: str, rows: dict, free) -> None:
              "author": pseudonym.get(s.author_id, ""),
              "author_perspective": s.author_perspective, "origin": s.origin,
              "status": s.status, "merged_into": net.merges.get(s.id),
-             "aliases": free("; ".join(s.aliases), where=("stakeholders", s.id, "aliases")),
+             "aliases": "; ".join(aliases),
              "created_at": s.created_at}
         )  # fmt: skip
     for t in net.ties:
@@ -347,6 +365,11 @@ def _read_scoring(studio, workshop, stage: str, rows: dict, free, groups: dict) 
 
     w = workshop.code
     for p in studio.scoring.prototypes.prototypes(workshop.id, stage, include_withdrawn=True):
+        for position, goal in enumerate(p.goals, start=1):
+            rows["prototype_goals"].append(
+                {"workshop": w, "stage": stage, "prototype_id": p.id, "position": position,
+                 "goal": goal}
+            )  # fmt: skip
         rows["prototypes"].append(
             {"workshop": w, "stage": stage, "prototype_id": p.id, "title": p.title,
              "description": p.description, "goals": "; ".join(p.goals), "status": p.status,
@@ -360,6 +383,11 @@ def _read_scoring(studio, workshop, stage: str, rows: dict, free, groups: dict) 
              "axes": "; ".join(c.axes) if c.axes else "", "opened_at": r.opened_at}
         )  # fmt: skip
         for k in c.criteria:
+            for offset, label in enumerate(k.labels):
+                rows["criterion_labels"].append(
+                    {"workshop": w, "stage": stage, "round": r.number, "criterion": k.key,
+                     "value": k.min + offset, "label": label}
+                )  # fmt: skip
             rows["criteria"].append(
                 {"workshop": w, "stage": stage, "round": r.number, "criterion": k.key,
                  "label": k.label, "question": k.question, "weight": k.weight, "min": k.min,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..core.table_schema import split_list
+from ..core.table_schema import seconds, split_list
 from ..core.workshop_tables import Tables, group_order, noted, plan_stage
 from .cards import GoalCard, card_from_body
 from .summary import priorities
@@ -74,8 +74,8 @@ def goal_cards(tables: Tables, stage: str | None = None, *, on_wall: bool = True
                 theme=r.theme,
                 hidden=bool(r.hidden),
                 status=r.status,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
+                created_at=seconds(r.created_at),
+                updated_at=seconds(r.updated_at),
             )
         )
     return cards

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..core.table_schema import split_list
+from ..core.table_schema import seconds, split_list
 from ..core.templates import load_template
 from ..core.workshop_tables import Tables, noted, perspective_groups, plan_stage
 
@@ -72,7 +72,7 @@ def network_map(tables: Tables, stage: str | None = None) -> NetworkMap:
             r.origin,
             r.status,
             split_list(r.aliases),
-            _seconds(r.created_at),
+            seconds(r.created_at),
         )
         for r in t["stakeholders"].itertuples(index=False)
     )
@@ -88,7 +88,7 @@ def network_map(tables: Tables, stage: str | None = None) -> NetworkMap:
             r.author_perspective,
             r.origin,
             r.status,
-            _seconds(r.created_at),
+            seconds(r.created_at),
         )
         for r in t["ties"].itertuples(index=False)
     )
@@ -99,7 +99,7 @@ def network_map(tables: Tables, stage: str | None = None) -> NetworkMap:
             r.rater_perspective,
             int(r.influence),
             int(r.interest),
-            _seconds(r.at),
+            seconds(r.at),
         )
         for r in t["ratings"].itertuples(index=False)
     )
@@ -111,13 +111,6 @@ def network_map(tables: Tables, stage: str | None = None) -> NetworkMap:
     template = tables["workshops"]["template"].iloc[0]
     settings = network_settings(load_template(template).network, types)
     return NetworkMap(stakeholders, ties, ratings, merges, settings)
-
-
-def _seconds(value) -> float:
-    """A time cell (a pandas Timestamp, or Unix seconds) as Unix seconds."""
-    if isinstance(value, pd.Timestamp):
-        return value.timestamp()
-    return float(value) if pd.notna(value) else 0.0
 
 
 def _drawn_graph(tables: Tables, stage: str | None = None, **options) -> nx.MultiDiGraph:
