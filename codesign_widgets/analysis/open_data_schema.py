@@ -26,8 +26,6 @@ The workshop-wide tables are here; each activity's tables are in :mod:`open_data
 
 from __future__ import annotations
 
-import numbers
-
 from ..core.table_schema import GROUP, PANDAS_TYPES, PEOPLE_FK, STAGE, Table, W, column
 from ..goals.open_data import GOAL_TABLES
 from ..network.open_data import NETWORK_TABLES
