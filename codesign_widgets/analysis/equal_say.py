@@ -28,7 +28,12 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def contributions_by_group(tables: Tables) -> dict[str, dict[str, int]]:
-    """Contributions per group and kind (withdrawn ones not counted)."""
+    """Contributions per group and kind (withdrawn ones not counted).
+
+    >>> from tests.tables import goal_tables
+    >>> contributions_by_group(goal_tables())["provider"]
+    {'goal cards': 1, 'dots': 3}
+    """
     groups = perspective_groups(tables)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
 
@@ -134,7 +139,12 @@ def _prototypes(tables: Tables) -> list[OutcomeVoice]:
 
 
 def workshop_equal_say(tables: Tables) -> EqualSay:
-    """Participation, contributions and influence on each result, per perspective group."""
+    """Participation, contributions and influence on each result, per perspective group.
+
+    >>> from tests.tables import goal_tables
+    >>> [g.label for g in workshop_equal_say(goal_tables()).groups]
+    ['Lived experience', 'Provider', 'System']
+    """
     people = tables["participants"]["group"].value_counts()
     order = [g for g in group_order(tables) if g in people.index]
     outcomes: list[OutcomeVoice] = []
@@ -147,7 +157,12 @@ def workshop_equal_say(tables: Tables) -> EqualSay:
 
 
 def equal_say_chart(tables: Tables) -> Chart:
-    """Share of people and of contributions per perspective group, against an equal share."""
+    """Share of people and of contributions per perspective group, against an equal share.
+
+    >>> from tests.tables import goal_tables
+    >>> equal_say_chart(goal_tables()).title
+    'Equal say: people and contributions per perspective'
+    """
     summary = workshop_equal_say(tables)
     title = "Equal say: people and contributions per perspective"
     if not summary.groups:

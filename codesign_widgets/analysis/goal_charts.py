@@ -43,7 +43,12 @@ def _why(frame, otherwise: str) -> str:
 
 
 def services_chart(tables: Tables, stage: str | None = None, top: int = 12) -> Chart:
-    """Services most needed: cards naming each (the projector's first bar chart)."""
+    """Services most needed: cards naming each (the projector's first bar chart).
+
+    >>> from tests.tables import goal_tables
+    >>> services_chart(goal_tables())
+    <Chart 'Services most needed': GP: 2; Podiatry: 1>
+    """
     frame = services_needed(tables, stage)
     return bar_chart("Services most needed", frame["service"].head(top).tolist(),
                      frame["cards"].head(top).tolist(), "#D55E00", "Goal cards naming it",
@@ -51,7 +56,12 @@ def services_chart(tables: Tables, stage: str | None = None, top: int = 12) -> C
 
 
 def barriers_chart(tables: Tables, stage: str | None = None, top: int = 12) -> Chart:
-    """Barriers most named: cards naming each."""
+    """Barriers most named: cards naming each.
+
+    >>> from tests.tables import goal_tables
+    >>> barriers_chart(goal_tables())
+    <Chart 'Barriers most named': Cost: 1; Transport: 1>
+    """
     frame = barriers_named(tables, stage)
     return bar_chart("Barriers most named", frame["barrier"].head(top).tolist(),
                      frame["cards"].head(top).tolist(), "#009E73", "Goal cards naming it",
@@ -59,7 +69,12 @@ def barriers_chart(tables: Tables, stage: str | None = None, top: int = 12) -> C
 
 
 def confidence_chart(tables: Tables, stage: str | None = None) -> Chart:
-    """Confidence 0-10 per perspective group, stacked."""
+    """Confidence 0-10 per perspective group, stacked.
+
+    >>> from tests.tables import goal_tables
+    >>> confidence_chart(goal_tables()).alt
+    'Lived experience: 1 at 4; Provider: 1 at 7; System: '
+    """
     table = confidence(tables, stage).drop(index="all")
     title = "Confidence (0-10), by perspective"
     if table.to_numpy().sum() == 0:
@@ -85,7 +100,12 @@ def confidence_chart(tables: Tables, stage: str | None = None) -> Chart:
 
 
 def priorities_chart(tables: Tables, stage: str | None = None, top: int = 10) -> Chart:
-    """Priorities from the dots: pooled and equal-say shares side by side."""
+    """Priorities from the dots: pooled and equal-say shares side by side.
+
+    >>> from tests.tables import goal_tables
+    >>> priorities_chart(goal_tables()).title
+    'Priorities from the dots: pooled and equal say'
+    """
     frame = goal_priorities(tables, stage)
     title = "Priorities from the dots: pooled and equal say"
     if frame.empty:
@@ -110,7 +130,12 @@ def priorities_chart(tables: Tables, stage: str | None = None, top: int = 10) ->
 
 
 def goal_map_chart(tables: Tables, stage: str | None = None, by: str = "theme") -> Chart:
-    """The goal-to-service map: goals (or themes) on the left, services on the right."""
+    """The goal-to-service map: goals (or themes) on the left, services on the right.
+
+    >>> from tests.tables import goal_tables
+    >>> goal_map_chart(goal_tables())
+    <Chart 'Map: themes and the services named for them': Getting out → GP, Podiatry>
+    """
     graph = goal_service_graph(tables, stage, by=by)
     title = f"Map: {by}s and the services named for them"
     if not graph.number_of_nodes():

@@ -22,7 +22,12 @@ def _no_map(tables: Tables) -> str:
 
 def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     """The stakeholder map: node size is influence, colour the perspective group, edge
-    colour the tie type (the same stable layout the projector used)."""
+    colour the tie type (the same stable layout the projector used).
+
+    >>> from tests.tables import network_tables
+    >>> network_chart(network_tables()).title
+    'Stakeholder map'
+    """
     from ..network.layout import stable_layout
 
     graph = network_graph(tables, stage)
@@ -62,7 +67,12 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
 
 
 def power_interest_chart(tables: Tables, stage: str | None = None) -> Chart:
-    """Influence against interest with the four quadrants (Mendelow's grid)."""
+    """Influence against interest with the four quadrants (Mendelow's grid).
+
+    >>> from tests.tables import network_tables
+    >>> power_interest_chart(network_tables()).title
+    'Power and interest'
+    """
     graph = network_graph(tables, stage)
     groups = perspective_groups(tables)
     title = "Power and interest"

@@ -139,7 +139,14 @@ def _equal_say(data: WorkshopData) -> bytes:
 
 
 def package_files(data: WorkshopData, progress: Progress | None = None) -> dict[str, bytes]:
-    """Every file of the package, by path, in memory (workshops are small)."""
+    """Every file of the package, by path, in memory (workshops are small).
+
+    >>> from tests.tables import goal_tables
+    >>> from .loaded_data import WorkshopData
+    >>> files = package_files(WorkshopData(goal_tables()))
+    >>> "datapackage.json" in files, files["data/goal_services.csv"].splitlines()[0]
+    (True, b'workshop,card_id,service')
+    """
     names = list(TABLES)
     total = len(names) + 4
     step = 0
@@ -253,7 +260,16 @@ def export_package(
     as_zip: bool = False,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the package to the folder ``out`` (or the zip file ``out`` with ``as_zip``)."""
+    """Write the package to the folder ``out`` (or the zip file ``out`` with ``as_zip``).
+
+    >>> import tempfile
+    >>> from tests.tables import goal_tables
+    >>> from .loaded_data import WorkshopData
+    >>> out = export_package(WorkshopData(goal_tables()), Path(tempfile.mkdtemp()) / "pkg",
+    ...                      as_zip=True)
+    >>> out.suffix, read_package(out)["goals"]["goal"].tolist()[:2]
+    ('.zip', ['Walk to the shops', 'Sleep through'])
+    """
     out = Path(out)
     files = package_files(data, progress)
     try:
@@ -302,7 +318,15 @@ def _column(raw: pd.Series, type_: str) -> pd.Series:
 
 
 def read_package(path: str | Path) -> dict[str, pd.DataFrame]:
-    """The tables of a package folder or zip, typed as the analysis functions make them."""
+    """The tables of a package folder or zip, typed as the analysis functions make them.
+
+    >>> import tempfile
+    >>> from tests.tables import goal_tables
+    >>> from .loaded_data import WorkshopData
+    >>> out = export_package(WorkshopData(goal_tables()), Path(tempfile.mkdtemp()) / "pkg")
+    >>> read_package(out)["goals"].equals(WorkshopData(goal_tables()).goals)
+    True
+    """
     read = _files(Path(path))
     try:
         descriptor = json.loads(read(DESCRIPTOR))

@@ -26,6 +26,8 @@ The workshop-wide tables are here; each activity's tables are in :mod:`open_data
 
 from __future__ import annotations
 
+import numbers
+
 from ..core.table_schema import GROUP, PANDAS_TYPES, PEOPLE_FK, STAGE, Table, W, column
 from ..goals.open_data import GOAL_TABLES
 from ..network.open_data import NETWORK_TABLES
@@ -144,8 +146,8 @@ def _moments(column):
     else:
         present = column[column.notna() & (column.astype(object) != "")]
         if present.map(lambda v: isinstance(v, numbers.Real)).all():  # Unix seconds, as stored
-            numbers = pd.to_numeric(column.astype(object).replace("", None))
-            moments = pd.to_datetime(numbers, unit="s", utc=True)
+            values = pd.to_numeric(column.astype(object).replace("", None))
+            moments = pd.to_datetime(values, unit="s", utc=True)
         else:
             text = column.astype(object).replace("", None).astype(str).replace("None", None)
             moments = pd.to_datetime(text, utc=True, format="ISO8601")

@@ -27,7 +27,12 @@ TEMPLATES = Path(__file__).resolve().parent / "report_templates"
 
 class ReportFailed(InvalidInput):
     """The report notebook stopped: ``str()`` is one sentence, ``details`` what the kernel
-    said (the traceback), for a log file."""
+    said (the traceback), for a log file.
+
+    >>> error = ReportFailed("The report could not be built: no workshop.", "Traceback ...")
+    >>> str(error), error.details
+    ('The report could not be built: no workshop.', 'Traceback ...')
+    """
 
     def __init__(self, message: str, details: str) -> None:
         super().__init__(message)
@@ -61,7 +66,14 @@ def report_notebook_path() -> Path:
 
 
 def build_report(db: str, code: str, out: str | Path, *, progress: Progress | None = None) -> Path:
-    """Write the report of workshop ``code`` in the workshop file ``db`` to ``out`` (HTML)."""
+    """Write the report of workshop ``code`` in the workshop file ``db`` to ``out`` (HTML):
+    a section per activity that ran, whatever state the workshop is in.
+
+    A failed step raises :class:`ReportFailed` (one sentence; the details for a log file).
+    Building runs a kernel (seconds), so the example is not run here::
+
+        build_report("studio.db", "KP7QXA", "report.html")
+    """
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import CellExecutionError, ExecutePreprocessor

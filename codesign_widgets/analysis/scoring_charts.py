@@ -48,7 +48,12 @@ def _nothing(tables: Tables, results: Results | None) -> str | None:
 
 
 def ranking_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """Equal-say and pooled weighted scores, with the middle half of people's scores."""
+    """Equal-say and pooled weighted scores, with the middle half of people's scores.
+
+    >>> from tests.tables import scoring_tables
+    >>> ranking_chart(scoring_tables()).title
+    "Ranking: equal say and pooled, with the spread of people's scores"
+    """
     full = ranking(tables, stage, round)
     table = full.dropna(subset=["equal_say"])
     title = "Ranking: equal say and pooled, with the spread of people's scores"
@@ -74,7 +79,12 @@ def ranking_chart(tables: Tables, stage: str | None = None, round: int | None = 
 
 
 def criteria_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """Each prototype on each criterion (mean score 0-100): the projector's heatmap."""
+    """Each prototype on each criterion (mean score 0-100): the projector's heatmap.
+
+    >>> from tests.tables import scoring_tables
+    >>> criteria_chart(scoring_tables()).alt
+    'Walk-in clinic on impact: 75; Phone line on impact: 62 (contested)'
+    """
     results = scoring_results(tables, stage, round)
     title = "Each prototype on each criterion (darker is better)"
     if (why := _nothing(tables, results)) is not None:
@@ -101,7 +111,12 @@ def criteria_chart(tables: Tables, stage: str | None = None, round: int | None =
 
 
 def two_by_two_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """The 2x2 of the criteria set's axes (mean scores), if it has one."""
+    """The 2x2 of the criteria set's axes (mean scores), if it has one.
+
+    >>> from tests.tables import scoring_tables
+    >>> two_by_two_chart(scoring_tables())
+    <Chart 'The 2x2': Impact only has no 2x2 axes.>
+    """
     results = scoring_results(tables, stage, round)
     if (why := _nothing(tables, results)) is not None:
         return empty_chart("The 2x2", why)
@@ -131,7 +146,12 @@ def two_by_two_chart(tables: Tables, stage: str | None = None, round: int | None
 
 
 def perspectives_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """Each perspective group's weighted score per prototype, side by side."""
+    """Each perspective group's weighted score per prototype, side by side.
+
+    >>> from tests.tables import scoring_tables
+    >>> perspectives_chart(scoring_tables()).title
+    "Each perspective's scores side by side"
+    """
     results = scoring_results(tables, stage, round)
     title = "Each perspective's scores side by side"
     if (why := _nothing(tables, results)) is not None:

@@ -48,7 +48,12 @@ def _no_cards(tables: Tables, cards: list | None = None, otherwise: str = "") ->
 
 def goal_cards(tables: Tables, stage: str | None = None, *, on_wall: bool = True) -> list[GoalCard]:
     """Goal cards as domain objects; by default only those on the wall (not withdrawn or
-    hidden), as the projector showed them."""
+    hidden), as the projector showed them.
+
+    >>> from tests.tables import goal_tables
+    >>> [c.goal for c in goal_cards(goal_tables())]
+    ['Walk to the shops', 'Sleep through']
+    """
     goals = tables["goals"]
     if stage is not None:
         goals = goals[goals["stage"] == stage]
@@ -82,7 +87,12 @@ def goal_cards(tables: Tables, stage: str | None = None, *, on_wall: bool = True
 
 
 def goal_priorities(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Dot priorities: pooled and equal-say shares and dots per group (revealed stages)."""
+    """Dot priorities: pooled and equal-say shares and dots per group (revealed stages).
+
+    >>> from tests.tables import goal_tables
+    >>> goal_priorities(goal_tables())[["priority", "dots"]].values.tolist()
+    [['Walk to the shops', 2], ['Sleep through', 2]]
+    """
     stage = plan_stage(tables, "goal_mapping", stage)
     votes = tables["goal_votes"]
     votes = votes[votes["stage"] == stage]
@@ -106,7 +116,12 @@ def goal_priorities(tables: Tables, stage: str | None = None) -> pd.DataFrame:
 
 
 def themes(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Per theme: cards on the wall, distinct services named, gaps and mean confidence."""
+    """Per theme: cards on the wall, distinct services named, gaps and mean confidence.
+
+    >>> from tests.tables import goal_tables
+    >>> themes(goal_tables())[["theme", "cards"]].values.tolist()
+    [['Getting out', 2]]
+    """
     from .themes import group_by_theme
 
     rows = []
@@ -124,7 +139,12 @@ def themes(tables: Tables, stage: str | None = None) -> pd.DataFrame:
 
 
 def services_needed(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Supports and services named on the wall's cards, most needed first."""
+    """Supports and services named on the wall's cards, most needed first.
+
+    >>> from tests.tables import goal_tables
+    >>> services_needed(goal_tables()).values.tolist()
+    [['GP', 2], ['Podiatry', 1]]
+    """
     from .summary import services_most_needed
 
     cards = goal_cards(tables, stage)
@@ -134,7 +154,12 @@ def services_needed(tables: Tables, stage: str | None = None) -> pd.DataFrame:
 
 
 def barriers_named(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Barriers named on the wall's cards, most named first."""
+    """Barriers named on the wall's cards, most named first.
+
+    >>> from tests.tables import goal_tables
+    >>> barriers_named(goal_tables()).values.tolist()
+    [['Cost', 1], ['Transport', 1]]
+    """
     from .summary import barriers_most_named
 
     cards = goal_cards(tables, stage)
@@ -143,7 +168,12 @@ def barriers_named(tables: Tables, stage: str | None = None) -> pd.DataFrame:
 
 
 def confidence(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Cards per confidence score 0-10, for everyone and per perspective group."""
+    """Cards per confidence score 0-10, for everyone and per perspective group.
+
+    >>> from tests.tables import goal_tables
+    >>> confidence(goal_tables()).loc["all"].tolist()
+    [0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0]
+    """
     from .summary import confidence_by_group
 
     dist = confidence_by_group(goal_cards(tables, stage), group_order(tables))
@@ -151,7 +181,12 @@ def confidence(tables: Tables, stage: str | None = None) -> pd.DataFrame:
 
 
 def goal_service_graph(tables: Tables, stage: str | None = None, by: str = "goal") -> nx.Graph:
-    """Goals (or themes) linked to the services named for them; gaps stay as lone nodes."""
+    """Goals (or themes) linked to the services named for them; gaps stay as lone nodes.
+
+    >>> from tests.tables import goal_tables
+    >>> sorted(goal_service_graph(goal_tables()).nodes)
+    ['goal:1', 'goal:2', 'service:gp', 'service:podiatry']
+    """
     from .frames import build_goal_service_graph
 
     return build_goal_service_graph(goal_cards(tables, stage), by=by)
