@@ -16,6 +16,8 @@ from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from .open_data_schema import TABLES
 
+__all__ = ["COMMON_WORD_NAMES", "MONTH_NAMES", "Scrubber", "read_workshop"]
+
 #: Names that are also everyday words: replaced only where capitalised mid-sentence, so
 #: "Patients will come if the bus will run" keeps its words when someone is called Will.
 COMMON_WORD_NAMES = frozenset(
@@ -222,7 +224,17 @@ class Scrubber:
 
 
 def read_workshop(studio, workshop: WorkshopState, *, names: bool, free_text: bool | None) -> dict:
-    """Every table's rows for one workshop, as plain dicts (see :mod:`open_data_schema`)."""
+    """Every table's rows for one workshop, as plain dicts (see :mod:`open_data_schema`).
+
+    >>> import tempfile
+    >>> from codesign_widgets.studio import Studio
+    >>> studio = Studio.open(f"sqlite:///{tempfile.mkdtemp()}/studio.db")
+    >>> workshop, _key = studio.workshops.create("Foot care", "codesign_day")
+    >>> rows = read_workshop(studio, workshop, names=False, free_text=None)
+    >>> [r["activity"] for r in rows["stages"]][:2], rows["goals"]
+    (['checkin', 'goal_mapping'], [])
+    >>> studio.close()
+    """
     plan = load_template(workshop.template)
     share_text = plan.export_free_text and free_text is not False
     groups = {p.key: p.group for p in plan.perspectives}
