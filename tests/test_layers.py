@@ -298,7 +298,7 @@ def test_a_goal_mapping_phone_imports_no_pandas_or_networkx(db_url, studio, work
         from codesign_widgets.apps import goal_mapping_app
         app = goal_mapping_app()
         assert type(app.stage_view.panel).__name__ == "GoalPanel", app.stage_view.panel
-        heavy = {{"pandas", "networkx", "numpy", "scipy", "ipycytoscape", "segno"}} & set(sys.modules)
+        heavy = {{"pandas", "networkx", "numpy", "ipycytoscape", "segno"}} & set(sys.modules)
         hub = [
             m
             for m in sys.modules
@@ -344,7 +344,7 @@ def test_a_participant_scoring_panel_imports_no_pandas_numpy_or_bqplot(db_url, s
         panel = app.stage_view.panel
         assert type(panel).__name__ == "ScoringPanel", panel
         assert "Walk-in clinic" in panel.results.value, panel.results.value
-        heavy = sorted({{"pandas", "networkx", "numpy", "scipy", "bqplot", "segno"}} & set(sys.modules))
+        heavy = sorted({{"pandas", "networkx", "numpy", "bqplot", "segno"}} & set(sys.modules))
         facilitator = sorted(
             m
             for m in sys.modules
