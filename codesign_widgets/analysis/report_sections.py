@@ -44,13 +44,14 @@ def _count(tables: Tables, activity: str, stage: str) -> tuple[int, str]:
         return int((frame["stage"] == stage).sum())
 
     if activity == "goal_mapping":
-        return rows("goals"), "goal cards shared"
-    if activity == "stakeholder_network":
-        return rows("stakeholders"), "stakeholders drawn"
-    if activity == "prototype_scoring":
-        return rows("rounds"), "scoring rounds opened"
-    entries = tables["entries"]
-    return int((entries["stage"] == stage).sum()), "lines written"
+        count, what = rows("goals"), ("goal card shared", "goal cards shared")
+    elif activity == "stakeholder_network":
+        count, what = rows("stakeholders"), ("stakeholder drawn", "stakeholders drawn")
+    elif activity == "prototype_scoring":
+        count, what = rows("rounds"), ("scoring round opened", "scoring rounds opened")
+    else:
+        count, what = rows("entries"), ("line written", "lines written")
+    return count, what[0] if count == 1 else what[1]
 
 
 def activities(tables: Tables) -> pd.DataFrame:
