@@ -177,15 +177,15 @@ def load_package(path: str | os.PathLike) -> WorkshopData:
 
 
 def _example_file() -> Path:
-    """A new workshop file holding the demo workshop (for the examples)."""
+    """A new workshop file holding one workshop that one person joined (for the examples)."""
     import tempfile
 
-    from ..cli.demo import create_demo
     from ..studio import Studio
 
     path = Path(tempfile.mkdtemp()) / "studio.db"
     studio = Studio.open(f"sqlite:///{path}")
-    create_demo(studio)
+    workshop, _key = studio.workshops.create("Foot care", "codesign_day")
+    studio.people.join(workshop.id, "Amara", "lived_experience", True)
     studio.close()
     return path
 
