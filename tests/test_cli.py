@@ -11,7 +11,7 @@ import pytest
 from codesign_widgets.cli.main import main
 from codesign_widgets.studio import Studio
 
-COMMANDS = ["serve", "demo", "new", "upgrade"]
+COMMANDS = ["serve", "demo", "new", "upgrade", "analyse", "report", "export"]
 
 
 def codesign(*args: str) -> subprocess.CompletedProcess:
@@ -147,3 +147,126 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     assert "join code: ABCDEF" in out
     if "192.0.2.7" in base:
         assert "60 participant pages at once, 4 per device" in out
+
+
+# -- codesign analyse, new --template FILE, and what a failed report or export prints ------------
+@pytest.fixture
+def workshop_file(tmp_path):
+    path = tmp_path / "studio.db"
+    studio = Studio.open(f"sqlite:///{path}")
+    code = studio.workshops.create("Foot care", "codesign_day")[0].code
+    studio.close()
+    return path, code
+
+
+def test_analyse_writes_the_notebook_here_with_the_workshop_filled_in(
+    workshop_file, tmp_path, monkeypatch, capsys
+):
+    import nbformat
+
+    path, code = workshop_file
+    here = tmp_path / "work"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert main(["analyse", "--db", str(path), "--code", code, "--no-lab"]) == 0
+    assert main(["analyse", "--db", str(path), "--no-lab"]) == 0  # the newest workshop
+    written = sorted(p.name for p in here.iterdir())
+    assert written == [f"analysis-{code}-2.ipynb", f"analysis-{code}.ipynb"]  # never overwritten
+    nb = nbformat.read(here / f"analysis-{code}.ipynb", as_version=4)
+    [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected.source == f"code = {code!r}\ndb = {str(path)!r}"
+    assert f"analysis-{code}.ipynb" in capsys.readouterr().out
+
+
+def test_analyse_refuses_to_overwrite_a_named_file(workshop_file, tmp_path, capsys):
+    path, _code = workshop_file
+    mine = tmp_path / "mine.ipynb"
+    mine.write_text("my own notes")
+    assert main(["analyse", "--db", str(path), "--out", str(mine), "--no-lab"]) == 2
+    assert "exists already" in capsys.readouterr().err
+    assert mine.read_text() == "my own notes"
+
+
+def test_new_takes_a_plan_file(tmp_path, monkeypatch, capsys):
+    from codesign_widgets.core.templates import data_path, load_template
+
+    monkeypatch.setenv("CODESIGN_TEMPLATES", str(tmp_path / "plans"))
+    plan = tmp_path / "our_day.toml"
+    text = (data_path() / "templates" / "care_planning.toml").read_text(encoding="utf-8")
+    plan.write_text(text.replace("name =", "name = 'Our day' #", 1), encoding="utf-8")
+    db = tmp_path / "studio.db"
+    assert main(["new", "Our day", "--template", str(plan), "--db", str(db)]) == 0
+    assert "Using the plan 'our_day'" in capsys.readouterr().out
+    studio = Studio.open(f"sqlite:///{db}", create=False)
+    [workshop] = studio.workshops.all()
+    studio.close()
+    assert workshop.template == "our_day"
+    assert load_template("our_day").stages == load_template("care_planning").stages
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [(None, "is not a plan file"), ("[[stages]\n", "is not valid TOML"),
+     ("name = 'x'\n", "needs at least one perspective and one stage")],
+)  # fmt: skip
+def test_new_explains_a_bad_plan_file(tmp_path, monkeypatch, capsys, content, says):
+    monkeypatch.setenv("CODESIGN_TEMPLATES", str(tmp_path / "plans"))
+    plan = tmp_path / "plan.toml"
+    if content is not None:
+        plan.write_text(content, encoding="utf-8")
+    assert main(["new", "X", "--template", str(plan), "--db", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert says in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "plans").exists() or not list((tmp_path / "plans").iterdir())
+
+
+def test_a_failed_report_is_one_sentence_and_a_log_file(
+    workshop_file, tmp_path, monkeypatch, capsys
+):
+    """A step that fails in the notebook: no colour codes, no traceback, the log path."""
+    import nbformat
+
+    from codesign_widgets.analysis import report
+
+    path, code = workshop_file
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("code = None\ndb = None"),
+                nbformat.v4.new_code_cell("raise ValueError('boom at ' + code)")]  # fmt: skip
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    monkeypatch.setattr(report, "report_notebook_path", lambda: broken)
+    monkeypatch.setenv("CODESIGN_LOG_DIR", str(tmp_path / "logs"))
+    out = tmp_path / "r.html"
+    assert main(["report", "--db", str(path), "--code", code, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "\x1b" not in err
+    assert "Traceback" not in err
+    assert f"The report could not be built: a step failed (ValueError: boom at {code})." in err
+    [log] = (tmp_path / "logs").iterdir()
+    assert f"The details are in {log}." in err
+    assert "boom at" in log.read_text()
+    assert not out.exists()
+
+
+def test_an_unexpected_export_failure_is_one_sentence_and_a_log_file(
+    workshop_file, tmp_path, monkeypatch, capsys
+):
+    from codesign_widgets.analysis import open_data
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    path, code = workshop_file
+    monkeypatch.setattr(open_data, "export_package", broken)
+    monkeypatch.setenv("CODESIGN_LOG_DIR", str(tmp_path / "logs"))
+    assert main(["export", "--db", str(path), "--code", code, "--out", str(tmp_path / "p")]) == 1
+    err = capsys.readouterr().err
+    [log] = (tmp_path / "logs").iterdir()
+    assert err == (
+        "codesign: the export stopped on an unexpected problem (RuntimeError); nothing was "
+        f"written. The details are in {log}: please send that file with a bug report.\n"
+    )
+    assert "disk on fire" in log.read_text()

@@ -235,7 +235,7 @@ def test_a_participant_page_imports_no_pandas_or_networkx(db_url, studio, worksh
         from codesign_widgets.apps import participant_app
         app = participant_app()
         assert type(app).__name__ == "ParticipantApp", app
-        heavy = {{"pandas", "networkx", "numpy", "segno", "openpyxl", "defusedxml"}}
+        heavy = {{"pandas", "networkx", "numpy", "scipy", "segno", "openpyxl", "defusedxml"}}
         heavy = sorted(heavy & set(sys.modules))
         hub = sorted(m for m in sys.modules if ".room.hub" in m)  # hub and its parts
         print(heavy, hub)

@@ -9,6 +9,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: PyPI name -> conda-forge name, where they differ (conda-forge's `playwright` is the Node.js
+#: tool; the Python package is `playwright-python`).
+CONDA_NAMES = {"playwright": "playwright-python"}
+
+
 def _normalise(requirement: str) -> str:
     """Name and version, without pip extras (``psycopg[binary]`` is conda's ``psycopg``)
     or comments."""
@@ -17,15 +22,21 @@ def _normalise(requirement: str) -> str:
     return name.lower().replace("_", "-") + rest.replace(" ", "")
 
 
+def _as_conda(requirement: str) -> str:
+    name, rest = re.match(r"([a-z0-9.\-]+)(.*)", _normalise(requirement)).groups()
+    return CONDA_NAMES.get(name, name) + rest
+
+
 def test_environment_yml_equals_the_pip_dependencies():
+    """The same packages and floors, under conda-forge's names."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip = {_normalise(r) for r in project["dependencies"]}
-    pip |= {_normalise(r) for r in project["optional-dependencies"]["test"]}
+    pip = {_as_conda(r) for r in project["dependencies"]}
+    pip |= {_as_conda(r) for r in project["optional-dependencies"]["test"]}
     conda = set()
     text = (ROOT / "environment.yml").read_text()
     for line in text.split("dependencies:", 1)[1].splitlines():
         item = line.strip()
-        if item.startswith("- ") and not item.startswith(("- python", "- pip", "- -e")):
+        if item.startswith("- ") and not item.startswith(("- python>", "- pip", "- -e")):
             conda.add(_normalise(item[2:]))
     assert conda == pip
 
@@ -101,3 +112,11 @@ def test_every_package_the_code_imports_is_declared():
     ours = {"codesign_widgets", "tests"}
     third_party = {m.lower() for m in imported - set(sys.stdlib_module_names) - ours}
     assert third_party - declared == set()
+
+
+def test_the_license_file_is_the_one_the_package_declares():
+    license_ = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    text = (ROOT / "LICENSE").read_text()
+    assert license_ == "BSD-3-Clause"
+    assert text.startswith("BSD 3-Clause License")
+    assert "Neither the name of the copyright holder" in text

@@ -29,11 +29,27 @@ __all__ = ["compare_prototypes", "compare_services", "compare_stakeholders", "co
 
 
 def stack(*datas: WorkshopData) -> WorkshopData:
-    """One WorkshopData holding the workshops of several (say, packages from two sites)."""
+    """One WorkshopData holding the workshops of several (say, packages from two sites).
+
+    >>> from tests.tables import goal_tables
+    >>> stack(_two_sites()).codes
+    ['W1', 'W2']
+    """
     from .loaded_data import WorkshopData
 
     return WorkshopData({name: pd.concat([d.tables[name] for d in datas], ignore_index=True)
                          for name in datas[0].tables})  # fmt: skip
+
+
+def _two_sites(*datas: WorkshopData) -> WorkshopData:
+    """The hand-built goal mapping workshop twice, as W1 and W2 (for the examples)."""
+    from tests.tables import goal_tables
+
+    from .loaded_data import WorkshopData
+
+    second = {n: f.assign(workshop="W2") for n, f in goal_tables().items()}
+    return WorkshopData({n: pd.concat([f, second[n]], ignore_index=True)
+                         for n, f in goal_tables().items()})  # fmt: skip
 
 
 def _matrix(rows: list[tuple[str, str, float]], codes: list[str], index: str) -> pd.DataFrame:
@@ -76,25 +92,47 @@ def _keyed(frames: dict[str, pd.DataFrame], name: str, value: str, index: str, c
 
 
 def compare_themes(data: WorkshopData) -> pd.DataFrame:
-    """Goal cards on the wall per theme (rows) and workshop (columns)."""
+    """Goal cards on the wall per theme (rows) and workshop (columns).
+
+    >>> compare_themes(_two_sites()).loc["Getting out"].tolist()
+    [2, 2]
+    """
     return _keyed(_per_workshop(data, themes), "theme", "cards", "theme", data.codes)
 
 
 def compare_services(data: WorkshopData) -> pd.DataFrame:
-    """Goal cards naming each service, per workshop: where the same needs recur."""
+    """Goal cards naming each service, per workshop: where the same needs recur.
+
+    >>> compare_services(_two_sites()).loc["GP"].tolist()
+    [2, 2]
+    """
     return _keyed(_per_workshop(data, services_needed), "service", "cards", "service",
                   data.codes)  # fmt: skip
 
 
 def compare_stakeholders(data: WorkshopData) -> pd.DataFrame:
     """Influence (perspectives weighted equally) of each stakeholder on each workshop's map;
-    empty where a workshop did not draw them: who is on one map and missing from another."""
+    empty where a workshop did not draw them: who is on one map and missing from another.
+
+    >>> from tests.tables import network_tables
+    >>> from .loaded_data import WorkshopData
+    >>> compare_stakeholders(WorkshopData(network_tables())).loc["Amara"].tolist()
+    [1.5]
+    >>> compare_stakeholders(_two_sites()).empty  # no map drawn: empty, no error
+    True
+    """
     frames = {code: f.dropna(subset=["influence"])
               for code, f in _per_workshop(data, stakeholder_table).items()}  # fmt: skip
     return _keyed(frames, "name", "influence", "stakeholder", data.codes)
 
 
 def compare_prototypes(data: WorkshopData) -> pd.DataFrame:
-    """Equal-say score (0-100, last revealed round) of each prototype per workshop."""
+    """Equal-say score (0-100, last revealed round) of each prototype per workshop.
+
+    >>> from tests.tables import scoring_tables
+    >>> from .loaded_data import WorkshopData
+    >>> compare_prototypes(WorkshopData(scoring_tables())).index.tolist()
+    ['Phone line', 'Walk-in clinic']
+    """
     return _keyed(_per_workshop(data, ranking), "prototype", "equal_say", "prototype",
                   data.codes)  # fmt: skip

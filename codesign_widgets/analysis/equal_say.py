@@ -18,7 +18,7 @@ from ..network.analysis import network_map
 from ..network.model import resolve
 from ..scoring import analysis as scoring
 from ..scoring.results import aggregate
-from .charts import Chart, empty_chart, figure, finish, group_colour
+from .charts import Chart, empty_chart, figure, finish, group_colour, literal
 
 __all__ = ["contributions_by_group", "equal_say_chart", "workshop_equal_say"]
 
@@ -28,7 +28,12 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def contributions_by_group(tables: Tables) -> dict[str, dict[str, int]]:
-    """Contributions per group and kind (withdrawn ones not counted)."""
+    """Contributions per group and kind (withdrawn ones not counted).
+
+    >>> from tests.tables import goal_tables
+    >>> contributions_by_group(goal_tables())["provider"]
+    {'goal cards': 1, 'dots': 3}
+    """
     groups = perspective_groups(tables)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
 
@@ -111,11 +116,13 @@ def _prototypes(tables: Tables) -> list[OutcomeVoice]:
     if not stage_keys(tables, "prototype_scoring") or not scoring.revealed_rounds(tables):
         return []
     frame = scoring.score_frame(tables)
+    if frame.empty:
+        return []
     round_number = int(frame["round_number"].iloc[0]) if len(frame) else None
-    criteria = scoring.criteria(tables, round=round_number)
+    criteria = scoring.criteria_set(tables, round=round_number)
     ids = list(scoring.prototype_titles(tables))
     results = scoring.scoring_results(tables)
-    if results.empty:
+    if results is None or results.empty:
         return []
 
     def as_dict(series: pd.Series) -> dict[str, float]:
@@ -132,7 +139,12 @@ def _prototypes(tables: Tables) -> list[OutcomeVoice]:
 
 
 def workshop_equal_say(tables: Tables) -> EqualSay:
-    """Participation, contributions and influence on each result, per perspective group."""
+    """Participation, contributions and influence on each result, per perspective group.
+
+    >>> from tests.tables import goal_tables
+    >>> [g.label for g in workshop_equal_say(goal_tables()).groups]
+    ['Lived experience', 'Provider', 'System']
+    """
     people = tables["participants"]["group"].value_counts()
     order = [g for g in group_order(tables) if g in people.index]
     outcomes: list[OutcomeVoice] = []
@@ -145,7 +157,12 @@ def workshop_equal_say(tables: Tables) -> EqualSay:
 
 
 def equal_say_chart(tables: Tables) -> Chart:
-    """Share of people and of contributions per perspective group, against an equal share."""
+    """Share of people and of contributions per perspective group, against an equal share.
+
+    >>> from tests.tables import goal_tables
+    >>> equal_say_chart(goal_tables()).title
+    'Equal say: people and contributions per perspective'
+    """
     summary = workshop_equal_say(tables)
     title = "Equal say: people and contributions per perspective"
     if not summary.groups:
@@ -160,7 +177,7 @@ def equal_say_chart(tables: Tables) -> Chart:
            label="Contributions")  # fmt: skip
     ax.axhline(100 / len(summary.groups), color="#000000", linestyle="--",
                label="An equal share")  # fmt: skip
-    ax.set_xticks(x, [g.label for g in summary.groups])
+    ax.set_xticks(x, [literal(g.label) for g in summary.groups])
     ax.set_ylabel("Share (%)")
     ax.legend()
     ax.set_title(title, loc="left")

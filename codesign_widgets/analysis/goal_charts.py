@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..core.workshop_tables import Tables
 from ..goals.analysis import (
+    NO_CARDS,
     barriers_named,
     confidence,
     goal_priorities,
@@ -36,26 +37,48 @@ __all__ = [
 ]
 
 
+def _why(frame, otherwise: str) -> str:
+    """Why ``frame`` is empty: the note its function left, else ``otherwise``."""
+    return frame.attrs.get("note") or otherwise
+
+
 def services_chart(tables: Tables, stage: str | None = None, top: int = 12) -> Chart:
-    """Services most needed: cards naming each (the projector's first bar chart)."""
-    frame = services_needed(tables, stage).head(top)
-    return bar_chart("Services most needed", frame["service"].tolist(),
-                     frame["cards"].tolist(), "#D55E00", "Goal cards naming it")  # fmt: skip
+    """Services most needed: cards naming each (the projector's first bar chart).
+
+    >>> from tests.tables import goal_tables
+    >>> services_chart(goal_tables())
+    <Chart 'Services most needed': GP: 2; Podiatry: 1>
+    """
+    frame = services_needed(tables, stage)
+    return bar_chart("Services most needed", frame["service"].head(top).tolist(),
+                     frame["cards"].head(top).tolist(), "#D55E00", "Goal cards naming it",
+                     _why(frame, "No card on the wall named a support or service."))  # fmt: skip
 
 
 def barriers_chart(tables: Tables, stage: str | None = None, top: int = 12) -> Chart:
-    """Barriers most named: cards naming each."""
-    frame = barriers_named(tables, stage).head(top)
-    return bar_chart("Barriers most named", frame["barrier"].tolist(),
-                     frame["cards"].tolist(), "#009E73", "Goal cards naming it")  # fmt: skip
+    """Barriers most named: cards naming each.
+
+    >>> from tests.tables import goal_tables
+    >>> barriers_chart(goal_tables())
+    <Chart 'Barriers most named': Cost: 1; Transport: 1>
+    """
+    frame = barriers_named(tables, stage)
+    return bar_chart("Barriers most named", frame["barrier"].head(top).tolist(),
+                     frame["cards"].head(top).tolist(), "#009E73", "Goal cards naming it",
+                     _why(frame, "No card on the wall named a barrier."))  # fmt: skip
 
 
 def confidence_chart(tables: Tables, stage: str | None = None) -> Chart:
-    """Confidence 0-10 per perspective group, stacked."""
+    """Confidence 0-10 per perspective group, stacked.
+
+    >>> from tests.tables import goal_tables
+    >>> confidence_chart(goal_tables()).alt
+    'Lived experience: 1 at 4; Provider: 1 at 7; System: '
+    """
     table = confidence(tables, stage).drop(index="all")
     title = "Confidence (0-10), by perspective"
     if table.to_numpy().sum() == 0:
-        return empty_chart(title, "No confidence scores yet.")
+        return empty_chart(title, "No card on the wall gave a confidence score.")
     fig = figure()
     ax = fig.add_subplot()
     bottom = [0] * 11
@@ -77,11 +100,17 @@ def confidence_chart(tables: Tables, stage: str | None = None) -> Chart:
 
 
 def priorities_chart(tables: Tables, stage: str | None = None, top: int = 10) -> Chart:
-    """Priorities from the dots: pooled and equal-say shares side by side."""
-    frame = goal_priorities(tables, stage).head(top)
+    """Priorities from the dots: pooled and equal-say shares side by side.
+
+    >>> from tests.tables import goal_tables
+    >>> priorities_chart(goal_tables()).title
+    'Priorities from the dots: pooled and equal say'
+    """
+    frame = goal_priorities(tables, stage)
     title = "Priorities from the dots: pooled and equal say"
     if frame.empty:
-        return empty_chart(title, "No dots revealed yet.")
+        return empty_chart(title, frame.attrs.get("note", "No dots were revealed."))
+    frame = frame.head(top)
     fig = figure(8, 0.6 * len(frame) + 1.5)
     ax = fig.add_subplot()
     y = list(range(len(frame)))[::-1]
@@ -101,11 +130,16 @@ def priorities_chart(tables: Tables, stage: str | None = None, top: int = 10) ->
 
 
 def goal_map_chart(tables: Tables, stage: str | None = None, by: str = "theme") -> Chart:
-    """The goal-to-service map: goals (or themes) on the left, services on the right."""
+    """The goal-to-service map: goals (or themes) on the left, services on the right.
+
+    >>> from tests.tables import goal_tables
+    >>> goal_map_chart(goal_tables())
+    <Chart 'Map: themes and the services named for them': Getting out → GP, Podiatry>
+    """
     graph = goal_service_graph(tables, stage, by=by)
     title = f"Map: {by}s and the services named for them"
     if not graph.number_of_nodes():
-        return empty_chart(title, "No goal cards on the wall yet.")
+        return empty_chart(title, _why(services_needed(tables, stage), NO_CARDS))
     left = [n for n, d in graph.nodes(data=True) if d["kind"] != "service"]
     right = [n for n, d in graph.nodes(data=True) if d["kind"] == "service"]
     pos = {n: (0, -i) for i, n in enumerate(left)}

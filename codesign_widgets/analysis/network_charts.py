@@ -9,21 +9,31 @@ returns a :class:`~codesign_widgets.analysis.charts.Chart`; the map comes from
 from __future__ import annotations
 
 from ..core.workshop_tables import Tables, perspective_groups
-from ..network.analysis import network_graph, network_map
+from ..network.analysis import NO_MAP, NO_STAKEHOLDERS, network_graph, network_map
 from .charts import OTHER, Chart, empty_chart, figure, finish, group_colour, shorten
 
 __all__ = ["network_chart", "power_interest_chart"]
 
 
+def _no_map(tables: Tables) -> str:
+    has_stage = (tables["stages"]["activity"] == "stakeholder_network").any()
+    return NO_STAKEHOLDERS if has_stage else NO_MAP
+
+
 def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     """The stakeholder map: node size is influence, colour the perspective group, edge
-    colour the tie type (the same stable layout the projector used)."""
+    colour the tie type (the same stable layout the projector used).
+
+    >>> from tests.tables import network_tables
+    >>> network_chart(network_tables()).title
+    'Stakeholder map'
+    """
     from ..network.layout import stable_layout
 
     graph = network_graph(tables, stage)
     title = "Stakeholder map"
     if not graph.number_of_nodes():
-        return empty_chart(title, "No stakeholders on the map yet.")
+        return empty_chart(title, _no_map(tables))
     net = network_map(tables, stage)
     groups = perspective_groups(tables)
     colours = {t.key: t.colour for t in net.settings.tie_types}
@@ -35,12 +45,12 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
         ax.annotate("", xy=(x2, y2), xytext=(x1, y1), arrowprops={
             "arrowstyle": "-|>" if d["direction"] == "forward" else
             ("<|-|>" if d["direction"] == "both" else "-"),
-            "color": colours.get(d["type"], OTHER), "linewidth": d["strength"],
+            "color": colours.get(d["tie_type"], OTHER), "linewidth": d["strength"],
             "shrinkA": 12, "shrinkB": 12})  # fmt: skip
     for n, d in graph.nodes(data=True):
         x, y = pos[n]
         group = groups.get(d["perspective"], "")
-        size = 120 + 60 * (d["influence"] or 0)
+        size = 120 + 60 * (d.get("influence") or 0)
         ax.scatter([x], [y], s=size, color=group_colour(group),
                    edgecolors="#000000", zorder=3)  # fmt: skip
         ax.text(x, y - 18, shorten(d["name"], 28), ha="center", va="top", fontsize=9)
@@ -50,22 +60,28 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     names = dict(graph.nodes(data="name"))
     labels = {t.key: t.label for t in net.settings.tie_types}
     alt = "; ".join(
-        f"{names[u]} → {names[v]} ({labels.get(d['type'], d['type'])}, {d['strength']})"
+        f"{names[u]} → {names[v]} ({labels.get(d['tie_type'], d['tie_type'])}, {d['strength']})"
         for u, v, d in graph.edges(data=True)
     )
     return finish(fig, title, f"{graph.number_of_nodes()} stakeholders. {alt}")
 
 
 def power_interest_chart(tables: Tables, stage: str | None = None) -> Chart:
-    """Influence against interest with the four quadrants (Mendelow's grid)."""
+    """Influence against interest with the four quadrants (Mendelow's grid).
+
+    >>> from tests.tables import network_tables
+    >>> power_interest_chart(network_tables()).title
+    'Power and interest'
+    """
     graph = network_graph(tables, stage)
     groups = perspective_groups(tables)
     title = "Power and interest"
-    rated = [(d["name"], d["influence"], d["interest"] if d["interest"] is not None else 5,
+    rated = [(d["name"], d["influence"], d.get("interest", 5),
               groups.get(d["perspective"], "")) for _n, d in graph.nodes(data=True)
-             if d["influence"] is not None]  # fmt: skip
+             if d.get("influence") is not None]  # fmt: skip
     if not rated:
-        return empty_chart(title, "Nobody has rated influence yet.")
+        sentence = _no_map(tables) if not graph else "Nobody rated influence on the map."
+        return empty_chart(title, sentence)
     fig = figure(7, 7)
     ax = fig.add_subplot()
     ax.axhline(5, color="#999999")

@@ -44,6 +44,8 @@ __all__ = ["export_package", "from_spreadsheet", "package_files", "read_package"
 
 Progress = Callable[[int, int, str], None]
 DESCRIPTOR = "datapackage.json"
+#: How a time is written: ISO 8601 in UTC, to the microsecond.
+MOMENT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def to_spreadsheet(text: str) -> str:
@@ -76,6 +78,8 @@ def _csv(name: str, frame: pd.DataFrame) -> bytes:
             out[f.name] = column.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
         elif f.type == "integer":
             out[f.name] = column.map(lambda v: "" if pd.isna(v) else str(int(v)))
+        elif f.type == "datetime":
+            out[f.name] = column.map(lambda v: "" if pd.isna(v) else v.strftime(MOMENT))
         else:
             out[f.name] = column.map(lambda v: "" if pd.isna(v) else repr(float(v)))
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -86,7 +90,8 @@ def _schema(name: str) -> dict:
     schema: dict = {
         "fields": [
             {"name": f.name, "type": f.type, "description": f.description}
-            | ({"format": "default"} if f.type != "boolean" else
+            | ({"format": MOMENT} if f.type == "datetime" else
+               {"format": "default"} if f.type != "boolean" else
                {"trueValues": ["true"], "falseValues": ["false"]})
             for f in table.fields
         ],
@@ -105,17 +110,14 @@ def _schema(name: str) -> dict:
 def _graphs(data: WorkshopData) -> dict[str, bytes]:
     import networkx as nx
 
-    from ..network.file_export import export_network
-
     files = {}
     for code in data.codes:
         one = data.only(code)
         for stage in one.stage_keys("stakeholder_network"):
-            net = one.network_map(stage)
-            graph = one.network_graph(stage)
-            files[f"maps/{code}-{stage}-stakeholders.graphml"] = export_network(
-                graph, "graphml", net.settings
-            )
+            graph = one.network_graph(stage)  # single-valued attributes: GraphML takes them
+            files[f"maps/{code}-{stage}-stakeholders.graphml"] = "\n".join(
+                nx.generate_graphml(graph)
+            ).encode("utf-8")
         for stage in one.stage_keys("goal_mapping"):
             graph = one.goal_service_graph(stage)
             files[f"maps/{code}-{stage}-goals-services.graphml"] = "\n".join(
@@ -137,7 +139,14 @@ def _equal_say(data: WorkshopData) -> bytes:
 
 
 def package_files(data: WorkshopData, progress: Progress | None = None) -> dict[str, bytes]:
-    """Every file of the package, by path, in memory (workshops are small)."""
+    """Every file of the package, by path, in memory (workshops are small).
+
+    >>> from tests.tables import goal_tables
+    >>> from .loaded_data import WorkshopData
+    >>> files = package_files(WorkshopData(goal_tables()))
+    >>> "datapackage.json" in files, files["data/goal_services.csv"].splitlines()[0]
+    (True, b'workshop,card_id,service')
+    """
     names = list(TABLES)
     total = len(names) + 4
     step = 0
@@ -169,7 +178,8 @@ def package_files(data: WorkshopData, progress: Progress | None = None) -> dict[
              "hold everything, withdrawn and hidden included."}
         )  # fmt: skip
     tick("writing workshop.json")
-    records = {name: json.loads(data.tables[name].to_json(orient="records")) for name in names}
+    records = {name: json.loads(data.tables[name].to_json(orient="records", date_format="iso"))
+               for name in names}  # fmt: skip
     files["workshop.json"] = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
     resources.append(
         {"name": "workshop-json", "path": "workshop.json", "format": "json",
@@ -217,8 +227,30 @@ def _readme(data: WorkshopData) -> str:
         "Withdrawn and hidden contributions are included and marked in status/hidden columns.",
         "Text cells starting with = + - @ or ' have an apostrophe added, so spreadsheets",
         "show them as text instead of running them.",
+        *_replacements(data),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _replacements(data: WorkshopData) -> list[str]:
+    """The README's list of every name replaced in free text (and every one to check)."""
+    table = data.tables["name_replacements"]
+    if not data.tables["workshops"]["pseudonymised"].all():
+        return []
+    if table.empty:
+        return ["", "No display name was found in what participants wrote: nothing replaced."]
+    lines = ["", "Display names replaced in what participants wrote (please review; also in",
+             "data/name_replacements.csv):"]  # fmt: skip
+    for r in table.itertuples(index=False):
+        where = f"{r.workshop} {r.table} {r.row} {r.column}"
+        if r.kind == "replaced":
+            lines.append(f'- {where}: {r.pseudonym} in "{r.context}"')
+        else:
+            lines.append(
+                f"- {where}: CHECK by hand: a sentence starts with a word that is also the "
+                f"name of {r.pseudonym}; it was left as it was."
+            )
+    return lines
 
 
 def export_package(
@@ -228,7 +260,16 @@ def export_package(
     as_zip: bool = False,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the package to the folder ``out`` (or the zip file ``out`` with ``as_zip``)."""
+    """Write the package to the folder ``out`` (or the zip file ``out`` with ``as_zip``).
+
+    >>> import tempfile
+    >>> from tests.tables import goal_tables
+    >>> from .loaded_data import WorkshopData
+    >>> out = export_package(WorkshopData(goal_tables()), Path(tempfile.mkdtemp()) / "pkg",
+    ...                      as_zip=True)
+    >>> out.suffix, read_package(out)["goals"]["goal"].tolist()[:2]
+    ('.zip', ['Walk to the shops', 'Sleep through'])
+    """
     out = Path(out)
     files = package_files(data, progress)
     try:
@@ -271,11 +312,21 @@ def _column(raw: pd.Series, type_: str) -> pd.Series:
         return raw.map({"true": True, "false": False, "": pd.NA}).astype("boolean")
     if type_ == "integer":
         return pd.to_numeric(raw.replace("", None)).astype("Int64")
+    if type_ == "datetime":
+        return pd.to_datetime(raw.replace("", None), format=MOMENT, utc=True)
     return pd.to_numeric(raw.replace("", None)).astype("float64")
 
 
 def read_package(path: str | Path) -> dict[str, pd.DataFrame]:
-    """The tables of a package folder or zip, typed as the analysis functions make them."""
+    """The tables of a package folder or zip, typed as the analysis functions make them.
+
+    >>> import tempfile
+    >>> from tests.tables import goal_tables
+    >>> from .loaded_data import WorkshopData
+    >>> out = export_package(WorkshopData(goal_tables()), Path(tempfile.mkdtemp()) / "pkg")
+    >>> read_package(out)["goals"].equals(WorkshopData(goal_tables()).goals)
+    True
+    """
     read = _files(Path(path))
     try:
         descriptor = json.loads(read(DESCRIPTOR))

@@ -9,13 +9,14 @@ file opens with no network at all.
 
 from __future__ import annotations
 
-import copy
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ..core.errors import InvalidInput, StoreUnavailable
+from .notebooks import notebook_path, with_parameters
 
-__all__ = ["REPORT_NOTEBOOK", "build_report", "report_notebook_path"]
+__all__ = ["REPORT_NOTEBOOK", "ReportFailed", "build_report", "report_notebook_path"]
 
 REPORT_NOTEBOOK = "report.ipynb"
 Progress = Callable[[int, int, str], None]
@@ -24,37 +25,59 @@ TIMEOUT_SECONDS = 600
 TEMPLATES = Path(__file__).resolve().parent / "report_templates"
 
 
+class ReportFailed(InvalidInput):
+    """The report notebook stopped: ``str()`` is one sentence, ``details`` what the kernel
+    said (the traceback), for a log file.
+
+    >>> error = ReportFailed("The report could not be built: no workshop.", "Traceback ...")
+    >>> str(error), error.details
+    ('The report could not be built: no workshop.', 'Traceback ...')
+    """
+
+    def __init__(self, message: str, details: str) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def _failure(exc) -> ReportFailed:
+    """One sentence for a failed cell: a CodesignError's own sentence, else what failed."""
+    import re
+
+    ename = getattr(exc, "ename", "") or type(exc).__name__
+    evalue = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", getattr(exc, "evalue", "") or "")
+    evalue = " ".join(evalue.split())
+    from ..core import errors
+
+    if isinstance(getattr(errors, ename, None), type) and evalue:
+        reason = evalue  # our own errors are sentences a person can act on
+    else:
+        reason = f"a step failed ({ename}{': ' + evalue[:200] if evalue else ''})."
+    msg = f"The report could not be built: {reason}"
+    return ReportFailed(msg, str(exc))
+
+
 def report_notebook_path() -> Path:
-    """The packaged report notebook (or the checkout's ``notebooks/``)."""
-    here = Path(__file__).resolve().parents[1]  # the package
-    for folder in (here / "notebooks", here.parent / "notebooks"):
-        if (folder / REPORT_NOTEBOOK).is_file():
-            return folder / REPORT_NOTEBOOK
-    msg = f"The report notebook ({REPORT_NOTEBOOK}) is missing from this installation."
-    raise StoreUnavailable(msg)
+    """The packaged report notebook (or the checkout's ``notebooks/``).
 
-
-def _with_parameters(nb, code: str, db: str):
-    import nbformat
-
-    nb = copy.deepcopy(nb)
-    where = next(
-        (i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), None
-    )
-    if where is None:
-        msg = f"{REPORT_NOTEBOOK} has no cell tagged 'parameters' to set the workshop in."
-        raise InvalidInput(msg)
-    cell = nbformat.v4.new_code_cell(f"code = {code!r}\ndb = {db!r}")
-    cell.metadata["tags"] = ["injected-parameters"]
-    nb.cells.insert(where + 1, cell)
-    return nb
+    >>> report_notebook_path().name
+    'report.ipynb'
+    """
+    return notebook_path(REPORT_NOTEBOOK)
 
 
 def build_report(db: str, code: str, out: str | Path, *, progress: Progress | None = None) -> Path:
-    """Write the report of workshop ``code`` in the workshop file ``db`` to ``out`` (HTML)."""
+    """Write the report of workshop ``code`` in the workshop file ``db`` to ``out`` (HTML):
+    a section per activity that ran, whatever state the workshop is in.
+
+    A failed step raises :class:`ReportFailed` (one sentence; the details for a log file).
+    Building runs a kernel (seconds), so the example is not run here::
+
+        build_report("studio.db", "KP7QXA", "report.html")
+    """
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import CellExecutionError, ExecutePreprocessor
+    from traitlets.config import Config
 
     from .workshop_data import open_readonly
 
@@ -76,15 +99,24 @@ def build_report(db: str, code: str, out: str | Path, *, progress: Progress | No
     except OSError as exc:
         msg = f"The report's folder {out.parent} cannot be made ({exc.strerror or exc})."
         raise StoreUnavailable(msg) from exc
-    nb = _with_parameters(nbformat.read(report_notebook_path(), as_version=4), workshop.code, db)
+    nb = with_parameters(nbformat.read(report_notebook_path(), as_version=4),
+                         code=workshop.code, db=db)  # fmt: skip
     tick(2, "running the report notebook (charts and tables)")
-    executor = ExecutePreprocessor(timeout=TIMEOUT_SECONDS, kernel_name="python3")
-    executor.store_widget_state = False
-    try:
-        executor.preprocess(nb, {"metadata": {"path": str(out.parent.resolve())}})
-    except CellExecutionError as exc:
-        msg = f"The report could not be built: a step failed ({str(exc).strip()[-300:]})."
-        raise InvalidInput(msg) from exc
+    # The kernel talks over local sockets (ipc), not TCP: nothing to encrypt, and no
+    # "running over TCP without encryption" warning on the analyst's terminal.
+    # The sockets' path is absolute: the kernel runs in the report's folder, the client here.
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    with tempfile.TemporaryDirectory(prefix="codesign-kernel-") as sockets:
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
+        executor = ExecutePreprocessor(
+            timeout=TIMEOUT_SECONDS, kernel_name="python3", config=config
+        )
+        executor.store_widget_state = False
+        try:
+            executor.preprocess(nb, {"metadata": {"path": str(out.parent.resolve())}})
+        except CellExecutionError as exc:
+            raise _failure(exc) from exc
     tick(3, "rendering HTML")
     exporter = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)],

@@ -15,18 +15,50 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.workshop_tables import Tables
-from ..scoring.analysis import prototype_titles, ranking, scoring_results
-from .charts import Chart, empty_chart, figure, finish, group_colour, group_label, shorten
+from ..scoring.analysis import (
+    NO_SCORING,
+    NOT_REVEALED,
+    prototype_titles,
+    ranking,
+    scoring_results,
+)
+from ..scoring.results import Results
+from .charts import (
+    Chart,
+    empty_chart,
+    figure,
+    finish,
+    group_colour,
+    group_label,
+    literal,
+    shorten,
+)
 
 __all__ = ["criteria_chart", "perspectives_chart", "ranking_chart", "two_by_two_chart"]
 
 
+def _nothing(tables: Tables, results: Results | None) -> str | None:
+    """Why a round's results cannot be drawn, or None when they can."""
+    if results is None:
+        has_stage = (tables["stages"]["activity"] == "prototype_scoring").any()
+        return NOT_REVEALED if has_stage else NO_SCORING
+    if results.empty:
+        return results.notes[-1] if results.notes else "Nobody scored in this round."
+    return None
+
+
 def ranking_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """Equal-say and pooled weighted scores, with the middle half of people's scores."""
-    table = ranking(tables, stage, round).dropna(subset=["equal_say"])
+    """Equal-say and pooled weighted scores, with the middle half of people's scores.
+
+    >>> from tests.tables import scoring_tables
+    >>> ranking_chart(scoring_tables()).title
+    "Ranking: equal say and pooled, with the spread of people's scores"
+    """
+    full = ranking(tables, stage, round)
+    table = full.dropna(subset=["equal_say"])
     title = "Ranking: equal say and pooled, with the spread of people's scores"
     if table.empty:
-        return empty_chart(title, "No scores revealed yet.")
+        return empty_chart(title, full.attrs.get("note", "Nobody scored in this round."))
     fig = figure()
     ax = fig.add_subplot()
     x = list(range(len(table)))
@@ -47,19 +79,26 @@ def ranking_chart(tables: Tables, stage: str | None = None, round: int | None = 
 
 
 def criteria_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """Each prototype on each criterion (mean score 0-100): the projector's heatmap."""
+    """Each prototype on each criterion (mean score 0-100): the projector's heatmap.
+
+    >>> from tests.tables import scoring_tables
+    >>> criteria_chart(scoring_tables()).alt
+    'Walk-in clinic on impact: 75; Phone line on impact: 62 (contested)'
+    """
     results = scoring_results(tables, stage, round)
+    title = "Each prototype on each criterion (darker is better)"
+    if (why := _nothing(tables, results)) is not None:
+        return empty_chart(title, why)
     titles = prototype_titles(tables, stage)
     scores = results.per_criterion["score"].unstack("criterion")
     scores = scores.reindex(columns=list(results.criteria.keys))
-    title = "Each prototype on each criterion (darker is better)"
     if scores.empty or scores.isna().all().all():
-        return empty_chart(title, "No scores revealed yet.")
+        return empty_chart(title, "Nobody scored in this round.")
     fig = figure(8, 0.7 * len(scores) + 1.8)
     ax = fig.add_subplot()
     image = ax.imshow(scores.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=100,
                       aspect="auto")  # fmt: skip
-    ax.set_xticks(range(scores.shape[1]), [c.label for c in results.criteria.criteria])
+    ax.set_xticks(range(scores.shape[1]), [literal(c.label) for c in results.criteria.criteria])
     ax.set_yticks(range(len(scores)), [shorten(titles[int(p)], 28) for p in scores.index])
     fig.colorbar(image, ax=ax, label="Mean score (0-100)")
     ax.set_title(title, loc="left")
@@ -72,8 +111,15 @@ def criteria_chart(tables: Tables, stage: str | None = None, round: int | None =
 
 
 def two_by_two_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """The 2x2 of the criteria set's axes (mean scores), if it has one."""
+    """The 2x2 of the criteria set's axes (mean scores), if it has one.
+
+    >>> from tests.tables import scoring_tables
+    >>> two_by_two_chart(scoring_tables())
+    <Chart 'The 2x2': Impact only has no 2x2 axes.>
+    """
     results = scoring_results(tables, stage, round)
+    if (why := _nothing(tables, results)) is not None:
+        return empty_chart("The 2x2", why)
     criteria = results.criteria
     if not criteria.axes:
         return empty_chart("The 2x2", f"{criteria.name} has no 2x2 axes.")
@@ -91,23 +137,30 @@ def two_by_two_chart(tables: Tables, stage: str | None = None, round: int | None
         ax.text(r[x_key] + 0.05, r[y_key] + 0.05, shorten(titles[int(pid)], 24))
     ax.set_xlim(cx.min, cx.max)
     ax.set_ylim(cy.min, cy.max)
-    ax.set_xlabel(f"{cx.label} (mean score)")
-    ax.set_ylabel(f"{cy.label} (mean score)")
-    ax.set_title(title, loc="left")
+    ax.set_xlabel(literal(f"{cx.label} (mean score)"))
+    ax.set_ylabel(literal(f"{cy.label} (mean score)"))
+    ax.set_title(literal(title), loc="left")
     alt = "; ".join(f"{titles[int(p)]}: {cx.label} {r[x_key]:.1f}, {cy.label} {r[y_key]:.1f}"
                     for p, r in means.iterrows())  # fmt: skip
     return finish(fig, title, alt)
 
 
 def perspectives_chart(tables: Tables, stage: str | None = None, round: int | None = None) -> Chart:
-    """Each perspective group's weighted score per prototype, side by side."""
+    """Each perspective group's weighted score per prototype, side by side.
+
+    >>> from tests.tables import scoring_tables
+    >>> perspectives_chart(scoring_tables()).title
+    "Each perspective's scores side by side"
+    """
     results = scoring_results(tables, stage, round)
+    title = "Each perspective's scores side by side"
+    if (why := _nothing(tables, results)) is not None:
+        return empty_chart(title, why)
     titles = prototype_titles(tables, stage)
     by_group = results.by_group
     groups = [g for g in by_group.columns if by_group[g].notna().any()]
-    title = "Each perspective's scores side by side"
     if not groups:
-        return empty_chart(title, "No scores revealed yet.")
+        return empty_chart(title, "Nobody scored in this round.")
     fig = figure()
     ax = fig.add_subplot()
     width = 0.8 / len(groups)

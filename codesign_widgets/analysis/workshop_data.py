@@ -108,6 +108,11 @@ def load_workshop(
     ``names=True`` keeps display names (for the facilitator's own records, never for sharing);
     ``free_text=False`` withholds what participants wrote even where consent covers it
     (``True`` cannot override a plan whose consent does not).
+
+    >>> path = _example_file()
+    >>> data = load_workshop(_example_code(path), path)
+    >>> bool(data.participants["display_name"].str.startswith("P-").all())
+    True
     """
     return load_workshops([code or _default_code()], db, names=names, free_text=free_text,
                           progress=progress)  # fmt: skip
@@ -121,7 +126,12 @@ def load_workshops(
     free_text: bool | None = None,
     progress: Progress | None = None,
 ) -> WorkshopData:
-    """Load several workshops of one file into one :class:`WorkshopData` (tables stacked)."""
+    """Load several workshops of one file into one :class:`WorkshopData` (tables stacked).
+
+    >>> path = _example_file()
+    >>> len(load_workshops([_example_code(path)], path).codes)
+    1
+    """
     studio = open_readonly(db)
     try:
         workshops = [studio.workshops.by_code(code) for code in codes]
@@ -137,7 +147,12 @@ def load_database(
     free_text: bool | None = None,
     progress: Progress | None = None,
 ) -> WorkshopData:
-    """Load every workshop of a workshop file (oldest first)."""
+    """Load every workshop of a workshop file (oldest first).
+
+    >>> path = _example_file()
+    >>> load_database(path).codes == [_example_code(path)]
+    True
+    """
     studio = open_readonly(db)
     try:
         workshops = sorted(studio.workshops.all(), key=lambda w: w.created_at)
@@ -147,10 +162,40 @@ def load_database(
 
 
 def load_package(path: str | os.PathLike) -> WorkshopData:
-    """Load an exported open data package (folder or zip) back into a :class:`WorkshopData`."""
+    """Load an exported open data package (folder or zip) back into a :class:`WorkshopData`.
+
+    >>> from .open_data import export_package
+    >>> path = _example_file()
+    >>> data = load_workshop(_example_code(path), path)
+    >>> package = export_package(data, path.parent / "package")
+    >>> load_package(package).goals.equals(data.goals)
+    True
+    """
     from .open_data import read_package
 
     return WorkshopData(read_package(path))
+
+
+def _example_file() -> Path:
+    """A new workshop file holding one workshop that one person joined (for the examples)."""
+    import tempfile
+
+    from ..studio import Studio
+
+    path = Path(tempfile.mkdtemp()) / "studio.db"
+    studio = Studio.open(f"sqlite:///{path}")
+    workshop, _key = studio.workshops.create("Foot care", "codesign_day")
+    studio.people.join(workshop.id, "Amara", "lived_experience", True)
+    studio.close()
+    return path
+
+
+def _example_code(path: Path) -> str:
+    studio = open_readonly(path)
+    try:
+        return studio.workshops.all()[0].code
+    finally:
+        studio.close()
 
 
 def _load(studio, workshops: Sequence[WorkshopState], names, free_text, progress) -> WorkshopData:

@@ -1,5 +1,6 @@
 """The ``codesign`` commands on the workshop file: create a workshop, upgrade the file, export
-a workshop's open data and write its report, erase a participant, purge old workshops.
+a workshop's open data and write its report, open the analyst notebook, erase a participant,
+purge old workshops.
 
 Also where ``--db`` points (:func:`resolve_db_url`), which ``serve`` and ``demo`` use too."""
 
@@ -22,11 +23,19 @@ def resolve_db_url(value: str | None) -> str:
 
 
 def new_workshop(args: argparse.Namespace) -> int:
-    """``codesign new``: create a workshop and print its join code and facilitator key."""
+    """``codesign new``: create a workshop and print its join code and facilitator key.
+
+    ``--template`` is a built-in plan's name or a plan file (``.toml``), which is checked and
+    kept among the user's plans so the studio and the analyst find it again."""
+    from ..core.templates import add_template, user_templates_path
     from ..studio import Studio
 
+    template = args.template
+    if template.lower().endswith(".toml") or "/" in template or "\\" in template:
+        template = add_template(template)
+        print(f"Using the plan {template!r} (kept in {user_templates_path()}).")
     studio = Studio.open(resolve_db_url(args.db))
-    workshop, key = studio.workshops.create(args.title, args.template)
+    workshop, key = studio.workshops.create(args.title, template)
     print(f"Created {workshop.title!r} in {studio.db.where}.")
     print(f"  join code:       {workshop.code}")
     print(f"  facilitator key: {key}   (shown once: save it)")
@@ -84,6 +93,25 @@ def write_report(args: argparse.Namespace) -> int:
     out = build_report(resolve_db_url(args.db), args.code, args.out, progress=_progress)
     print(f"Report written to {out}: one HTML file that opens without a network.")
     return 0
+
+
+def analyse_workshop(args: argparse.Namespace) -> int:
+    """``codesign analyse``: copy the analyst notebook here with the workshop filled in, and
+    open it in JupyterLab (``--no-lab``: only write it)."""
+    from ..analysis.analyst_notebook import write_analysis_notebook
+
+    path = write_analysis_notebook(resolve_db_url(args.db), args.code, args.out)
+    print(f"Analyst notebook written to {path}.")
+    if args.no_lab:
+        print(f"Open it with: jupyter lab {path.name}")
+        return 0
+    import subprocess
+    import sys
+
+    print("Starting JupyterLab (stop it with Ctrl+C)...", flush=True)
+    return subprocess.call(
+        [sys.executable, "-m", "jupyterlab", str(path.name)], cwd=str(path.parent)
+    )
 
 
 def _confirm(question: str, yes: bool) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ..core.errors import CodesignError
 from .data import (
+    analyse_workshop,
     erase_participant,
     export_workshop,
     new_workshop,
@@ -110,7 +111,12 @@ def _add_file_commands(sub) -> None:
     """``new`` and ``upgrade``: a workshop in the file, and the file itself."""
     p = sub.add_parser("new", help="Create a workshop and print its join code and key.")
     p.add_argument("title")
-    p.add_argument("--template", default="codesign_day", help="Workshop plan in data/templates.")
+    p.add_argument(
+        "--template",
+        default="codesign_day",
+        help="Workshop plan: a built-in one (codesign_day, care_planning, pathway_planning, "
+        "wellbeing_planning) or a plan file path/to/plan.toml.",
+    )
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=new_workshop)
     p = sub.add_parser(
@@ -151,6 +157,22 @@ def _add_output_commands(sub) -> None:
     p.add_argument("--code", required=True, help="The workshop's join code.")
     p.add_argument("--out", default="report.html", help="The HTML file to write.")
     p.set_defaults(func=write_report)
+    p = sub.add_parser(
+        "analyse",
+        aliases=["analyze"],
+        help="Copy the analyst notebook into this folder with the workshop filled in, and "
+        "open it in JupyterLab.",
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--code", help="The workshop's join code (default: the only or newest workshop)."
+    )
+    p.add_argument(
+        "--out",
+        help="The notebook to write (default: analysis-CODE.ipynb here; never overwritten).",
+    )
+    p.add_argument("--no-lab", action="store_true", help="Only write the notebook.")
+    p.set_defaults(func=analyse_workshop)
 
 
 def _add_privacy_commands(sub) -> None:
@@ -187,17 +209,46 @@ def _add_privacy_commands(sub) -> None:
     p.set_defaults(func=purge_workshops)
 
 
+#: Commands whose unexpected failures are one sentence and a log file, not a traceback.
+OUTPUT_COMMANDS = ("report", "export", "analyse", "analyze", "new")
+
+
+def _one_line(text: str) -> str:
+    from .failure_log import plain
+
+    return " ".join(plain(text).split())
+
+
+def _log(args, details: str):
+    from .failure_log import write_failure_log
+
+    return write_failure_log(args.command, details)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``codesign`` with ``argv``; a problem a person can fix is one line, exit code 2."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except CodesignError as exc:
-        print(f"codesign: {exc}", file=sys.stderr)
+        details = getattr(exc, "details", None)
+        where = f" The details are in {_log(args, details)}." if details else ""
+        print(f"codesign: {_one_line(str(exc))}{where}", file=sys.stderr)
         return 2
     except Exception as exc:
         from ..serving.server import ServerStartError
 
+        if args.command in OUTPUT_COMMANDS:
+            import traceback
+
+            path = _log(args, traceback.format_exc())
+            print(
+                f"codesign: the {args.command} stopped on an unexpected problem "
+                f"({type(exc).__name__}); nothing was written. The details are in {path}: "
+                "please send that file with a bug report.",
+                file=sys.stderr,
+            )
+            return 1
         if not isinstance(exc, ServerStartError):
             raise
         print(

@@ -20,17 +20,24 @@ __all__ = [
     "W",
     "column",
     "pseudonym_column",
+    "seconds",
     "split_list",
 ]
 
 #: Frictionless type -> pandas dtype.
-PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+PANDAS_TYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "number": "float64",
+    "boolean": "boolean",
+    "datetime": "datetime64[ns, UTC]",
+}
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # string | integer | number | boolean (Frictionless Table Schema types)
+    type: str  # string | integer | number | boolean | datetime (Frictionless Table Schema types)
     description: str
     free_text: bool = False  # written by a participant: withheld unless consent covers it
 
@@ -74,3 +81,18 @@ def split_list(text: str) -> tuple[str, ...]:
     ()
     """
     return tuple(part for part in text.split("; ") if part) if text else ()
+
+
+def seconds(value) -> float:
+    """A time cell (a pandas or datetime timestamp, or Unix seconds) as Unix seconds; 0 when
+    missing, so domain objects that hold plain numbers can be built from a loaded table.
+
+    >>> import datetime as dt
+    >>> seconds(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)), seconds(12.5), seconds(None)
+    (1767225600.0, 12.5, 0.0)
+    """
+    if value is None or value != value:  # None, NaN and NaT
+        return 0.0
+    if hasattr(value, "timestamp"):
+        return float(value.timestamp())
+    return float(value)

@@ -17,13 +17,20 @@ from .small_groups import DEFAULT_SMALLEST_GROUP
 
 __all__ = [
     "ACTIVITIES",
+    "TEMPLATES_ENV",
     "Perspective",
     "Stage",
     "Template",
+    "add_template",
     "data_path",
     "list_templates",
     "load_template",
+    "read_template",
+    "user_templates_path",
 ]
+
+#: A folder of the user's own plans (default: ``templates`` in the user data folder).
+TEMPLATES_ENV = "CODESIGN_TEMPLATES"
 
 ACTIVITIES = ("checkin", "goal_mapping", "stakeholder_network", "prototype_scoring")
 
@@ -93,8 +100,63 @@ def data_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
+def user_templates_path() -> Path:
+    """Where plans added with ``codesign new --template FILE`` are kept:
+    ``$CODESIGN_TEMPLATES``, else ``templates`` in the user data folder."""
+    import os
+
+    if os.environ.get(TEMPLATES_ENV):
+        return Path(os.environ[TEMPLATES_ENV]).expanduser()
+    import platformdirs  # only the CLI and analysts get here without the variable
+
+    return Path(platformdirs.user_data_dir("codesign-studio", appauthor=False)) / "templates"
+
+
+def _template_files() -> dict[str, Path]:
+    found = {p.stem: p for p in (data_path() / "templates").glob("*.toml")}
+    own = user_templates_path()
+    if own.is_dir():
+        for p in own.glob("*.toml"):
+            found.setdefault(p.stem, p)
+    return found
+
+
 def list_templates() -> list[str]:
-    return sorted(p.stem for p in (data_path() / "templates").glob("*.toml"))
+    """The plans a workshop can follow: the built-in ones and the user's own.
+
+    >>> "codesign_day" in list_templates()
+    True
+    """
+    return sorted(_template_files())
+
+
+def add_template(path: str | Path) -> str:
+    """Check the plan file ``path`` and keep a copy among the user's plans; its key (the
+    file's name without ``.toml``). A built-in plan, or another file of the same name, is
+    never replaced.
+    """
+    import shutil
+
+    path = Path(path).expanduser()
+    if path.suffix.lower() != ".toml" or not path.is_file():
+        msg = f"{path} is not a plan file: give a .toml file like those in data/templates."
+        raise InvalidInput(msg)
+    read_template(path)  # refuse a broken plan before it is kept
+    key = path.stem
+    existing = _template_files().get(key)
+    if existing is not None:
+        if existing.read_bytes() == path.read_bytes():
+            return key
+        msg = (
+            f"A plan called {key!r} exists already ({existing}); rename your file to "
+            "add it as a new plan."
+        )
+        raise InvalidInput(msg)
+    folder = user_templates_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, folder / f"{key}.toml")
+    load_template.cache_clear()
+    return key
 
 
 def _require(table: dict, name: str, where: str) -> object:
@@ -111,14 +173,27 @@ def load_template(key: str) -> Template:
     >>> load_template("codesign_day").stages[0].activity
     'checkin'
     """
-    if key not in list_templates():
-        msg = f"There is no template {key!r}; choose one of: {', '.join(list_templates())}."
+    files = _template_files()
+    if key not in files:
+        msg = f"There is no template {key!r}; choose one of: {', '.join(sorted(files))}."
         raise NotFound(msg)
-    path = data_path() / "templates" / f"{key}.toml"
+    return read_template(files[key])
+
+
+def read_template(path: Path) -> Template:
+    """Read the plan file ``path`` (its key is the file's name without ``.toml``).
+
+    >>> read_template(data_path() / "templates" / "care_planning.toml").key
+    'care_planning'
+    """
+    key = path.stem
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         msg = f"The template file {path.name} is not valid TOML ({exc}); fix it and try again."
+        raise InvalidInput(msg) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"The template file {path} cannot be read ({exc}); check the file and try again."
         raise InvalidInput(msg) from exc
     perspectives = tuple(
         Perspective(

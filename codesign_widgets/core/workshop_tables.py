@@ -29,7 +29,16 @@ from .templates import load_template
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Tables", "group_order", "perspective_groups", "pick_stage", "stage_keys"]
+__all__ = [
+    "Tables",
+    "activity_label",
+    "group_order",
+    "noted",
+    "perspective_groups",
+    "pick_stage",
+    "plan_stage",
+    "stage_keys",
+]
 
 #: A workshop's loaded tables by name (the open data tables, one DataFrame each).
 Tables = Mapping[str, "pd.DataFrame"]
@@ -57,6 +66,49 @@ def pick_stage(tables: Tables, activity: str, stage: str | None = None) -> str:
         msg = f"This workshop's plan has no {activity.replace('_', ' ')} stage."
         raise NotFound(msg)
     return keys[0]
+
+
+def plan_stage(tables: Tables, activity: str, stage: str | None = None) -> str | None:
+    """Like :func:`pick_stage`, but ``None`` when the plan has no stage of ``activity`` (a
+    partial workshop is normal: its results are empty, not an error).
+
+    >>> import pandas as pd
+    >>> tables = {"stages": pd.DataFrame({"stage": ["goals"], "activity": ["goal_mapping"]})}
+    >>> plan_stage(tables, "goal_mapping"), plan_stage(tables, "prototype_scoring")
+    ('goals', None)
+    """
+    if stage is None and not stage_keys(tables, activity):
+        return None
+    return pick_stage(tables, activity, stage)
+
+
+def activity_label(activity: str) -> str:
+    """An activity as a sentence names it.
+
+    >>> activity_label("stakeholder_network")
+    'stakeholder map'
+    """
+    return {
+        "checkin": "check-in",
+        "goal_mapping": "goal mapping",
+        "stakeholder_network": "stakeholder map",
+        "prototype_scoring": "prototype scoring",
+    }.get(activity, activity.replace("_", " "))
+
+
+def noted(frame: pd.DataFrame, sentence: str) -> pd.DataFrame:
+    """``frame`` with ``sentence`` in ``frame.attrs["note"]`` when it is empty: why there is
+    nothing to show, for the report and the notebook to say in words.
+
+    >>> import pandas as pd
+    >>> noted(pd.DataFrame({"a": []}), "Nothing was dotted.").attrs["note"]
+    'Nothing was dotted.'
+    >>> noted(pd.DataFrame({"a": [1]}), "Nothing was dotted.").attrs
+    {}
+    """
+    if frame.empty:
+        frame.attrs["note"] = sentence
+    return frame
 
 
 def perspective_groups(tables: Tables) -> dict[str, str]:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..core.table_schema import split_list
-from ..core.workshop_tables import Tables, group_order, pick_stage
+from ..core.table_schema import seconds, split_list
+from ..core.workshop_tables import Tables, group_order, noted, plan_stage
 from .cards import GoalCard, card_from_body
 from .summary import priorities
 
@@ -32,10 +32,28 @@ __all__ = [
     "themes",
 ]
 
+#: Why a goal mapping result is empty, in words.
+NO_GOALS = "This workshop's plan has no goal mapping."
+NO_CARDS = "No goal card was shared on the wall in this workshop."
+NO_DOTS = "No dots were revealed in this workshop."
+
+
+def _no_cards(tables: Tables, cards: list | None = None, otherwise: str = "") -> str:
+    """Why a result of the wall's ``cards`` is empty: no goal mapping, no card, or
+    ``otherwise`` (cards there, none naming what is counted)."""
+    if not plan_stage(tables, "goal_mapping"):
+        return NO_GOALS
+    return otherwise if cards and otherwise else NO_CARDS
+
 
 def goal_cards(tables: Tables, stage: str | None = None, *, on_wall: bool = True) -> list[GoalCard]:
     """Goal cards as domain objects; by default only those on the wall (not withdrawn or
-    hidden), as the projector showed them."""
+    hidden), as the projector showed them.
+
+    >>> from tests.tables import goal_tables
+    >>> [c.goal for c in goal_cards(goal_tables())]
+    ['Walk to the shops', 'Sleep through']
+    """
     goals = tables["goals"]
     if stage is not None:
         goals = goals[goals["stage"] == stage]
@@ -61,16 +79,21 @@ def goal_cards(tables: Tables, stage: str | None = None, *, on_wall: bool = True
                 theme=r.theme,
                 hidden=bool(r.hidden),
                 status=r.status,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
+                created_at=seconds(r.created_at),
+                updated_at=seconds(r.updated_at),
             )
         )
     return cards
 
 
 def goal_priorities(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Dot priorities: pooled and equal-say shares and dots per group (revealed stages)."""
-    stage = pick_stage(tables, "goal_mapping", stage)
+    """Dot priorities: pooled and equal-say shares and dots per group (revealed stages).
+
+    >>> from tests.tables import goal_tables
+    >>> goal_priorities(goal_tables())[["priority", "dots"]].values.tolist()
+    [['Walk to the shops', 2], ['Sleep through', 2]]
+    """
+    stage = plan_stage(tables, "goal_mapping", stage)
     votes = tables["goal_votes"]
     votes = votes[votes["stage"] == stage]
     labels = {str(c.id): c.goal for c in goal_cards(tables, stage, on_wall=False)}
@@ -88,11 +111,17 @@ def goal_priorities(tables: Tables, stage: str | None = None) -> pd.DataFrame:
         row |= {f"dots_{g}": p.by_group.get(g, 0) for g in groups}
         rows.append(row)
     columns = ["priority", "target_kind", "target", "dots", "pooled", "equal_say"]
-    return pd.DataFrame(rows, columns=columns + [f"dots_{g}" for g in groups])
+    frame = pd.DataFrame(rows, columns=columns + [f"dots_{g}" for g in groups])
+    return noted(frame, NO_GOALS if stage is None else NO_DOTS)
 
 
 def themes(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Per theme: cards on the wall, distinct services named, gaps and mean confidence."""
+    """Per theme: cards on the wall, distinct services named, gaps and mean confidence.
+
+    >>> from tests.tables import goal_tables
+    >>> themes(goal_tables())[["theme", "cards"]].values.tolist()
+    [['Getting out', 2]]
+    """
     from .themes import group_by_theme
 
     rows = []
@@ -104,29 +133,47 @@ def themes(tables: Tables, stage: str | None = None) -> pd.DataFrame:
              "gaps": sum(1 for c in members if not c.services),
              "mean_confidence": sum(scores) / len(scores) if scores else float("nan")}
         )  # fmt: skip
-    return pd.DataFrame(rows, columns=["theme", "cards", "services", "gaps",
-                                       "mean_confidence"])  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["theme", "cards", "services", "gaps",
+                                        "mean_confidence"])  # fmt: skip
+    return noted(frame, _no_cards(tables))
 
 
 def services_needed(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Supports and services named on the wall's cards, most needed first."""
+    """Supports and services named on the wall's cards, most needed first.
+
+    >>> from tests.tables import goal_tables
+    >>> services_needed(goal_tables()).values.tolist()
+    [['GP', 2], ['Podiatry', 1]]
+    """
     from .summary import services_most_needed
 
-    rows = services_most_needed(goal_cards(tables, stage))
-    return pd.DataFrame(rows, columns=["service", "cards"])
+    cards = goal_cards(tables, stage)
+    rows = services_most_needed(cards)
+    why = _no_cards(tables, cards, "No card on the wall named a support or service.")
+    return noted(pd.DataFrame(rows, columns=["service", "cards"]), why)
 
 
 def barriers_named(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Barriers named on the wall's cards, most named first."""
+    """Barriers named on the wall's cards, most named first.
+
+    >>> from tests.tables import goal_tables
+    >>> barriers_named(goal_tables()).values.tolist()
+    [['Cost', 1], ['Transport', 1]]
+    """
     from .summary import barriers_most_named
 
-    return pd.DataFrame(
-        barriers_most_named(goal_cards(tables, stage)), columns=["barrier", "cards"]
-    )
+    cards = goal_cards(tables, stage)
+    frame = pd.DataFrame(barriers_most_named(cards), columns=["barrier", "cards"])
+    return noted(frame, _no_cards(tables, cards, "No card on the wall named a barrier."))
 
 
 def confidence(tables: Tables, stage: str | None = None) -> pd.DataFrame:
-    """Cards per confidence score 0-10, for everyone and per perspective group."""
+    """Cards per confidence score 0-10, for everyone and per perspective group.
+
+    >>> from tests.tables import goal_tables
+    >>> confidence(goal_tables()).loc["all"].tolist()
+    [0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0]
+    """
     from .summary import confidence_by_group
 
     dist = confidence_by_group(goal_cards(tables, stage), group_order(tables))
@@ -134,7 +181,12 @@ def confidence(tables: Tables, stage: str | None = None) -> pd.DataFrame:
 
 
 def goal_service_graph(tables: Tables, stage: str | None = None, by: str = "goal") -> nx.Graph:
-    """Goals (or themes) linked to the services named for them; gaps stay as lone nodes."""
+    """Goals (or themes) linked to the services named for them; gaps stay as lone nodes.
+
+    >>> from tests.tables import goal_tables
+    >>> sorted(goal_service_graph(goal_tables()).nodes)
+    ['goal:1', 'goal:2', 'service:gp', 'service:podiatry']
+    """
     from .frames import build_goal_service_graph
 
     return build_goal_service_graph(goal_cards(tables, stage), by=by)

@@ -124,10 +124,13 @@ def test_a_name_typed_into_free_text_becomes_the_pseudonym(studio, workshop, db_
     studio.workshops.set_stage_state(workshop.id, "welcome", "open")
     ann, _ = studio.people.join(workshop.id, "Ann Smith", "provider", True)
     studio.entries.add(
-        ann, "checkin", "note", "welcome", {"text": "ann smith hopes for Annual reviews"}
+        ann, "checkin", "note", "welcome", {"text": "Ann Smith hopes for Annual reviews"}
     )
     loaded = load_workshop(workshop.code, db_url.removeprefix("sqlite:///"))
     assert loaded.entries["text"].item() == f"{ann.public_id} hopes for Annual reviews"
+    [replaced] = loaded.name_replacements.itertuples()
+    assert (replaced.table, replaced.column, replaced.kind) == ("entries", "text", "replaced")
+    assert replaced.context == f"{ann.public_id} hopes for Annual reviews"
 
 
 def test_free_text_can_be_withheld(played_demo):

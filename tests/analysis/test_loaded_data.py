@@ -14,13 +14,20 @@ from codesign_widgets.network import analysis as network_analysis
 from codesign_widgets.scoring import analysis as scoring_analysis
 from tests.tables import goal_tables
 
+
+def _results(module) -> dict:
+    """The module's result functions (not its sentences, nor helpers on graphs)."""
+    return {name: getattr(module, name) for name in module.__all__
+            if name.islower() and name not in ("flat_graph",)}  # fmt: skip
+
+
 FUNCTIONS = {
-    **{name: getattr(goal_analysis, name) for name in goal_analysis.__all__},
-    **{name: getattr(network_analysis, name) for name in network_analysis.__all__},
-    **{name: getattr(scoring_analysis, name) for name in scoring_analysis.__all__},
-    **{name: getattr(goal_charts, name) for name in goal_charts.__all__},
-    **{name: getattr(network_charts, name) for name in network_charts.__all__},
-    **{name: getattr(scoring_charts, name) for name in scoring_charts.__all__},
+    **_results(goal_analysis),
+    **_results(network_analysis),
+    **_results(scoring_analysis),
+    **_results(goal_charts),
+    **_results(network_charts),
+    **_results(scoring_charts),
     "equal_say": equal_say.workshop_equal_say,
     "equal_say_chart": equal_say.equal_say_chart,
     "stage_keys": workshop_tables.stage_keys,
@@ -29,13 +36,17 @@ FUNCTIONS = {
 }
 
 
+def _summary(thing) -> str:
+    return " ".join(inspect.getdoc(thing).split("\n\n")[0].split())
+
+
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_each_method_reads_as_its_function(name):
-    """Same parameters after the tables, and the same docstring where the names are the same:
-    the notebook reads as before."""
+    """Same parameters after the tables, and the same summary where the names are the same:
+    the notebook reads as before (examples differ: a method's runs on a WorkshopData)."""
     function, method = FUNCTIONS[name], getattr(WorkshopData, name)
     if function.__name__ == name:
-        assert inspect.getdoc(method) == inspect.getdoc(function)
+        assert _summary(method) == _summary(function)
     after_tables = list(inspect.signature(function).parameters.values())[1:]
     after_self = list(inspect.signature(method).parameters.values())[1:]
     assert [(p.name, p.kind, p.default) for p in after_self] == [

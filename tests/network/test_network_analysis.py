@@ -44,7 +44,10 @@ def test_lived_experience_is_two_steps_from_the_decider_and_views_of_amara_diffe
     assert views.loc["Amara", "spread"] == 1
 
 
-def test_a_workshop_without_a_map_stage_says_so():
+def test_a_workshop_without_a_map_stage_has_an_empty_map_that_says_so():
     tables = tables_of(stages=[{"stage": "goals", "activity": "goal_mapping"}])
-    with pytest.raises(NotFound, match="no stakeholder network stage"):
-        network_map(tables)
+    assert network_map(tables).stakeholders == ()
+    assert stakeholder_table(tables).empty
+    assert stakeholder_table(tables).attrs["note"] == "This workshop's plan has no stakeholder map."
+    with pytest.raises(NotFound, match="not a stakeholder network stage"):
+        network_map(tables, "goals")  # a stage named wrongly is still an error

@@ -7,11 +7,8 @@ provider moved the clinic to 3.
 
 from __future__ import annotations
 
-import pytest
-
-from codesign_widgets.core.errors import NotFound
 from codesign_widgets.scoring.analysis import (
-    criteria,
+    criteria_set,
     leave_one_out,
     prototype_titles,
     ranking,
@@ -26,7 +23,7 @@ from tests.tables import scoring_tables, tables_of
 def test_the_rounds_criteria_and_prototypes_come_from_the_tables():
     tables = scoring_tables()
     assert revealed_rounds(tables) == [1, 2]
-    assert criteria(tables).keys == ("impact",)
+    assert criteria_set(tables).keys == ("impact",)
     assert prototype_titles(tables) == {1: "Walk-in clinic", 2: "Phone line"}
     assert score_frame(tables)["round_number"].unique().tolist() == [2]  # the last round
     assert scoring_results(tables, round=1).people == 2
@@ -58,5 +55,18 @@ def test_one_person_changing_one_score_is_the_rounds_movement():
 def test_results_before_any_round_is_revealed_say_so():
     tables = tables_of(stages=[{"stage": "scoring", "activity": "prototype_scoring"}])
     assert revealed_rounds(tables) == []
-    with pytest.raises(NotFound, match="No scoring round has been revealed yet"):
-        score_frame(tables)
+    assert score_frame(tables).empty
+    assert score_frame(tables).attrs["note"] == "No scoring round was revealed in this workshop."
+    assert scoring_results(tables) is None
+    assert ranking(tables).empty
+    assert ranking(tables).attrs["note"] == "No scoring round was revealed in this workshop."
+    assert leave_one_out(tables).empty
+    assert criteria_set(tables) is None
+
+
+def test_a_plan_without_scoring_has_empty_results_that_say_so():
+    tables = tables_of(stages=[{"stage": "goals", "activity": "goal_mapping"}])
+    assert revealed_rounds(tables) == []
+    assert prototype_titles(tables) == {}
+    assert ranking(tables).attrs["note"] == "This workshop's plan has no prototype scoring."
+    assert round_movement(tables).empty
