@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_SMALLEST_GROUP",
     "OTHER",
     "OTHER_LABEL",
+    "group_sizes",
     "merge_small_groups",
     "merged_note",
     "shown_group",
@@ -65,6 +66,19 @@ def merge_small_groups(sizes: Mapping[str, int], smallest: int) -> dict[str, str
     for group in merged:
         plan[group] = OTHER
     return plan
+
+
+def group_sizes(pairs: Iterable[tuple[str, object]], groups: Iterable[str] = ()) -> dict[str, int]:
+    """People per group from ``(group, person)`` pairs (a person counted once per group),
+    with every group in ``groups`` present.
+
+    >>> group_sizes([("a", 1), ("a", 1), ("a", 2), ("b", 3)], ["c"])
+    {'c': 0, 'a': 2, 'b': 1}
+    """
+    people: dict[str, set] = {g: set() for g in groups}
+    for group, person in pairs:
+        people.setdefault(group, set()).add(person)
+    return {g: len(p) for g, p in people.items()}
 
 
 def shown_group(group: str, plan: Mapping[str, str]) -> str:

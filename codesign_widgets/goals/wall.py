@@ -11,11 +11,12 @@ hub builds it (never on a phone's kernel).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
+from ..core.small_groups import OTHER, OTHER_LABEL, group_sizes, merge_small_groups, merged_note
 from ..core.templates import Stage, Template
 from ..core.workshop import StageState
 from ..ui.common import perspective_colour
@@ -34,6 +35,7 @@ from .themes import group_by_theme
 __all__ = ["Dots", "GoalWall", "bar_chart"]
 
 GROUP_LABELS = {"lived_experience": "Lived experience", "provider": "Provider", "system": "System"}
+SHOWN_LABELS = {**GROUP_LABELS, OTHER: OTHER_LABEL}
 
 
 def bar_chart(rows: list[tuple[str, float]], *, unit: str = "", colour: str = "#0072B2") -> str:
@@ -275,30 +277,53 @@ class GoalWall(widgets.VBox):
         parts.append(self._priorities_html(dots, state, labels))
         self.summary.value = "".join(parts)
 
+    def _small_groups(self, pairs) -> tuple[dict[str, str], list[str], str]:
+        """The groups shown apart for people ``(group, person)`` (small ones merged), the
+        groups to show in order, and the note that says so."""
+        smallest = self.template.smallest_group
+        sizes = group_sizes(pairs, self._group_names())
+        plan = merge_small_groups(sizes, smallest)
+        shown = [g for g in dict.fromkeys(plan[g] for g in self._group_names()) if g != OTHER]
+        if OTHER in plan.values():
+            shown.append(OTHER)
+        note = merged_note(plan, GROUP_LABELS, smallest, sizes)
+        return plan, shown, escaped(note, "p", "codesign-note") if note else ""
+
     def _confidence_table(self, cards: list[GoalCard]) -> str:
-        groups = self._group_names()
-        dist = confidence_by_group(cards, groups)
+        rated = [c for c in cards if c.confidence is not None]
+        plan, groups, note = self._small_groups((c.group, c.author_id) for c in rated)
+        if groups == [OTHER]:
+            groups = []  # nothing shown apart: everyone only
+        dist = confidence_by_group([replace(c, group=plan.get(c.group, c.group)) for c in rated])
         header = "<tr><th>Who</th>" + "".join(f"<th>{n}</th>" for n in range(11)) + "</tr>"
         rows = []
         for key in ["all", *groups]:
-            label = "Everyone" if key == "all" else GROUP_LABELS.get(key, key)
+            label = "Everyone" if key == "all" else SHOWN_LABELS.get(key, key)
             cells = "".join(f"<td>{n}</td>" for n in dist.get(key, [0] * 11))
             rows.append(f"<tr><th>{escaped(label, 'span')}</th>{cells}</tr>")
-        return f'<table class="codesign-confidence">{header}{"".join(rows)}</table>'
+        return f'<table class="codesign-confidence">{header}{"".join(rows)}</table>{note}'
 
     def _priorities_html(self, dots: Dots, state: StageState, labels: Mapping[str, str]) -> str:
         if state is not StageState.REVEALED:
             return escaped(
                 f"{dots.placed} dots placed. Votes stay hidden until you reveal them.", "p"
             )
-        votes = [(f"{r.target_kind}:{r.target}", r.group, r.delta) for r in dots.records]
+        placed = [r for r in dots.records if r.delta]
+        plan, groups, merged = self._small_groups(
+            (r.group, r.participant_public_id) for r in placed
+        )
+        votes = [
+            (f"{r.target_kind}:{r.target}", plan.get(r.group, r.group), r.delta)
+            for r in dots.records
+        ]
         ranked = priorities(votes)
         if not ranked:
             return escaped("No dots were placed.", "p")
-        groups = self._group_names()
+        if groups == [OTHER]:
+            groups = []  # nothing shown apart: pooled and equal say only
         head = (
             "<tr><th>Priority</th><th>Dots</th><th>Pooled</th><th>Equal say</th>"
-            + "".join(f"<th>{escaped(GROUP_LABELS.get(g, g), 'span')}</th>" for g in groups)
+            + "".join(f"<th>{escaped(SHOWN_LABELS.get(g, g), 'span')}</th>" for g in groups)
             + "</tr>"
         )
         rows = []
@@ -315,7 +340,7 @@ class GoalWall(widgets.VBox):
             "people it has (the average of each perspective's own shares).",
             "p",
         )
-        return f'<table class="codesign-priorities">{head}{"".join(rows)}</table>{note}'
+        return f'<table class="codesign-priorities">{head}{"".join(rows)}</table>{merged}{note}'
 
     def _draw_map(self) -> None:
         from .frames import build_goal_service_graph

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from .model import NetworkMap, resolve
+from ..core.small_groups import group_sizes, merge_small_groups
+from .model import NetworkMap, Rating, resolve
 
 __all__ = ["build_graph"]
 
@@ -26,11 +27,28 @@ def _equal_mean(values_by_group: Mapping[str, list[float]]) -> float | None:
     return sum(means) / len(means) if means else None
 
 
+def _rater_groups(ratings: Iterable[Rating], smallest: int) -> dict[int, dict[str, str]]:
+    """For each stakeholder, each rater perspective to the perspective it is shown under."""
+    people: dict[int, list[tuple[str, object]]] = defaultdict(list)
+    for i, r in enumerate(ratings):
+        # An imported rating is the file's, not a person's: never too small to show.
+        people[r.stakeholder_id] += (
+            [(r.rater_perspective, r.rater_id)]
+            if r.rater_id is not None
+            else [(r.rater_perspective, ("file", i, n)) for n in range(smallest)]
+        )
+    plans: dict[int, dict[str, str]] = defaultdict(dict)
+    for sid, pairs in people.items():
+        plans[sid] = merge_small_groups(group_sizes(pairs), smallest)
+    return plans
+
+
 def build_graph(
     net: NetworkMap,
     *,
     tie_types: Iterable[str] | None = None,
     drawn_by: str | None = None,
+    smallest_group: int = 1,
 ) -> nx.MultiDiGraph:
     """The map as a graph; optionally only some tie types, or only what one perspective drew.
 
@@ -39,15 +57,23 @@ def build_graph(
     weighted equally; with ``drawn_by``, that perspective's own rating where it gave one),
     ``influence_by`` (perspective -> mean), ``drawn_by`` (perspectives that added or rated
     it). Edge attributes: ``type``, ``direction``, ``strength``, ``drawn_by``.
+
+    ``smallest_group`` (the plan's) protects raters: for each stakeholder, a perspective
+    with fewer people rating it is counted and shown as "other" (never alone), as
+    :mod:`codesign_widgets.core.small_groups` says; ratings that came with an imported
+    file are nobody's and are never merged.
     """
     wanted_types = set(tie_types) if tie_types is not None else None
     current = {s.id: s for s in net.current()}
     influence: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     interest: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     drawers: dict[int, set[str]] = defaultdict(set)
-    for rating in net.latest_ratings():
-        influence[rating.stakeholder_id][rating.rater_perspective].append(rating.influence)
-        interest[rating.stakeholder_id][rating.rater_perspective].append(rating.interest)
+    ratings = net.latest_ratings()
+    shown = _rater_groups(ratings, smallest_group)
+    for rating in ratings:
+        group = shown[rating.stakeholder_id].get(rating.rater_perspective, rating.rater_perspective)
+        influence[rating.stakeholder_id][group].append(rating.influence)
+        interest[rating.stakeholder_id][group].append(rating.interest)
         drawers[rating.stakeholder_id].add(rating.rater_perspective)
     aliases: dict[int, list[str]] = defaultdict(list)
     for s in net.stakeholders:

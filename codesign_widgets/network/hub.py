@@ -22,6 +22,7 @@ import networkx as nx
 
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
+from ..core.small_groups import OTHER, OTHER_LABEL
 from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
@@ -83,7 +84,7 @@ class NetworkHub(widgets.VBox):
         self.template = load_template(workshop.template)
         self.stage = studio.network.maps.network_stage(workshop.id, stage)
         self.groups = {p.key: p.group for p in self.template.perspectives}
-        self.labels = {p.key: p.label for p in self.template.perspectives}
+        self.labels = {p.key: p.label for p in self.template.perspectives} | {OTHER: OTHER_LABEL}
         self.positions: dict = {}
         self.computed: ComputedMap | None = None
         self._task: asyncio.Task | None = None
@@ -119,7 +120,8 @@ class NetworkHub(widgets.VBox):
     def _compute(net: NetworkMap, previous: dict, filters: dict) -> ComputedMap:
         started = time.perf_counter()
         # Positions come from the whole map, so filtering never moves anyone.
-        whole = build_graph(net)
+        smallest = filters.get("smallest_group", 1)
+        whole = build_graph(net, smallest_group=smallest)
         positions = stable_layout(whole, previous)
         filtered = filters["tie_types"] is not None or filters["drawn_by"] is not None
         graph = build_graph(net, **filters) if filtered else whole
@@ -146,7 +148,7 @@ class NetworkHub(widgets.VBox):
             self._start(self.computed.net)
 
     def _start(self, net: NetworkMap) -> None:
-        filters = self.map_view.filters()
+        filters = {**self.map_view.filters(), "smallest_group": self.template.smallest_group}
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

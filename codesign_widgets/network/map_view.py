@@ -17,6 +17,7 @@ import ipycytoscape
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
+from ..core.small_groups import OTHER, OTHER_LABEL
 from ..core.templates import Template
 from ..ui.common import FALLBACK_COLOURS, perspective_colour, run_action
 from ..ui.keyed import close_later
@@ -303,6 +304,6 @@ class MapView(widgets.VBox):
             return
         tie_labels = {t.key: t.label for t in self.net.settings.tie_types}
         self.details.value = details_html(
-            graph, self.selected, self.metrics, tie_labels, self.labels
+            graph, self.selected, self.metrics, tie_labels, {**self.labels, OTHER: OTHER_LABEL}
         )
         self.hide_button.layout.display = ""

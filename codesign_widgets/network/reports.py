@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 import networkx as nx
 
 from ..core.safe_text import escaped, escaped_attribute
+from ..core.small_groups import OTHER, OTHER_LABEL
 from .measures import NetworkMetrics, deciders, influence_by_perspective, voice_distances
 from .model import NetworkSettings, TieType
 
@@ -232,7 +233,13 @@ def equal_say_html(
             for p, value in sorted(v.by_perspective.items())
         )
         lines.append(f"  {names[v.stakeholder]}: {said}")
-    columns = [*labels, ""]
+    merged = any(OTHER in v.by_perspective for v in views)
+    if merged:
+        lines.append(
+            f'"{OTHER_LABEL}": where too few people of a perspective rated a stakeholder to '
+            "show them apart, their ratings are shown together (the plan's smallest group)."
+        )
+    columns = [p for p in labels if p != OTHER or merged] + [""]
     header = "".join(escaped(labels.get(p, "Imported"), "th") for p in columns)
     rows = "".join(
         f"<tr>{escaped(names[v.stakeholder], 'td')}"

@@ -81,7 +81,14 @@ class ScoringHub(widgets.VBox):
         )
         title = f"{self.workshop.title}: {self.template.stage(self.stage).title}"
         groups = [p.group for p in self.template.perspectives]
-        self.room_tab = RoomTab(wiring, title, self.group_labels, groups)
+        self.room_tab = RoomTab(
+            wiring,
+            title,
+            self.group_labels,
+            groups,
+            smallest_group=self.template.smallest_group,
+            perspective_groups={p.key: p.group for p in self.template.perspectives},
+        )
         self.rounds_tab = RoundsTab(wiring)
         self.prototypes_tab = PrototypesTab(wiring)
         self.criteria_tab = CriteriaTab(wiring)

@@ -48,6 +48,7 @@ __all__ = [
     "CAMP_SHARE",
     "WIDE_IQR_SHARE",
     "Movement",
+    "Protected",
     "Results",
     "aggregate",
     "movement",
@@ -92,10 +93,27 @@ class Results:
     leave_one_out: dict[str, pd.DataFrame]
     people: int
     notes: list[str] = field(default_factory=list)
+    #: Each perspective group to the group it is shown under ("other" when too small).
+    group_plan: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         return self.people == 0
+
+
+@dataclass
+class Protected:
+    """A score frame with small perspective groups merged: the ``frame``, the ``groups`` to
+    show, the ``plan`` (each group to the group it is shown under) and the ``note``."""
+
+    frame: pd.DataFrame
+    groups: list[str]
+    plan: dict[str, str]
+    note: str
+
+    def apply(self, other: pd.DataFrame) -> pd.DataFrame:
+        """Another frame (an earlier round) with the same groups merged."""
+        return other.assign(group=other["group"].map(self.plan).fillna(other["group"]))
 
 
 def protect_small_groups(
@@ -103,18 +121,19 @@ def protect_small_groups(
     groups: Sequence[str],
     smallest: int,
     labels: Mapping[str, str] | None = None,
-) -> tuple[pd.DataFrame, list[str], str]:
+) -> Protected:
     """``frame`` with perspective groups too small to show apart merged into "other"
     (:func:`~codesign_widgets.core.small_groups.merge_small_groups`, counting the people
-    who scored in each), the groups to show, and the sentence that says so (or ``""``)."""
+    who scored in each), with the groups to show and the sentence that says so (or ``""``)."""
     people = frame.groupby("group")["participant"].nunique() if len(frame) else pd.Series()
     sizes = {g: int(people.get(g, 0)) for g in dict.fromkeys([*groups, *people.index])}
     plan = merge_small_groups(sizes, smallest)
     if all(group == shown for group, shown in plan.items()):
-        return frame, list(groups), ""
-    frame = frame.assign(group=frame["group"].map(plan).fillna(frame["group"]))
-    shown = list(dict.fromkeys(plan[g] for g in groups))
-    return frame, shown, merged_note(plan, dict(labels or {}), smallest, sizes)
+        return Protected(frame, list(groups), plan, "")
+    protected = Protected(frame, [], plan, merged_note(plan, dict(labels or {}), smallest, sizes))
+    protected.frame = protected.apply(frame)
+    protected.groups = list(dict.fromkeys(plan[g] for g in groups))
+    return protected
 
 
 def aggregate(
@@ -138,9 +157,10 @@ def aggregate(
     before anything is computed, so no table, equal-say score or leave-one-out shows
     fewer people than that; ``group_labels`` words the note that says so.
     """
-    frame, groups, merged = protect_small_groups(frame, groups, smallest_group, group_labels)
+    protected = protect_small_groups(frame, groups, smallest_group, group_labels)
+    frame, groups, plan = protected.frame, protected.groups, protected.plan
     codes = code_scores(frame, criteria, prototype_ids, groups)
-    notes: list[str] = list(criteria.warnings) + ([merged] if merged else [])
+    notes: list[str] = list(criteria.warnings) + ([protected.note] if protected.note else [])
     if codes.people == 0:
         notes.append(
             'Everyone who answered said "can\'t say", so there is nothing to weigh yet.'
@@ -148,7 +168,7 @@ def aggregate(
             else "No scores in this round yet."
         )
         ranking, per, by_group = empty_tables(codes.prototypes, codes.keys, codes.groups)
-        return Results(criteria, ranking, per, by_group, {}, 0, notes)
+        return Results(criteria, ranking, per, by_group, {}, 0, notes, plan)
     per = criterion_table(codes, WIDE_IQR_SHARE, CAMP_SHARE)
     by_group = group_scores(codes)
     ranking = ranking_table(codes, by_group)
@@ -159,7 +179,7 @@ def aggregate(
     missing = [g for g in codes.groups if g not in present]
     if missing:
         notes.append(f"Nobody from {', '.join(m.replace('_', ' ') for m in missing)} scored.")
-    return Results(criteria, ranking, per, by_group, leave_one_out, codes.people, notes)
+    return Results(criteria, ranking, per, by_group, leave_one_out, codes.people, notes, plan)
 
 
 @dataclass

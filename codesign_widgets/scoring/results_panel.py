@@ -84,7 +84,9 @@ class ResultsPanel(widgets.VBox):
     def _comments(self, comments: Sequence[tuple[int, str, str]]) -> list[widgets.Widget]:
         """The round's comments, unnamed: prototype, perspective, text."""
         lines = [
-            f"{self.titles.get(pid, '?')} ({self.group_labels.get(p, p)}): {text}"
+            f"{self.titles.get(pid, '?')}"
+            + (f" ({self.group_labels.get(p, p)})" if p else "")
+            + f": {text}"
             for pid, p, text in comments
             if pid in self.titles
         ]

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.safe_text import escaped
+from ..core.small_groups import OTHER, OTHER_LABEL
 from ..ui.keyed import close_later
 from ..ui.wiring import HubWiring
 from .model import Decision, Prototype, Round, RoundState
-from .results import aggregate, movement, score_frame
+from .results import aggregate, movement, protect_small_groups, score_frame
 from .results_panel import ResultsPanel
 
 if TYPE_CHECKING:
@@ -42,8 +43,12 @@ class RoomTab(widgets.VBox):
         title: str,
         group_labels: Mapping[str, str],
         groups: Sequence[str],
+        smallest_group: int = 1,
+        perspective_groups: Mapping[str, str] | None = None,
     ) -> None:
         self.studio = wiring.studio
+        self.smallest_group = smallest_group
+        self.perspective_groups = dict(perspective_groups or {})
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.group_labels, self.groups = group_labels, list(groups)
         self.results_panel: ResultsPanel | None = None
@@ -155,6 +160,8 @@ class RoomTab(widgets.VBox):
             self._decisions,
             self.groups,
             read=read,
+            smallest_group=self.smallest_group,
+            perspective_groups=self.perspective_groups,
         )
         self.results_box.children = [self.results_panel]
         close_later([old] if old is not None else [])
@@ -196,24 +203,54 @@ def build_results_panel(
     decisions: dict,
     groups: list[str],
     read: tuple | None = None,
+    smallest_group: int = 1,
+    perspective_groups: Mapping[str, str] | None = None,
 ) -> ResultsPanel:
     """Read a revealed round (and the one before it) and build its results panel
-    (``read``: what :func:`read_results` returned, if it was read already)."""
+    (``read``: what :func:`read_results` returned, if it was read already).
+
+    Perspective groups with fewer than ``smallest_group`` scorers are shown together
+    (:mod:`codesign_widgets.core.small_groups`): in the results, the movement since the last
+    round and the comments' labels (``perspective_groups``: perspective key to its group)."""
     read = read or read_results(studio, workshop_id, round_id, rounds, prototypes, decisions)
     _id, _rounds, _prototypes, _decisions, this_scores, earlier_scores, comments = read
     this = next(r for r in rounds if r.id == round_id)
     titles = {p.id: p.title for p in prototypes}
     frame = score_frame(list(this_scores))
-    results = aggregate(frame, this.criteria, list(titles), list(dict.fromkeys(groups)))
+    groups = list(dict.fromkeys(groups))
+    results = aggregate(frame, this.criteria, list(titles), groups, smallest_group, group_labels)
+    protected = protect_small_groups(frame, groups, smallest_group)
     moved = None
     if earlier_scores is not None:
-        moved = movement(score_frame(list(earlier_scores)), frame)
+        before = protected.apply(score_frame(list(earlier_scores)))
+        moved = movement(before, protected.frame)
     return ResultsPanel(
         results,
         titles,
-        group_labels,
+        {**group_labels, OTHER: OTHER_LABEL},
         round_number=this.number,
         movement=moved,
-        comments=list(comments),
+        comments=shown_comments(comments, results.group_plan, perspective_groups or {}),
         decisions=decisions,
     )
+
+
+def shown_comments(
+    comments: Sequence[tuple[int, str, str]],
+    plan: Mapping[str, str],
+    perspective_groups: Mapping[str, str],
+) -> list[tuple[int, str, str]]:
+    """Comments as (prototype, group shown, text): labelled by perspective group, never a
+    finer perspective; a group too small to show apart becomes "other", and no label at all
+    when no group is shown apart.
+
+    >>> merged = {"lived": "other", "staff": "other"}
+    >>> shown_comments([(1, "carer", "Yes")], merged, {"carer": "lived"})
+    [(1, '', 'Yes')]
+    """
+    nothing_apart = bool(plan) and set(plan.values()) == {OTHER}
+    out = []
+    for pid, perspective, text in comments:
+        group = perspective_groups.get(perspective, perspective)
+        out.append((pid, "" if nothing_apart else plan.get(group, group), text))
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -326,6 +327,9 @@ def test_votes_stay_hidden_on_the_projector_until_revealed(studio, goal_room, an
     for voter, target in [(bob, a), (bob, a), (bob, a), (ann, b), (cy, b)]:
         studio.goals.votes.vote(voter, STAGE, "card", str(target))
     hub = hub_for(studio, goal_room)
+    # One person per perspective: shown apart only in a plan that allows it (the default
+    # merges them; tests/goals/test_small_groups_goals.py).
+    hub.wall.template = dataclasses.replace(hub.wall.template, smallest_group=1)
     assert "5 dots placed" in hub.wall.now.value
     assert "hidden until you reveal" in hub.wall.summary.value
     assert "dots" not in hub.wall.by_theme.value
@@ -450,7 +454,9 @@ def test_the_goal_wall_shows_only_what_it_is_handed(studio, workshop):
         barriers=(), confidence=4, to_seven="", review_date="", theme="Getting out",
         visibility="shared",
     )  # fmt: skip
-    dot = SimpleNamespace(target_kind="card", target="7", group="provider", delta=1)
+    dot = SimpleNamespace(
+        target_kind="card", target="7", group="provider", participant_public_id="P-X", delta=1
+    )
     stage = template.stage(STAGE)
     wall.show(
         [card], Dots(1, 3, (dot,)), StageState.OPEN, stage=stage, here=False, labels={"7": "W"}

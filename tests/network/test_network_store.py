@@ -307,7 +307,7 @@ def test_an_analyst_and_the_open_data_package_see_the_imported_fraction(
     studio.network.facilitator.import_network(open_map.id, STAGE, plan, "map.json")
     loaded = load_workshop(open_map.code, db_url)
     graph = network_graph(loaded.one().tables, STAGE)
-    assert [d["influence_by"] for _n, d in graph.nodes(data=True)] == [{"provider": 1.5}]
+    assert [d["influence_provider"] for _n, d in graph.nodes(data=True)] == [1.5]
     folder = export_package(loaded, tmp_path / "package")
     assert list(load_package(folder).tables["ratings"]["influence"]) == [1.5]
 

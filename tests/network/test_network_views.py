@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -256,7 +257,19 @@ def test_newcomers_do_not_move_anyone_on_the_projector(studio, open_map, drawn, 
         assert dict(widget.position) == position
 
 
-def test_a_click_shows_a_stakeholders_details(studio, open_map, drawn):
+def every_rater_apart(monkeypatch):
+    """A plan that shows every perspective apart, however few rated (the default merges
+    perspectives with fewer than 3 raters: test_small_groups_are_merged_in_influence)."""
+    from codesign_widgets.network import hub as hub_module
+
+    plain = hub_module.load_template
+    monkeypatch.setattr(
+        hub_module, "load_template", lambda key: replace(plain(key), smallest_group=1)
+    )
+
+
+def test_a_click_shows_a_stakeholders_details(monkeypatch, studio, open_map, drawn):
+    every_rater_apart(monkeypatch)
     hub = NetworkHub(studio, open_map)
     hub.map_view._on_node_click({"data": {"id": str(drawn["Carer"])}})
     assert "Carer" in hub.map_view.details.value
@@ -284,7 +297,8 @@ def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(studio, open_map,
     assert "Lived experience" in hub.map_view.legend.value
 
 
-def test_analysis_and_equal_say_panels(studio, open_map, drawn):
+def test_analysis_and_equal_say_panels(monkeypatch, studio, open_map, drawn):
+    every_rater_apart(monkeypatch)
     hub = NetworkHub(studio, open_map)
     assert "Betweenness is exact" in hub.analysis.value
     assert "Isolates (no ties): Carer" in hub.analysis.value
@@ -295,6 +309,17 @@ def test_analysis_and_equal_say_panels(studio, open_map, drawn):
     assert hub.grid.value.startswith("<svg")
     assert "Manage closely: ICB, GP" in hub.grid.value  # interest 5 counts as high
     assert "Keep informed: Podiatry, Carer" in hub.grid.value
+
+
+def test_small_groups_are_merged_in_influence(studio, open_map, drawn):
+    hub = NetworkHub(studio, open_map)  # the plan's smallest group: 3 raters
+    hub.map_view._on_node_click({"data": {"id": str(drawn["Carer"])}})
+    details = hub.map_view.details.value
+    assert "as Other perspectives sees it: 1.5" in details
+    assert "Lived experience sees it" not in details
+    assert "System sees it" not in details
+    assert "Carer: Lived experience 2" not in hub.equal_say.value
+    assert "Other perspectives" in hub.equal_say.value
 
 
 def test_merge_and_tie_types_from_the_hub(studio, open_map, drawn, ann):
