@@ -46,6 +46,7 @@ def test_new_prints_the_code_and_the_key_once(tmp_path, capsys):
     key = out.split("facilitator key:")[1].split()[0]
     studio = Studio.open(f"sqlite:///{db}", create=False)
     assert studio.workshops.check_facilitator(code, key).title == "Falls prevention"
+    assert f"Next: codesign serve --lan --db {db}" in out  # what to run next, this file
 
 
 def test_unknown_template_is_a_message_not_a_traceback(tmp_path, capsys):

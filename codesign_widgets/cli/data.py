@@ -7,6 +7,7 @@ Also where ``--db`` points (:func:`resolve_db_url`), which ``serve`` and ``demo`
 from __future__ import annotations
 
 import argparse
+import shlex
 
 
 def resolve_db_url(value: str | None) -> str:
@@ -39,6 +40,12 @@ def new_workshop(args: argparse.Namespace) -> int:
     print(f"Created {workshop.title!r} in {studio.db.where}.")
     print(f"  join code:       {workshop.code}")
     print(f"  facilitator key: {key}   (shown once: save it)")
+    db = f" --db {shlex.quote(args.db)}" if args.db else ""
+    print(
+        f"\nNext: codesign serve --lan{db}\n  It prints a hub link that signs this laptop's "
+        "browser in (no key to type) and the link for phones. Without --lan, only this "
+        "laptop can join."
+    )
     return 0
 
 
