@@ -43,6 +43,7 @@ class StageView(widgets.VBox):
         self.template: Template | None = None
         self.participant: Participant | None = None
         self.panel: widgets.Widget | None = None  # the current activity's panel, if any
+        self._shown: tuple[str, StageState] | None = None  # the stage and state drawn last
         self.me = widgets.HTML()
         self.stage_title = widgets.HTML()
         self.stage_ask = widgets.HTML()
@@ -70,6 +71,12 @@ class StageView(widgets.VBox):
         """Draw the stage the room is on in ``workshop`` and what the participant does there."""
         stage = self.template.stage(workshop.current_stage)
         state = workshop.state_of(stage.key)
+        if (stage.key, state) != self._shown:
+            # A notice belongs to the stage it was said in: "Shared with the group." must
+            # not stay under the next stage's form, nor "Saved" once the stage is locked.
+            if self._shown is not None:
+                self.notice.clear()
+            self._shown = (stage.key, state)
         self.stage_title.value = escaped(stage.title, "h2")
         self.stage_state.value = escaped(state.label, "div", f"codesign-state-{state.value}")
         self.stage_ask.value = escaped(stage.ask, "p")

@@ -339,3 +339,16 @@ def test_the_room_wall_works_from_what_it_is_given(studio, workshop):
     toggle.click()
     assert redraws == [{"entries"}]  # the host redraws; the wall does not reach into it
     assert studio.entries.find(workshop.id) == []
+
+
+def test_a_notice_clears_when_the_stage_or_its_state_changes(studio, workshop):
+    studio.workshops.set_stages(workshop.id, {"welcome": StageState.OPEN}, "welcome")
+    app = joined(studio, workshop)
+    app.checkin.note_input.value = "Hello"
+    assert app.checkin.share_note()
+    assert app.notice.value  # "Shared with the group." or similar
+    app.on_change({"stages"})  # nothing changed: the notice stays
+    assert app.notice.value
+    studio.workshops.set_stages(workshop.id, {"goals": StageState.OPEN}, "goals")
+    app.on_change({"stages"})
+    assert app.notice.value == ""
