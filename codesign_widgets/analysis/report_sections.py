@@ -68,7 +68,7 @@ def activities(tables: Tables) -> pd.DataFrame:
         rows.append(
             {"stage": s.stage, "title": s.title, "activity": s.activity, "state": s.state,
              "contributions": count, "what": f"{count} {what}",
-             "ran": s.state != "closed" or count > 0}
+             "ran": s.state != "not_started" or count > 0}
         )  # fmt: skip
     columns = ["stage", "title", "activity", "state", "contributions", "what", "ran"]
     return pd.DataFrame(rows, columns=columns)
@@ -235,7 +235,7 @@ def report_section(tables: Tables, activity: str) -> HtmlText:
     >>> from tests.tables import goal_tables, tables_of
     >>> report_section(goal_tables(), "goal_mapping").startswith("<section")
     True
-    >>> never_opened = [{"stage": "s", "activity": "prototype_scoring", "state": "closed"}]
+    >>> never_opened = [{"stage": "s", "activity": "prototype_scoring", "state": "not_started"}]
     >>> report_section(tables_of(stages=never_opened), "prototype_scoring")
     ''
     """
