@@ -271,3 +271,10 @@ def test_an_unexpected_export_failure_is_one_sentence_and_a_log_file(
         f"written. The details are in {log}: please send that file with a bug report.\n"
     )
     assert "disk on fire" in log.read_text()
+
+
+def test_codesign_db_may_be_a_plain_file_path(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CODESIGN_DB", str(tmp_path / "falls.db"))
+    assert main(["new", "Falls prevention"]) == 0
+    assert "Created 'Falls prevention'" in capsys.readouterr().out
+    assert (tmp_path / "falls.db").exists()

@@ -32,9 +32,19 @@ WRITE_WAIT_S = 10  # how long a PostgreSQL write waits for that lock before "bus
 
 
 def default_db_url() -> str:
-    """``$CODESIGN_DB`` if set, else ``studio.db`` in the per-user data folder."""
-    if os.environ.get(DB_ENV):
-        return os.environ[DB_ENV]
+    """``$CODESIGN_DB`` if set (a URL, or a file path meaning SQLite), else ``studio.db`` in
+    the per-user data folder.
+
+    >>> os.environ[DB_ENV] = "~/workshops/falls.db"
+    >>> default_db_url().startswith("sqlite:///") and default_db_url().endswith("falls.db")
+    True
+    >>> del os.environ[DB_ENV]
+    """
+    value = os.environ.get(DB_ENV, "").strip()
+    if value:
+        if "://" in value:
+            return value
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
     import platformdirs  # only the CLI and analysts get here
 
     folder = Path(platformdirs.user_data_dir("codesign-studio", appauthor=False))
