@@ -515,6 +515,8 @@ class _Planner:
             plan.notes.append("New tie types: " + ", ".join(plan.new_tie_types) + ".")
         if m.strength_from and m.strength_scale == "as_is":
             plan.notes.append(f"Tie strength comes from {m.strength_from!r} as it is (1-3).")
+        elif m.strength_from and m.strength_scale == "thirds":
+            pass  # the scaling was described with the column's range
         elif m.strength_from:
             plan.notes.append(f"Every tie gets strength 1; each keeps its {m.strength_from!r}.")
         else:

@@ -133,3 +133,15 @@ def test_a_file_from_before_the_attribute_table_is_upgraded(tmp_path):
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "network_attributes" in tables
+
+
+def test_a_strength_column_scaled_by_thirds_is_described_once_and_never_as_strength_1(
+    workshop_file, capsys
+):
+    path, code = workshop_file
+    d3 = str(DATA / "d3-miserables-node-link.json")
+    args = ["map", "import", d3, "--db", path, "--code", code, "--strength", "weight"]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "scaled by thirds" in out
+    assert "Every tie gets strength 1" not in out
