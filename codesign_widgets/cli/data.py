@@ -12,15 +12,9 @@ import shlex
 
 def resolve_db_url(value: str | None) -> str:
     """The database URL ``--db`` names: a URL as given, a path as SQLite, else the default."""
-    from ..store import default_db_url
+    from ..store.engine import db_url, default_db_url
 
-    if not value:
-        return default_db_url()
-    if "://" in value:
-        return value
-    from pathlib import Path
-
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+    return db_url(value) if value else default_db_url()
 
 
 def new_workshop(args: argparse.Namespace) -> int:

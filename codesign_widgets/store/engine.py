@@ -22,7 +22,7 @@ from sqlalchemy import event
 from ..core.errors import StoreUnavailable
 from . import schema as t
 
-__all__ = ["DB_ENV", "Database", "changed", "default_db_url"]
+__all__ = ["DB_ENV", "Database", "changed", "db_url", "default_db_url"]
 
 DB_ENV = "CODESIGN_DB"
 BUSY_TIMEOUT_MS = 5000
@@ -31,20 +31,25 @@ WRITE_LOCK = 0x63647367
 WRITE_WAIT_S = 10  # how long a PostgreSQL write waits for that lock before "busy, try again"
 
 
-def default_db_url() -> str:
-    """``$CODESIGN_DB`` if set (a URL, or a file path meaning SQLite), else ``studio.db`` in
-    the per-user data folder.
+def db_url(value: str) -> str:
+    """A database named by a person: a SQLAlchemy URL as given, a file path as SQLite.
 
-    >>> os.environ[DB_ENV] = "~/workshops/falls.db"
-    >>> default_db_url().startswith("sqlite:///") and default_db_url().endswith("falls.db")
-    True
-    >>> del os.environ[DB_ENV]
+    >>> db_url("postgresql://studio@localhost/workshops")
+    'postgresql://studio@localhost/workshops'
+    >>> db_url("/data/falls.db")
+    'sqlite:////data/falls.db'
     """
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def default_db_url() -> str:
+    """``$CODESIGN_DB`` if set (a URL, or a file path meaning SQLite: :func:`db_url`), else
+    ``studio.db`` in the per-user data folder."""
     value = os.environ.get(DB_ENV, "").strip()
     if value:
-        if "://" in value:
-            return value
-        return f"sqlite:///{Path(value).expanduser().resolve()}"
+        return db_url(value)
     import platformdirs  # only the CLI and analysts get here
 
     folder = Path(platformdirs.user_data_dir("codesign-studio", appauthor=False))
