@@ -18,7 +18,7 @@ from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
 from ..ui.batching import Batcher
-from ..ui.common import Notice, run_action
+from ..ui.common import Notice, run_action, update_withdraw_row, withdraw_row
 from ..ui.keyed import KeyedList
 from ..ui.panel import ActivityPanel
 from .model import DIRECTIONS
@@ -60,7 +60,7 @@ class NetworkPanel(ActivityPanel):
         self.mine = widgets.VBox()
         self._mine_header = widgets.HTML()
         self._mine_rows = KeyedList(
-            self.mine, self._make_row, self._update_row, header=[self._mine_header]
+            self.mine, self._make_row, update_withdraw_row, header=[self._mine_header]
         )
         self.children = [
             widgets.HTML(escaped("Add a stakeholder", "h3")),
@@ -294,13 +294,7 @@ class NetworkPanel(ActivityPanel):
         self._mine_rows.show(items)
 
     def _make_row(self, item_id: int, text: str) -> widgets.Widget:
-        button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take it back")
-        button.on_click(lambda _b: self.withdraw(item_id))
-        return widgets.HBox([widgets.HTML(escaped(text)), button])
-
-    @staticmethod
-    def _update_row(row: widgets.HBox, text: str) -> None:
-        row.children[0].value = escaped(text)
+        return withdraw_row(text, lambda: self.withdraw(item_id), "Take it back")
 
     def close(self) -> None:
         """Stop following the feed; the rows are closed a moment after they leave the page."""

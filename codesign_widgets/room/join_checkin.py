@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..core.workshop import MAX_NOTE, Participant, clean_text
-from ..ui.common import Notice, run_action
+from ..ui.common import Notice, run_action, update_withdraw_row, withdraw_row
 from ..ui.keyed import KeyedList
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class CheckinForm(widgets.VBox):
         self.my_notes = widgets.VBox()
         self._notes_header = widgets.HTML()
         self._note_rows = KeyedList(
-            self.my_notes, self._make_row, self._update_row, header=[self._notes_header]
+            self.my_notes, self._make_row, update_withdraw_row, header=[self._notes_header]
         )
         super().__init__([self.note_input, self.share_button, self.my_notes])
 
@@ -133,10 +133,4 @@ class CheckinForm(widgets.VBox):
         self._note_rows.show(items)
 
     def _make_row(self, entry_id: int, text: str) -> widgets.Widget:
-        button = widgets.Button(description="Withdraw", icon="undo", tooltip="Take this line back")
-        button.on_click(lambda _b: self.withdraw(entry_id))
-        return widgets.HBox([widgets.HTML(escaped(text)), button])
-
-    @staticmethod
-    def _update_row(row: widgets.HBox, text: str) -> None:
-        row.children[0].value = escaped(text)
+        return withdraw_row(text, lambda: self.withdraw(entry_id), "Take this line back")

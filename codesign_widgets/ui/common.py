@@ -64,6 +64,18 @@ def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
     close_later(old, keep=children)
 
 
+def withdraw_row(text: str, on_withdraw: Callable[[], object], tooltip: str) -> widgets.HBox:
+    """A row of a person's own list: the text, shown as text, and a Withdraw button."""
+    button = widgets.Button(description="Withdraw", icon="undo", tooltip=tooltip)
+    button.on_click(lambda _b: on_withdraw())
+    return widgets.HBox([widgets.HTML(escaped(text)), button])
+
+
+def update_withdraw_row(row: widgets.HBox, text: str) -> None:
+    """Show new ``text`` in a row made by :func:`withdraw_row` (the same widgets kept)."""
+    row.children[0].value = escaped(text)
+
+
 def state_buttons(
     on_press: Callable[[StageState], object], reveal: str = "Reveal"
 ) -> dict[StageState, widgets.Button]:
