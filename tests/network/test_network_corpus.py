@@ -34,12 +34,7 @@ CORPUS = {
     "gephi-football.graphml": (115, 613, {"n0", "n114"}),
     "yed-groups.graphml": (5, 3, {"Ivrea", "Turin", "Northern Italy"}),
     "yed-groups-deeper.graphml": (7, 4, {"Ivrea", "Savona", "Group 2"}),
-    "cytoscape-3.10-ramsey.cyjs": (17, 42, {"0", "16"}),
     "d3-vega-datasets-miserables.json": (77, 254, {"Myriel", "Valjean", "Javert"}),
-    "kumu-paypal-mafia.xlsx": (34, 49, {"Peter Thiel", "Elon Musk", "PayPal"}),
-    "kumu-snap-to-tutorial.xlsx": (51, 109, {"Michigan", "Ohio"}),
-    "kumu-snap-to-tutorial.json": (51, 109, {"New York"}),
-    "kumu-changelabs-template.json": (10, 11, {"Interviewee C", "Stakeholder A"}),
 }
 
 
@@ -156,21 +151,6 @@ def test_gephis_cdata_graphml_reads_though_networkx_refuses_it():
         nx.read_graphml(DATA / "gephi-cdata.graphml")
     plan = plan_of("gephi-cdata.graphml")
     assert plan.ties[0]["attributes"]["label"] == "foobar"
-
-
-def test_kumu_xlsx_and_kumu_json_of_one_project_agree():
-    sheet, blueprint = plan_of("kumu-snap-to-tutorial.xlsx"), plan_of("kumu-snap-to-tutorial.json")
-    assert {s["name"] for s in sheet.stakeholders} == {s["name"] for s in blueprint.stakeholders}
-    assert {s["kind"] for s in sheet.stakeholders} == {"organisation"}
-    assert "State (51)" in " ".join(sheet.notes)
-
-
-def test_paypal_mafias_long_profiles_are_kept_whole():
-    plan = plan_of("kumu-paypal-mafia.xlsx")
-    thiel = next(s for s in plan.stakeholders if s["name"] == "Peter Thiel")
-    assert len(thiel["attributes"]["Description"]) > 500
-    assert len(thiel["goals"]) == 500
-    assert {"Employee/Founder", "Investor"} <= set(plan.new_tie_types)
 
 
 def test_d3s_les_miserables_keeps_each_value_and_scales_strength_by_thirds():
