@@ -43,6 +43,7 @@ from .kernel_guard import (
     DEFAULT_GRACE,
     REFUSAL_LOG,
     KernelGuard,
+    PageBudget,
     Refusal,
     RepeatFilter,
     Ticket,
@@ -369,22 +370,36 @@ def _install_comm_guard() -> None:
 
     original = ZMQChannelsWebsocketConnection.handle_incoming_message
 
-    def refused(subprotocol: str | None, ws_msg: Any) -> bool:
+    def read(subprotocol: str | None, ws_msg: Any) -> tuple[dict, dict | None] | None:
+        """The header, and the content of the messages whose content is checked."""
         try:
             if subprotocol == "v1.kernel.websocket.jupyter.org":
                 _channel, parts = deserialize_msg_from_ws_v1(ws_msg)
                 header = json.loads(parts[0])
-                content = json.loads(parts[3]) if header.get("msg_type") == "comm_open" else None
+                wanted = header.get("msg_type") in ("comm_open", "comm_msg")
+                content = json.loads(parts[3]) if wanted else None
             else:
                 msg = json.loads(ws_msg)
                 header, content = msg.get("header") or {}, msg.get("content")
         except (ValueError, IndexError, TypeError, AttributeError):
-            return False  # jupyter_server rejects what it cannot read
-        return client_message_refused(header, content)
+            return None  # jupyter_server rejects what it cannot read
+        return header, content
 
     def handle_incoming_message(self, incoming_msg: Any) -> None:
-        if refused(self.subprotocol, incoming_msg):
+        message = read(self.subprotocol, incoming_msg)
+        if message is None:
+            return original(self, incoming_msg)
+        if client_message_refused(*message):
             self.log.warning("Refused a page's request to create a widget in its kernel")
+            return None
+        budget = self.__dict__.setdefault("_codesign_budget", PageBudget())
+        why = budget.check(*message)
+        if why == "flood":
+            self.log.warning("Closed a page's socket: it sent messages faster than a page does")
+            self.websocket_handler.close(1008, "Too many messages")
+            return None
+        if why == "repeat":
+            self.log.warning("Dropped a page's repeated request for every widget's state")
             return None
         return original(self, incoming_msg)
 

@@ -8,6 +8,7 @@ non-loopback address the participant server binds it, as ``codesign serve --lan`
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.client
 import ipaddress
@@ -16,6 +17,7 @@ import os
 import re
 import shutil
 import socket
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -354,12 +356,13 @@ def test_role_environments(tmp_path):
     )
 
 
-def test_participant_websocket_refuses_oversized_messages(served, demo_workshop):
-    """A crafted 2 MB comm message (a huge "name") never reaches the participant's kernel."""
-    from websockets.exceptions import ConnectionClosed
+@contextlib.contextmanager
+def kernel_socket(served, code: str):
+    """A participant page's kernel websocket, opened with the page's own session cookie, as
+    its front end would; the kernel has answered ``kernel_info`` when it is handed over."""
     from websockets.sync.client import connect
 
-    url = urlsplit(served.participant_url(demo_workshop["code"]))
+    url = urlsplit(served.participant_url(code))
     parts = urlsplit(served.participant_base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=90)
     conn.request("GET", f"{url.path}?{url.query}")
@@ -380,10 +383,57 @@ def test_participant_websocket_refuses_oversized_messages(served, demo_workshop)
         ws.send(json.dumps(_message("kernel_info_request")))
         while json.loads(ws.recv(timeout=60))["msg_type"] != "kernel_info_reply":
             pass
-        ws.send(json.dumps(_message("comm_msg", {"data": {"x": "A" * 2_000_000}})))
+        yield ws
+
+
+def test_participant_websocket_refuses_oversized_messages(served, demo_workshop):
+    """A crafted 100 KB comm message (a huge "name") never reaches the participant's kernel:
+    phones send at most 64 KB (a 2,000-character answer is a few KB)."""
+    from websockets.exceptions import ConnectionClosed
+
+    with kernel_socket(served, demo_workshop["code"]) as ws:
+        ws.send(json.dumps(_message("comm_msg", {"data": {"x": "A" * 100_000}})))
         with pytest.raises(ConnectionClosed) as closed:
             _drain(ws)
     assert closed.value.rcvd.code == 1009  # "message too big"
+
+
+def test_a_page_flooding_its_kernel_is_cut_off(served, demo_workshop):
+    """1,000 messages at once (the probe's 959 a second took 1.7 of 2 cores): the socket is
+    closed as a policy violation long before the kernel sees them all."""
+    from websockets.exceptions import ConnectionClosed
+
+    with kernel_socket(served, demo_workshop["code"]) as ws, pytest.raises(ConnectionClosed) as c:
+        _flood(ws, 1_000)
+    assert c.value.rcvd.code == 1008
+
+
+def _flood(ws, count: int) -> None:
+    for _ in range(count):
+        ws.send(json.dumps(_message("comm_info_request")))
+    _drain(ws)
+
+
+def test_the_whole_widget_state_is_sent_once_per_connection(served, demo_workshop):
+    """The widget manager asks for every widget's state once when it loads; asking again
+    and again without reading (a 22-second backlog for everyone) gets no second answer."""
+    with kernel_socket(served, demo_workshop["code"]) as ws:
+        comm_id = uuid.uuid4().hex
+        opened = {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}}
+        # As the widget manager opens it: its protocol version in the metadata.
+        ws.send(json.dumps({**_message("comm_open", opened), "metadata": {"version": "1.0.0"}}))
+        ask = {"comm_id": comm_id, "data": {"method": "request_states"}}
+        for _ in range(3):
+            ws.send(json.dumps(_message("comm_msg", ask)))
+        answers, deadline = 0, time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                msg = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            except TimeoutError:
+                break
+            data = msg.get("content", {}).get("data") or {}
+            answers += msg["msg_type"] == "comm_msg" and data.get("method") == "update_states"
+        assert answers == 1
 
 
 def _drain(ws) -> None:
