@@ -47,34 +47,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_pages import CHROMIUM, CHROMIUM_ARGS, FIRST_WIDGET_PROBE, PHONE, bare_notebook
 
-from codesign_widgets.core.workshop import StageState
 from codesign_widgets.serving.options import ServeOptions
 from codesign_widgets.serving.processes import free_port, terminate_tree
 from codesign_widgets.serving.server import StudioServer
 from codesign_widgets.serving.voila_args import server_env
-from tests.protocol_phone import PageRefused, ProtocolPhone, join, percentile
+from tests.protocol_phone import (
+    PageRefused,
+    ProtocolPhone,
+    add_card,
+    goal_prompts,
+    goal_workshop,
+    join,
+    percentile,
+)
 
-STAGE = "goals"
 PERSPECTIVES = ("Lived", "Provider", "System")
 ADD_CARD = "Add card"
-SHARED = "The group (shown on the big screen)"
 
 
 # -- the servers ------------------------------------------------------------------------------
-def make_workshop(db_url: str) -> tuple[str, int, str]:
-    """A codesign-day workshop on an open goal-mapping stage: (code, id, key)."""
-    from codesign_widgets.studio import Studio
-
-    studio = Studio.open(db_url)
-    try:
-        workshop, key = studio.workshops.create("A full room", "codesign_day")
-        studio.workshops.set_current_stage(workshop.id, STAGE)
-        studio.workshops.set_stage_state(workshop.id, STAGE, StageState.OPEN)
-        return workshop.code, workshop.id, key
-    finally:
-        studio.close()
-
-
 class PlainVoila:
     """``voila bare.ipynb`` with Voila's default settings (the baseline)."""
 
@@ -281,6 +272,10 @@ async def cards_to_projector(
                         seen[marker] = time.monotonic()
 
     pending: dict[str, float] = {}
+
+    def tap_at(marker: str) -> None:
+        pending[marker] = time.monotonic()
+
     projector.watchers.append(watch)
     acks: list[float] = []
     errors: list[str] = []
@@ -291,28 +286,9 @@ async def cards_to_projector(
             await asyncio.sleep(rng.uniform(0.5, 5.0))
             marker = f"zq{phone.name.split()[-1]}x{i}zq"
             try:
-                await phone.type_into(prompts["what_matters"], f"Getting out {marker}")
-                await phone.type_into(prompts["goal"], f"Walk to the bus {marker}")
-                group = next(
-                    m
-                    for m in phone.find("RadioButtonsModel")
-                    if SHARED in phone.models[m].get("_options_labels", [])
+                acks.append(
+                    await add_card(phone, prompts, marker, on_tap=lambda m=marker: tap_at(m))
                 )
-                await phone.set(group, index=phone.models[group]["_options_labels"].index(SHARED))
-                pending[marker] = time.monotonic()
-                await phone.tap(ADD_CARD)
-                await phone.wait_for(
-                    lambda: any("Card shared" in n for n in phone.notices()) or phone.error_shown(),
-                    120,
-                )
-                if phone.error_shown():
-                    errors.append(phone.error_shown()[0])
-                else:
-                    acks.append(time.monotonic() - pending[marker])
-                # The notice stays until the next action: clear our view of it.
-                for m in phone.find():
-                    if "codesign-notice" in (phone.models[m].get("_dom_classes") or ()):
-                        phone.models[m]["value"] = ""
             except Exception as exc:
                 errors.append(f"{phone.name}: {type(exc).__name__}: {str(exc)[:100]}")
 
@@ -361,12 +337,9 @@ def report(label: str, outcome: dict, n: int) -> list[str]:
 
 
 async def run(args: argparse.Namespace, work: Path) -> list[str]:
-    from codesign_widgets.core.templates import load_template
-    from codesign_widgets.goals.cards import DEFAULT_PROMPTS
-
     db_url = f"sqlite:///{work / 'studio.db'}"
-    code, _workshop_id, _key = make_workshop(db_url)
-    prompts = {**DEFAULT_PROMPTS, **load_template("codesign_day").goal_prompts}
+    code, _workshop_id, _key = goal_workshop(db_url, "A full room")
+    prompts = goal_prompts()
     lines = []
     n = args.phones
     server = StudioServer(
@@ -380,7 +353,10 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
         pid = server._procs["participant"].pid
         load = os.getloadavg()[0]
         path = server.participant_url(code)[len(server.participant_base) :]
-        print(f"studio: {n} phones ({args.browsers} Chromium) within {args.window:.0f} s ...")
+        print(
+            f"studio: {n} phones ({args.browsers} Chromium) within {args.window:.0f} s ...",
+            flush=True,
+        )
         outcome = await wave(server.participant_base, path, n, args.browsers, args.window,
                              True, pid)  # fmt: skip
         lines += [f"load average before the studio wave: {load:.1f}"]
@@ -394,13 +370,13 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
             f"second (server + kernels, {args.idle:.0f} s)"
         )
         if args.cards:
-            print(f"cards: {len(outcome['phones'])} phones add {args.cards} cards each ...")
+            print(f"cards: {len(outcome['phones'])} phones add {args.cards} cards each", flush=True)
             load = os.getloadavg()[0]
             acks, shown, errors = await cards_to_projector(
                 server, code, outcome["phones"], args.cards, prompts
             )
             lines.append(
-                f"studio     card tap to 'Card shared' on the phone (protocol): n={len(acks)} "
+                f"studio     card tap to the card in the phone's own list: n={len(acks)} "
                 f"p50/p95/max {stats(acks)} s (load {load:.1f})"
             )
             lines.append(
@@ -422,7 +398,7 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
         plain = PlainVoila(work, db_url)
         try:
             load = os.getloadavg()[0]
-            print(f"baseline: {n} phones on plain Voila within {args.window:.0f} s ...")
+            print(f"baseline: {n} phones on plain Voila within {args.window:.0f} s", flush=True)
             outcome = await wave(plain.base, "/", n, args.browsers, args.window, False,
                                  plain.proc.pid)  # fmt: skip
             lines += [f"load average before the baseline wave: {load:.1f}"]

@@ -110,6 +110,7 @@ class ProtocolPhone:
         self._control: str | None = None
         self._saved_seen = 0
         self.closed = False
+        self.close_code: int | None = None
         self.watchers: list[Callable[[str, dict[str, Any]], None]] = []
 
     # -- HTTP ---------------------------------------------------------------------------------
@@ -220,6 +221,7 @@ class ProtocolPhone:
         while True:
             data = await self._ws.read_message()
             if data is None:
+                self.close_code = self._ws.close_code if self._ws is not None else None
                 self.closed = True
                 self._changed.set()
                 return
@@ -408,3 +410,78 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
     return ordered[rank]
+
+
+SHARED = "The group (shown on the big screen)"
+
+
+async def add_card(
+    phone: ProtocolPhone,
+    prompts: dict[str, str],
+    marker: str,
+    timeout: float = 120,
+    on_tap: Callable[[], object] | None = None,
+) -> float:
+    """Add a shared goal card carrying ``marker``, as a person fills the form and taps "Add
+    card"; returns the seconds until the card shows among the phone's own cards. Raises
+    ``RuntimeError`` with the text of an error the page shows instead."""
+    await phone.type_into(prompts["what_matters"], f"Getting out {marker}")
+    await phone.type_into(prompts["goal"], f"Walk to the bus {marker}")
+    group = next(
+        m
+        for m in phone.find("RadioButtonsModel")
+        if SHARED in phone.models[m].get("_options_labels", [])
+    )
+    await phone.set(group, index=phone.models[group]["_options_labels"].index(SHARED))
+    tapped = time.monotonic()
+    if on_tap is not None:
+        on_tap()
+    await phone.tap("Add card")
+    await phone.wait_for(
+        lambda: phone.error_shown() or any(marker in t for t in phone.texts()), timeout
+    )
+    shown = phone.error_shown()
+    if shown and not any(marker in t for t in phone.texts()):
+        raise RuntimeError(shown[0])
+    return time.monotonic() - tapped
+
+
+GOAL_STAGE = "goals"
+
+
+def goal_workshop(db_url: str, title: str) -> tuple[str, int, str]:
+    """A codesign-day workshop whose current stage is its open goal-mapping stage (the first
+    activity a phone reaches after joining): ``(code, id, key)``."""
+    from codesign_widgets.core.workshop import StageState
+    from codesign_widgets.studio import Studio
+
+    studio = Studio.open(db_url)
+    try:
+        workshop, key = studio.workshops.create(title, "codesign_day")
+        studio.workshops.set_current_stage(workshop.id, GOAL_STAGE)
+        studio.workshops.set_stage_state(workshop.id, GOAL_STAGE, StageState.OPEN)
+        return workshop.code, workshop.id, key
+    finally:
+        studio.close()
+
+
+def goal_prompts() -> dict[str, str]:
+    """The goal card form's labels in a codesign-day workshop."""
+    from codesign_widgets.core.templates import load_template
+    from codesign_widgets.goals.cards import DEFAULT_PROMPTS
+
+    return {**DEFAULT_PROMPTS, **load_template("codesign_day").goal_prompts}
+
+
+def stored_card_texts(db_url: str, workshop_id: int) -> list[str]:
+    """What matters and goal of every card stored on the goal stage (withdrawn ones too)."""
+    from codesign_widgets.studio import Studio
+
+    studio = Studio.open(db_url)
+    try:
+        cards = studio.goals.cards.goal_cards(
+            workshop_id, GOAL_STAGE, include_hidden=True, include_withdrawn=True
+        )
+    finally:
+        studio.close()
+    return [f"{c.what_matters} | {c.goal}" for c in cards]
