@@ -40,6 +40,8 @@ KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 SUBPROTOCOL = "v1.kernel.websocket.jupyter.org"
 CONTROL_PROTOCOL = "1.0.0"
 TAG = re.compile(r"<[^>]+>")
+#: Requests tornado's client sends at once (its default of 10 queues a room's page loads).
+PHONES_AT_ONCE = 500
 
 
 def serialize_v1(msg: dict[str, Any], channel: str) -> bytes:
@@ -132,18 +134,25 @@ class ProtocolPhone:
 
     async def fetch(self, path: str, method: str = "GET", body: bytes | None = None, **kw: Any):
         """An HTTP request with this phone's cookies; keeps the cookies it sets."""
+        timeout = kw.pop("timeout", 180)
         request = HTTPRequest(
             self.base + path,
             method=method,
             body=body if body is not None else (b"" if method == "POST" else None),
             headers={"Cookie": self._cookie_header(), "Sec-Fetch-Site": "same-origin"},
             follow_redirects=False,
-            request_timeout=kw.pop("timeout", 180),
+            request_timeout=timeout,
+            # Queued requests count against the connect timeout: a room's worth queue.
+            connect_timeout=timeout,
             **kw,
         )
+        # One client per event loop; every phone's requests go out at once, as from phones.
+        client = AsyncHTTPClient(max_clients=PHONES_AT_ONCE)
         try:
-            response = await AsyncHTTPClient().fetch(request, raise_error=False)
-        except HTTPClientError as exc:  # pragma: no cover - raise_error=False
+            response = await client.fetch(request, raise_error=False)
+        except HTTPClientError as exc:  # a timeout or a refused connection (no response)
+            if exc.response is None:
+                raise ConnectionError(f"{self.name}: {exc}") from exc
             response = exc.response
         self._keep_cookies(response.headers)
         return response
