@@ -73,9 +73,14 @@ STATIC_PROBE = """
 
 
 def serve_static(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(STATIC_FORM, encoding="utf-8")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return None
+
+    handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/index.html"
