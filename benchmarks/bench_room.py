@@ -374,6 +374,8 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
             print(f"cards: {len(outcome['phones'])} phones add {args.cards} cards each", flush=True)
             load = os.getloadavg()[0]
             client_cpu = time.process_time()
+            server_cpu = TreeMeter(pid)
+            cards_started = time.monotonic()
             acks, shown, errors = await cards_to_projector(
                 server, code, outcome["phones"], args.cards, prompts
             )
@@ -387,9 +389,12 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
             )
             # All phones are played by this one process: if it used a whole core, the phones'
             # figures are partly its own queue, not the server's.
+            used = server_cpu.seconds()
             lines.append(
-                f"studio     the phones' own process used {time.process_time() - client_cpu:.0f}"
-                " CPU-s during the cards"
+                f"studio     during the cards: server + kernels {used:.0f} CPU-s in "
+                f"{time.monotonic() - cards_started:.0f} s, "
+                f"{1000 * used / max(1, len(acks)):.0f} ms per card added; "
+                f"the phones' own process {time.process_time() - client_cpu:.0f} CPU-s"
             )
             for error in sorted(set(errors))[:5]:
                 lines.append(f"{'':<10}   {errors.count(error)} x {error}")
