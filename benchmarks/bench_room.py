@@ -131,6 +131,11 @@ class TreeMeter:
         self.sample()
         return sum(self.last[p] - self.first.get(p, 0.0) for p in self.last)
 
+    def server_seconds(self) -> float:
+        """CPU seconds of the server process alone (it relays every kernel's messages)."""
+        pid = self.root.pid
+        return self.last.get(pid, 0.0) - self.first.get(pid, 0.0)
+
     def kernel_rss_mb(self) -> list[float]:
         sizes = []
         for proc in self._family():
@@ -329,7 +334,8 @@ def report(label: str, outcome: dict, n: int) -> list[str]:
     rss = outcome["rss"]
     rows.append(
         f"{label:<10} wave of {n}: {len(errors)} errors, {outcome['cpu']:.0f} CPU-s in "
-        f"{outcome['took']:.0f} s (server + kernels), {len(rss)} kernels, "
+        f"{outcome['took']:.0f} s (server + kernels; the server process alone "
+        f"{outcome['meter'].server_seconds():.0f}), {len(rss)} kernels, "
         f"RSS per kernel {statistics.mean(rss) if rss else 0:.0f} MB"
     )
     for error in sorted(set(errors))[:5]:
@@ -393,7 +399,8 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
             lines.append(
                 f"studio     during the cards: server + kernels {used:.0f} CPU-s in "
                 f"{time.monotonic() - cards_started:.0f} s, "
-                f"{1000 * used / max(1, len(acks)):.0f} ms per card added; "
+                f"{1000 * used / max(1, len(acks)):.0f} ms per card added (the server process "
+                f"alone {server_cpu.server_seconds():.0f} CPU-s); "
                 f"the phones' own process {time.process_time() - client_cpu:.0f} CPU-s"
             )
             for error in sorted(set(errors))[:5]:
