@@ -381,6 +381,8 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
             load = os.getloadavg()[0]
             client_cpu = time.process_time()
             server_cpu = TreeMeter(pid)
+            received = sum(p.received for p in outcome["phones"])
+            received_bytes = sum(p.received_bytes for p in outcome["phones"])
             cards_started = time.monotonic()
             acks, shown, errors = await cards_to_projector(
                 server, code, outcome["phones"], args.cards, prompts
@@ -402,6 +404,12 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
                 f"{1000 * used / max(1, len(acks)):.0f} ms per card added (the server process "
                 f"alone {server_cpu.server_seconds():.0f} CPU-s); "
                 f"the phones' own process {time.process_time() - client_cpu:.0f} CPU-s"
+            )
+            received = sum(p.received for p in outcome["phones"]) - received
+            received_bytes = sum(p.received_bytes for p in outcome["phones"]) - received_bytes
+            lines.append(
+                f"studio     per card added, the phones received {received / max(1, len(acks)):.0f}"
+                f" websocket messages, {received_bytes / max(1, len(acks)) / 1000:.0f} KB in all"
             )
             for error in sorted(set(errors))[:5]:
                 lines.append(f"{'':<10}   {errors.count(error)} x {error}")

@@ -113,6 +113,7 @@ class ProtocolPhone:
         self._saved_seen = 0
         self.closed = False
         self.close_code: int | None = None
+        self.received = self.received_bytes = 0  # websocket messages from the kernel, bytes
         self.watchers: list[Callable[[str, dict[str, Any]], None]] = []
 
     # -- HTTP ---------------------------------------------------------------------------------
@@ -239,6 +240,8 @@ class ProtocolPhone:
                 channel = msg.get("channel", "")
             else:
                 channel, msg = deserialize_v1(data)
+            self.received += 1
+            self.received_bytes += len(data)
             if channel == "iopub":
                 self._handle(msg)
 
