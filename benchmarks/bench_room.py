@@ -92,6 +92,7 @@ class PlainVoila:
         # Any answer will do: a 404 here, never "/", which starts a kernel per request.
         while not answers_http(self.base + "/codesign-ready", timeout=1.0):
             if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.stop()  # and the kernels it started meanwhile
                 raise RuntimeError(f"plain Voila did not start:\n{self.log.read_text()[-2000:]}")
             time.sleep(0.2)
 
