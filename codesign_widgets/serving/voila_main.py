@@ -17,6 +17,8 @@ Everything is Voila's own except what follows; most of it is switched on by sett
 - **Closing the sockets of a kernel that was shut down** (culled, reclaimed, or closed by its
   tab): jupyter_server leaves them open, so the page could not tell that every tap now goes
   nowhere. Closed, they let the page's banner (``codesign-connection.js``) offer a reload.
+  A page's kernel that died (kill -9, out of memory) is shut down the same way instead of
+  being restarted empty behind a page that still shows its widgets.
 - **Sessions** (``codesign_owner_cookie``, ``codesign_hub_sessions``; see ``sessions.py``):
   every kernel belongs to the browser session that opened its page; its websocket, REST,
   shutdown and execution routes answer that session only (403 otherwise), and the
@@ -230,6 +232,39 @@ def _close_sockets_on_shutdown(km: Any) -> None:
     km.shutdown_kernel = shutdown_kernel
 
 
+#: Kernels whose death (and automatic restart) is already being watched.
+_WATCHED_RESTARTS: set[str] = set()
+
+
+def _shut_down_when_restarted(km: Any, kernel_id: str) -> None:
+    """A page's kernel that died (killed, out of memory) is shut down, not restarted.
+
+    jupyter_client restarts a dead kernel, but the new one has not run the notebook: the page
+    kept its widgets and every tap went nowhere, with no sign of it. Shut down, the kernel's
+    sockets close with :data:`KERNEL_GONE`, and the page reloads by itself
+    (``codesign-connection.js``): a new kernel, and the participant is welcomed back.
+    """
+    if kernel_id in _WATCHED_RESTARTS:
+        return
+    import asyncio
+
+    def restarted() -> None:
+        _WATCHED_RESTARTS.discard(kernel_id)
+
+        async def shut_down() -> None:
+            with contextlib.suppress(Exception):  # removed meanwhile: nothing to shut down
+                await km.shutdown_kernel(kernel_id, now=True)
+
+        asyncio.get_event_loop().create_task(shut_down())
+
+    try:
+        km.add_restart_callback(kernel_id, restarted, "restart")
+        km.add_restart_callback(kernel_id, restarted, "dead")
+    except Exception:  # a kernel already gone has no restarter
+        return
+    _WATCHED_RESTARTS.add(kernel_id)
+
+
 def _install_socket_registry() -> None:
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
@@ -238,6 +273,7 @@ def _install_socket_registry() -> None:
 
     async def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
         _close_sockets_on_shutdown(self.kernel_manager)
+        _shut_down_when_restarted(self.kernel_manager, kernel_id)
         _SOCKETS.setdefault(kernel_id, weakref.WeakSet()).add(self)
         result = original_open(self, kernel_id, *args, **kwargs)
         return await result if inspect.isawaitable(result) else result

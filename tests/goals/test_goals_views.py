@@ -476,3 +476,32 @@ def test_the_goal_wall_shows_only_what_it_is_handed(studio, workshop):
     assert "● 1 dots" in wall.by_theme.value
     assert "<span>W</span></td><td>1</td>" in wall.priorities.value
     assert "Falls &lt;b&gt;day" in wall.children[0].value
+
+
+def test_a_double_tap_or_a_resent_tap_adds_one_card_and_reports_no_error(
+    studio, goal_room, monkeypatch
+):
+    from codesign_widgets.goals import panel as panel_module
+
+    from ..widget_messages import send_click, send_update
+
+    panel = panel_of(joined(studio, goal_room))
+    fill(panel, what_matters="Sleep 🌙", goal="Rest after lunch")
+    send_click(panel.form.save_button)
+    send_click(panel.form.save_button)  # the second tap finds the form emptied by the first
+    assert "shared with the group" in panel.notice.value
+    # A page that reconnected sends the card's values and the tap once more.
+    send_update(panel.form.what_matters, value="Sleep 🌙")
+    send_update(panel.form.goal, value="Rest after lunch")
+    send_update(panel.form.visibility, index=1)
+    send_click(panel.form.save_button)
+    assert "shared with the group" in panel.notice.value
+    assert [c.goal for c in studio.goals.cards.goal_cards(goal_room.id)] == ["Rest after lunch"]
+    # Later, the same words are a card of their own (someone adding it on purpose).
+    monkeypatch.setattr(panel_module, "REPEAT_TAP", 0.0)
+    send_click(panel.form.save_button)
+    assert len(studio.goals.cards.goal_cards(goal_room.id)) == 2
+    # And an empty form then is the usual explained refusal.
+    send_click(panel.form.save_button)
+    assert 'role="alert"' in panel.notice.value
+    assert len(studio.goals.cards.goal_cards(goal_room.id)) == 2
