@@ -59,6 +59,28 @@ def test_a_wrong_code_asks_again(studio):
     assert "No workshop" in app.notice.value
 
 
+def test_guessing_codes_slows_down_and_a_right_code_still_opens(studio, workshop):
+    """89 codes a second from one page would find a workshop: after five wrong codes each
+    try waits, doubling, and the page says how long; the store is not even asked."""
+    app = ParticipantApp(studio)
+    now = [0.0]
+    app._tries._clock = lambda: now[0]
+    for i in range(5):
+        app.code_form.code_input.value = f"ZZZZZ{i}"
+        app.code_form.code_button.click()
+        assert "Wait" not in app.notice.value
+    app.code_form.code_input.value = "ZZZZZ9"
+    app.code_form.code_button.click()  # the sixth wrong code: now a wait
+    app.code_form.code_input.value = workshop.code
+    app.code_form.code_button.click()
+    assert "Wait 2 seconds" in app.notice.value
+    assert app.workshop is None
+    now[0] = 2.5
+    app.code_form.code_button.click()
+    assert app.workshop is not None
+    assert app.workshop.code == workshop.code
+
+
 def test_typing_the_code_opens_the_join_form(studio, workshop):
     app = ParticipantApp(studio)
     assert app.code_form in app.children
