@@ -324,6 +324,27 @@ class PageBudget:
         return None
 
 
+class SecretFilter:
+    """A logging filter that blanks the facilitator key and tokens in what is logged: a
+    key-carrying address that meets an error (a 404, a refused page) would otherwise be
+    written to the server's log, where anyone who reads the terminal or the file sees it.
+
+    >>> import logging
+    >>> line = "%d GET %s", (404, "/x?key=Ab1&code=K")
+    >>> record = logging.LogRecord("tornado.access", 30, "", 0, *line, None)
+    >>> SecretFilter().filter(record), record.getMessage()
+    (True, '404 GET /x?key=…&code=K')
+    """
+
+    SECRET = re.compile(r"\b(key|token|codesign_token|_xsrf)=[^&\s\"']+")
+
+    def filter(self, record) -> bool:
+        text = record.getMessage()
+        if "=" in text and self.SECRET.search(text):
+            record.msg, record.args = self.SECRET.sub(r"\1=…", text), ()
+        return True
+
+
 class RepeatFilter:
     """A logging filter that turns a message repeated many times into one line with a count.
 

@@ -48,6 +48,7 @@ from .kernel_guard import (
     PageBudget,
     Refusal,
     RepeatFilter,
+    SecretFilter,
     Ticket,
     client_message_refused,
     refusal_page,
@@ -369,10 +370,12 @@ def raise_file_limit() -> int:
 
 
 _REPEATS = RepeatFilter()
+_SECRETS = SecretFilter()
 
 
 def _install_log_limits() -> None:
-    """Every log handler of the server counts repeats instead of writing each (RepeatFilter)."""
+    """Every log handler of the server blanks keys and tokens (SecretFilter) and counts
+    repeats instead of writing each (RepeatFilter)."""
     import logging
 
     from voila.app import Voila
@@ -386,10 +389,13 @@ def _install_log_limits() -> None:
             for logger in logging.Logger.manager.loggerDict.values()
             if isinstance(logger, logging.Logger)
         ]
-        for logger in loggers:
-            for handler in logger.handlers:
-                if _REPEATS not in handler.filters:
-                    handler.addFilter(_REPEATS)
+        # logging.lastResort writes what reaches no handler (tornado's "404 GET ...: file
+        # does not exist" lines, with the address as typed): filtered like the others.
+        handlers = [h for logger in loggers for h in logger.handlers] + [logging.lastResort]
+        for handler in handlers:
+            for log_filter in (_SECRETS, _REPEATS):  # no key in a log line, no flood
+                if handler is not None and log_filter not in handler.filters:
+                    handler.addFilter(log_filter)
         return original_start(self)
 
     Voila.start = start
@@ -442,6 +448,18 @@ def _install_comm_guard() -> None:
     ZMQChannelsWebsocketConnection.handle_incoming_message = handle_incoming_message
 
 
+def _install_no_contents_api() -> None:
+    """No notebook listing or file model at ``/voila/api/contents``: it serves Voila's tree
+    page, which the studio never shows, and told a phone which notebooks the server has."""
+    from tornado import web
+    from voila.tornado.contentshandler import VoilaContentsHandler
+
+    async def get(self, path: str = "") -> None:
+        raise web.HTTPError(404)
+
+    VoilaContentsHandler.get = get
+
+
 def main() -> None:
     """Patch Voila as described above, then run it with the command line's arguments."""
     from voila.app import main as voila_main
@@ -456,6 +474,7 @@ def main() -> None:
     _install_connection_limits()
     _install_comm_guard()
     _install_log_limits()
+    _install_no_contents_api()
     raise_file_limit()
     sys.exit(voila_main())
 

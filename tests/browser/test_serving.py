@@ -176,14 +176,6 @@ def test_participant_server_does_not_serve_other_notebooks(served, path):
     assert "facilitator_app" not in body
 
 
-def test_participant_listing_holds_only_participant_notebooks(served, notebooks_root):
-    status, body = fetch(served.participant_base, "/voila/api/contents/")
-    assert status == 200
-    names = {item["name"] for item in json.loads(body)["content"]}
-    expected = {n for n in served.opts.participant_notebooks if (notebooks_root / n).exists()}
-    assert names == expected
-
-
 @pytest.mark.parametrize(
     ("role", "path", "lands_on"),
     [
@@ -216,10 +208,25 @@ def test_no_folder_listing(served, path):
     assert "join.ipynb" not in body
 
 
-def test_contents_api_leaks_no_source(served):
-    status, body = fetch(served.participant_base, "/voila/api/contents/join.ipynb")
-    assert status == 200
-    assert json.loads(body)["content"] is None
+@pytest.mark.parametrize("path", ["", "/", "/join.ipynb", "/join.ipynb?content=1"])
+def test_no_contents_api_lists_or_describes_notebooks(served, path):
+    """The contents API serves Voila's tree page, which the studio never shows: a phone
+    learns nothing from it (it listed the participant notebooks)."""
+    for base in (served.participant_base, served.facilitator_base):
+        status, body = fetch(base, f"/voila/api/contents{path}")
+        assert status == 404
+        assert "join" not in body
+
+
+def test_a_key_in_an_address_is_never_written_to_a_log(served, demo_workshop):
+    """A hub address with its key, opened on the wrong server (a 404), used to put the key in
+    the participant server's log."""
+    key = demo_workshop["key"]
+    fetch(served.participant_base, f"/voila/render/facilitator.ipynb?key={key}")
+    fetch(served.facilitator_base, f"/voila/render/nothing.ipynb?key={key}")
+    time.sleep(1)  # the log is written by the server process
+    for role in ("participant", "facilitator"):
+        assert key not in served.log_path(role).read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.mark.parametrize(
@@ -289,14 +296,14 @@ def test_a_foreign_host_header_is_refused(served, demo_workshop, role):
         ):
             assert status_with_host(base, path, host) == 403, (path, host)
     # The address the server is reached at still works (the LAN one, when it binds one).
-    assert status_with_host(base, "/voila/api/contents/", urlsplit(base).netloc) == 200
-    assert status_with_host(base, "/voila/api/contents/", f"localhost:{port}") == 200
+    assert status_with_host(base, static[0], urlsplit(base).netloc) == 200
+    assert status_with_host(base, static[0], f"localhost:{port}") == 200
     for path in static:
         assert status_with_host(base, path, urlsplit(base).netloc) == 200, path
     if role == "facilitator" and served.opts.participant_host != "127.0.0.1":
         # The facilitator's loopback server answers no LAN name either.
         lan = f"{served.opts.participant_host}:{port}"
-        assert status_with_host(base, "/voila/api/contents/", lan) == 403
+        assert status_with_host(base, static[0], lan) == 403
 
 
 def test_url_cannot_override_template_or_theme(served, demo_workshop):
@@ -313,9 +320,7 @@ def test_url_cannot_override_template_or_theme(served, demo_workshop):
     assert "participant_app(" not in body
 
 
-@pytest.mark.parametrize(
-    "path", ["/voila/static/voila.js", "/voila/render/join.ipynb", "/voila/api/contents/"]
-)
+@pytest.mark.parametrize("path", ["/voila/static/voila.js", "/voila/render/join.ipynb"])
 def test_pages_and_scripts_go_out_gzipped(served, path):
     """About 5 MB of JavaScript per phone: compressed, 30 phones share a quarter of it."""
     parts = urlsplit(served.participant_base)
