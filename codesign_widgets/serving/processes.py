@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import logging.handlers
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 from .options import LOOPBACK
 
@@ -31,14 +35,54 @@ def log_tail(path: Path, lines: int = 30) -> str:
 
 
 def read_from(path: Path, offset: int) -> tuple[str, int]:
-    """The text appended to ``path`` since ``offset``, and the new offset (a log being written)."""
+    """The text appended to ``path`` since ``offset``, and the new offset (a log being written;
+    after the log was rotated, from the start of the new file)."""
     try:
         with path.open("rb") as f:
+            if os.fstat(f.fileno()).st_size < offset:
+                offset = 0  # rotated (pump_log): a new, shorter file
             f.seek(offset)
             data = f.read()
     except OSError:
         return "", offset
     return data.decode("utf-8", "replace"), offset + len(data)
+
+
+#: A server's log is rotated at this size, keeping two older files (``.1``, ``.2``).
+LOG_MAX_BYTES = 10 * 1024 * 1024
+LOG_BACKUPS = 2
+
+
+def pump_log(
+    stream: IO[bytes], path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS
+) -> threading.Thread:
+    r"""Copy a server's output, line by line, into ``path``, rotated at ``max_bytes`` with
+    ``backups`` older files kept: a flood of errors can fill at most ``(backups + 1) *
+    max_bytes`` of the disk (a half-open-connection attack once wrote 1.86 GB in 75 s).
+
+    >>> import io, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pump_log(io.BytesIO(b"line\n" * 1000), folder / "s.log", max_bytes=2000).join()
+    >>> sorted(p.name for p in folder.iterdir()), (folder / "s.log").stat().st_size <= 2000
+    (['s.log', 's.log.1', 's.log.2'], True)
+    """
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(message)s"))
+
+    def copy() -> None:
+        try:
+            for raw in iter(stream.readline, b""):
+                text = raw.decode("utf-8", "replace").rstrip("\n")
+                handler.handle(logging.makeLogRecord({"msg": text, "levelno": logging.INFO}))
+        finally:
+            handler.close()
+            stream.close()
+
+    thread = threading.Thread(target=copy, name=f"log {path.name}", daemon=True)
+    thread.start()
+    return thread
 
 
 def answers_http(url: str, timeout: float = 2.0) -> bool:

@@ -32,6 +32,7 @@ from .processes import (
     answers_http,
     die_with_parent,
     log_tail,
+    pump_log,
     raise_interrupt,
     read_from,
     terminate_trees,
@@ -258,18 +259,19 @@ class StudioServer:
             raise
 
     def _launch(self, role: str, argv: list[str], env: dict[str, str]) -> None:
-        with self.log_path(role).open("ab") as log:
-            self._procs[role] = subprocess.Popen(
-                argv,
-                # Voila loads a voila.json from its cwd; ours holds only the served links.
-                cwd=str(self.work_dir / role),
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=die_with_parent,
-            )
+        self._procs[role] = subprocess.Popen(
+            argv,
+            # Voila loads a voila.json from its cwd; ours holds only the served links.
+            cwd=str(self.work_dir / role),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
+        # The log is written here, rotated by size (a flood of errors cannot fill the disk).
+        pump_log(self._procs[role].stdout, self.log_path(role))
 
     def _wait_http(self, bases: dict[str, str], timeout: float) -> None:
         deadline = time.monotonic() + timeout
