@@ -14,7 +14,7 @@ from codesign_widgets.core.workshop import StageState
 from codesign_widgets.studio import Studio
 
 from .axe import check, failures, report, violations
-from .phone import join
+from .phone import heard, join
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -70,12 +70,15 @@ def test_every_participant_state_has_no_serious_violation(
         page.locator(".codesign-me").wait_for(timeout=30_000)
         settle(page)
         check(page, "just joined", seen)
+        assert "You're in, Ann <b>." in heard(page)
+        assert page.evaluate("document.activeElement.tagName") == "H2"
         for stage in STAGES:
             for state in STATES:
                 set_stage(studio, workshop.id, stage, state)
                 page.locator(f".codesign-state-{state.value}").wait_for(timeout=15_000)
                 settle(page)
                 check(page, f"{stage} {state.value}", seen)
+                assert state.label in heard(page), (stage, state)
         page.reload()
         page.get_by_text("Welcome back", exact=False).wait_for(timeout=60_000)
         settle(page)

@@ -51,12 +51,17 @@
   var lastControlAt = 0;
   var flip = false;
 
+  // The region's words live in a closed shadow root: screen readers hear them (the
+  // accessibility tree is built from the flattened tree), but they are not page text, so
+  // find-in-page, copying the page and text locators meet each message once, where it shows.
+  var host = document.getElementById("codesign-live");
+  var words = host ? host.attachShadow({ mode: "closed" }) : null;
+
   function say(text) {
-    var region = document.getElementById("codesign-live");
-    if (!region || !text) return;
+    if (!words || !text) return;
     // The same words twice in a row ("Saved.") are a change only if the text differs.
     flip = !flip;
-    region.textContent = text + (flip ? "\u00a0" : "");
+    words.textContent = text + (flip ? "\u00a0" : "");
   }
 
   function clearConfirmations() {
@@ -72,9 +77,10 @@
     clearConfirmations();
     var note = document.createElement("div");
     note.className = "codesign-confirm";
-    // Read once, through the live region; this copy is for the eyes.
+    // Read once, through the live region; this copy is for the eyes only (drawn from the
+    // attribute by CSS, so it is not page text either).
     note.setAttribute("aria-hidden", "true");
-    note.textContent = "\u2713 " + text;
+    note.setAttribute("data-text", "\u2713 " + text);
     anchor.insertAdjacentElement("afterend", note);
   }
 
