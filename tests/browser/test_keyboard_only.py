@@ -51,7 +51,12 @@ def focused_heading(page, text: str) -> None:
 
 def saved(page, message: str) -> None:
     """``message`` shows in the notice, beside the control, and is heard."""
-    page.locator(".codesign-notice", has_text=message).wait_for(timeout=15_000)
+    try:
+        page.locator(".codesign-notice", has_text=message).wait_for(timeout=15_000)
+    except Exception:
+        pytest.fail(
+            f"not saved: the page says {page.locator('.codesign-notice').all_inner_texts()}"
+        )
     page.locator(f'.codesign-confirm[data-text*="{message}"]').wait_for(timeout=5_000)
     assert message in heard(page)
 
@@ -91,6 +96,13 @@ def test_one_contribution_in_each_activity_by_keyboard_alone(
         tab_to(page, "I agree")
         keys.press("Space")
         tab_to(page, "Join")
+        # The ring: black (21:1 on the white page) outside a white band that parts it from
+        # the blue button, so it shows against both.
+        ring = page.evaluate(
+            """() => { const s = getComputedStyle(document.activeElement);
+                       return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow]; }"""
+        )
+        assert ring == ["solid", "3px", "rgb(0, 0, 0)", "rgb(255, 255, 255) 0px 0px 0px 2px"]
         keys.press("Enter")
         focused_heading(page, "Welcome and check-in")
         assert "You're in, Kim." in heard(page)
@@ -118,6 +130,11 @@ def test_one_contribution_in_each_activity_by_keyboard_alone(
         tab_to(page, "Add stakeholder")
         keys.press("Enter")
         saved(page, "Added to the map.")
+        # The tie form lists the new stakeholder once the live redraw lands.
+        page.get_by_label("To", exact=True).locator("option", has_text="Podiatry bus").wait_for(
+            state="attached", timeout=10_000
+        )
+        page.wait_for_timeout(1_000)
         tab_to(page, "From")
         keys.press("ArrowDown")
         tab_to(page, "To")
