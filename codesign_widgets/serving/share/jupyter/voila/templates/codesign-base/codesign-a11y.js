@@ -11,6 +11,7 @@
 (function () {
   "use strict";
   var CONFIRM_MS = 15000; // a confirmation this long after a tap belongs to that control
+  var KEEP_MS = 20000; // a message stays in the live region this long
 
   function descriptionOf(el) {
     var row = el.closest(".widget-inline-hbox, .widget-toggle-buttons, .widget-radio");
@@ -49,7 +50,6 @@
   var seen = new WeakSet();
   var lastControl = null;
   var lastControlAt = 0;
-  var flip = false;
 
   // The region's words live in a closed shadow root: screen readers hear them (the
   // accessibility tree is built from the flattened tree), but they are not page text, so
@@ -57,11 +57,17 @@
   var host = document.getElementById("codesign-live");
   var words = host ? host.attachShadow({ mode: "closed" }) : null;
 
+  // One line per message, added (a screen reader queues each addition, so a stage change and
+  // the round state drawn a moment later are both read, and the same "Saved." twice is read
+  // twice) and taken away later (removals are not read).
   function say(text) {
     if (!words || !text) return;
-    // The same words twice in a row ("Saved.") are a change only if the text differs.
-    flip = !flip;
-    words.textContent = text + (flip ? "\u00a0" : "");
+    var line = document.createElement("div");
+    line.textContent = text;
+    words.appendChild(line);
+    setTimeout(function () {
+      line.remove();
+    }, KEEP_MS);
   }
 
   function clearConfirmations() {
