@@ -30,15 +30,31 @@ FOCUS = "data-codesign-focus"
 _turn = itertools.count(1)
 
 
-def announced(text: str, tag: str = "div", css_class: str = "", kind: str = "info", **attrs) -> str:
+def announced(
+    text: str,
+    tag: str = "div",
+    css_class: str = "",
+    kind: str = "info",
+    *,
+    again: bool = False,
+    **attrs,
+) -> str:
     """``text`` as inert HTML (:func:`~codesign_widgets.core.safe_text.escaped`) that the page
     reads out when it appears; ``kind="ok"`` also shows it beside the control just used.
+
+    A widget shows a value only when it changes: with ``again=True`` the markup carries a turn
+    number, so the same words said twice ("Saved." for two scores) are read twice.
+    Otherwise markup drawn again unchanged (a live redraw) is not read again.
 
     >>> announced("Locked: no more changes", css_class="codesign-state-locked")
     '<div data-codesign-announce="info" class="codesign-state-locked">Locked: no more changes</div>'
     >>> announced("<b>Saved</b>", "p", kind="ok")
     '<p data-codesign-announce="ok">&lt;b&gt;Saved&lt;/b&gt;</p>'
+    >>> announced("Saved", kind="ok", again=True) != announced("Saved", kind="ok", again=True)
+    True
     """
+    if again:
+        attrs["data-codesign-turn"] = str(next(_turn))
     return escaped(text, tag, css_class, **{ANNOUNCE: kind}, **attrs)
 
 

@@ -49,7 +49,7 @@ class Notice(widgets.HTML):
         if kind == "error":
             self.value = escaped(text, "div", style=style, role="alert")
         else:
-            self.value = announced(text, "div", style=style, kind=kind)
+            self.value = announced(text, "div", style=style, kind=kind, again=True)
         self.kind = kind
 
     def clear(self) -> None:

@@ -138,8 +138,15 @@ def test_one_contribution_in_each_activity_by_keyboard_alone(
         tab_to(page, "From")
         keys.press("ArrowDown")
         tab_to(page, "To")
-        keys.press("ArrowDown")
-        keys.press("ArrowDown")
+        chosen = """() => [...document.querySelectorAll("select")].filter(s => s.labels[0]
+                     && ["From", "To"].includes(s.labels[0].textContent.trim()))
+                     .map(s => s.selectedOptions[0]?.textContent ?? "")"""
+        for _ in range(5):  # down the list to someone other than "from"
+            keys.press("ArrowDown")
+            page.wait_for_timeout(200)
+            source, target = page.evaluate(chosen)
+            if target and target != source:
+                break
         tab_to(page, "Type of tie")
         keys.press("ArrowDown")
         tab_to(page, "Add tie")
@@ -157,5 +164,16 @@ def test_one_contribution_in_each_activity_by_keyboard_alone(
         assert pressed.all_inner_texts() == ["4"]
         assert first.get_by_role("button", pressed=False).count() == 5  # 1, 2, 3, 5, can't say
         saved(page, "Saved. You can change it until the round closes.")
+        # The next criterion: the same words are heard again, and now shown beside it.
+        tab_to(page, "2")
+        keys.press("Space")
+        second = page.locator(".codesign-criterion").nth(1)
+        second.locator(".codesign-chosen", has_text="Your score: 2").wait_for(timeout=15_000)
+        page.wait_for_function(
+            """() => document.querySelector(".codesign-confirm")?.previousElementSibling
+                     === document.querySelectorAll(".codesign-criterion")[1]""",
+            timeout=5_000,
+        )
+        assert heard(page).count("Saved. You can change it until the round closes.") == 2
     finally:
         context.close()

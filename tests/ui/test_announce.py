@@ -96,3 +96,13 @@ def test_leaving_and_joining_again_moves_focus_each_time(studio, workshop):
     app.join_form.consent_input.value = True
     app.join()
     assert app.stage_view.stage_title.value != heading  # the same stage, focused again
+
+
+def test_the_same_message_twice_is_announced_twice():
+    """A widget sends only changed values: the second "Saved." must differ to be read."""
+    notice = Notice()
+    notice.show("Saved.", "ok")
+    first = notice.value
+    notice.show("Saved.", "ok")
+    assert notice.value != first
+    assert announced_texts(notice.value, "ok") == ["Saved."]
