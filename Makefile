@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo test setup chromium postgresql axe bench audit audit-pip-audit
+.PHONY: demo test setup chromium postgresql axe bench soak audit audit-pip-audit
 
 demo: setup
 	$(BIN)/codesign demo --lan
@@ -21,6 +21,15 @@ bench: setup chromium
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_redraw.py
 	$(BIN)/python benchmarks/bench_map_files.py
+	$(BIN)/python benchmarks/bench_room.py --phones 30
+	$(BIN)/python benchmarks/bench_cheap_phone.py
+
+# A workshop-sized soak: 60 simulated phones (tests/protocol_phone.py) add a card every 10 s
+# each for 10 minutes; every acknowledged card must be stored once and no phone show an error.
+# The test suite runs a shorter version of the same test (tests/browser/test_soak.py).
+soak: setup
+	CODESIGN_SOAK_PHONES=60 CODESIGN_SOAK_SECONDS=600 CODESIGN_SOAK_EVERY=10 \
+	  $(BIN)/python -m pytest tests/browser/test_soak.py -q -s -p no:cacheprovider
 
 # Known vulnerabilities in the installed set, from PyPI's advisory data (tools/audit_dependencies.py,
 # standard library only). Fails on a vulnerable package (exit 1), and when PyPI cannot be reached

@@ -37,7 +37,12 @@ __all__ = [
 ]
 
 GROUP_COLOURS = {"lived_experience": "#0072B2", "provider": "#D55E00", "system": "#009E73"}
-GROUP_LABELS = {"lived_experience": "Lived experience", "provider": "Provider", "system": "System"}
+GROUP_LABELS = {
+    "lived_experience": "Lived experience",
+    "provider": "Provider",
+    "system": "System",
+    "other": "Other perspectives",  # small groups, merged (codesign_widgets.core.small_groups)
+}
 #: The colour of anything without a perspective group (or tie type).
 OTHER = "#999999"
 

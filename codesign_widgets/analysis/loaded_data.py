@@ -27,6 +27,7 @@ from ..goals import analysis as goal_analysis
 from ..network import analysis as network_analysis
 from ..scoring import analysis as scoring_analysis
 from . import goal_charts, network_charts, report_sections, scoring_charts
+from .charts import GROUP_LABELS
 from .equal_say import equal_say_chart, workshop_equal_say
 from .open_data_schema import TABLES, typed
 from .people_tables import HtmlText
@@ -66,6 +67,8 @@ class WorkshopData:
             msg = f"Workshop data lacks the tables {', '.join(sorted(missing))}."
             raise InvalidInput(msg)
         self.tables = {name: typed(name, tables[name]) for name in TABLES}
+        #: Sentences saying which small perspective groups were merged (:meth:`protected`).
+        self.small_group_notes: list[str] = []
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -95,7 +98,9 @@ class WorkshopData:
             created = pd.Timestamp(float(created), unit="s", tz="UTC")
         day = f", {created:%d %B %Y}" if created is not None else ""
         people = self.tables["participants"]["group"].value_counts()
-        who = ", ".join(f"{n} {g.replace('_', ' ')}" for g, n in people.items())
+        who = ", ".join(
+            f"{n} {GROUP_LABELS.get(g, g.replace('_', ' ')).lower()}" for g, n in people.items()
+        )
         took_part = (
             f"{len(self.participants)} people took part: {html.escape(who)}. People appear "
             "under pseudonyms (P-codes)."
@@ -106,6 +111,26 @@ class WorkshopData:
             f"<h1>{html.escape(w['title'])}</h1><p>Workshop {html.escape(w['workshop'])}{day} "
             f"({html.escape(w['template'])} plan). {took_part}</p>"
         )
+
+    def protected(self, smallest: int | None = None) -> WorkshopData:
+        """The same data with small perspective groups shown as "Other perspectives", as the
+        report and the open data export show them: in each table and breakdown, a group with
+        fewer than the plan's ``smallest_group`` people (or ``smallest``) takes part under
+        "other" (:mod:`.small_group_tables`). ``small_group_notes`` says where.
+
+        >>> from tests.tables import goal_tables
+        >>> data = WorkshopData(goal_tables()).protected()
+        >>> data.groups()["other"], data.goals["group"].unique().tolist()
+        ('other', ['other'])
+        >>> WorkshopData(goal_tables()).protected(smallest=1).small_group_notes
+        []
+        """
+        from .small_group_tables import protect_small_groups
+
+        tables, notes = protect_small_groups(self.tables, smallest)
+        data = WorkshopData(tables)
+        data.small_group_notes = notes
+        return data
 
     # -- the report (.report_sections) ---------------------------------------------------------
     def activities(self) -> pd.DataFrame:
@@ -125,7 +150,14 @@ class WorkshopData:
         >>> "No activity ran" in WorkshopData(tables_of(stages=[])).report_summary()
         True
         """
-        return report_sections.report_summary(self.one().tables)
+        summary = report_sections.report_summary(self.one().tables)
+        if not self.small_group_notes:
+            return summary
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.small_group_notes)
+        return HtmlText(
+            f"{summary}<p>Small groups are not shown apart, so that nobody can be picked out "
+            f"by their perspective:</p><ul>{notes}</ul>"
+        )
 
     def report_section(self, activity: str) -> HtmlText:
         """One section of the report: ``activity``'s heading, charts and tables (a sub-heading

@@ -227,6 +227,16 @@ def _readme(data: WorkshopData) -> str:
         "Withdrawn and hidden contributions are included and marked in status/hidden columns.",
         "Text cells starting with = + - @ or ' have an apostrophe added, so spreadsheets",
         "show them as text instead of running them.",
+        *(
+            [
+                "",
+                "Small perspective groups are given as 'other' (group and perspective columns),",
+                "so that nobody can be picked out by their perspective:",
+                *[f"- {note}" for note in data.small_group_notes],
+            ]
+            if data.small_group_notes
+            else []
+        ),
         *_replacements(data),
     ]
     return "\n".join(lines) + "\n"

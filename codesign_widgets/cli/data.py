@@ -73,12 +73,24 @@ def export_workshop(args: argparse.Namespace) -> int:
         names=args.names,
         free_text=False if args.no_free_text else None,
     )
+    if not args.all_perspectives:
+        data = data.protected()
     out = export_package(data, args.out, as_zip=args.zip, progress=_progress)
     shared = bool(data.workshops["free_text_shared"].iloc[0])
     print(f"Open data package written to {out}.")
     print(
         "  Display names are "
         + ("KEPT: do not share this package." if args.names else "replaced by P-codes.")
+    )
+    print(
+        "  Every perspective is KEPT apart, small groups too: do not share this package."
+        if args.all_perspectives
+        else "  Small perspective groups are exported as 'other' "
+        + (
+            f"({len(data.small_group_notes)} tables or stages)."
+            if data.small_group_notes
+            else "(none was needed)."
+        )
     )
     print(
         "  Free text is "

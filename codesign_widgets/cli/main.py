@@ -147,6 +147,13 @@ def _add_output_commands(sub) -> None:
         action="store_true",
         help="Leave out what participants wrote, even where the workshop's consent covers it.",
     )
+    p.add_argument(
+        "--all-perspectives",
+        action="store_true",
+        help="Keep every perspective apart, small groups too (by default a perspective with "
+        "fewer people than the plan's smallest_group is exported as 'other'; for your own "
+        "records only: never share it).",
+    )
     p.set_defaults(func=export_workshop)
     p = sub.add_parser(
         "report",

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["FORMULA_START", "escaped", "escaped_attribute", "spreadsheet_safe"]
+__all__ = [
+    "FORMULA_START",
+    "escaped",
+    "escaped_attribute",
+    "isolated_names",
+    "spreadsheet_safe",
+]
 
 #: What a spreadsheet reads as the start of a formula (OWASP's CSV-injection list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -66,3 +72,13 @@ def escaped_attribute(value: object) -> str:
     '#fff&quot; onload=&quot;alert(1)'
     """
     return html.escape(str(value), quote=True)
+
+
+def isolated_names(names, separator: str = ", ") -> str:
+    """Names as inert HTML, each isolated in a ``<bdi>`` so a right-to-left name does not
+    carry the separator or the next name (or a number after it) along with it.
+
+    >>> isolated_names(["Will", "نرگس 6", "<b>May</b>"])
+    '<bdi>Will</bdi>, <bdi>نرگس 6</bdi>, <bdi>&lt;b&gt;May&lt;/b&gt;</bdi>'
+    """
+    return html.escape(separator).join(escaped(name, "bdi") for name in names)

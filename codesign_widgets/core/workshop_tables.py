@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .errors import NotFound
+from .small_groups import OTHER
 from .templates import load_template
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,6 +117,16 @@ def perspective_groups(tables: Tables) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in tables["workshops"]["template"].unique().tolist():
         out |= {p.key: p.group for p in load_template(key).perspectives}
+    # Tables protected for the report and the export show small groups as "other"
+    # (codesign_widgets.analysis.small_group_tables): a group of its own, listed last.
+    if any(
+        (frame[column] == OTHER).any()
+        for name, column in (("participants", "perspective"), ("scores", "perspective"),
+                             ("goal_votes", "perspective"), ("ratings", "rater_perspective"),
+                             ("goals", "perspective"), ("comments", "perspective"))
+        if (frame := tables.get(name)) is not None and column in frame
+    ):  # fmt: skip
+        out[OTHER] = OTHER
     return out
 
 

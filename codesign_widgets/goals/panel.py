@@ -8,6 +8,7 @@ own dots, and vote totals only once the facilitator has revealed them. No pandas
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -33,6 +34,8 @@ __all__ = ["GoalPanel"]
 
 TOPICS = {"entries", "votes", "goals", "stages"}
 WALL_PAGE = 20  # shared cards with dot buttons a phone shows at first (and per "Show more")
+#: Seconds after a saved card in which "Add card" again is the same tap (see ``add_card``).
+REPEAT_TAP = 3.0
 
 
 class GoalPanel(ActivityPanel):
@@ -56,6 +59,7 @@ class GoalPanel(ActivityPanel):
     ) -> None:
         super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.editing: int | None = None
+        self._last_added: tuple[float, dict] | None = None
         self._mine: list = []
         prompts = {**DEFAULT_PROMPTS, **template.goal_prompts}
         self.form = GoalCardForm(prompts, on_save=self._save, on_cancel=self.cancel_edit)
@@ -117,20 +121,40 @@ class GoalPanel(ActivityPanel):
             self.add_card()
 
     def add_card(self) -> bool:
-        """Save the form as a new card (only while the stage is open; the store checks)."""
-        shared = self.form.visibility.value == "shared"
+        """Save the form as a new card (only while the stage is open; the store checks).
+
+        The same tap again within :data:`REPEAT_TAP` seconds (a double tap, or a page that
+        reconnected sending its tap again) adds nothing and reports no error: the form it
+        finds is empty, or holds the words of the card just saved.
+        """
+        values = self.form.values()
+        if self._repeated_tap(values):
+            return True
+        shared = values["visibility"] == "shared"
         ok = run_action(
             self.notice,
             self.studio.goals.cards.add_goal_card,
             self.participant,
             self.stage.key,
-            self.form.values(),
+            values,
             ok="Card shared with the group." if shared else "Card saved: only you can see it.",
         )
         if ok:
+            self._last_added = (time.monotonic(), values)
             self.form.clear()
             self.refresh({"entries"})
         return bool(ok)
+
+    def _repeated_tap(self, values: dict) -> bool:
+        if self._last_added is None:
+            return False
+        when, last = self._last_added
+        if time.monotonic() - when > REPEAT_TAP:
+            return False
+        words = [str(values[k]).strip() for k in ("what_matters", "goal")]
+        return words == ["", ""] or words == [
+            str(last[k]).strip() for k in ("what_matters", "goal")
+        ]
 
     def edit_card(self, card_id: int) -> bool:
         """Load one of the participant's own cards into the form to change it."""

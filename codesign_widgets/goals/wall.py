@@ -81,10 +81,12 @@ class GoalWall(widgets.VBox):
         self.cards: list[GoalCard] = []
         link = join_link(code).replace("join.ipynb", "goal_mapping.ipynb")
         self.join_text = widgets.HTML(
-            escaped(f"Join code: {code}" + (f"\nOpen {link}" if link else ""))
+            escaped(title, "h1")
+            + escaped(f"Join code: {code}" + (f" · {link}" if link else ""), "div")
         )
         self.now = widgets.HTML()
         self.by_theme = widgets.HTML()
+        self.priorities = widgets.HTML()
         self.summary = widgets.HTML()
         self.map_text = widgets.HTML()
         self.map_by = widgets.ToggleButtons(
@@ -94,21 +96,17 @@ class GoalWall(widgets.VBox):
         self._nodes: dict = {}  # the map's element widgets, by node and by edge
         self._edges: dict = {}
         self.map = self._make_map()
-        super().__init__(
-            [
-                widgets.HTML(escaped(title, "h1")),
-                self.join_text,
-                self.now,
-                widgets.HTML(escaped("Shared goals by theme", "h2")),
-                self.by_theme,
-                widgets.HTML(escaped("What the goals need", "h2")),
-                self.summary,
-                widgets.HTML(escaped("Goals and the services chosen for them", "h2")),
-                self.map_by,
-                self.map,
-                self.map_text,
-            ]
-        )
+        self._wall = [widgets.HTML(escaped("Shared goals by theme", "h2")), self.by_theme]
+        self._ranked = [widgets.HTML(escaped("Priorities from the dots", "h2")), self.priorities]
+        self._details = [
+            widgets.HTML(escaped("What the goals need", "h2")),
+            self.summary,
+            widgets.HTML(escaped("Goals and the services chosen for them", "h2")),
+            self.map_by,
+            self.map,
+            self.map_text,
+        ]
+        super().__init__(self._layout(revealed=False))
         self.add_class("codesign-room")
 
     def _draw_elements(self, graph) -> None:
@@ -181,26 +179,40 @@ class GoalWall(widgets.VBox):
         ``dots``. ``here`` says whether the room is on this stage; ``labels`` names every
         card by id (hidden ones too: their dots still count)."""
         self.cards = cards
+        layout = self._layout(revealed=state is StageState.REVEALED)
+        if list(self.children) != layout:
+            self.children = layout
         self._draw_now(stage, state, here, dots)
         self._draw_cards(dots, state)
         self._draw_summary(dots, state, labels)
         self._draw_map()
 
+    def _layout(self, *, revealed: bool) -> list[widgets.Widget]:
+        """The header, then the live result above the fold: the wall while cards come in,
+        the priorities once the dots are revealed (the wall then follows them)."""
+        live = self._ranked + self._wall if revealed else self._wall + self._ranked
+        live[1].add_class("codesign-live")
+        live[3].remove_class("codesign-live")
+        return [self.join_text, self.now, *live, *self._details]
+
     def _draw_now(self, stage: Stage, state: StageState, here: bool, dots: Dots) -> None:
+        """The stage, its state and counts in two lines; the ask only while cards come in
+        (after that the room reads the result, and the header stays short)."""
         lines = [
             escaped(stage.title, "h2"),
             escaped(
                 state.label if here else f"{state.label} (the room is on another stage)",
-                "div",
+                "span",
                 f"codesign-state-{state.value}",
-            ),
-            escaped(stage.ask, "p", "codesign-ask"),
-            escaped(
-                f"{len(self.cards)} shared cards · {dots.placed} dots placed "
+            )
+            + escaped(
+                f" · {len(self.cards)} shared cards · {dots.placed} dots placed "
                 f"(each person has {dots.budget})",
-                "p",
+                "span",
             ),
         ]
+        if state in (StageState.NOT_STARTED, StageState.OPEN):
+            lines.append(escaped(stage.ask, "p", "codesign-ask"))
         self.now.value = "".join(lines)
 
     def _draw_cards(self, dots: Dots, state: StageState) -> None:
@@ -273,9 +285,8 @@ class GoalWall(widgets.VBox):
         parts.append(bar_chart(barriers_most_named(cards)[:12], colour="#009E73"))
         parts.append(escaped("Confidence (0-10), by perspective", "h3"))
         parts.append(self._confidence_table(cards))
-        parts.append(escaped("Priorities from the dots", "h3"))
-        parts.append(self._priorities_html(dots, state, labels))
         self.summary.value = "".join(parts)
+        self.priorities.value = self._priorities_html(dots, state, labels)
 
     def _small_groups(self, pairs) -> tuple[dict[str, str], list[str], str]:
         """The groups shown apart for people ``(group, person)`` (small ones merged), the

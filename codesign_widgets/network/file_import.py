@@ -3,7 +3,8 @@
 
 :func:`read_map_files` reads GraphML and GEXF (:mod:`codesign_widgets.network.file_xml`),
 JSON (ours, networkx node-link, d3, Kumu's ``elements``/``connections`` blueprint, Cytoscape
-``.cyjs``), Kumu spreadsheets (XLSX, CSV as Kumu documents its columns, or a zip of CSVs).
+``.cyjs`` and its bare elements), Kumu spreadsheets (XLSX, CSV as Kumu documents its
+columns, or a zip of CSVs).
 :func:`read_network` also plans the import
 (:func:`~codesign_widgets.network.import_map.plan_import`).
 
@@ -243,6 +244,9 @@ def _json(data: bytes, filename: str, notes: list[str]) -> RawMap:
             else (f"it is not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}).")
         )
         raise refusal(filename, msg) from exc
+    elements = _cytoscape_elements(doc)
+    if elements is not None:
+        return _cytoscape({"elements": elements}, filename)
     if not isinstance(doc, dict):
         raise refusal(filename, "it is JSON but not a map (expected an object with nodes).")
     if "elements" in doc and isinstance(doc["elements"], dict):
@@ -295,6 +299,41 @@ def _kumu_json(doc: dict, filename: str) -> RawMap:
             RawEdge(str(item.get("from")), str(item.get("to")), attrs, f"connection {position + 1}")
         )
     return raw
+
+
+def _cytoscape_element(item: object) -> bool:
+    data = item.get("data") if isinstance(item, dict) else None
+    return isinstance(data, dict) and "id" not in item and ("id" in data or "source" in data)
+
+
+def _cytoscape_elements(doc: object) -> dict | None:
+    """Cytoscape's elements without the ``.cyjs`` wrapper, or None: ``{"nodes": [...],
+    "edges": [...]}`` or Cytoscape.js's flat list, each element's values under ``data``.
+
+    >>> _cytoscape_elements({"nodes": [{"data": {"id": "a"}}], "edges": []})
+    {'nodes': [{'data': {'id': 'a'}}], 'edges': []}
+    >>> flat = [{"group": "nodes", "data": {"id": "a"}}, {"data": {"source": "a", "target": "a"}}]
+    >>> [len(v) for v in _cytoscape_elements(flat).values()]
+    [1, 1]
+    >>> _cytoscape_elements({"nodes": [{"id": "a", "data": {"id": "a"}}], "links": []}) is None
+    True
+    """
+    if isinstance(doc, list):
+        if not doc or not all(_cytoscape_element(item) for item in doc):
+            return None
+        nodes, edges = [], []
+        for item in doc:
+            group = item.get("group") or ("edges" if "source" in item["data"] else "nodes")
+            (edges if group == "edges" else nodes).append(item)
+        return {"nodes": nodes, "edges": edges}
+    if not isinstance(doc, dict) or set(doc) - {"nodes", "edges"}:
+        return None
+    nodes, edges = doc.get("nodes"), doc.get("edges", [])
+    if not isinstance(nodes, list) or not isinstance(edges, list) or not nodes:
+        return None
+    if all(_cytoscape_element(item) for item in nodes + edges):
+        return {"nodes": nodes, "edges": edges}
+    return None
 
 
 def _cytoscape(doc: dict, filename: str) -> RawMap:

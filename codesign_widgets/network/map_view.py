@@ -60,7 +60,9 @@ class MapView(widgets.VBox):
         self._nodes: dict[int, ipycytoscape.Node] = {}
         self._edges: dict[int, ipycytoscape.Edge] = {}
         filters = self._build_filters(template)
-        super().__init__([filters, self.type_filter, self._build_drawing(), self.summary])
+        drawing = self._build_drawing()
+        # The map is the projector's live result: straight under the tabs, its controls below.
+        super().__init__([drawing, filters, self.type_filter, self.summary])
 
     # -- layout -----------------------------------------------------------------------
     def _build_filters(self, template: Template) -> widgets.HBox:
@@ -87,7 +89,9 @@ class MapView(widgets.VBox):
         self.cyto.set_layout(name="preset", fit=True, padding=40)
         self.fitter = MapFitter()
         self.cyto.set_style(STYLE)
-        self.cyto.layout.height = "640px"
+        # As tall as the projector leaves under the title and tabs (720 or 1080 lines high).
+        self.cyto.layout.height = "min(640px, calc(100vh - 240px))"
+        self.cyto.add_class("codesign-live")
         self.cyto.on("node", "click", self._on_node_click)
         self.legend = widgets.HTML()
         self.summary = widgets.HTML()  # the drawing's text alternative

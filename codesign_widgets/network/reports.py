@@ -135,20 +135,85 @@ def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str])
         f'<text x="14" y="{mid + 30}" transform="rotate(-90 14 {mid + 30})">Influence →</text>'
     )
     members: dict[str, list[str]] = {q: [] for q in QUADRANTS}
-    for rank, (_n, d) in enumerate(rated):
+    spots: dict[tuple[float, float], list[dict]] = {}  # stakeholders rated the same, together
+    for _n, d in rated:
         interest = d["interest"] if d["interest"] is not None else 5
-        x, y = pad + size * interest / 10, pad + size * (1 - d["influence"] / 10)
-        colour = escaped_attribute(colour_of(d))
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#000"/>')
-        if rank < LABELLED_ON_GRID:  # the most influential are labelled; all are listed
-            parts.append(escaped(d["name"][:30], "text", x=f"{x + 9:.1f}", y=f"{y + 4:.1f}"))
+        spot = (
+            round(pad + size * interest / 10, 1),
+            round(pad + size * (1 - d["influence"] / 10), 1),
+        )
+        spots.setdefault(spot, []).append(d)
         members[_quadrant(d["influence"], interest)].append(d["name"])
+    placed: list[tuple[float, float, float, float]] = [
+        (x - 11, y - 11, x + 11, y + 11) for x, y in spots
+    ]  # every point, so no label covers one, and the quadrant names
+    placed += [
+        (x, y - GRID_FONT, x + _text_width(q), y + 4)
+        for q, (x, y) in zip(QUADRANTS, corners, strict=True)
+    ]
+    labelled = 0
+    for (x, y), here in spots.items():
+        colour = escaped_attribute(colour_of(here[0]))
+        if len(here) == 1:
+            parts.append(f'<circle cx="{x}" cy="{y}" r="7" fill="{colour}" stroke="#000"/>')
+            label = here[0]["name"][:30]
+        else:  # several at one spot: one bigger point with the count, named in the list below
+            parts.append(f'<circle cx="{x}" cy="{y}" r="11" fill="#fff" stroke="#000"/>')
+            parts.append(
+                f'<text x="{x}" y="{y + 5}" text-anchor="middle" font-weight="700">'
+                f"{len(here)}</text>"
+            )
+            label = f"{here[0]['name'][:20]} +{len(here) - 1}"
+        if labelled >= LABELLED_ON_GRID:
+            continue  # the most influential are labelled; all are listed
+        box = _free_label_spot(x, y, label, placed, full)
+        if box is not None:  # no free place: the name is in the list under the grid
+            placed.append(box[:4])
+            parts.append(escaped(label, "text", x=f"{box[4]:.1f}", y=f"{box[5]:.1f}"))
+            labelled += 1
     parts.append("</svg>")
+    at_one_spot = [
+        f"Rated the same ({here[0]['influence']:g} influence, "
+        f"{here[0]['interest'] if here[0]['interest'] is not None else 5:g} interest): "
+        + ", ".join(d["name"] for d in here)
+        for here in spots.values()
+        if len(here) > 1
+    ]
     text = [f"{q}: {', '.join(names) or 'nobody'}" for q, names in members.items()]
     unrated = [d["name"] for _n, d in graph.nodes(data=True) if d["influence"] is None]
     if unrated:
         text.append(f"Not rated yet: {', '.join(unrated)}")
+    text += at_one_spot
     return "".join(parts) + escaped("\n".join(text), "div", "codesign-graph-text")
+
+
+GRID_FONT = 14  # px, the grid's label size
+
+
+def _text_width(text: str) -> float:
+    """About how wide ``text`` is drawn at :data:`GRID_FONT` (wide scripts and emoji count
+    double); generous, so labels placed apart by it do not touch."""
+    return sum(1.1 if ord(c) >= 0x2E80 else 0.62 for c in text) * GRID_FONT
+
+
+def _free_label_spot(x: float, y: float, label: str, placed: list, limit: float):
+    """Where ``label`` can go beside the point at ``x, y`` without covering another label or
+    point: right, left, above or below. Returns its box and text position, or None."""
+    width, height = _text_width(label), GRID_FONT * 1.2
+    for left, top, text_x in (
+        (x + 12, y - height / 2, x + 12),
+        (x - 12 - width, y - height / 2, x - 12 - width),
+        (x - width / 2, y - 12 - height, x - width / 2),
+        (x - width / 2, y + 12, x - width / 2),
+    ):
+        box = (left, top, left + width, top + height)
+        if box[0] < 0 or box[1] < 0 or box[2] > limit or box[3] > limit:
+            continue
+        if all(
+            box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1] for b in placed
+        ):
+            return (*box, text_x, top + height * 0.8)
+    return None
 
 
 def analysis_html(graph: nx.MultiDiGraph, m: NetworkMetrics, seconds: float) -> str:

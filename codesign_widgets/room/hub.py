@@ -113,7 +113,7 @@ class FacilitatorHub(widgets.VBox):
             (
                 f'<img src="data:image/png;base64,{base64.b64encode(qr_png(link)).decode()}" '
                 f'alt="{escaped_attribute(f"QR code of the join link: {link}")}" '
-                'width="220" height="220">'
+                'width="180" height="180">'
             )
             if link
             else ""
@@ -140,16 +140,22 @@ class FacilitatorHub(widgets.VBox):
         )
 
     def _room_tab(self) -> widgets.VBox:
-        """What is projected: title, join code and QR, people, the stage, timer and wall."""
+        """What is projected: the title, then two columns above the fold (how to join and
+        how many joined; the stage, timer and the live wall), then who joined by name."""
         stages, wall = self.stages, self.room_wall
+        join = widgets.VBox([self.qr, self.join_text, wall.counts])
+        join.add_class("codesign-room-join")
+        live = widgets.VBox([stages.now, stages.timer_label, wall.wall])
+        live.add_class("codesign-room-now")
+        wall.wall.add_class("codesign-live")
+        top = widgets.HBox([join, live])
+        top.add_class("codesign-room-top")
         room = widgets.VBox(
             [
                 widgets.HTML(escaped(self.workshop.title, "h1")),
-                widgets.HBox([self.qr, widgets.VBox([self.join_text, wall.people])]),
-                stages.now,
-                stages.timer_label,
-                wall.wall,
+                top,
                 self.run.bar,
+                wall.people,
             ]
         )
         room.add_class("codesign-room")

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ..core.safe_text import escaped
+from ..core.safe_text import escaped, isolated_names
 from ..core.templates import Template
 from ..core.workshop import Participant
 from ..ui.common import perspective_colour, run_action
@@ -31,11 +31,13 @@ class RoomWall:
     def __init__(self, wiring: HubWiring, template: Template) -> None:
         self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.template = wiring.workshop_id, template
+        self.counts = widgets.HTML()
         self.people = widgets.HTML()
         self.wall = widgets.HTML()
         self.moderation = widgets.VBox()
         self._nothing = widgets.HTML(escaped("Nothing to moderate yet."))
         self._rows = KeyedList(self.moderation, self._make_row, self._update_row)
+        self._labels = {p.key: p.label for p in template.perspectives}
 
     # -- actions -----------------------------------------------------------------------------
     def set_hidden(self, entry_id: int, hidden: bool) -> bool:
@@ -53,19 +55,30 @@ class RoomWall:
 
     # -- drawing -------------------------------------------------------------------------------
     def show_people(self, participants: Sequence[Participant]) -> None:
-        """How many joined, and who, by perspective."""
-        parts = [escaped(f"{len(participants)} joined", "div", "codesign-count")]
+        """How many joined by perspective (``counts``, beside the join code), and who
+        (``people``, below the fold: each name isolated, so right-to-left names keep their
+        place in the list)."""
+        counts = [escaped(f"{len(participants)} joined", "div", "codesign-count")]
+        people = [escaped("Who joined", "h2")] if participants else []
         for index, perspective in enumerate(self.template.perspectives):
             names = [p.shown_name for p in participants if p.perspective == perspective.key]
-            colour = perspective_colour(perspective.group, index)
-            parts.append(
-                f'<div class="codesign-perspective" style="border-left:8px solid {colour};'
-                f'padding-left:8px">'
-                + escaped(f"{perspective.label}: {len(names)}", "strong")
-                + escaped(", ".join(names), "div")
-                + "</div>"
+            style = f"border-left:8px solid {perspective_colour(perspective.group, index)};"
+            counts.append(
+                escaped(
+                    f"{perspective.label}: {len(names)}",
+                    "div",
+                    "codesign-perspective",
+                    style + "padding-left:8px",
+                )
             )
-        self.people.value = "".join(parts)
+            if names:
+                people.append(
+                    f'<div class="codesign-perspective" style="{style}padding-left:8px">'
+                    + escaped(perspective.label, "strong")
+                    + f"<div>{isolated_names(names)}</div></div>"
+                )
+        self.counts.value = "".join(counts)
+        self.people.value = "".join(people)
 
     def show_wall(self, stage_key: str, names: Mapping[int, str]) -> None:
         """The check-in lines of the room's current stage, and every line to moderate
@@ -88,14 +101,23 @@ class RoomWall:
                 for e in all_entries
                 if not e.hidden and e.stage == stage_key
             ]
-            self.wall.value = "".join(lines) or escaped("No lines yet.", "p")
+            self.wall.value = (
+                f'<div class="codesign-checkin-wall">{"".join(lines)}</div>'
+                if lines
+                else escaped("No lines yet.", "p")
+            )
         self._draw_moderation(all_entries, names)
 
-    @staticmethod
-    def _line(entry, group: str, index: int) -> str:
+    def _line(self, entry, group: str, index: int) -> str:
+        """One check-in line, its perspective named as well as coloured; ``dir=auto`` sets
+        a right-to-left line's direction from its own first letters."""
         colour = perspective_colour(group, index)
-        return escaped(
-            entry.body.get("text", ""), "div", "codesign-card", f"border-left:8px solid {colour}"
+        label = self._labels.get(entry.perspective, "")
+        return (
+            f'<div class="codesign-card" style="border-left:8px solid {colour}">'
+            + escaped(entry.body.get("text", ""), "div", dir="auto")
+            + (escaped(label, "div", "codesign-card-by") if label else "")
+            + "</div>"
         )
 
     def _draw_moderation(self, all_entries, names: Mapping[int, str]) -> None:

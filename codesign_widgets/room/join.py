@@ -9,11 +9,13 @@ panel, and the leave step.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
+from ..core.backoff import Backoff
 from ..core.errors import CodesignError
 from ..core.templates import Template, load_template
 from ..core.workshop import Participant
@@ -65,6 +67,7 @@ class ParticipantApp(widgets.VBox):
         self._remembered = remembered
         self.not_me = NotMe(on_start_over=self.start_over)
         self.code_form = CodeForm(on_enter=self.enter_code)
+        self._tries = Backoff()
         self.join_form = JoinForm(on_join=self.join)
         self.checkin = CheckinForm(studio, self.notice)
         self.leave_step = LeaveStep(on_ask=self.ask_to_leave, on_confirm=self.leave)
@@ -82,12 +85,26 @@ class ParticipantApp(widgets.VBox):
 
     # -- actions ---------------------------------------------------------------------------
     def enter_code(self, code: str, token: str | None = None) -> bool:
-        """Open the workshop with this join code; come back as ``token``'s owner if valid."""
+        """Open the workshop with this join code; come back as ``token``'s owner if valid.
+
+        After a few wrong codes, each further try waits longer (:class:`~..core.backoff.Backoff`):
+        a page cannot be used to guess codes."""
+        left = self._tries.wait()
+        if left:
+            self.notice.show(
+                f"Too many wrong codes on this page. Wait {math.ceil(left)} seconds, then type "
+                "the code shown on the big screen.",
+                "error",
+            )
+            self._show(self.code_form)
+            return False
         workshop = run_action(self.notice, self.studio.workshops.by_code, code)
         if not workshop:
+            self._tries.failed()
             self.code_form.ask_again(code)
             self._show(self.code_form)
             return False
+        self._tries.succeeded()
         self.workshop = workshop
         self.template = load_template(workshop.template)
         self.identity.workshop_code = workshop.code

@@ -19,7 +19,7 @@ from ..ui.common import perspective_colour
 from .criteria import CriteriaSet
 from .model import Decision
 from .results import Results
-from .results_tables import number_text, short_label, table_html
+from .results_tables import MAX_LABEL, number_text, short_label, table_html
 
 __all__ = [
     "heatmap_section",
@@ -65,7 +65,18 @@ def ranking_section(
     per = results.per_criterion
     contested = per[per["contested"]].groupby(level="prototype_id").size()
     table = _ranking_table(ranking, contested, titles, decisions)
-    names = [short_label(titles[pid]) for pid in ranking.index]
+    # One label per bar, never overlapping the next: a 1280-pixel projector holds about 100
+    # characters of 18 px labels across the chart. The rank (as in the table under the chart,
+    # which gives the titles in full) keeps shortened titles apart.
+    limit = max(6, min(MAX_LABEL, 100 // max(1, len(ranking)) - 4))
+    names = [
+        f"{rank}. {short_label(titles[pid], limit)}"
+        for pid, rank in ranking["equal_say_rank"].items()
+    ]
+    if len(set(names)) < len(names):  # a tie in rank and the same shortened title
+        names = [
+            f"{i}. {short_label(titles[pid], limit)}" for i, pid in enumerate(ranking.index, 1)
+        ]
     x = bq.OrdinalScale(domain=names)
     y = bq.LinearScale(min=0, max=100)
     bars = bq.Bars(
@@ -89,6 +100,8 @@ def ranking_section(
         [bars, spread],
         _score_axes(x, y),
         "Ranking: equal say and pooled, with the spread of people's scores",
+        # The projector's live result: it fits under the header of a 720-line screen.
+        height="min(420px, calc(100vh - 330px))",
         legend_location="top-right",
     )
     return figure, [

@@ -29,13 +29,15 @@ __all__ = [
 MAX_LABEL = 28
 
 
-def short_label(text: str) -> str:
-    """A label short enough for a chart axis.
+def short_label(text: str, limit: int = MAX_LABEL) -> str:
+    """A label short enough for a chart axis: at most ``limit`` characters.
 
     >>> short_label("A walk-in clinic open in the evenings and at weekends")  # 28 at most
     'A walk-in clinic open in th…'
+    >>> short_label("A walk-in clinic open in the evenings", 12)
+    'A walk-in c…'
     """
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def number_text(value: float | None, digits: int = 0) -> str:

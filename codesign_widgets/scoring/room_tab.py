@@ -59,6 +59,7 @@ class RoomTab(widgets.VBox):
         self._picking = False
         self.round_status = widgets.HTML()
         self.progress = widgets.HTML()
+        self.progress.add_class("codesign-live")  # while a round is open: who has scored
         self.round_picker = widgets.Dropdown(description="Show round", options=[])
         self.round_picker.observe(lambda c: self._on_round_pick(c), "value")
         self.results_box = widgets.VBox()
@@ -71,8 +72,8 @@ class RoomTab(widgets.VBox):
                 widgets.HTML(escaped(title, "h1")),
                 self.round_status,
                 self.progress,
-                self.round_picker,
                 self.results_box,
+                self.round_picker,  # below the results: the live result stays above the fold
             ]
         )
         self.add_class("codesign-room")

@@ -58,7 +58,7 @@ class ServeOptions:
     max_kernels: int = 60
     max_kernels_per_client: int = 4
     abandoned_page_grace: int = 30
-    participant_max_message_bytes: int = 1024 * 1024
+    participant_max_message_bytes: int = 64 * 1024
     facilitator_max_message_bytes: int = 10 * 1024 * 1024
     ws_ping_interval: int = 10
     idle_connection_timeout: int = 60

@@ -17,6 +17,8 @@ Everything is Voila's own except what follows; most of it is switched on by sett
 - **Closing the sockets of a kernel that was shut down** (culled, reclaimed, or closed by its
   tab): jupyter_server leaves them open, so the page could not tell that every tap now goes
   nowhere. Closed, they let the page's banner (``codesign-connection.js``) offer a reload.
+  A page's kernel that died (kill -9, out of memory) is shut down the same way instead of
+  being restarted empty behind a page that still shows its widgets.
 - **Sessions** (``codesign_owner_cookie``, ``codesign_hub_sessions``; see ``sessions.py``):
   every kernel belongs to the browser session that opened its page; its websocket, REST,
   shutdown and execution routes answer that session only (403 otherwise), and the
@@ -43,8 +45,10 @@ from .kernel_guard import (
     DEFAULT_GRACE,
     REFUSAL_LOG,
     KernelGuard,
+    PageBudget,
     Refusal,
     RepeatFilter,
+    SecretFilter,
     Ticket,
     client_message_refused,
     refusal_page,
@@ -229,6 +233,39 @@ def _close_sockets_on_shutdown(km: Any) -> None:
     km.shutdown_kernel = shutdown_kernel
 
 
+#: Kernels whose death (and automatic restart) is already being watched.
+_WATCHED_RESTARTS: set[str] = set()
+
+
+def _shut_down_when_restarted(km: Any, kernel_id: str) -> None:
+    """A page's kernel that died (killed, out of memory) is shut down, not restarted.
+
+    jupyter_client restarts a dead kernel, but the new one has not run the notebook: the page
+    kept its widgets and every tap went nowhere, with no sign of it. Shut down, the kernel's
+    sockets close with :data:`KERNEL_GONE`, and the page reloads by itself
+    (``codesign-connection.js``): a new kernel, and the participant is welcomed back.
+    """
+    if kernel_id in _WATCHED_RESTARTS:
+        return
+    import asyncio
+
+    def restarted() -> None:
+        _WATCHED_RESTARTS.discard(kernel_id)
+
+        async def shut_down() -> None:
+            with contextlib.suppress(Exception):  # removed meanwhile: nothing to shut down
+                await km.shutdown_kernel(kernel_id, now=True)
+
+        asyncio.get_event_loop().create_task(shut_down())
+
+    try:
+        km.add_restart_callback(kernel_id, restarted, "restart")
+        km.add_restart_callback(kernel_id, restarted, "dead")
+    except Exception:  # a kernel already gone has no restarter
+        return
+    _WATCHED_RESTARTS.add(kernel_id)
+
+
 def _install_socket_registry() -> None:
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
@@ -237,6 +274,7 @@ def _install_socket_registry() -> None:
 
     async def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
         _close_sockets_on_shutdown(self.kernel_manager)
+        _shut_down_when_restarted(self.kernel_manager, kernel_id)
         _SOCKETS.setdefault(kernel_id, weakref.WeakSet()).add(self)
         result = original_open(self, kernel_id, *args, **kwargs)
         return await result if inspect.isawaitable(result) else result
@@ -332,10 +370,12 @@ def raise_file_limit() -> int:
 
 
 _REPEATS = RepeatFilter()
+_SECRETS = SecretFilter()
 
 
 def _install_log_limits() -> None:
-    """Every log handler of the server counts repeats instead of writing each (RepeatFilter)."""
+    """Every log handler of the server blanks keys and tokens (SecretFilter) and counts
+    repeats instead of writing each (RepeatFilter)."""
     import logging
 
     from voila.app import Voila
@@ -349,10 +389,13 @@ def _install_log_limits() -> None:
             for logger in logging.Logger.manager.loggerDict.values()
             if isinstance(logger, logging.Logger)
         ]
-        for logger in loggers:
-            for handler in logger.handlers:
-                if _REPEATS not in handler.filters:
-                    handler.addFilter(_REPEATS)
+        # logging.lastResort writes what reaches no handler (tornado's "404 GET ...: file
+        # does not exist" lines, with the address as typed): filtered like the others.
+        handlers = [h for logger in loggers for h in logger.handlers] + [logging.lastResort]
+        for handler in handlers:
+            for log_filter in (_SECRETS, _REPEATS):  # no key in a log line, no flood
+                if handler is not None and log_filter not in handler.filters:
+                    handler.addFilter(log_filter)
         return original_start(self)
 
     Voila.start = start
@@ -369,26 +412,52 @@ def _install_comm_guard() -> None:
 
     original = ZMQChannelsWebsocketConnection.handle_incoming_message
 
-    def refused(subprotocol: str | None, ws_msg: Any) -> bool:
+    def read(subprotocol: str | None, ws_msg: Any) -> tuple[dict, dict | None] | None:
+        """The header, and the content of the messages whose content is checked."""
         try:
             if subprotocol == "v1.kernel.websocket.jupyter.org":
                 _channel, parts = deserialize_msg_from_ws_v1(ws_msg)
                 header = json.loads(parts[0])
-                content = json.loads(parts[3]) if header.get("msg_type") == "comm_open" else None
+                wanted = header.get("msg_type") in ("comm_open", "comm_msg")
+                content = json.loads(parts[3]) if wanted else None
             else:
                 msg = json.loads(ws_msg)
                 header, content = msg.get("header") or {}, msg.get("content")
         except (ValueError, IndexError, TypeError, AttributeError):
-            return False  # jupyter_server rejects what it cannot read
-        return client_message_refused(header, content)
+            return None  # jupyter_server rejects what it cannot read
+        return header, content
 
     def handle_incoming_message(self, incoming_msg: Any) -> None:
-        if refused(self.subprotocol, incoming_msg):
+        message = read(self.subprotocol, incoming_msg)
+        if message is None:
+            return original(self, incoming_msg)
+        if client_message_refused(*message):
             self.log.warning("Refused a page's request to create a widget in its kernel")
+            return None
+        budget = self.__dict__.setdefault("_codesign_budget", PageBudget())
+        why = budget.check(*message)
+        if why == "flood":
+            self.log.warning("Closed a page's socket: it sent messages faster than a page does")
+            self.websocket_handler.close(1008, "Too many messages")
+            return None
+        if why == "repeat":
+            self.log.warning("Dropped a page's repeated request for every widget's state")
             return None
         return original(self, incoming_msg)
 
     ZMQChannelsWebsocketConnection.handle_incoming_message = handle_incoming_message
+
+
+def _install_no_contents_api() -> None:
+    """No notebook listing or file model at ``/voila/api/contents``: it serves Voila's tree
+    page, which the studio never shows, and told a phone which notebooks the server has."""
+    from tornado import web
+    from voila.tornado.contentshandler import VoilaContentsHandler
+
+    async def get(self, path: str = "") -> None:
+        raise web.HTTPError(404)
+
+    VoilaContentsHandler.get = get
 
 
 def main() -> None:
@@ -405,6 +474,7 @@ def main() -> None:
     _install_connection_limits()
     _install_comm_guard()
     _install_log_limits()
+    _install_no_contents_api()
     raise_file_limit()
     sys.exit(voila_main())
 

@@ -8,6 +8,7 @@ non-loopback address the participant server binds it, as ``codesign serve --lan`
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.client
 import ipaddress
@@ -16,6 +17,7 @@ import os
 import re
 import shutil
 import socket
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -174,14 +176,6 @@ def test_participant_server_does_not_serve_other_notebooks(served, path):
     assert "facilitator_app" not in body
 
 
-def test_participant_listing_holds_only_participant_notebooks(served, notebooks_root):
-    status, body = fetch(served.participant_base, "/voila/api/contents/")
-    assert status == 200
-    names = {item["name"] for item in json.loads(body)["content"]}
-    expected = {n for n in served.opts.participant_notebooks if (notebooks_root / n).exists()}
-    assert names == expected
-
-
 @pytest.mark.parametrize(
     ("role", "path", "lands_on"),
     [
@@ -214,10 +208,25 @@ def test_no_folder_listing(served, path):
     assert "join.ipynb" not in body
 
 
-def test_contents_api_leaks_no_source(served):
-    status, body = fetch(served.participant_base, "/voila/api/contents/join.ipynb")
-    assert status == 200
-    assert json.loads(body)["content"] is None
+@pytest.mark.parametrize("path", ["", "/", "/join.ipynb", "/join.ipynb?content=1"])
+def test_no_contents_api_lists_or_describes_notebooks(served, path):
+    """The contents API serves Voila's tree page, which the studio never shows: a phone
+    learns nothing from it (it listed the participant notebooks)."""
+    for base in (served.participant_base, served.facilitator_base):
+        status, body = fetch(base, f"/voila/api/contents{path}")
+        assert status == 404
+        assert "join" not in body
+
+
+def test_a_key_in_an_address_is_never_written_to_a_log(served, demo_workshop):
+    """A hub address with its key, opened on the wrong server (a 404), used to put the key in
+    the participant server's log."""
+    key = demo_workshop["key"]
+    fetch(served.participant_base, f"/voila/render/facilitator.ipynb?key={key}")
+    fetch(served.facilitator_base, f"/voila/render/nothing.ipynb?key={key}")
+    time.sleep(1)  # the log is written by the server process
+    for role in ("participant", "facilitator"):
+        assert key not in served.log_path(role).read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.mark.parametrize(
@@ -287,14 +296,14 @@ def test_a_foreign_host_header_is_refused(served, demo_workshop, role):
         ):
             assert status_with_host(base, path, host) == 403, (path, host)
     # The address the server is reached at still works (the LAN one, when it binds one).
-    assert status_with_host(base, "/voila/api/contents/", urlsplit(base).netloc) == 200
-    assert status_with_host(base, "/voila/api/contents/", f"localhost:{port}") == 200
+    assert status_with_host(base, static[0], urlsplit(base).netloc) == 200
+    assert status_with_host(base, static[0], f"localhost:{port}") == 200
     for path in static:
         assert status_with_host(base, path, urlsplit(base).netloc) == 200, path
     if role == "facilitator" and served.opts.participant_host != "127.0.0.1":
         # The facilitator's loopback server answers no LAN name either.
         lan = f"{served.opts.participant_host}:{port}"
-        assert status_with_host(base, "/voila/api/contents/", lan) == 403
+        assert status_with_host(base, static[0], lan) == 403
 
 
 def test_url_cannot_override_template_or_theme(served, demo_workshop):
@@ -311,9 +320,7 @@ def test_url_cannot_override_template_or_theme(served, demo_workshop):
     assert "participant_app(" not in body
 
 
-@pytest.mark.parametrize(
-    "path", ["/voila/static/voila.js", "/voila/render/join.ipynb", "/voila/api/contents/"]
-)
+@pytest.mark.parametrize("path", ["/voila/static/voila.js", "/voila/render/join.ipynb"])
 def test_pages_and_scripts_go_out_gzipped(served, path):
     """About 5 MB of JavaScript per phone: compressed, 30 phones share a quarter of it."""
     parts = urlsplit(served.participant_base)
@@ -354,12 +361,13 @@ def test_role_environments(tmp_path):
     )
 
 
-def test_participant_websocket_refuses_oversized_messages(served, demo_workshop):
-    """A crafted 2 MB comm message (a huge "name") never reaches the participant's kernel."""
-    from websockets.exceptions import ConnectionClosed
+@contextlib.contextmanager
+def kernel_socket(served, code: str):
+    """A participant page's kernel websocket, opened with the page's own session cookie, as
+    its front end would; the kernel has answered ``kernel_info`` when it is handed over."""
     from websockets.sync.client import connect
 
-    url = urlsplit(served.participant_url(demo_workshop["code"]))
+    url = urlsplit(served.participant_url(code))
     parts = urlsplit(served.participant_base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=90)
     conn.request("GET", f"{url.path}?{url.query}")
@@ -380,10 +388,57 @@ def test_participant_websocket_refuses_oversized_messages(served, demo_workshop)
         ws.send(json.dumps(_message("kernel_info_request")))
         while json.loads(ws.recv(timeout=60))["msg_type"] != "kernel_info_reply":
             pass
-        ws.send(json.dumps(_message("comm_msg", {"data": {"x": "A" * 2_000_000}})))
+        yield ws
+
+
+def test_participant_websocket_refuses_oversized_messages(served, demo_workshop):
+    """A crafted 100 KB comm message (a huge "name") never reaches the participant's kernel:
+    phones send at most 64 KB (a 2,000-character answer is a few KB)."""
+    from websockets.exceptions import ConnectionClosed
+
+    with kernel_socket(served, demo_workshop["code"]) as ws:
+        ws.send(json.dumps(_message("comm_msg", {"data": {"x": "A" * 100_000}})))
         with pytest.raises(ConnectionClosed) as closed:
             _drain(ws)
     assert closed.value.rcvd.code == 1009  # "message too big"
+
+
+def test_a_page_flooding_its_kernel_is_cut_off(served, demo_workshop):
+    """1,000 messages at once (the probe's 959 a second took 1.7 of 2 cores): the socket is
+    closed as a policy violation long before the kernel sees them all."""
+    from websockets.exceptions import ConnectionClosed
+
+    with kernel_socket(served, demo_workshop["code"]) as ws, pytest.raises(ConnectionClosed) as c:
+        _flood(ws, 1_000)
+    assert c.value.rcvd.code == 1008
+
+
+def _flood(ws, count: int) -> None:
+    for _ in range(count):
+        ws.send(json.dumps(_message("comm_info_request")))
+    _drain(ws)
+
+
+def test_the_whole_widget_state_is_sent_once_per_connection(served, demo_workshop):
+    """The widget manager asks for every widget's state once when it loads; asking again
+    and again without reading (a 22-second backlog for everyone) gets no second answer."""
+    with kernel_socket(served, demo_workshop["code"]) as ws:
+        comm_id = uuid.uuid4().hex
+        opened = {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}}
+        # As the widget manager opens it: its protocol version in the metadata.
+        ws.send(json.dumps({**_message("comm_open", opened), "metadata": {"version": "1.0.0"}}))
+        ask = {"comm_id": comm_id, "data": {"method": "request_states"}}
+        for _ in range(3):
+            ws.send(json.dumps(_message("comm_msg", ask)))
+        answers, deadline = 0, time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                msg = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            except TimeoutError:
+                break
+            data = msg.get("content", {}).get("data") or {}
+            answers += msg["msg_type"] == "comm_msg" and data.get("method") == "update_states"
+        assert answers == 1
 
 
 def _drain(ws) -> None:

@@ -331,12 +331,16 @@ def test_votes_stay_hidden_on_the_projector_until_revealed(studio, goal_room, an
     # merges them; tests/goals/test_small_groups_goals.py).
     hub.wall.template = dataclasses.replace(hub.wall.template, smallest_group=1)
     assert "5 dots placed" in hub.wall.now.value
-    assert "hidden until you reveal" in hub.wall.summary.value
+    assert "hidden until you reveal" in hub.wall.priorities.value
     assert "dots" not in hub.wall.by_theme.value
-    assert "Equal say" not in hub.wall.summary.value
+    assert "Equal say" not in hub.wall.priorities.value
+    # While cards come in, the wall is the projector's live result, straight under the stage.
+    assert hub.wall.children.index(hub.wall.by_theme) < hub.wall.children.index(hub.wall.priorities)
     hub.controls.state_buttons[StageState.REVEALED].click()
     assert "Votes revealed" in hub.notice.value
-    summary = hub.wall.summary.value
+    # Once revealed, the priorities come first and the wall follows them.
+    assert hub.wall.children.index(hub.wall.priorities) < hub.wall.children.index(hub.wall.by_theme)
+    summary = hub.wall.priorities.value
     # Pooled: Walk 3/5, Sleep 2/5. Equal say: provider all on Walk, the others on Sleep.
     assert "<span>Walk</span></td><td>3</td><td>60%</td><td>33%</td>" in summary
     assert "<span>Sleep</span></td><td>2</td><td>40%</td><td>67%</td>" in summary
@@ -470,5 +474,34 @@ def test_the_goal_wall_shows_only_what_it_is_handed(studio, workshop):
         [card], Dots(1, 3, (dot,)), StageState.REVEALED, stage=stage, here=True, labels={"7": "W"}
     )
     assert "● 1 dots" in wall.by_theme.value
-    assert "<span>W</span></td><td>1</td>" in wall.summary.value
+    assert "<span>W</span></td><td>1</td>" in wall.priorities.value
     assert "Falls &lt;b&gt;day" in wall.children[0].value
+
+
+def test_a_double_tap_or_a_resent_tap_adds_one_card_and_reports_no_error(
+    studio, goal_room, monkeypatch
+):
+    from codesign_widgets.goals import panel as panel_module
+
+    from ..widget_messages import send_click, send_update
+
+    panel = panel_of(joined(studio, goal_room))
+    fill(panel, what_matters="Sleep 🌙", goal="Rest after lunch")
+    send_click(panel.form.save_button)
+    send_click(panel.form.save_button)  # the second tap finds the form emptied by the first
+    assert "shared with the group" in panel.notice.value
+    # A page that reconnected sends the card's values and the tap once more.
+    send_update(panel.form.what_matters, value="Sleep 🌙")
+    send_update(panel.form.goal, value="Rest after lunch")
+    send_update(panel.form.visibility, index=1)
+    send_click(panel.form.save_button)
+    assert "shared with the group" in panel.notice.value
+    assert [c.goal for c in studio.goals.cards.goal_cards(goal_room.id)] == ["Rest after lunch"]
+    # Later, the same words are a card of their own (someone adding it on purpose).
+    monkeypatch.setattr(panel_module, "REPEAT_TAP", 0.0)
+    send_click(panel.form.save_button)
+    assert len(studio.goals.cards.goal_cards(goal_room.id)) == 2
+    # And an empty form then is the usual explained refusal.
+    send_click(panel.form.save_button)
+    assert 'role="alert"' in panel.notice.value
+    assert len(studio.goals.cards.goal_cards(goal_room.id)) == 2

@@ -24,7 +24,7 @@ def room_with(studio, workshop, sizes: dict[str, int]):
             studio.goals.votes.vote(person, STAGE, "card", str(card))
     hub = hub_for(studio, workshop)
     hub.controls.state_buttons[StageState.REVEALED].click()
-    return hub.wall.summary.value
+    return hub.wall.summary.value + hub.wall.priorities.value
 
 
 @pytest.mark.parametrize("per_group", [1, 2])

@@ -139,8 +139,8 @@ def test_a_strength_column_scaled_by_thirds_is_described_once_and_never_as_stren
     workshop_file, capsys
 ):
     path, code = workshop_file
-    d3 = str(DATA / "d3-miserables-node-link.json")
-    args = ["map", "import", d3, "--db", path, "--code", code, "--strength", "weight"]
+    d3 = str(DATA / "d3-vega-datasets-miserables.json")
+    args = ["map", "import", d3, "--db", path, "--code", code, "--strength", "value"]
     assert main([*args, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "scaled by thirds" in out

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import networkx as nx
+import openpyxl
 import pytest
 
 from codesign_widgets.core.errors import InvalidInput
@@ -33,12 +34,7 @@ CORPUS = {
     "gephi-football.graphml": (115, 613, {"n0", "n114"}),
     "yed-groups.graphml": (5, 3, {"Ivrea", "Turin", "Northern Italy"}),
     "yed-groups-deeper.graphml": (7, 4, {"Ivrea", "Savona", "Group 2"}),
-    "cytoscape-3.10-ramsey.cyjs": (17, 42, {"0", "16"}),
-    "d3-miserables-node-link.json": (77, 254, {"Myriel", "Valjean"}),
-    "kumu-paypal-mafia.xlsx": (34, 49, {"Peter Thiel", "Elon Musk", "PayPal"}),
-    "kumu-snap-to-tutorial.xlsx": (51, 109, {"Michigan", "Ohio"}),
-    "kumu-snap-to-tutorial.json": (51, 109, {"New York"}),
-    "kumu-changelabs-template.json": (10, 11, {"Interviewee C", "Stakeholder A"}),
+    "d3-vega-datasets-miserables.json": (77, 254, {"Myriel", "Valjean", "Javert"}),
 }
 
 
@@ -157,25 +153,42 @@ def test_gephis_cdata_graphml_reads_though_networkx_refuses_it():
     assert plan.ties[0]["attributes"]["label"] == "foobar"
 
 
-def test_kumu_xlsx_and_kumu_json_of_one_project_agree():
-    sheet, blueprint = plan_of("kumu-snap-to-tutorial.xlsx"), plan_of("kumu-snap-to-tutorial.json")
-    assert {s["name"] for s in sheet.stakeholders} == {s["name"] for s in blueprint.stakeholders}
-    assert {s["kind"] for s in sheet.stakeholders} == {"organisation"}
-    assert "State (51)" in " ".join(sheet.notes)
+def test_d3s_les_miserables_keeps_each_value_and_scales_strength_by_thirds():
+    plan = plan_of("d3-vega-datasets-miserables.json")
+    assert plan.fmt == "node-link JSON"
+    values = sorted(t["attributes"]["value"] for t in plan.ties)
+    assert (values[0], values[-1]) == (1, 31)  # kept as written, never clamped to 3
+    assert {t["strength"] for t in plan.ties} == {1, 2, 3}
+    assert any("'value' (1 to 31), scaled by thirds" in n for n in plan.notes)
+    valjean = next(s for s in plan.stakeholders if s["name"] == "Valjean")
+    assert valjean["source_id"] == "11"  # links name nodes by position
+    assert valjean["attributes"]["group"] == 2
 
 
-def test_paypal_mafias_long_profiles_are_kept_whole():
-    plan = plan_of("kumu-paypal-mafia.xlsx")
-    thiel = next(s for s in plan.stakeholders if s["name"] == "Peter Thiel")
-    assert len(thiel["attributes"]["Description"]) > 500
-    assert len(thiel["goals"]) == 500
-    assert {"Employee/Founder", "Investor"} <= set(plan.new_tie_types)
+def text_round_trip(data: bytes) -> bytes:
+    """What a workbook becomes when something saves it as UTF-8 text: every byte that is not
+    UTF-8 turns into U+FFFD. Kumu's own damaged sample (overview-of-the-euro-crisis.xlsx in
+    kumu/docs) was broken this way: 1,703 U+FFFD and a central directory at a nonsense offset."""
+    return data.decode("utf-8", "replace").encode("utf-8")
 
 
-def test_a_damaged_kumu_workbook_gets_a_sentence_not_a_traceback():
-    data = (DATA / "kumu-euro-crisis.xlsx").read_bytes()
+def test_a_workbook_saved_as_text_gets_a_sentence_not_a_traceback():
+    book = openpyxl.Workbook()
+    book.active.title = "Elements"
+    book.active.append(["Label", "Type", "Description"])
+    book.active.append(["Clinic", "Organisation", "Runs the Tuesday drop-in"])
+    book.active.append(["Patients' forum", "Group", "Meets monthly"])
+    book.create_sheet("Connections").append(["From", "To", "Type"])
+    book["Connections"].append(["Clinic", "Patients' forum", "Funds"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    workbook = buffer.getvalue()
+    assert read_map_files([("map.xlsx", workbook)]).nodes  # whole, it reads
+    damaged = text_round_trip(workbook)
+    assert damaged.startswith(b"PK\x03\x04")  # still looks like a zip
+    assert damaged.count("\ufffd".encode()) > 100
     with pytest.raises(InvalidInput, match="the Excel file is damaged .* save it again"):
-        read_map_files([("kumu-euro-crisis.xlsx", data)])
+        read_map_files([("map.xlsx", damaged)])
 
 
 def test_les_miserables_in_the_store_measures_as_networkx_does(studio, workshop):

@@ -176,6 +176,40 @@ def test_a_plain_networkx_graph_made_elsewhere_imports():
     assert plan.mapping.strength_scale == "thirds"
 
 
+@pytest.mark.parametrize("shape", ["elements object", "flat list"])
+def test_cytoscapes_elements_without_the_cyjs_wrapper_read_as_cytoscape(shape):
+    """Cytoscape's JSON without ``format_version``/``elements`` around it (as in the
+    cytoscape.js repository's gal.json and demo data) was read as node-link JSON: names from
+    positions and every tie left out. Here networkx writes the elements."""
+    g = nx.relabel_nodes(nx.karate_club_graph(), lambda n: f"member {n}")
+    elements = nx.cytoscape_data(g)["elements"]
+    if shape == "flat list":
+        elements = [
+            {"group": group, **item} for group in ("nodes", "edges") for item in elements[group]
+        ]
+    plan = read_network([("karate.json", json.dumps(elements).encode())], SETTINGS)
+    assert plan.fmt == "Cytoscape JSON"
+    assert len(plan.stakeholders) == 34
+    assert len(plan.ties) == 78
+    assert not plan.dropped
+    names = [s["name"] for s in plan.stakeholders]
+    ours = nx.Graph((names[t["source"]], names[t["target"]]) for t in plan.ties)
+    assert nx.betweenness_centrality(ours) == pytest.approx(nx.betweenness_centrality(g))
+    weights = sorted(t["attributes"]["weight"] for t in plan.ties)
+    assert weights == sorted(w for *_e, w in g.edges(data="weight"))
+
+
+def test_node_link_json_whose_nodes_carry_a_data_value_stays_node_link():
+    doc = {
+        "nodes": [{"id": "a", "data": {"id": "x"}}, {"id": "b"}],
+        "links": [{"source": "a", "target": "b"}],
+    }
+    plan = read_network([("g.json", json.dumps(doc).encode())], SETTINGS)
+    assert plan.fmt == "node-link JSON"
+    assert [s["name"] for s in plan.stakeholders] == ["a", "b"]
+    assert len(plan.ties) == 1
+
+
 def test_kumu_csv_as_kumu_documents_it():
     """Tags and multi-value ends with |; Direction words; an ID column is a connection's id,
     never a stakeholder; nothing merges by label; repeats and loops are listed."""

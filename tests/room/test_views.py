@@ -62,6 +62,28 @@ def test_a_wrong_code_asks_again(studio):
     assert "No workshop" in app.notice.value
 
 
+def test_guessing_codes_slows_down_and_a_right_code_still_opens(studio, workshop):
+    """89 codes a second from one page would find a workshop: after five wrong codes each
+    try waits, doubling, and the page says how long; the store is not even asked."""
+    app = ParticipantApp(studio)
+    now = [0.0]
+    app._tries._clock = lambda: now[0]
+    for i in range(5):
+        app.code_form.code_input.value = f"ZZZZZ{i}"
+        app.code_form.code_button.click()
+        assert "Wait" not in app.notice.value
+    app.code_form.code_input.value = "ZZZZZ9"
+    app.code_form.code_button.click()  # the sixth wrong code: now a wait
+    app.code_form.code_input.value = workshop.code
+    app.code_form.code_button.click()
+    assert "Wait 2 seconds" in app.notice.value
+    assert app.workshop is None
+    now[0] = 2.5
+    app.code_form.code_button.click()
+    assert app.workshop is not None
+    assert app.workshop.code == workshop.code
+
+
 def test_typing_the_code_opens_the_join_form(studio, workshop):
     app = ParticipantApp(studio)
     assert app.code_form in app.children
@@ -188,17 +210,29 @@ def test_participant_page_follows_the_facilitator_through_the_live_feed(db_url, 
 def test_the_hub_shows_people_by_perspective_as_text(studio, workshop):
     feed = Feed(studio)
     hub = FacilitatorHub(studio, workshop, feed=feed)
-    assert "0 joined" in hub.room_wall.people.value
+    assert "0 joined" in hub.room_wall.counts.value
     joined(studio, workshop, name=HOSTILE)
     joined(studio, workshop, name="Bob", perspective="provider")
     joined(studio, workshop, name="", perspective="system")
     feed.poll_once()
-    assert "3 joined" in hub.room_wall.people.value
-    assert "Lived experience: 1" in hub.room_wall.people.value
-    assert "Provider: 1" in hub.room_wall.people.value
-    assert "System: 1" in hub.room_wall.people.value
-    assert "Anonymous" in hub.room_wall.people.value
-    assert "<img" not in hub.room_wall.people.value
+    counts, people = hub.room_wall.counts.value, hub.room_wall.people.value
+    assert "3 joined" in counts
+    assert "Lived experience: 1" in counts
+    assert "Provider: 1" in counts
+    assert "System: 1" in counts
+    assert "<bdi>Anonymous" in people
+    assert "<bdi>Bob</bdi>" in people
+    assert "<img" not in people
+
+
+def test_right_to_left_names_keep_their_place_in_the_list(studio, workshop):
+    """A Persian name followed by another name: each is isolated, so the comma and the next
+    name are not pulled into the right-to-left run (the projector showed "6 نرگس," before)."""
+    hub = FacilitatorHub(studio, workshop)
+    joined(studio, workshop, name="نرگس 6")
+    joined(studio, workshop, name="Will 7")
+    hub.refresh({"participants"})
+    assert "<bdi>نرگس 6</bdi>, <bdi>Will 7</bdi>" in hub.room_wall.people.value
 
 
 def test_the_hub_runs_stages_and_the_timer(studio, workshop):
@@ -335,7 +369,7 @@ def test_the_room_wall_works_from_what_it_is_given(studio, workshop):
     wiring = HubWiring(studio, workshop.id, Notice(), redraws.append)
     wall = RoomWall(wiring, load_template(workshop.template))
     wall.show_people(studio.people.participants(workshop.id))
-    assert "1 joined" in wall.people.value
+    assert "1 joined" in wall.counts.value
     wall.show_wall("welcome", {app.participant.id: "Bea"})
     assert "Glad to be here" in wall.wall.value
     assert "<img" not in wall.wall.value

@@ -1,0 +1,185 @@
+"""A cheap phone: the participant page in Chromium with a 4x slower CPU on slow 4G.
+
+Chromium's DevTools protocol slows the page down as a low-end phone on a weak network would
+(``Emulation.setCPUThrottlingRate`` 4, ``Network.emulateNetworkConditions`` 150 ms latency,
+1.6 Mbit/s down, 750 kbit/s up), with a cold cache for every load. Three pages, measured in
+the same run:
+
+* the studio's participant page: time to the first visible widget and to "You're in" (the
+  join form filled and sent);
+* the baseline: plain Voila with default settings serving a one-label notebook;
+* a static HTML form of the same fields (the floor any web page has on that phone).
+
+Bytes are what crossed the network (``encodedDataLength``, gzip included; websocket frames
+not counted) and requests the HTTP requests the page made.
+
+Usage::
+
+    python benchmarks/bench_cheap_phone.py [--loads 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_pages import CHROMIUM, CHROMIUM_ARGS, FIRST_WIDGET_PROBE, PHONE
+from bench_room import PlainVoila
+
+from codesign_widgets.serving.options import ServeOptions
+from codesign_widgets.serving.processes import free_port
+from codesign_widgets.serving.server import StudioServer
+from tests.protocol_phone import goal_workshop
+
+SLOW_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6e6 / 8,
+    "uploadThroughput": 750e3 / 8,
+}
+STATIC_FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Join</title>
+<style>body{font-family:system-ui,sans-serif;margin:1rem;font-size:16px}
+label,input,button{display:block;margin:.5rem 0;min-height:44px}</style></head><body><main>
+<h2>A full room</h2><form method="post">
+<label>Your name (shown to the group)<input name="name"></label>
+<fieldset><legend>I take part as</legend>
+<label><input type="radio" name="p" value="l"> Lived experience</label>
+<label><input type="radio" name="p" value="p"> Provider</label>
+<label><input type="radio" name="p" value="s"> System</label></fieldset>
+<label><input type="checkbox" name="consent"> I agree</label>
+<button>Join</button></form></main></body></html>"""
+STATIC_PROBE = """
+(() => {
+  const check = () => {
+    const el = document.querySelector("form input");
+    if (el && el.getBoundingClientRect().height > 0) window.__firstWidget = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();
+"""
+
+
+def serve_static(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(STATIC_FORM, encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return None
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/index.html"
+
+
+def load(browser, url: str, probe: str, join: bool) -> dict[str, float]:
+    """One cold load on a throttled phone: seconds to the first widget (and to joined)."""
+    context = browser.new_context(**PHONE)
+    try:
+        context.add_init_script(probe)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        sizes: dict[str, float] = {}
+        requests: list[str] = []
+        cdp.on("Network.requestWillBeSent", lambda e: requests.append(e["requestId"]))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: sizes.__setitem__(e["requestId"], e.get("encodedDataLength", 0)),
+        )
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(url, wait_until="commit", timeout=300_000)
+        page.wait_for_function("window.__firstWidget !== undefined", timeout=300_000, polling=100)
+        figures = {"widget": page.evaluate("window.__firstWidget") / 1000}
+        if join:
+            page.get_by_label("Your name (shown to the group)").fill("Cheap phone")
+            page.get_by_label("Provider", exact=False).first.check()
+            page.get_by_label("I agree").check()
+            page.get_by_role("button", name="Join").click()
+            page.get_by_text("You're in").wait_for(timeout=300_000)
+            figures["joined"] = page.evaluate("performance.now()") / 1000
+        figures["kb"] = sum(sizes.values()) / 1000
+        figures["requests"] = len(set(requests))
+        page.close(run_before_unload=True)
+        return figures
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loads", type=int, default=3, help="cold loads per page (3)")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, list[dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="codesign-cheap-") as tmp:
+        work = Path(tmp)
+        db_url = f"sqlite:///{work / 'studio.db'}"
+        code, _id, _key = goal_workshop(db_url, "A cheap phone")
+        opts = ServeOptions(
+            db_url=db_url, participant_port=free_port(), facilitator_port=free_port()
+        )
+        server = StudioServer(opts, work_dir=work / "studio")
+        plain = static = None
+        try:
+            server.start()
+            server.wait_pools()
+            plain = PlainVoila(work, db_url)
+            static, static_url = serve_static(work / "static")
+            time.sleep(10)  # the pool's kernels reach their wait for a request
+            pages = {
+                "studio join page": (server.participant_url(code), FIRST_WIDGET_PROBE, True),
+                "plain Voila, one label": (plain.base + "/", FIRST_WIDGET_PROBE, False),
+                "static HTML form": (static_url, STATIC_PROBE, False),
+            }
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    for i in range(args.loads):
+                        for name, (url, probe, join) in pages.items():
+                            got = load(browser, url, probe, join)
+                            results.setdefault(name, []).append(got)
+                            print(f"  load {i + 1}: {name}: {got}", flush=True)
+                            time.sleep(2)
+                finally:
+                    browser.close()
+        finally:
+            server.stop()
+            if plain is not None:
+                plain.stop()
+            if static is not None:
+                static.shutdown()
+    print()
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; 4x CPU, slow 4G")
+    print(f"{'page':<24} {'n':>2} {'widget s':>9} {'joined s':>9} {'KB':>7} {'requests':>9}")
+    for name, runs in results.items():
+        joined = [r["joined"] for r in runs if "joined" in r]
+        print(
+            f"{name:<24} {len(runs):>2} {statistics.median(r['widget'] for r in runs):>9.2f} "
+            f"{(f'{statistics.median(joined):.2f}' if joined else '-'):>9} "
+            f"{statistics.median(r['kb'] for r in runs):>7.0f} "
+            f"{statistics.median(r['requests'] for r in runs):>9.0f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
