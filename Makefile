@@ -5,12 +5,12 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo test setup chromium postgresql bench soak audit audit-pip-audit
+.PHONY: demo test setup chromium postgresql axe bench soak audit audit-pip-audit
 
 demo: setup
 	$(BIN)/codesign demo --lan
 
-test: setup chromium postgresql
+test: setup chromium postgresql axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --nbval-lax --doctest-modules codesign_widgets tests notebooks
@@ -57,6 +57,20 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "Browser tests need Chromium: run 'sudo apt-get install -y chromium' and try again."; exit 1; fi; }
+
+# The accessibility tests inject axe-core into pages (never shipped to phones). npm fetches
+# the pinned release once into .cache/; the tests read it from there, offline.
+AXE_VERSION = 4.14.1
+AXE_JS = .cache/axe-core-$(AXE_VERSION)/axe.min.js
+axe: $(AXE_JS)
+$(AXE_JS):
+	@command -v npm >/dev/null || { echo "The accessibility tests need npm to fetch axe-core once: run 'sudo apt-get install -y npm' and try again."; exit 1; }
+	mkdir -p .cache/axe-tmp
+	cd .cache/axe-tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf .cache/axe-tmp/axe-core-$(AXE_VERSION).tgz -C .cache/axe-tmp
+	rm -rf .cache/axe-core-$(AXE_VERSION)
+	mv .cache/axe-tmp/package .cache/axe-core-$(AXE_VERSION)
+	rm -rf .cache/axe-tmp
 
 # The store tests also run on a PostgreSQL server the test session starts (initdb in a temporary
 # folder): Debian's postgresql. Without it they skip on a laptop and fail under CI=true.

@@ -367,7 +367,10 @@ class GoalWall(widgets.VBox):
                 f"{data['label']} → {', '.join(services) if services else 'no service (gap)'}"
             )
         self.map_text.value = (
-            escaped("In words:", "p") + "".join(escaped(line, "li") for line in lines)
+            escaped("In words:", "p")
+            + "<ul>"
+            + "".join(escaped(line, "li") for line in lines)
+            + "</ul>"
             if lines
             else ""
         )

@@ -8,12 +8,13 @@ the people, wall and moderation (:class:`~.hub_wall.RoomWall`).
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
-from ..core.safe_text import escaped
+from ..core.safe_text import escaped, escaped_attribute
 from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
@@ -107,12 +108,15 @@ class FacilitatorHub(widgets.VBox):
             )
             + escaped(how, "div", "codesign-join")
         )
-        self.qr = widgets.Image(
-            value=qr_png(link),
-            format="png",
-            width=180,
-            height=180,
-            layout={"display": "" if link else "none"},
+        # An img in HTML rather than an Image widget: the code needs a text alternative.
+        self.qr = widgets.HTML(
+            (
+                f'<img src="data:image/png;base64,{base64.b64encode(qr_png(link)).decode()}" '
+                f'alt="{escaped_attribute(f"QR code of the join link: {link}")}" '
+                'width="180" height="180">'
+            )
+            if link
+            else ""
         )
         self.qr.add_class("codesign-qr")
 

@@ -80,6 +80,8 @@ class ParticipantApp(widgets.VBox):
     def _show(self, box: widgets.Widget, not_me: bool = False) -> None:
         # "Not Alice?" heads the page of a person recognised by this browser (shared tablets).
         self.children = [*([self.not_me] if not_me else []), box, self.notice, self.identity]
+        if box is self.join_form:
+            self.join_form.focus()
 
     # -- actions ---------------------------------------------------------------------------
     def enter_code(self, code: str, token: str | None = None) -> bool:

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from ..core.safe_text import escaped
 from ..core.templates import Template
+from ..ui.announce import focus_heading
 
 __all__ = ["CodeForm", "JoinForm", "LeaveStep", "NotMe"]
 
@@ -48,6 +49,7 @@ class JoinForm(widgets.VBox):
 
     def __init__(self, on_join: Callable[[], object]) -> None:
         self.title = widgets.HTML()
+        self._title = ""
         self.name_input = widgets.Text(
             description="Your name (shown to the group)",
             placeholder="Leave empty to stay anonymous",
@@ -70,12 +72,17 @@ class JoinForm(widgets.VBox):
 
     def show_workshop(self, title: str, template: Template) -> None:
         """The workshop's title, its perspectives to choose from and its consent text."""
+        self._title = title
         self.title.value = escaped(title, "h2")
         self.perspective_input.options = [
             (f"{p.label}: {p.hint}" if p.hint else p.label, p.key) for p in template.perspectives
         ]
         self.perspective_input.value = None
         self.consent_text.value = escaped(template.consent.strip(), "p")
+
+    def focus(self) -> None:
+        """Move keyboard focus to the form's heading (the workshop's title)."""
+        self.title.value = focus_heading(self._title)
 
     def clear(self) -> None:
         """Empty the form (after leaving: nothing of the person stays on the page)."""

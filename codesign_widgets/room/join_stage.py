@@ -11,6 +11,7 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
+from ..ui.announce import announced, focus_heading
 from ..ui.common import Notice
 from .join_checkin import CheckinForm
 from .registry import panel_class
@@ -64,6 +65,7 @@ class StageView(widgets.VBox):
     def enter(self, template: Template, participant: Participant) -> None:
         """``participant`` joined a workshop with this plan: say who they are."""
         self.template, self.participant = template, participant
+        self._shown = None  # whoever joins starts at the stage's heading
         perspective = template.perspective(participant.perspective).label
         self.me.value = escaped(f"{participant.shown_name} · {perspective}", "div", "codesign-me")
 
@@ -76,9 +78,12 @@ class StageView(widgets.VBox):
             # not stay under the next stage's form, nor "Saved" once the stage is locked.
             if self._shown is not None:
                 self.notice.clear()
+            if self._shown is None or self._shown[0] != stage.key:
+                # A new stage: keyboard and screen-reader users start at its heading.
+                self.stage_title.value = focus_heading(stage.title)
+            # Opened, locked, revealed: said out loud too, not only shown.
+            self.stage_state.value = announced(state.label, "div", f"codesign-state-{state.value}")
             self._shown = (stage.key, state)
-        self.stage_title.value = escaped(stage.title, "h2")
-        self.stage_state.value = escaped(state.label, "div", f"codesign-state-{state.value}")
         self.stage_ask.value = escaped(stage.ask, "p")
         self.checkin.move_to(stage.key)
         if stage.activity == "checkin":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..core.safe_text import escaped
+from ..ui.announce import announced
 from .model import Round, RoundState, Standing
 
 __all__ = ["results_html", "round_status_html"]
@@ -32,7 +33,8 @@ def round_status_html(round_: Round | None) -> str:
             "Scoring has not started yet: the facilitator will open the first round.", "p"
         )
     state = round_.state
-    return escaped(
+    # Opened, closed, revealed: said out loud too (the page's live region), not only shown.
+    return announced(
         f"Round {round_.number}: {state.label}", "div", f"codesign-round-{state.value}"
     ) + escaped(WHAT_NOW[state], "p")
 

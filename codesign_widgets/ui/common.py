@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..core.workshop import StageState
+from .announce import announced
 from .keyed import close_later
 
 __all__ = ["Notice", "perspective_colour", "replace_children", "run_action", "state_buttons"]
@@ -24,7 +25,19 @@ def perspective_colour(group: str, index: int = 0) -> str:
 
 
 class Notice(widgets.HTML):
-    """A line that tells the person what happened: info, success or a problem."""
+    """A line that tells the person what happened: info, success or a problem.
+
+    A problem is an alert; info and success are read out through the page's live region, and
+    a success also shows beside the button that caused it (:mod:`.announce`).
+
+    >>> notice = Notice()
+    >>> notice.show("Saved.", "ok")
+    >>> 'data-codesign-announce="ok"' in notice.value
+    True
+    >>> notice.show("Nothing saved: the stage is locked.", "error")
+    >>> 'role="alert"' in notice.value and "announce" not in notice.value
+    True
+    """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -32,8 +45,11 @@ class Notice(widgets.HTML):
 
     def show(self, text: str, kind: str = "info") -> None:
         colour = {"info": "#1a1a1a", "ok": "#05620b", "error": "#a50000"}[kind]
-        role = "alert" if kind == "error" else "status"
-        self.value = escaped(text, "div", style=f"color:{colour};font-weight:600", role=role)
+        style = f"color:{colour};font-weight:600"
+        if kind == "error":
+            self.value = escaped(text, "div", style=style, role="alert")
+        else:
+            self.value = announced(text, "div", style=style, kind=kind, again=True)
         self.kind = kind
 
     def clear(self) -> None:

@@ -54,6 +54,16 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe-core's script, fetched once by ``make axe`` (the tests never reach a network)."""
+    from .axe import AXE_JS
+
+    if not AXE_JS.exists():
+        _unavailable(f"{AXE_JS.name} of axe-core not found: run 'make axe' once")
+    return AXE_JS
+
+
 @pytest.fixture
 def phone() -> dict[str, Any]:
     """``browser.new_context(**phone)`` options: a 360x740 touch screen."""

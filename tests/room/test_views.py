@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
 
 from codesign_widgets.core.workshop import StageState
@@ -302,7 +305,9 @@ def test_the_join_link_and_qr_come_from_the_server(monkeypatch, studio, workshop
     # Projected: the bare address (it opens the join page) is short to type from the back.
     assert "open http://192.0.2.5:8866 and type the join code" in hub.join_text.value
     assert f"Join code: {workshop.code}" in hub.join_text.value
-    assert bytes(hub.qr.value).startswith(b"\x89PNG")
+    png = re.search(r'src="data:image/png;base64,([^"]+)"', hub.qr.value).group(1)
+    assert base64.b64decode(png).startswith(b"\x89PNG")
+    assert f'alt="QR code of the join link: {join_link(workshop.code)}"' in hub.qr.value
     # The square holds the whole link, code included.
     assert join_link(workshop.code) == (
         f"http://192.0.2.5:8866/voila/render/join.ipynb?code={workshop.code}"
