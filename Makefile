@@ -64,7 +64,9 @@ AXE_VERSION = 4.14.1
 AXE_JS = .cache/axe-core-$(AXE_VERSION)/axe.min.js
 axe: $(AXE_JS)
 $(AXE_JS):
-	@command -v npm >/dev/null || { echo "The accessibility tests need npm to fetch axe-core once: run 'sudo apt-get install -y npm' and try again."; exit 1; }
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q npm; \
+	  else echo "The accessibility tests need npm to fetch axe-core once: run 'sudo apt-get install -y npm' and try again."; exit 1; fi; }
 	mkdir -p .cache/axe-tmp
 	cd .cache/axe-tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
 	tar -xzf .cache/axe-tmp/axe-core-$(AXE_VERSION).tgz -C .cache/axe-tmp
