@@ -191,8 +191,8 @@ class GoalWall(widgets.VBox):
         """The header, then the live result above the fold: the wall while cards come in,
         the priorities once the dots are revealed (the wall then follows them)."""
         live = self._ranked + self._wall if revealed else self._wall + self._ranked
-        live[1].add_class("codesign-live")
-        live[3].remove_class("codesign-live")
+        live[1].add_class("codesign-live-result")
+        live[3].remove_class("codesign-live-result")
         return [self.join_text, self.now, *live, *self._details]
 
     def _draw_now(self, stage: Stage, state: StageState, here: bool, dots: Dots) -> None:

@@ -91,7 +91,7 @@ class MapView(widgets.VBox):
         self.cyto.set_style(STYLE)
         # As tall as the projector leaves under the title and tabs (720 or 1080 lines high).
         self.cyto.layout.height = "min(640px, calc(100vh - 240px))"
-        self.cyto.add_class("codesign-live")
+        self.cyto.add_class("codesign-live-result")
         self.cyto.on("node", "click", self._on_node_click)
         self.legend = widgets.HTML()
         self.summary = widgets.HTML()  # the drawing's text alternative

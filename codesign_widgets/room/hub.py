@@ -147,7 +147,7 @@ class FacilitatorHub(widgets.VBox):
         join.add_class("codesign-room-join")
         live = widgets.VBox([stages.now, stages.timer_label, wall.wall])
         live.add_class("codesign-room-now")
-        wall.wall.add_class("codesign-live")
+        wall.wall.add_class("codesign-live-result")
         top = widgets.HBox([join, live])
         top.add_class("codesign-room-top")
         room = widgets.VBox(

@@ -79,7 +79,7 @@ class ResultsPanel(widgets.VBox):
         for name, (figure, section) in sections.items():
             self.charts[name] = figure
             if name == "ranking":
-                figure.add_class("codesign-live")  # the projector shows it above the fold
+                figure.add_class("codesign-live-result")  # the projector shows it above the fold
             parts += section
         return parts
 

@@ -59,7 +59,7 @@ class RoomTab(widgets.VBox):
         self._picking = False
         self.round_status = widgets.HTML()
         self.progress = widgets.HTML()
-        self.progress.add_class("codesign-live")  # while a round is open: who has scored
+        self.progress.add_class("codesign-live-result")  # while a round is open: who has scored
         self.round_picker = widgets.Dropdown(description="Show round", options=[])
         self.round_picker.observe(lambda c: self._on_round_pick(c), "value")
         self.results_box = widgets.VBox()

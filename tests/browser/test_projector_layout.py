@@ -2,7 +2,7 @@
 stage's live result is above the fold, labels never overlap, long text wraps, no console
 errors. A screenshot of every stage is saved with the test's files for a look by eye.
 
-"Above the fold": the live result (marked ``codesign-live`` by its view) starts in the top
+"Above the fold": the live result (marked ``codesign-live-result`` by its view) starts in the top
 half of the first screen; a result of fixed size (the join code and QR, the map, the ranking
 chart) lies wholly inside it, and a growing one (a wall of 60 cards, the priorities) fills
 the screen from there down.
@@ -27,8 +27,8 @@ SIZES = [(1280, 720), (1920, 1080)]
 PAGES = {
     "checkin": ("facilitator.ipynb", [".codesign-qr", ".codesign-room-join"]),
     "goal_mapping": ("goal_mapping.ipynb", []),
-    "stakeholder_network": ("stakeholder_network.ipynb", [".codesign-live"]),
-    "prototype_scoring": ("prototype_scoring.ipynb", [".codesign-live"]),
+    "stakeholder_network": ("stakeholder_network.ipynb", [".codesign-live-result"]),
+    "prototype_scoring": ("prototype_scoring.ipynb", [".codesign-live-result"]),
 }
 
 MEASURE = """(selectors) => {
@@ -41,7 +41,7 @@ MEASURE = """(selectors) => {
         return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height};
     };
     const all = (s) => [...document.querySelectorAll(s)].filter(shown).map(box);
-    const live = all('.codesign-live');
+    const live = all('.codesign-live-result');
     const whole = selectors.flatMap(all);
     const scrollers = [
         document.scrollingElement, ...document.querySelectorAll('#rendered_cells, .jp-Notebook'),
@@ -113,9 +113,9 @@ def test_every_stage_at_projector_sizes(browser, studio_server, full_room, tmp_p
             studio.workshops.set_current_stage(workshop.id, stage.key)
             page.set_viewport_size({"width": 1280, "height": 720})
             page.goto(server.facilitator_url(code, key, notebook=notebook))
-            page.locator(".codesign-live:visible").first.wait_for(timeout=90_000)
+            page.locator(".codesign-live-result:visible").first.wait_for(timeout=90_000)
             if stage.activity == "prototype_scoring":
-                page.locator(".codesign-live .tick text").first.wait_for(timeout=30_000)
+                page.locator(".codesign-live-result .tick text").first.wait_for(timeout=30_000)
             for width, height in SIZES:
                 page.set_viewport_size({"width": width, "height": height})
                 page.wait_for_timeout(1_500)  # the map and charts fit themselves to the new size
@@ -123,7 +123,7 @@ def test_every_stage_at_projector_sizes(browser, studio_server, full_room, tmp_p
                 page.screenshot(path=str(tmp_path / f"{stage.key}-{width}x{height}.png"))
                 _check_fold(page, whole, where)
                 if stage.activity == "prototype_scoring":
-                    ticks = page.evaluate(OVERLAPS, ".codesign-live .axis .tick text")
+                    ticks = page.evaluate(OVERLAPS, ".codesign-live-result .axis .tick text")
                     assert ticks["count"] >= 8, (where, ticks)
                     assert not ticks["hits"], (where, ticks)
             if stage.activity == "stakeholder_network":
