@@ -7,13 +7,12 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
+from ..core.palette import KIND_COLOURS, UNKNOWN_COLOUR
+
 __all__ = ["KIND_COLOURS", "KIND_SHAPES", "STYLE", "UNKNOWN_COLOUR", "MapFitter"]
 
 KIND_SHAPES = {"person": "ellipse", "group": "round-hexagon", "organisation": "round-rectangle",
                "service": "diamond"}  # fmt: skip
-KIND_COLOURS = {"person": "#0072B2", "group": "#E69F00", "organisation": "#009E73",
-                "service": "#CC79A7"}  # fmt: skip
-UNKNOWN_COLOUR = "#888888"
 STYLE = [
     {
         "selector": "node",

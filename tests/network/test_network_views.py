@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from codesign_widgets.apps import stakeholder_network_app
+from codesign_widgets.core.palette import TIE_COLOURS
 from codesign_widgets.core.templates import load_template
 from codesign_widgets.live import Feed
 from codesign_widgets.network.file_import import MAX_IMPORT_BYTES
@@ -283,7 +284,7 @@ def test_a_click_shows_a_stakeholders_details(monkeypatch, studio, open_map, dra
 def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(studio, open_map, drawn):
     hub = NetworkHub(studio, open_map)
     hub.map_view.show_types(["money"])
-    assert [e.data["colour"] for e in hub.map_view.cyto.graph.edges] == ["#009E73"]
+    assert [e.data["colour"] for e in hub.map_view.cyto.graph.edges] == [TIE_COLOURS["money"]]
     hub.map_view.show_types(list(hub.map_view.type_boxes))
     hub.map_view.drawn_by.value = "system"  # Bob drew the money tie and rated the carer
     labels = {n.data["label"] for n in hub.map_view.cyto.graph.nodes}
