@@ -29,6 +29,7 @@ __all__ = [
     "contrast_ratio",
     "delta_e_2000",
     "lab",
+    "line_style",
     "simulate",
 ]
 
@@ -70,6 +71,21 @@ DEFICIENCIES = {
                    (-0.078411, 0.930809, 0.147602),
                    (0.004733, 0.691367, 0.303900)),
 }  # fmt: skip
+
+
+def line_style(index: int) -> tuple[int, str, str, tuple[int, ...] | None]:
+    """The line of the ``index``-th tie type: its number (the map's style sheet has a rule
+    per number), the cytoscape line style, how a legend says it, and its dash pattern
+    (``None``: the style's own). Types after the last style start again at the first.
+
+    >>> line_style(1)
+    (1, 'dashed', 'long dashes', (12, 6))
+    >>> line_style(6)[:3]
+    (0, 'solid', 'solid')
+    """
+    number = index % len(TIE_LINE_STYLES)
+    name, dashes, words = TIE_LINE_STYLES[number]
+    return number, name, words, dashes
 
 
 def _linear(colour: str) -> tuple[float, float, float]:

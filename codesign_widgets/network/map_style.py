@@ -1,5 +1,6 @@
-"""How the stakeholder map looks on the projector: node shapes and colours by kind, the
-cytoscape style sheet, and :class:`MapFitter`, which keeps the whole map in view.
+"""How the stakeholder map looks on the projector: node shapes and colours by kind, a line
+style per tie type, the cytoscape style sheet, and :class:`MapFitter`, which keeps the whole
+map in view with labels that stay readable from the back of the room.
 """
 
 from __future__ import annotations
@@ -7,12 +8,35 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from ..core.palette import KIND_COLOURS, UNKNOWN_COLOUR
+from ..core.palette import KIND_COLOURS, TIE_LINE_STYLES, UNKNOWN_COLOUR, line_style
 
-__all__ = ["KIND_COLOURS", "KIND_SHAPES", "STYLE", "UNKNOWN_COLOUR", "MapFitter"]
+__all__ = [
+    "KIND_COLOURS",
+    "KIND_SHAPES",
+    "LABEL_PX",
+    "STYLE",
+    "UNKNOWN_COLOUR",
+    "MapFitter",
+    "line_style",
+]
+
+#: The smallest a stakeholder's name may be on the screen, in CSS pixels, at any zoom
+#: (:class:`MapFitter` scales the labels when a fit zooms out).
+LABEL_PX = 18
 
 KIND_SHAPES = {"person": "ellipse", "group": "round-hexagon", "organisation": "round-rectangle",
                "service": "diamond"}  # fmt: skip
+
+
+def _line_css(name: str, dashes: tuple[int, ...] | None) -> dict:
+    css = {"line-style": name}
+    if dashes:
+        css["line-dash-pattern"] = list(dashes)
+    if name == "double":
+        css["width"] = "mapData(width, 0, 8, 5, 9)"  # a double line needs room for two
+    return css
+
+
 STYLE = [
     {
         "selector": "node",
@@ -22,12 +46,16 @@ STYLE = [
             "shape": "data(shape)",
             "width": "data(size)",
             "height": "data(size)",
-            "font-size": 18,
+            "font-size": LABEL_PX,
             "color": "#111111",
             "text-valign": "bottom",
             "text-margin-y": 4,
             "text-wrap": "ellipsis",
             "text-max-width": "160px",
+            # Names overlap when many are near; the white box keeps the top one legible.
+            "text-background-color": "#ffffff",
+            "text-background-opacity": 0.85,
+            "text-background-padding": 2,
             "border-width": 1,
             "border-color": "#222222",
         },
@@ -43,9 +71,14 @@ STYLE = [
             "source-arrow-shape": "data(back_arrow)",
             "target-arrow-color": "data(colour)",
             "source-arrow-color": "data(colour)",
-            "opacity": 0.85,
+            "opacity": 0.9,
         },
     },
+    # A tie's type by line style too, not by colour alone (data "line": its index).
+    *(
+        {"selector": f"edge[line = {i}]", "style": _line_css(name, dashes)}
+        for i, (name, dashes, _words) in enumerate(TIE_LINE_STYLES)
+    ),
 ]
 
 
@@ -53,13 +86,34 @@ class MapFitter(anywidget.AnyWidget):
     """Invisible: fits the cytoscape drawing to its box once the page has rendered, and again
     whenever ``count`` goes up. cytoscape fits when it first renders, often before its box has
     its final size, and adding nodes never re-fits; this keeps the whole map on the projector.
+
+    When the fit (or anyone) zooms out, it enlarges the names in drawing units so that they
+    stay :data:`LABEL_PX` on the screen: a name is never smaller than body text at the back.
     """
 
-    _esm = """
+    _esm = (
+        """
+    const LABEL_PX = """
+        + str(LABEL_PX)
+        + """;
+    function scaleLabels(cy) {
+      // On screen a label is font-size * zoom: below zoom 1, grow it by 1 / zoom.
+      const k = Math.max(1, 1 / cy.zoom());
+      cy.batch(() => cy.nodes().style({
+        "font-size": LABEL_PX * k, "text-max-width": 160 * k + "px",
+        "text-margin-y": 4 * k, "text-background-padding": 2 * k,
+      }));
+    }
     function fit() {
       for (const box of document.querySelectorAll("div")) {
         const cy = box._cyreg && box._cyreg.cy;
-        if (cy) { cy.resize(); cy.fit(undefined, 40); }
+        if (!cy) continue;
+        if (!cy._codesignLabels) {
+          cy._codesignLabels = true;
+          cy.on("zoom", () => scaleLabels(cy));
+          cy.on("add", "node", () => scaleLabels(cy));
+        }
+        cy.resize(); cy.fit(undefined, 40); scaleLabels(cy);
       }
     }
     export default {
@@ -71,6 +125,7 @@ class MapFitter(anywidget.AnyWidget):
       },
     };
     """
+    )
     count = traitlets.Int(0, help="Kernel to browser: fit the drawing again.").tag(sync=True)
 
     def __init__(self, **kwargs) -> None:

@@ -22,7 +22,8 @@ from ..core.templates import Template
 from ..ui.common import FALLBACK_COLOURS, perspective_colour, run_action
 from ..ui.keyed import close_later
 from ..ui.wiring import HubWiring
-from .map_style import KIND_COLOURS, KIND_SHAPES, STYLE, UNKNOWN_COLOUR, MapFitter
+from .map_style import KIND_COLOURS, KIND_SHAPES, STYLE, UNKNOWN_COLOUR, MapFitter, line_style
+from .map_words import map_words_html
 from .measures import NetworkMetrics
 from .model import NetworkMap
 from .reports import details_html, legend_html, summary_text
@@ -60,7 +61,8 @@ class MapView(widgets.VBox):
         self._nodes: dict[int, ipycytoscape.Node] = {}
         self._edges: dict[int, ipycytoscape.Edge] = {}
         filters = self._build_filters(template)
-        super().__init__([filters, self.type_filter, self._build_drawing(), self.summary])
+        drawing = self._build_drawing()
+        super().__init__([filters, self.type_filter, drawing, self.summary, self.words])
 
     # -- layout -----------------------------------------------------------------------
     def _build_filters(self, template: Template) -> widgets.HBox:
@@ -90,7 +92,9 @@ class MapView(widgets.VBox):
         self.cyto.layout.height = "640px"
         self.cyto.on("node", "click", self._on_node_click)
         self.legend = widgets.HTML()
-        self.summary = widgets.HTML()  # the drawing's text alternative
+        self.summary = widgets.HTML()  # the drawing's text alternative: what stands out
+        self.words = widgets.HTML()  # ... and all of it: every stakeholder and tie
+        self.words.add_class("codesign-map-words-box")
         self.details = widgets.HTML()
         self.hide_button = widgets.Button(
             description="Take off the map", icon="eye-slash", layout={"display": "none"},
@@ -219,6 +223,8 @@ class MapView(widgets.VBox):
         self._draw_graph(drawn, positions)
         self._draw_legend()
         self._draw_summary(drawn)
+        labels = {**self.labels, OTHER: OTHER_LABEL}
+        self.words.value = map_words_html(graph, net.settings.tie_types, labels)
         self._draw_details()
 
     def show_busy(self) -> None:
@@ -227,6 +233,7 @@ class MapView(widgets.VBox):
 
     def _draw_graph(self, graph: nx.MultiDiGraph, positions: dict) -> None:
         colours = {t.key: t.colour for t in self.net.settings.tie_types}
+        lines = {t.key: line_style(i)[0] for i, t in enumerate(self.net.settings.tie_types)}
         nodes, edges = [], []
         for node_id, d in graph.nodes(data=True):
             x, y = positions[node_id]
@@ -237,6 +244,7 @@ class MapView(widgets.VBox):
                 "source": str(u),
                 "target": str(v),
                 "colour": colours.get(d["type"], UNKNOWN_COLOUR),
+                "line": lines.get(d["type"], 0),
                 "width": 1.5 * d["strength"] + 0.5,
                 "arrow": "triangle" if d["direction"] in ("forward", "both") else "none",
                 "back_arrow": "triangle" if d["direction"] == "both" else "none",
