@@ -60,7 +60,17 @@ STYLE = [
             "border-color": "#222222",
         },
     },
-    {"selector": "node:selected", "style": {"border-width": 5, "border-color": "#000000"}},
+    {"selector": "node.codesign-quiet", "style": {"text-opacity": 0, "text-background-opacity": 0}},
+    {
+        "selector": "node:selected",
+        "style": {
+            "border-width": 5,
+            "border-color": "#000000",
+            "text-opacity": 1,
+            "text-background-opacity": 0.85,
+            "z-index": 10,
+        },
+    },
     {
         "selector": "edge",
         "style": {
@@ -96,13 +106,34 @@ class MapFitter(anywidget.AnyWidget):
     const LABEL_PX = """
         + str(LABEL_PX)
         + """;
+    function overlap(a, b) {
+      return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    }
     function scaleLabels(cy) {
       // On screen a label is font-size * zoom: below zoom 1, grow it by 1 / zoom.
       const k = Math.max(1, 1 / cy.zoom());
-      cy.batch(() => cy.nodes().style({
-        "font-size": LABEL_PX * k, "text-max-width": 160 * k + "px",
-        "text-margin-y": 4 * k, "text-background-padding": 2 * k,
-      }));
+      cy.batch(() => {
+        cy.nodes().style({
+          "font-size": LABEL_PX * k, "text-max-width": 160 * k + "px",
+          "text-margin-y": 4 * k, "text-background-padding": 2 * k,
+        });
+        cy.nodes().removeClass("codesign-quiet");
+      });
+      // Names that would cover one another: the best-connected keep theirs, the others go
+      // quiet (shown when selected; every name is in the map in words).
+      const kept = [], quiet = [];
+      const order = cy.nodes().sort((a, b) => b.degree() - a.degree()
+        || b.data("size") - a.data("size")
+        || String(a.data("label")).localeCompare(b.data("label")));
+      order.forEach(n => {
+        const box = n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true});
+        if (kept.some(other => overlap(box, other))) quiet.push(n); else kept.push(box);
+      });
+      cy.batch(() => quiet.forEach(n => n.addClass("codesign-quiet")));
+    }
+    function later(cy) {
+      clearTimeout(cy._codesignTimer);
+      cy._codesignTimer = setTimeout(() => scaleLabels(cy), 120);
     }
     function fit() {
       for (const box of document.querySelectorAll("div")) {
@@ -110,8 +141,8 @@ class MapFitter(anywidget.AnyWidget):
         if (!cy) continue;
         if (!cy._codesignLabels) {
           cy._codesignLabels = true;
-          cy.on("zoom", () => scaleLabels(cy));
-          cy.on("add", "node", () => scaleLabels(cy));
+          cy.on("zoom", () => later(cy));
+          cy.on("add remove data", "node", () => later(cy));
         }
         cy.resize(); cy.fit(undefined, 40); scaleLabels(cy);
       }

@@ -75,6 +75,13 @@ def legend_html(nodes: Sequence[tuple[str, str]], tie_types: Sequence[TieType]) 
         for i, t in enumerate(tie_types)
     ]
     parts.append(escaped("Size: influence (0-10). Arrow: the tie's direction.", "p"))
+    parts.append(
+        escaped(
+            "Names that would cover one another are left off the drawing (click a shape to "
+            "see it); every name is in the map in words below.",
+            "p",
+        )
+    )
     return "".join(parts)
 
 
