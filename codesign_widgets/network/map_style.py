@@ -8,17 +8,9 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from ..core.palette import KIND_COLOURS, TIE_LINE_STYLES, UNKNOWN_COLOUR, line_style
+from ..core.palette import TIE_LINE_STYLES
 
-__all__ = [
-    "KIND_COLOURS",
-    "KIND_SHAPES",
-    "LABEL_PX",
-    "STYLE",
-    "UNKNOWN_COLOUR",
-    "MapFitter",
-    "line_style",
-]
+__all__ = ["KIND_SHAPES", "LABEL_PX", "STYLE", "MapFitter"]
 
 #: The smallest a stakeholder's name may be on the screen, in CSS pixels, at any zoom
 #: (:class:`MapFitter` scales the labels when a fit zooms out).

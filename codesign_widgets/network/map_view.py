@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 import ipycytoscape
 import ipywidgets as widgets
 
+from ..core.palette import FALLBACK_COLOURS, KIND_COLOURS, UNKNOWN_COLOUR, line_style
 from ..core.safe_text import escaped
 from ..core.small_groups import OTHER, OTHER_LABEL
 from ..core.templates import Template
-from ..ui.common import FALLBACK_COLOURS, perspective_colour, run_action
+from ..ui.common import perspective_colour, run_action
 from ..ui.keyed import close_later
 from ..ui.wiring import HubWiring
-from .map_style import KIND_COLOURS, KIND_SHAPES, STYLE, UNKNOWN_COLOUR, MapFitter, line_style
+from .map_style import KIND_SHAPES, STYLE, MapFitter
 from .map_words import map_words_html
 from .measures import NetworkMetrics
 from .model import NetworkMap
