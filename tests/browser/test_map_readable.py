@@ -10,7 +10,8 @@ from codesign_widgets.network.layout import isolates
 from codesign_widgets.network.map_style import LABEL_PX
 from codesign_widgets.studio import Studio
 
-pytestmark = pytest.mark.browser
+# 40-70 s here (server start, a kernel, 40 stakeholders drawn): over the 30 s line for slow.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # On screen a label is its style's font size times the zoom (cytoscape scales the canvas).
 LABELS = """() => {
