@@ -31,8 +31,7 @@ def _dashes(index: int) -> str | tuple:
 
 def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     """The stakeholder map: node size is influence, colour the perspective group, edge
-    colour and line style the tie type (the same layout the projector used, stakeholders
-    without ties on a shelf below).
+    colour the tie type (the same stable layout the projector used).
 
     >>> from tests.tables import network_tables
     >>> network_chart(network_tables()).title
