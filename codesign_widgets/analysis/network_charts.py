@@ -65,7 +65,9 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
         size = 120 + 60 * (d.get("influence") or 0)
         ax.scatter([x], [y], s=size, color=group_colour(group),
                    edgecolors="#000000", zorder=3)  # fmt: skip
-        ax.text(x, y + 18, shorten(d["name"], 28), ha="center", va="top", fontsize=9)
+        # Offset in points, not data units: a map of one row of stakeholders has no height.
+        ax.annotate(shorten(d["name"], 28), (x, y), xytext=(0, -12), textcoords="offset points",
+                    ha="center", va="top", fontsize=9)  # fmt: skip
     ax.invert_yaxis()  # y grows downwards on the projector: the same picture, shelf below
     ax.axis("off")
     ax.margins(0.15)
