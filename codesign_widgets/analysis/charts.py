@@ -21,6 +21,8 @@ import os
 import warnings
 from pathlib import Path
 
+from ..core.palette import GROUP_COLOURS, UNKNOWN_COLOUR
+
 __all__ = [
     "GROUP_COLOURS",
     "GROUP_LABELS",
@@ -36,7 +38,6 @@ __all__ = [
     "shorten",
 ]
 
-GROUP_COLOURS = {"lived_experience": "#0072B2", "provider": "#D55E00", "system": "#009E73"}
 GROUP_LABELS = {
     "lived_experience": "Lived experience",
     "provider": "Provider",
@@ -44,14 +45,14 @@ GROUP_LABELS = {
     "other": "Other perspectives",  # small groups, merged (codesign_widgets.core.small_groups)
 }
 #: The colour of anything without a perspective group (or tie type).
-OTHER = "#999999"
+OTHER = UNKNOWN_COLOUR
 
 
 def group_colour(group: str) -> str:
     """The colour of a perspective group (colour-blind safe), grey for anything else.
 
     >>> group_colour("provider"), group_colour("")
-    ('#D55E00', '#999999')
+    ('#D55E00', '#767676')
     """
     return GROUP_COLOURS.get(group, OTHER)
 

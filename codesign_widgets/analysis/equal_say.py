@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core.equal_say import EqualSay, OutcomeVoice, outcome_voice, summarise
 from ..core.errors import CodesignError
+from ..core.palette import POOLED
 from ..core.workshop_tables import Tables, group_order, perspective_groups, stage_keys
 from ..network.analysis import network_map
 from ..network.model import resolve
@@ -171,7 +172,7 @@ def equal_say_chart(tables: Tables) -> Chart:
     ax = fig.add_subplot()
     x = list(range(len(summary.groups)))
     ax.bar([v - 0.2 for v in x], [g.people_share * 100 for g in summary.groups], 0.4,
-           color="#999999", label="People")  # fmt: skip
+           color=POOLED, hatch="//", edgecolor="#ffffff", label="People (hatched)")  # fmt: skip
     ax.bar([v + 0.2 for v in x], [g.contribution_share * 100 for g in summary.groups], 0.4,
            color=[group_colour(g.group) for g in summary.groups],
            label="Contributions")  # fmt: skip

@@ -8,6 +8,7 @@ returns a :class:`~codesign_widgets.analysis.charts.Chart`; the numbers come fro
 
 from __future__ import annotations
 
+from ..core.palette import POOLED
 from ..core.workshop_tables import Tables
 from ..goals.analysis import (
     NO_CARDS,
@@ -116,8 +117,9 @@ def priorities_chart(tables: Tables, stage: str | None = None, top: int = 10) ->
     y = list(range(len(frame)))[::-1]
     ax.barh([v + 0.2 for v in y], frame["equal_say"] * 100, height=0.4, color="#000000",
             label="Equal say")  # fmt: skip
-    ax.barh([v - 0.2 for v in y], frame["pooled"] * 100, height=0.4, color="#999999",
-            label="Pooled")  # fmt: skip
+    # Pooled: a readable grey and a hatch, so it differs from equal say by more than shade.
+    ax.barh([v - 0.2 for v in y], frame["pooled"] * 100, height=0.4, color=POOLED,
+            hatch="//", edgecolor="#ffffff", label="Pooled (hatched)")  # fmt: skip
     ax.set_yticks(y, [shorten(p) for p in frame["priority"]])
     ax.set_xlabel("Share of dots (%)")
     ax.legend()

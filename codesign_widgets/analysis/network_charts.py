@@ -8,6 +8,7 @@ returns a :class:`~codesign_widgets.analysis.charts.Chart`; the map comes from
 
 from __future__ import annotations
 
+from ..core.palette import line_style
 from ..core.workshop_tables import Tables, perspective_groups
 from ..network.analysis import NO_MAP, NO_STAKEHOLDERS, network_graph, network_map
 from .charts import OTHER, Chart, empty_chart, figure, finish, group_colour, shorten
@@ -20,6 +21,14 @@ def _no_map(tables: Tables) -> str:
     return NO_STAKEHOLDERS if has_stage else NO_MAP
 
 
+def _dashes(index: int) -> str | tuple:
+    """The matplotlib line style of the ``index``-th tie type, as the projector draws it."""
+    _number, name, _words, dashes = line_style(index)
+    if dashes:
+        return (0, dashes)
+    return {"dotted": ":", "double": "-"}.get(name, "-")
+
+
 def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     """The stakeholder map: node size is influence, colour the perspective group, edge
     colour the tie type (the same stable layout the projector used).
@@ -28,7 +37,7 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     >>> network_chart(network_tables()).title
     'Stakeholder map'
     """
-    from ..network.layout import stable_layout
+    from ..network.layout import isolates, stable_layout, with_isolates_shelved
 
     graph = network_graph(tables, stage)
     title = "Stakeholder map"
@@ -37,7 +46,9 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
     net = network_map(tables, stage)
     groups = perspective_groups(tables)
     colours = {t.key: t.colour for t in net.settings.tie_types}
-    pos = stable_layout(graph)
+    lines = {t.key: _dashes(i) for i, t in enumerate(net.settings.tie_types)}
+    alone = set(isolates(graph))
+    pos = with_isolates_shelved(graph, stable_layout(graph.subgraph(set(graph) - alone)))
     fig = figure(9, 7)
     ax = fig.add_subplot()
     for u, v, d in graph.edges(data=True):
@@ -46,6 +57,7 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
             "arrowstyle": "-|>" if d["direction"] == "forward" else
             ("<|-|>" if d["direction"] == "both" else "-"),
             "color": colours.get(d["tie_type"], OTHER), "linewidth": d["strength"],
+            "linestyle": lines.get(d["tie_type"], "-"),
             "shrinkA": 12, "shrinkB": 12})  # fmt: skip
     for n, d in graph.nodes(data=True):
         x, y = pos[n]
@@ -53,7 +65,10 @@ def network_chart(tables: Tables, stage: str | None = None) -> Chart:
         size = 120 + 60 * (d.get("influence") or 0)
         ax.scatter([x], [y], s=size, color=group_colour(group),
                    edgecolors="#000000", zorder=3)  # fmt: skip
-        ax.text(x, y - 18, shorten(d["name"], 28), ha="center", va="top", fontsize=9)
+        # Offset in points, not data units: a map of one row of stakeholders has no height.
+        ax.annotate(shorten(d["name"], 28), (x, y), xytext=(0, -12), textcoords="offset points",
+                    ha="center", va="top", fontsize=9)  # fmt: skip
+    ax.invert_yaxis()  # y grows downwards on the projector: the same picture, shelf below
     ax.axis("off")
     ax.margins(0.15)
     ax.set_title(title, loc="left")

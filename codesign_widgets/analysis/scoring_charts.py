@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..core.palette import POOLED
 from ..core.workshop_tables import Tables
 from ..scoring.analysis import (
     NO_SCORING,
@@ -63,7 +64,8 @@ def ranking_chart(tables: Tables, stage: str | None = None, round: int | None = 
     ax = fig.add_subplot()
     x = list(range(len(table)))
     ax.bar([v - 0.2 for v in x], table["equal_say"], 0.4, color="#000000", label="Equal say")
-    ax.bar([v + 0.2 for v in x], table["pooled"], 0.4, color="#999999", label="Pooled")
+    ax.bar([v + 0.2 for v in x], table["pooled"], 0.4, color=POOLED, hatch="//",
+           edgecolor="#ffffff", label="Pooled (hatched)")  # fmt: skip
     ax.vlines(x, table["spread_low"], table["spread_high"], color="#D55E00", linewidth=6,
               label="Middle half of people")  # fmt: skip
     ax.set_xticks(x, [shorten(t, 20) for t in table["prototype"]])

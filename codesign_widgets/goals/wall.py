@@ -242,12 +242,24 @@ class GoalWall(widgets.VBox):
                 + "".join(items)
                 + "</ul></section>"
             )
-        self.by_theme.value = "".join(blocks)
+        self.by_theme.value = self._legend_html() + "".join(blocks)
+
+    def _legend_html(self) -> str:
+        """What a card's coloured edge means, in words (the card says it too)."""
+        keys = "".join(
+            f'<span style="margin-right:1em"><span aria-hidden="true" style="display:inline-block;'
+            f'width:0.8em;height:0.8em;margin-right:0.3em;background:{perspective_colour(g, i)}">'
+            f"</span>{escaped(SHOWN_LABELS.get(g, g), 'span')}</span>"
+            for i, g in enumerate(self._group_names())
+        )
+        return f'<p class="codesign-card-legend">Card edge: the author\'s perspective. {keys}</p>'
 
     @staticmethod
     def _card_html(card: GoalCard, dots: int | None) -> str:
         """One card on the wall, with its dots once they are revealed."""
         colour = perspective_colour(card.group)
+        # The perspective in words as well as the edge's colour (WCAG 1.4.1).
+        group = escaped(SHOWN_LABELS.get(card.group, card.group), "div", "codesign-card-group")
         parts = [card.goal, f"What matters: {card.what_matters}"]
         if card.services:
             parts.append("Would help: " + ", ".join(card.services))
@@ -261,7 +273,7 @@ class GoalWall(widgets.VBox):
             parts.append(f"● {dots} dots")
         return (
             f'<li style="border-left:6px solid {colour};padding-left:6px;'
-            f'margin:4px 0">{escaped(chr(10).join(parts), "div")}</li>'
+            f'margin:4px 0">{group}{escaped(chr(10).join(parts), "div")}</li>'
         )
 
     def _group_names(self) -> list[str]:

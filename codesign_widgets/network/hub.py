@@ -29,7 +29,7 @@ from ..live import Feed
 from ..ui.common import Notice
 from ..ui.wiring import HubWiring
 from .graph import build_graph
-from .layout import stable_layout
+from .layout import isolates, stable_layout, with_isolates_shelved
 from .map_view import MapView
 from .measures import NetworkMetrics, network_metrics
 from .model import NetworkMap
@@ -56,10 +56,11 @@ class ComputedMap:
 
     net: NetworkMap
     graph: nx.MultiDiGraph
-    positions: dict
+    positions: dict  # everyone: the tied stakeholders by force, the others on a shelf below
     metrics: NetworkMetrics
     seconds: float
     drawn: nx.MultiDiGraph  # what the drawing shows: all of graph, or its most connected part
+    layout: dict  # the tied stakeholders only: what the next pass keeps in place
 
 
 class NetworkHub(widgets.VBox):
@@ -122,7 +123,11 @@ class NetworkHub(widgets.VBox):
         # Positions come from the whole map, so filtering never moves anyone.
         smallest = filters.get("smallest_group", 1)
         whole = build_graph(net, smallest_group=smallest)
-        positions = stable_layout(whole, previous)
+        # Stakeholders without ties wait on a shelf under the map (far away, they would shrink
+        # the fitted picture); one who gains a tie joins the layout next to it.
+        alone = set(isolates(whole))
+        layout = stable_layout(whole.subgraph(n for n in whole if n not in alone), previous)
+        positions = with_isolates_shelved(whole, layout)
         filtered = filters["tie_types"] is not None or filters["drawn_by"] is not None
         graph = build_graph(net, **filters) if filtered else whole
         metrics = network_metrics(graph)
@@ -131,7 +136,7 @@ class NetworkHub(widgets.VBox):
             ranked = sorted(graph, key=lambda n: (-metrics.degree.get(n, 0), n))
             drawn = graph.subgraph(ranked[:MAX_DRAWN])
         seconds = time.perf_counter() - started
-        return ComputedMap(net, graph, positions, metrics, seconds, drawn)
+        return ComputedMap(net, graph, positions, metrics, seconds, drawn, layout)
 
     def refresh(self, topics: set[str]) -> None:
         """Read the map again and redraw (called by the live feed and after actions)."""
@@ -188,7 +193,7 @@ class NetworkHub(widgets.VBox):
     def _apply(self, c: ComputedMap) -> None:
         """Show one computed pass in every tab."""
         self.computed = c
-        self.positions = c.positions
+        self.positions = c.layout
         try:
             self.map_view.show(c.net, c.graph, c.drawn, c.positions, c.metrics)
             self.grid.value = power_interest_svg(c.graph, self.map_view.colour)

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 
-__all__ = ["EDGE_LENGTH", "stable_layout"]
+__all__ = ["EDGE_LENGTH", "isolates", "stable_layout", "with_isolates_shelved"]
 
 EDGE_LENGTH = 150.0  # the layout's ideal tie length, in drawing units (pixels at zoom 1)
+# The shelf of stakeholders without ties: room for a node and a label under it.
+SHELF_COLUMN, SHELF_ROW = 180.0, 150.0
 
 
 def _jitter(node: object, seed: int) -> np.ndarray:
@@ -96,3 +98,50 @@ def stable_layout(
             pos[movers] += step / length[:, None] * np.minimum(length, temperature)[:, None]
             temperature -= cooling
     return {node: (float(pos[i, 0]), float(pos[i, 1])) for node, i in index.items()}
+
+
+def isolates(graph: nx.Graph | nx.MultiDiGraph) -> list:
+    """Stakeholders with no tie to anyone else (a tie to oneself does not count), in order.
+
+    >>> g = nx.MultiDiGraph([(1, 2), (3, 3)])
+    >>> g.add_node(4)
+    >>> isolates(g)
+    [3, 4]
+    """
+    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    return [n for n in graph if all(m == n for m in undirected.neighbors(n))]
+
+
+def with_isolates_shelved(
+    graph: nx.Graph | nx.MultiDiGraph, positions: Mapping[object, tuple[float, float]]
+) -> dict[object, tuple[float, float]]:
+    """``positions`` of the tied stakeholders plus a compact grid, just under them, for the
+    stakeholders nobody is tied to yet.
+
+    Laid out by force, an unconnected stakeholder drifts far from the rest, and fitting the
+    picture to the screen then shrinks every label (0.32x on the projector in the audit). On
+    the shelf they stay one row-height from the map, in the order they came.
+
+    >>> g = nx.Graph([(1, 2)])
+    >>> g.add_nodes_from([3, 4])
+    >>> shelf = with_isolates_shelved(g, {1: (0.0, 0.0), 2: (150.0, 0.0)})
+    >>> shelf[3], shelf[4]
+    ((0.0, 150.0), (180.0, 150.0))
+    """
+    alone = isolates(graph)
+    placed = {n: positions[n] for n in graph if n in positions and n not in set(alone)}
+    if not alone:
+        return placed
+    if placed:
+        xs = [x for x, _ in placed.values()]
+        left, width, top = min(xs), max(xs) - min(xs), max(y for _, y in placed.values())
+        top += SHELF_ROW
+    else:
+        left, width, top = 0.0, 0.0, 0.0
+    # Rows as wide as the map, but never taller than about 16:9 wide (a long thin column of
+    # isolates would shrink the picture as much as the drift did).
+    columns = max(int(width // SHELF_COLUMN) + 1, int(np.ceil(np.sqrt(len(alone) * 16 / 9))))
+    for i, node in enumerate(alone):
+        row, column = divmod(i, columns)
+        placed[node] = (left + column * SHELF_COLUMN, top + row * SHELF_ROW)
+    return placed

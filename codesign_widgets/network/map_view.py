@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING
 import ipycytoscape
 import ipywidgets as widgets
 
+from ..core.palette import FALLBACK_COLOURS, KIND_COLOURS, UNKNOWN_COLOUR, line_style
 from ..core.safe_text import escaped
 from ..core.small_groups import OTHER, OTHER_LABEL
 from ..core.templates import Template
-from ..ui.common import FALLBACK_COLOURS, perspective_colour, run_action
+from ..ui.common import perspective_colour, run_action
 from ..ui.keyed import close_later
 from ..ui.wiring import HubWiring
-from .map_style import KIND_COLOURS, KIND_SHAPES, STYLE, UNKNOWN_COLOUR, MapFitter
+from .map_style import KIND_SHAPES, STYLE, MapFitter
+from .map_words import map_words_html
 from .measures import NetworkMetrics
 from .model import NetworkMap
 from .reports import details_html, legend_html, summary_text
@@ -62,7 +64,7 @@ class MapView(widgets.VBox):
         filters = self._build_filters(template)
         drawing = self._build_drawing()
         # The map is the projector's live result: straight under the tabs, its controls below.
-        super().__init__([drawing, filters, self.type_filter, self.summary])
+        super().__init__([drawing, filters, self.type_filter, self.summary, self.words])
 
     # -- layout -----------------------------------------------------------------------
     def _build_filters(self, template: Template) -> widgets.HBox:
@@ -94,7 +96,9 @@ class MapView(widgets.VBox):
         self.cyto.add_class("codesign-live-result")
         self.cyto.on("node", "click", self._on_node_click)
         self.legend = widgets.HTML()
-        self.summary = widgets.HTML()  # the drawing's text alternative
+        self.summary = widgets.HTML()  # the drawing's text alternative: what stands out
+        self.words = widgets.HTML()  # ... and all of it: every stakeholder and tie
+        self.words.add_class("codesign-map-words-box")
         self.details = widgets.HTML()
         self.hide_button = widgets.Button(
             description="Take off the map", icon="eye-slash", layout={"display": "none"},
@@ -223,6 +227,8 @@ class MapView(widgets.VBox):
         self._draw_graph(drawn, positions)
         self._draw_legend()
         self._draw_summary(drawn)
+        labels = {**self.labels, OTHER: OTHER_LABEL}
+        self.words.value = map_words_html(graph, net.settings.tie_types, labels)
         self._draw_details()
 
     def show_busy(self) -> None:
@@ -231,6 +237,7 @@ class MapView(widgets.VBox):
 
     def _draw_graph(self, graph: nx.MultiDiGraph, positions: dict) -> None:
         colours = {t.key: t.colour for t in self.net.settings.tie_types}
+        lines = {t.key: line_style(i)[0] for i, t in enumerate(self.net.settings.tie_types)}
         nodes, edges = [], []
         for node_id, d in graph.nodes(data=True):
             x, y = positions[node_id]
@@ -241,6 +248,7 @@ class MapView(widgets.VBox):
                 "source": str(u),
                 "target": str(v),
                 "colour": colours.get(d["type"], UNKNOWN_COLOUR),
+                "line": lines.get(d["type"], 0),
                 "width": 1.5 * d["strength"] + 0.5,
                 "arrow": "triangle" if d["direction"] in ("forward", "both") else "none",
                 "back_arrow": "triangle" if d["direction"] == "both" else "none",

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..core.errors import InvalidInput
+from ..core.palette import TIE_COLOURS
 
 __all__ = [
     "DEFAULT_KINDS",
@@ -55,15 +56,16 @@ class TieType:
 
 
 DEFAULT_TIE_TYPES = (
-    TieType("information", "Information", "#0072B2"),
-    TieType("money", "Money / commissioning", "#009E73"),
-    TieType("referral", "Referral", "#E69F00"),
-    TieType("care", "Care / support", "#CC79A7"),
-    TieType("influence", "Influence", "#56B4E9"),
-    TieType("conflict", "Conflict", "#D55E00", channel=False),
+    TieType("information", "Information", TIE_COLOURS["information"]),
+    TieType("money", "Money / commissioning", TIE_COLOURS["money"]),
+    TieType("referral", "Referral", TIE_COLOURS["referral"]),
+    TieType("care", "Care / support", TIE_COLOURS["care"]),
+    TieType("influence", "Influence", TIE_COLOURS["influence"]),
+    TieType("conflict", "Conflict", TIE_COLOURS["conflict"], channel=False),
 )
-# Colours for tie types the facilitator adds (Okabe-Ito, then greys).
-EXTRA_COLOURS = ("#000000", "#F0E442", "#666666", "#999999", "#333333")
+# Colours for tie types the facilitator adds (each also gets its own line style on the map);
+# all at least 3:1 on white.
+EXTRA_COLOURS = ("#0072B2", "#D55E00", "#555555", "#882255", "#117733")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
+from ..core.palette import line_style
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.small_groups import OTHER, OTHER_LABEL
 from .measures import NetworkMetrics, deciders, influence_by_perspective, voice_distances
@@ -40,6 +41,25 @@ def _swatch(colour: str, width: int = 14, height: int = 14) -> str:
     return escaped("", "span", style=style + "margin:0 6px 2px 0")
 
 
+def _line_swatch(colour: str, index: int) -> str:
+    """A short sample of a tie type's line: its colour and its dashes (as on the map)."""
+    _number, name, _words, dashes = line_style(index)
+    pattern = {"dotted": (2, 4), "dashed": (8, 4)}.get(name, ()) if dashes is None else dashes
+    dash = f' stroke-dasharray="{" ".join(map(str, pattern))}"' if pattern else ""
+    colour = escaped_attribute(colour)
+    if name == "double":
+        line = "".join(
+            f'<line x1="0" y1="{y}" x2="40" y2="{y}" stroke="{colour}" stroke-width="2"/>'
+            for y in (4, 10)
+        )
+    else:
+        line = f'<line x1="0" y1="7" x2="40" y2="7" stroke="{colour}" stroke-width="4"{dash}/>'
+    return (
+        '<svg width="40" height="14" aria-hidden="true" style="margin:0 6px 0 0;'
+        f'vertical-align:middle">{line}</svg>'
+    )
+
+
 def _key(swatch: str, label: str) -> str:
     """One line of a legend: the colour, then its label as text."""
     return f"<div>{swatch}{escaped(label, 'span')}</div>"
@@ -50,8 +70,18 @@ def legend_html(nodes: Sequence[tuple[str, str]], tie_types: Sequence[TieType]) 
     parts = [escaped("Colour", "strong")]
     parts += [_key(_swatch(colour), label) for label, colour in nodes]
     parts.append(escaped("Ties", "strong"))
-    parts += [_key(_swatch(t.colour, 24, 4), t.label) for t in tie_types]
+    parts += [
+        _key(_line_swatch(t.colour, i), f"{t.label} ({line_style(i)[2]})")
+        for i, t in enumerate(tie_types)
+    ]
     parts.append(escaped("Size: influence (0-10). Arrow: the tie's direction.", "p"))
+    parts.append(
+        escaped(
+            "Names that would cover one another are left off the drawing (click a shape to "
+            "see it); every name is in the map in words below.",
+            "p",
+        )
+    )
     return "".join(parts)
 
 

@@ -14,6 +14,7 @@ import bqplot as bq
 import ipywidgets as widgets
 import pandas as pd
 
+from ..core.palette import POOLED
 from ..core.safe_text import escaped
 from ..ui.common import perspective_colour
 from .criteria import CriteriaSet
@@ -28,7 +29,11 @@ __all__ = [
     "two_by_two_section",
 ]
 
-BIG = {"font-size": "18px"}
+# Chart text follows the page's type: on the projector that is the body size (18 px at
+# 1280x720, 28 px at 1920x1080, see the projector template); elsewhere at least 18 px.
+BIG = {"font-size": "max(18px, var(--jp-widgets-font-size, 18px))"}
+#: Perspectives on the side-by-side chart: a marker shape each as well as a colour.
+MARKERS = ("circle", "square", "triangle-up", "diamond", "cross")
 LOW, HIGH = "#f0f0f0", "#0072B2"
 CONTESTED = "#D55E00"
 
@@ -40,6 +45,7 @@ def _chart(marks, axes, title: str, height: str = "420px", left: int = 90, **kwa
         axes=axes,
         title=title,
         title_style=BIG,
+        legend_text=BIG,
         fig_margin={"top": 50, "bottom": 90, "left": left, "right": 30},
         layout={"height": height, "width": "100%", "min_width": "320px"},
         **kwargs,
@@ -65,10 +71,10 @@ def ranking_section(
     per = results.per_criterion
     contested = per[per["contested"]].groupby(level="prototype_id").size()
     table = _ranking_table(ranking, contested, titles, decisions)
-    # One label per bar, never overlapping the next: a 1280-pixel projector holds about 100
+    # One label per bar, never overlapping the next: a 1280-pixel projector holds about 85
     # characters of 18 px labels across the chart. The rank (as in the table under the chart,
     # which gives the titles in full) keeps shortened titles apart.
-    limit = max(6, min(MAX_LABEL, 100 // max(1, len(ranking)) - 4))
+    limit = max(6, min(MAX_LABEL, 85 // max(1, len(ranking)) - 4))
     names = [
         f"{rank}. {short_label(titles[pid], limit)}"
         for pid, rank in ranking["equal_say_rank"].items()
@@ -81,11 +87,23 @@ def ranking_section(
     y = bq.LinearScale(min=0, max=100)
     bars = bq.Bars(
         x=names,
-        y=[ranking["equal_say"].tolist(), ranking["pooled"].tolist()],
+        y=ranking["equal_say"].tolist(),
         scales={"x": x, "y": y},
-        type="grouped",
-        colors=["#000000", "#999999"],
-        labels=["Equal say", "Pooled"],
+        colors=["#000000"],
+        labels=["Equal say (bar)"],
+        display_legend=True,
+    )
+    # Pooled is a diamond on the equal-say bar: told apart by shape, not by a grey alone.
+    pooled = bq.Scatter(
+        x=names,
+        y=ranking["pooled"].tolist(),
+        scales={"x": x, "y": y},
+        marker="diamond",
+        colors=[POOLED],
+        stroke="#ffffff",
+        stroke_width=2,
+        default_size=260,
+        labels=["Pooled (diamond)"],
         display_legend=True,
     )
     spread = bq.Lines(
@@ -94,10 +112,11 @@ def ranking_section(
         scales={"x": x, "y": y},
         colors=[CONTESTED],
         stroke_width=6,
-        labels=["Middle half of people"],
+        labels=["Middle half of people (line)"],
+        display_legend=True,
     )
     figure = _chart(
-        [bars, spread],
+        [bars, spread, pooled],
         _score_axes(x, y),
         "Ranking: equal say and pooled, with the spread of people's scores",
         # The projector's live result: it fits under the header of a 720-line screen.
@@ -273,17 +292,26 @@ def perspectives_section(
     x = bq.OrdinalScale(domain=names)
     y = bq.LinearScale(min=0, max=100)
     values = by_group.reindex(ids)
-    bars = bq.Bars(
-        x=names,
-        y=[values[g].tolist() for g in groups],  # NaN: no bar (nobody from it scored)
-        scales={"x": x, "y": y},
-        type="grouped",
-        colors=[perspective_colour(g, i) for i, g in enumerate(groups)],
-        labels=[group_labels.get(g, g) for g in groups],
-        display_legend=True,
-    )
+    # One marker shape per perspective as well as its colour (a dot plot, not grouped bars
+    # told apart by colour alone); no marker where nobody from it scored.
+    scored = {g: [(n, v) for n, v in zip(names, values[g], strict=True) if pd.notna(v)]
+              for g in groups}  # fmt: skip
+    dots = [
+        bq.Scatter(
+            x=[n for n, _v in scored[g]],
+            y=[v for _n, v in scored[g]],
+            scales={"x": x, "y": y},
+            marker=MARKERS[i % len(MARKERS)],
+            colors=[perspective_colour(g, i)],
+            stroke="#ffffff",
+            default_size=300,
+            labels=[f"{group_labels.get(g, g)} ({MARKERS[i % len(MARKERS)].replace('-', ' ')})"],
+            display_legend=True,
+        )
+        for i, g in enumerate(groups)
+    ]
     figure = _chart(
-        [bars],
+        dots,
         _score_axes(x, y),
         "Each perspective's scores side by side",
         legend_location="top-right",

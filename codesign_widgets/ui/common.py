@@ -8,6 +8,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
+from ..core.palette import FALLBACK_COLOURS, GROUP_COLOURS
 from ..core.safe_text import escaped
 from ..core.workshop import StageState
 from .announce import announced
@@ -15,12 +16,14 @@ from .keyed import close_later
 
 __all__ = ["Notice", "perspective_colour", "replace_children", "run_action", "state_buttons"]
 
-# Colour-blind-safe (Okabe-Ito), in perspective-group order.
-GROUP_COLOURS = {"lived_experience": "#0072B2", "provider": "#D55E00", "system": "#009E73"}
-FALLBACK_COLOURS = ("#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-
 
 def perspective_colour(group: str, index: int = 0) -> str:
+    """The colour of a perspective group (:mod:`codesign_widgets.core.palette`); groups a
+    template invents take the fallbacks by ``index``.
+
+    >>> perspective_colour("provider"), perspective_colour("students", 1)
+    ('#D55E00', '#555555')
+    """
     return GROUP_COLOURS.get(group, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
 
 

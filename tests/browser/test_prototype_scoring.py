@@ -53,6 +53,16 @@ def score(page, criterion: int, label: str) -> None:
     row.locator(".codesign-chosen", has_text=f"Your score: {label}").wait_for(timeout=30_000)
 
 
+# The body's type size, and the smallest text drawn in a chart (titles, ticks, legends).
+CHART_TEXT = """() => {
+  const body = parseFloat(getComputedStyle(document.body).fontSize);
+  const texts = Array.from(document.querySelectorAll('.bqplot text, .bqplot tspan'))
+    .filter(t => t.textContent.trim() && t.getBBox().width > 0);
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize));
+  return {body, count: sizes.length, smallest: Math.min(...sizes)};
+}"""
+
+
 def test_two_phones_score_and_the_projector_reveals(
     browser, studio_server, scoring_workshop, phone
 ):
@@ -99,6 +109,11 @@ def test_two_phones_score_and_the_projector_reveals(
     hub.locator(".bqplot").first.wait_for(timeout=30_000)
     assert hub.locator(".bqplot").count() >= 3  # ranking, heatmap, 2x2, perspectives
     assert hub.locator(".codesign-room b", has_text="clinic").count() == 0
+    # Chart text is read from the back: no smaller than the projector's body text.
+    hub.wait_for_timeout(1_000)
+    sizes = hub.evaluate(CHART_TEXT)
+    print(f"chart text at 1280 wide: {sizes}")
+    assert sizes["smallest"] >= sizes["body"] - 0.5, sizes
     if os.environ.get("CODESIGN_SCREENSHOTS"):  # for a person to look at the charts
         hub.set_viewport_size({"width": 1280, "height": 4200})
         hub.wait_for_timeout(1_000)

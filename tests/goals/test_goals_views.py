@@ -244,6 +244,10 @@ def test_the_wall_groups_shared_cards_by_theme_as_text(studio, goal_room, ann):
     assert "<img" not in wall
     assert "Hidden plan" not in repr([w.get_state() for w in _tree(hub)])
     assert "2 shared cards" in hub.wall.now.value
+    # Each card names its author's perspective in words, not only by its edge's colour.
+    rest = wall[wall.index("Rest (1)") :]
+    assert '<div class="codesign-card-group">Provider</div>' in rest.split("</li>")[0]
+    assert "Card edge: the author's perspective." in wall
 
 
 def test_new_cards_reach_the_wall_through_the_live_feed(db_url, studio, goal_room, ann):

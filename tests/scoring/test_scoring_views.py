@@ -120,6 +120,30 @@ def test_the_projector_shows_counts_only_until_the_reveal(studio, workshop, room
     assert "<img" not in text
 
 
+def test_revealed_charts_tell_series_apart_by_shape_as_well_as_colour(studio, workshop, room):
+    """Pooled is a diamond beside the equal-say bars, in a grey readable as text; each
+    perspective has its own marker; chart text follows the projector's type size."""
+    from codesign_widgets.core.palette import POOLED, contrast_ratio
+
+    # Three each: smaller perspectives are merged (small-group protection).
+    for name, perspective, score in [("Ann", "lived_experience", 5), ("Al", "lived_experience", 4),
+                                     ("Amy", "lived_experience", 5), ("Bo", "provider", 2),
+                                     ("Ben", "provider", 1), ("Bea", "provider", 2)]:  # fmt: skip
+        phone(studio, workshop, name, perspective).rows["impact"].buttons.value = score
+    room.rounds_tab.close_button.click()
+    room.rounds_tab.reveal_button.click()
+    charts = room.room_tab.results_panel.charts
+    ranking = {m.labels[0]: m for m in charts["ranking"].marks}
+    assert ranking["Pooled (diamond)"].marker == "diamond"
+    assert ranking["Pooled (diamond)"].colors == [POOLED]
+    assert contrast_ratio(POOLED) >= 4.5
+    shapes = [m.marker for m in charts["perspectives"].marks]
+    assert len(shapes) == 2
+    assert len(set(shapes)) == len(shapes)
+    assert all("(" in m.labels[0] for m in charts["perspectives"].marks)  # legend names shape
+    assert "--jp-widgets-font-size" in charts["ranking"].title_style["font-size"]
+
+
 def test_a_score_on_a_closed_round_is_refused_even_from_a_crafted_message(studio, workshop, room):
     panel = phone(studio, workshop, "Ann", "lived_experience")
     room.rounds_tab.close_button.click()
