@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 from ..core.workshop import clean_text
 
 __all__ = [
@@ -41,17 +42,17 @@ MAX_BUDGET = 50
 
 # Wording a template may override in its [goal_prompts] table.
 DEFAULT_PROMPTS: dict[str, str] = {
-    "what_matters": "What matters to me",
-    "goal": "My goal, in my own words",
-    "steps": "First steps: who does what, by when",
-    "services": "Supports and services that would help",
-    "new_service": "Another support or service (type it)",
-    "barriers": "What gets in the way (one per line)",
-    "confidence": "How confident am I (0-10)?",
-    "to_seven": "What would make it a 7?",
-    "review_date": "Review date",
-    "theme": "Theme (a word or two)",
-    "visibility": "Who sees this card",
+    "what_matters": N_("What matters to me"),
+    "goal": N_("My goal, in my own words"),
+    "steps": N_("First steps: who does what, by when"),
+    "services": N_("Supports and services that would help"),
+    "new_service": N_("Another support or service (type it)"),
+    "barriers": N_("What gets in the way (one per line)"),
+    "confidence": N_("How confident am I (0-10)?"),
+    "to_seven": N_("What would make it a 7?"),
+    "review_date": N_("Review date"),
+    "theme": N_("Theme (a word or two)"),
+    "visibility": N_("Who sees this card"),
 }
 
 

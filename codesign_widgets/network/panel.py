@@ -253,7 +253,7 @@ class NetworkPanel(ActivityPanel):
         try:
             view = self.studio.network.maps.participant_network(self.participant, self.stage.key)
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         settings, self.names = view.settings, view.names
         by_name = sorted(self.names.items(), key=lambda item: item[1].casefold())

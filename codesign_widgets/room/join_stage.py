@@ -40,6 +40,7 @@ class StageView(widgets.VBox):
         feed: Feed | None = None,
     ) -> None:
         self.studio, self.notice, self.feed, self.checkin = studio, notice, feed, checkin
+        self._ = _ = notice.tr.gettext
         self.template: Template | None = None
         self.participant: Participant | None = None
         self.panel: widgets.Widget | None = None  # the current activity's panel, if any
@@ -52,8 +53,10 @@ class StageView(widgets.VBox):
         # One widget for every stage without a phone panel (a new one per redraw would leak).
         self.elsewhere = widgets.HTML(
             escaped(
-                "This part of the workshop happens on the big screen and in its own page; "
-                "follow the facilitator.",
+                _(
+                    "This part of the workshop happens on the big screen and in its own "
+                    "page; follow the facilitator."
+                ),
                 "p",
             )
         )
@@ -78,7 +81,9 @@ class StageView(widgets.VBox):
                 self.notice.clear()
             self._shown = (stage.key, state)
         self.stage_title.value = escaped(stage.title, "h2")
-        self.stage_state.value = escaped(state.label, "div", f"codesign-state-{state.value}")
+        self.stage_state.value = escaped(
+            self._(state.label), "div", f"codesign-state-{state.value}"
+        )
         self.stage_ask.value = escaped(stage.ask, "p")
         self.checkin.move_to(stage.key)
         if stage.activity == "checkin":

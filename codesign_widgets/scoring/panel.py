@@ -136,7 +136,7 @@ class ScoringPanel(ActivityPanel):
                     self.participant, self.previous_round.id
                 )[0]
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         self._draw()
 
@@ -224,7 +224,7 @@ class ScoringPanel(ActivityPanel):
         try:
             rows = self.studio.scoring.scores.revealed_scores(self.workshop.id, self.round.id)
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         titles = {p.id: p.title for p in self.prototypes}
         self.results.value = results_html(
