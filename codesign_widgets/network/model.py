@@ -23,11 +23,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 
 __all__ = [
     "DEFAULT_KINDS",
     "DEFAULT_TIE_TYPES",
     "DIRECTIONS",
+    "KIND_LABELS",
     "NetworkMap",
     "NetworkSettings",
     "Rating",
@@ -38,9 +40,17 @@ __all__ = [
     "resolve",
 ]
 
+#: Stakeholder kinds are stable keys (shapes and colours on the map are keyed by them); what a
+#: person reads is the kind's label, from the plan or these defaults, in the page's language.
 DEFAULT_KINDS = ("person", "group", "organisation", "service")
+KIND_LABELS = {
+    "person": N_("Person"),
+    "group": N_("Group"),
+    "organisation": N_("Organisation"),
+    "service": N_("Service"),
+}
 #: How a tie runs: from -> to, both ways, or a link with no direction.
-DIRECTIONS = {"forward": "From → to", "both": "Both ways", "none": "No direction"}
+DIRECTIONS = {"forward": N_("From → to"), "both": N_("Both ways"), "none": N_("No direction")}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -55,12 +65,12 @@ class TieType:
 
 
 DEFAULT_TIE_TYPES = (
-    TieType("information", "Information", "#0072B2"),
-    TieType("money", "Money / commissioning", "#009E73"),
-    TieType("referral", "Referral", "#E69F00"),
-    TieType("care", "Care / support", "#CC79A7"),
-    TieType("influence", "Influence", "#56B4E9"),
-    TieType("conflict", "Conflict", "#D55E00", channel=False),
+    TieType("information", N_("Information"), "#0072B2"),
+    TieType("money", N_("Money / commissioning"), "#009E73"),
+    TieType("referral", N_("Referral"), "#E69F00"),
+    TieType("care", N_("Care / support"), "#CC79A7"),
+    TieType("influence", N_("Influence"), "#56B4E9"),
+    TieType("conflict", N_("Conflict"), "#D55E00", channel=False),
 )
 # Colours for tie types the facilitator adds (Okabe-Ito, then greys).
 EXTRA_COLOURS = ("#000000", "#F0E442", "#666666", "#999999", "#333333")
@@ -77,6 +87,19 @@ class NetworkSettings:
     #: ... and anyone whose influence (perspectives weighted equally) is at least this.
     decider_influence: float = 8.0
     lived_groups: tuple[str, ...] = ("lived_experience",)
+    #: Labels of kinds the plan names (``kinds = [{key = "person", label = "Person"}]``).
+    kind_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def kind_label(self, key: str) -> str:
+        """What a person reads for the kind ``key``: the plan's label, the default one, or
+        the key itself (translate it with the page's ``gettext``).
+
+        >>> network_settings({}).kind_label("organisation")
+        'Organisation'
+        >>> network_settings({"kinds": [{"key": "team", "label": "Tîm"}]}).kind_label("team")
+        'Tîm'
+        """
+        return self.kind_labels.get(key) or KIND_LABELS.get(key) or key.capitalize()
 
     def tie_type(self, key: str) -> TieType:
         for tie_type in self.tie_types:
@@ -95,7 +118,7 @@ def network_settings(
     False
     """
     raw = dict(raw or {})
-    kinds = tuple(str(k) for k in raw.get("kinds", DEFAULT_KINDS)) or DEFAULT_KINDS
+    kinds, kind_labels = _kinds(raw.get("kinds", DEFAULT_KINDS))
     types = []
     for index, item in enumerate(raw.get("tie_types", [])):
         if "key" not in item or "label" not in item:
@@ -115,11 +138,28 @@ def network_settings(
     tie_types += tuple(t for t in extra_tie_types if t.key not in known)
     return NetworkSettings(
         kinds=kinds,
+        kind_labels=kind_labels,
         tie_types=tie_types,
         decider_groups=tuple(raw.get("decider_groups", ("system",))),
         decider_influence=float(raw.get("decider_influence", 8.0)),
         lived_groups=tuple(raw.get("lived_groups", ("lived_experience",))),
     )
+
+
+def _kinds(raw: object) -> tuple[tuple[str, ...], dict[str, str]]:
+    """A plan's kinds: keys as strings, or tables with a key and a label."""
+    keys, labels = [], {}
+    for item in raw if isinstance(raw, (list, tuple)) else []:
+        if isinstance(item, Mapping):
+            if "key" not in item:
+                msg = "Each kind in the template's [network] kinds needs a key."
+                raise InvalidInput(msg)
+            keys.append(str(item["key"]))
+            if item.get("label"):
+                labels[str(item["key"])] = str(item["label"])
+        else:
+            keys.append(str(item))
+    return (tuple(keys) or DEFAULT_KINDS), labels
 
 
 def check_colour(colour: str) -> str:

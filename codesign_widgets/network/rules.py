@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 from ..core.workshop import clean_text
 from .model import DIRECTIONS, EXTRA_COLOURS, NetworkSettings, TieType
 
@@ -122,8 +123,9 @@ def clean_stakeholder(
     """A stakeholder's fields, checked: the body stored for it. ``perspective`` may be ''."""
     name = clean_name(name)
     if kind not in settings.kinds:
-        msg = f"Please choose what kind of stakeholder this is: {', '.join(settings.kinds)}."
-        raise InvalidInput(msg)
+        msg = N_("Please choose what kind of stakeholder this is: {kinds}.")
+        kinds = ", ".join(settings.kind_label(k) for k in settings.kinds)
+        raise InvalidInput(msg, kinds=kinds)
     if perspective not in ("", *perspectives):
         msg = "Please choose one of the perspectives shown (or 'not sure')."
         raise InvalidInput(msg)
