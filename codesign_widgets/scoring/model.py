@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 from ..core.workshop import clean_text
 from .criteria import CriteriaSet, Criterion
 
@@ -73,9 +74,9 @@ class RoundState(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "open": "Open: scores can be given and changed",
-            "closed": "Closed: waiting for the reveal",
-            "revealed": "Revealed: results on the big screen",
+            "open": N_("Open: scores can be given and changed"),
+            "closed": N_("Closed: waiting for the reveal"),
+            "revealed": N_("Revealed: results on the big screen"),
         }[self.value]
 
 
