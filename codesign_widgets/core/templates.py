@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InvalidInput, NotFound
-from .i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from .small_groups import DEFAULT_SMALLEST_GROUP
 
 __all__ = [
@@ -91,7 +91,7 @@ class Template:
         for perspective in self.perspectives:
             if perspective.key == key:
                 return perspective
-        msg = "Please choose one of the perspectives shown."
+        msg = N_("Please choose one of the perspectives shown.")
         raise InvalidInput(msg)
 
 

@@ -105,7 +105,7 @@ class NetworkSettings:
         for tie_type in self.tie_types:
             if tie_type.key == key:
                 return tie_type
-        msg = "Please choose one of the tie types shown."
+        msg = N_("Please choose one of the tie types shown.")
         raise InvalidInput(msg)
 
 
@@ -122,7 +122,7 @@ def network_settings(
     types = []
     for index, item in enumerate(raw.get("tie_types", [])):
         if "key" not in item or "label" not in item:
-            msg = "Each [[network.tie_types]] in the template needs a key and a label."
+            msg = N_("Each [[network.tie_types]] in the template needs a key and a label.")
             raise InvalidInput(msg)
         colour = str(item.get("colour", EXTRA_COLOURS[index % len(EXTRA_COLOURS)]))
         types.append(
@@ -152,7 +152,7 @@ def _kinds(raw: object) -> tuple[tuple[str, ...], dict[str, str]]:
     for item in raw if isinstance(raw, (list, tuple)) else []:
         if isinstance(item, Mapping):
             if "key" not in item:
-                msg = "Each kind in the template's [network] kinds needs a key."
+                msg = N_("Each kind in the template's [network] kinds needs a key.")
                 raise InvalidInput(msg)
             keys.append(str(item["key"]))
             if item.get("label"):
