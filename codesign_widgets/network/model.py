@@ -88,7 +88,7 @@ class NetworkSettings:
     decider_influence: float = 8.0
     lived_groups: tuple[str, ...] = ("lived_experience",)
     #: Labels of kinds the plan names (``kinds = [{key = "person", label = "Person"}]``).
-    kind_labels: Mapping[str, str] = field(default_factory=dict)
+    kind_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def kind_label(self, key: str) -> str:
         """What a person reads for the kind ``key``: the plan's label, the default one, or
