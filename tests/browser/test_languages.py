@@ -59,13 +59,13 @@ def workshops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     found = {"db_url": db_url}
     try:
         for lang, (plan, criteria) in PLANS.items():
-            workshop, _key = studio.workshops.create(TITLE, plan)
+            workshop, key = studio.workshops.create(TITLE, plan)
             for stage in STAGES:
                 studio.workshops.set_stage_state(workshop.id, stage, "open")
             studio.scoring.prototypes.add_prototype(workshop.id, "prototypes", *PROTOTYPE)
             studio.scoring.rounds.set_criteria(workshop.id, "prototypes", criteria)
             studio.scoring.rounds.open_round(workshop.id, "prototypes")
-            found[lang] = {"id": workshop.id, "code": workshop.code, "plan": plan}
+            found[lang] = {"id": workshop.id, "code": workshop.code, "key": key, "plan": plan}
     finally:
         studio.close()
     return found
@@ -166,5 +166,19 @@ def test_the_connection_banner_speaks_the_workshops_language(
         assert banner.locator("p").inner_text() == expected
         assert expected != "Connection lost: this page is paused until it is back. Trying again…"
         ctx.set_offline(False)
+    finally:
+        ctx.close()
+
+
+def test_the_projector_page_has_the_plans_language(browser, studio_server, workshops):
+    """The facilitator's hub on the projector shows the plan's words and what people wrote:
+    its ``<html lang>`` is the plan's, so a screen reader reads them in Welsh."""
+    server = studio_server(workshops["db_url"])
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        info = workshops["cy"]
+        page.goto(server.facilitator_url(info["code"], info["key"]))
+        page.wait_for_function("document.documentElement.lang === 'cy'", timeout=90_000)
     finally:
         ctx.close()
