@@ -21,6 +21,7 @@ bench: setup chromium
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_redraw.py
 	$(BIN)/python benchmarks/bench_map_files.py
+	$(BIN)/python benchmarks/bench_languages.py
 
 # Known vulnerabilities in the installed set, from PyPI's advisory data (tools/audit_dependencies.py,
 # standard library only). Fails on a vulnerable package (exit 1), and when PyPI cannot be reached
