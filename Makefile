@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo test setup chromium postgresql axe bench soak audit audit-pip-audit
+.PHONY: demo test setup chromium postgresql axe bench soak audit audit-pip-audit messages
 
 demo: setup
 	$(BIN)/codesign demo --lan
@@ -23,6 +23,7 @@ bench: setup chromium
 	$(BIN)/python benchmarks/bench_map_files.py
 	$(BIN)/python benchmarks/bench_room.py --phones 30
 	$(BIN)/python benchmarks/bench_cheap_phone.py
+	$(BIN)/python benchmarks/bench_languages.py
 
 # A workshop-sized soak: 60 simulated phones (tests/protocol_phone.py) add a card every 10 s
 # each for 10 minutes; every acknowledged card must be stored once and no phone show an error.
@@ -43,6 +44,16 @@ audit: setup
 audit-pip-audit: setup
 	$(BIN)/python -m pip install --quiet "pip-audit>=2.7"
 	$(BIN)/pip-audit --vulnerability-service pypi --skip-editable --strict
+
+# The pages' words: extract every marked string (babel.cfg) into the template, then add the new
+# ones to each language's catalogue (codesign_widgets/locale/<lang>/LC_MESSAGES/codesign.po).
+# Translate the empty msgstr lines, then run the tests (tests/test_i18n.py finds gaps).
+LOCALE = codesign_widgets/locale
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=codesign-studio \
+	  --copyright-holder="codesign-studio contributors" -o $(LOCALE)/codesign.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/codesign.pot -d $(LOCALE) -D codesign --no-fuzzy-matching \
+	  --ignore-obsolete
 
 setup: $(VENV)/.installed
 

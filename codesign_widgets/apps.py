@@ -33,6 +33,19 @@ def _problem(text: str) -> widgets.Widget:
     return notice
 
 
+def _speaking(app: widgets.Box, workshop) -> widgets.Box:
+    """``app`` (a hub or projector view of ``workshop``) with the page language of the
+    workshop's plan: ``<html lang>`` follows it, so the plan's words and what people wrote are
+    read aloud in their language (the hub's own controls stay English)."""
+    from .core.i18n import translator
+    from .core.templates import load_template
+    from .ui.page_language import PageLanguage
+
+    language = load_template(workshop.template).language
+    app.children = (*app.children, PageLanguage(translator(language)))
+    return app
+
+
 def participant_app(db_url: str | None = None) -> widgets.Widget:
     """The participant page for ``?code=...``: join form, stage, check-in."""
     from .live import Feed
@@ -112,7 +125,7 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
             start.code_input.value = code[:32]
             start.notice.show(str(exc), "error")
             return start
-        return FacilitatorHub(studio, workshop, feed=feed)
+        return _speaking(FacilitatorHub(studio, workshop, feed=feed), workshop)
     start = HubStart(studio, feed=feed, on_open=on_open)
     if code:
         start.code_input.value = code[:32]
@@ -149,7 +162,7 @@ def _activity_app(db_url: str | None, build) -> widgets.Widget:
                 "This page opens from the hub: open the workshop in the hub in this browser, "
                 "then use its activity links."
             )
-        return build(studio, workshop, Feed.for_studio(studio), params)
+        return _speaking(build(studio, workshop, Feed.for_studio(studio), params), workshop)
     except CodesignError as exc:
         return _problem(str(exc))
 

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InvalidInput, NotFound
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from .small_groups import DEFAULT_SMALLEST_GROUP
 
 __all__ = [
@@ -76,6 +77,8 @@ class Template:
     # Small-group protection: a breakdown by perspective shows a perspective on its own only
     # when at least this many people are in it (see core.small_groups).
     smallest_group: int = DEFAULT_SMALLEST_GROUP
+    # The language of the plan's own text and of every page of its workshops (core.i18n).
+    language: str = DEFAULT_LANGUAGE
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:
@@ -88,7 +91,7 @@ class Template:
         for perspective in self.perspectives:
             if perspective.key == key:
                 return perspective
-        msg = "Please choose one of the perspectives shown."
+        msg = N_("Please choose one of the perspectives shown.")
         raise InvalidInput(msg)
 
 
@@ -236,7 +239,17 @@ def read_template(path: Path) -> Template:
         network=dict(raw.get("network", {})),
         export_free_text=bool(raw.get("export_free_text", True)),
         smallest_group=_smallest_group(raw, path.name),
+        language=_language(raw, path.name),
     )
+
+
+def _language(raw: dict, where: str) -> str:
+    value = raw.get("language", DEFAULT_LANGUAGE)
+    if value not in LANGUAGES:
+        known = ", ".join(f"{k} ({v})" for k, v in LANGUAGES.items())
+        msg = f"{where} sets language to {value!r}; use one of {known}."
+        raise InvalidInput(msg)
+    return value
 
 
 def _smallest_group(raw: dict, where: str) -> int:

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import InvalidInput
+from .i18n import N_
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
@@ -64,22 +65,22 @@ class StageState(enum.StrEnum):
     def word(self) -> str:
         """The state in a word or two: Not started, Open, Locked, Revealed, Closed."""
         return {
-            "not_started": "Not started",
-            "open": "Open",
-            "locked": "Locked",
-            "revealed": "Revealed",
-            "closed": "Closed",
+            "not_started": N_("Not started"),
+            "open": N_("Open"),
+            "locked": N_("Locked"),
+            "revealed": N_("Revealed"),
+            "closed": N_("Closed"),
         }[self.value]
 
     @property
     def label(self) -> str:
         """The state's word and what it means for the people in the room."""
         return {
-            "not_started": "Not started",
-            "open": "Open: add your contributions",
-            "locked": "Locked: no more changes",
-            "revealed": "Revealed: the results are shown",
-            "closed": "Closed",
+            "not_started": N_("Not started"),
+            "open": N_("Open: add your contributions"),
+            "locked": N_("Locked: no more changes"),
+            "revealed": N_("Revealed: the results are shown"),
+            "closed": N_("Closed"),
         }[self.value]
 
 
@@ -154,10 +155,11 @@ def _keeps(ch: str, previous: str) -> bool:
 
 
 def _too_long(what: str, length: int, max_length: int) -> InvalidInput:
-    return InvalidInput(
-        f"{what} is too long ({length:,} characters): please shorten it to at most "
-        f"{max_length:,} characters."
+    msg = N_(
+        "{what} is too long ({length:,} characters): please shorten it to at most "
+        "{max_length:,} characters."
     )
+    return InvalidInput(msg, what=what, length=length, max_length=max_length)
 
 
 def clean_text(
@@ -180,8 +182,8 @@ def clean_text(
     if text is None:
         text = ""
     if not isinstance(text, str):
-        msg = f"{what} must be text."
-        raise InvalidInput(msg)
+        msg = N_("{what} must be text.")
+        raise InvalidInput(msg, what=what)
     if len(text) > max_length * 4:
         raise _too_long(what, len(text), max_length)
     text = unicodedata.normalize("NFC", text)
@@ -195,8 +197,8 @@ def clean_text(
     if len(cleaned) > max_length:
         raise _too_long(what, len(cleaned), max_length)
     if required and not cleaned:
-        msg = f"{what} is empty: please write something first."
-        raise InvalidInput(msg)
+        msg = N_("{what} is empty: please write something first.")
+        raise InvalidInput(msg, what=what)
     return cleaned
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
+from ..core.i18n import Translator, translator
 from ..core.safe_text import escaped
 from ..ui.keyed import close_later
 from .cards import CONFIDENCE_PROMPT_BELOW, GoalCard
@@ -39,8 +40,11 @@ class GoalCardForm(widgets.VBox):
         prompts: Mapping[str, str],
         on_save: Callable[[], object],
         on_cancel: Callable[[], object],
+        tr: Translator | None = None,
     ) -> None:
-        p = prompts
+        self._ = _ = (tr or translator()).gettext
+        # The plan's own wording is in its language already; the defaults are translated.
+        p = {key: _(text) for key, text in prompts.items()}
         self._services: tuple[str, ...] = ()  # the stage's services, as last shown
         self._extra_services: list[str] = []  # typed by the author of the card being edited
         self.what_matters = widgets.Textarea(description=p["what_matters"], **ON_CHANGE)
@@ -59,15 +63,18 @@ class GoalCardForm(widgets.VBox):
         self.theme = widgets.Combobox(description=p["theme"], ensure_option=False, **ON_CHANGE)
         self.visibility = widgets.RadioButtons(
             description=p["visibility"],
-            options=[("Only me", "private"), ("The group (shown on the big screen)", "shared")],
+            options=[
+                (_("Only me"), "private"),
+                (_("The group (shown on the big screen)"), "shared"),
+            ],
             value="private",
         )
         self.save_button = widgets.Button(
-            description="Add card", button_style="primary", icon="plus"
+            description=_("Add card"), button_style="primary", icon="plus"
         )
         self.save_button.on_click(lambda _b: on_save())
         self.cancel_button = widgets.Button(
-            description="Cancel editing", icon="times", layout={"display": "none"}
+            description=_("Cancel editing"), icon="times", layout={"display": "none"}
         )
         self.cancel_button.on_click(lambda _b: on_cancel())
         super().__init__(
@@ -159,7 +166,7 @@ class GoalCardForm(widgets.VBox):
         )
         self.theme.value = card.theme
         self.visibility.value = card.visibility
-        self.save_button.description = "Save changes"
+        self.save_button.description = self._("Save changes")
         self.cancel_button.layout.display = ""
 
     def clear(self) -> None:
@@ -178,7 +185,7 @@ class GoalCardForm(widgets.VBox):
         self._extra_services = []
         self.clear()
         self.show_services(self._services)
-        self.save_button.description = "Add card"
+        self.save_button.description = self._("Add card")
         self.cancel_button.layout.display = "none"
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 from ..core.workshop import clean_text
 
 __all__ = [
@@ -41,17 +42,17 @@ MAX_BUDGET = 50
 
 # Wording a template may override in its [goal_prompts] table.
 DEFAULT_PROMPTS: dict[str, str] = {
-    "what_matters": "What matters to me",
-    "goal": "My goal, in my own words",
-    "steps": "First steps: who does what, by when",
-    "services": "Supports and services that would help",
-    "new_service": "Another support or service (type it)",
-    "barriers": "What gets in the way (one per line)",
-    "confidence": "How confident am I (0-10)?",
-    "to_seven": "What would make it a 7?",
-    "review_date": "Review date",
-    "theme": "Theme (a word or two)",
-    "visibility": "Who sees this card",
+    "what_matters": N_("What matters to me"),
+    "goal": N_("My goal, in my own words"),
+    "steps": N_("First steps: who does what, by when"),
+    "services": N_("Supports and services that would help"),
+    "new_service": N_("Another support or service (type it)"),
+    "barriers": N_("What gets in the way (one per line)"),
+    "confidence": N_("How confident am I (0-10)?"),
+    "to_seven": N_("What would make it a 7?"),
+    "review_date": N_("Review date"),
+    "theme": N_("Theme (a word or two)"),
+    "visibility": N_("Who sees this card"),
 }
 
 
@@ -91,11 +92,11 @@ def clean_service(name: object) -> str:
     >>> clean_service("  =HYPERLINK(\\"x\\")  ")
     '=HYPERLINK("x")'
     """
-    return clean_text(name, what="A service name", max_length=MAX_SERVICE, required=True)
+    return clean_text(name, what=N_("A service name"), max_length=MAX_SERVICE, required=True)
 
 
 def clean_theme(name: object, *, required: bool = False) -> str:
-    return clean_text(name, what="The theme", max_length=MAX_THEME, required=required)
+    return clean_text(name, what=N_("The theme"), max_length=MAX_THEME, required=required)
 
 
 def _lines(value: object, *, what: str, max_each: int, max_count: int) -> tuple[str, ...]:
@@ -104,16 +105,16 @@ def _lines(value: object, *, what: str, max_each: int, max_count: int) -> tuple[
     if isinstance(value, str):
         value = value.split("\n")
     if not isinstance(value, list | tuple):
-        msg = f"{what} must be text."
-        raise InvalidInput(msg)
+        msg = N_("{what} must be text.")
+        raise InvalidInput(msg, what=what)
     items: list[str] = []
     for item in value:
         text = clean_text(item, what=what, max_length=max_each)
         if text and text.casefold() not in {i.casefold() for i in items}:
             items.append(text)
     if len(items) > max_count:
-        msg = f"{what}: at most {max_count}, please ({len(items)} given). Keep the main ones."
-        raise InvalidInput(msg)
+        msg = N_("{what}: at most {max_count}, please ({n} given). Keep the main ones.")
+        raise InvalidInput(msg, what=what, max_count=max_count, n=len(items))
     return tuple(items)
 
 
@@ -129,37 +130,47 @@ def clean_card(raw: Mapping[str, object]) -> dict:
     'private'
     """
     if not isinstance(raw, Mapping):
-        msg = "A goal card must be a set of named fields."
+        msg = N_("A goal card must be a set of named fields.")
         raise InvalidInput(msg)
     body = {
         "what_matters": clean_text(
             raw.get("what_matters"),
-            what="What matters to you",
+            what=N_("What matters to you"),
             max_length=MAX_SHORT,
             required=True,
             multiline=True,
         ),
         "goal": clean_text(
-            raw.get("goal"), what="Your goal", max_length=MAX_SHORT, required=True, multiline=True
+            raw.get("goal"),
+            what=N_("Your goal"),
+            max_length=MAX_SHORT,
+            required=True,
+            multiline=True,
         ),
         "steps": clean_text(
-            raw.get("steps"), what="First steps", max_length=MAX_LONG, multiline=True
+            raw.get("steps"), what=N_("First steps"), max_length=MAX_LONG, multiline=True
         ),
         "services": list(
             _lines(
                 raw.get("services"),
-                what="Supports and services",
+                what=N_("Supports and services"),
                 max_each=MAX_SERVICE,
                 max_count=MAX_SERVICES,
             )
         ),
         "barriers": list(
             _lines(
-                raw.get("barriers"), what="Barriers", max_each=MAX_BARRIER, max_count=MAX_BARRIERS
+                raw.get("barriers"),
+                what=N_("Barriers"),
+                max_each=MAX_BARRIER,
+                max_count=MAX_BARRIERS,
             )
         ),
         "to_seven": clean_text(
-            raw.get("to_seven"), what="What would make it a 7", max_length=MAX_LONG, multiline=True
+            raw.get("to_seven"),
+            what=N_("What would make it a 7"),
+            max_length=MAX_LONG,
+            multiline=True,
         ),
         "theme": clean_theme(raw.get("theme")),
     }
@@ -167,11 +178,11 @@ def clean_card(raw: Mapping[str, object]) -> dict:
     if confidence in (None, ""):
         body["confidence"] = None
     elif isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        msg = "Confidence is a number from 0 to 10."
+        msg = N_("Confidence is a number from 0 to 10.")
         raise InvalidInput(msg)
     elif not 0 <= confidence <= 10 or int(confidence) != confidence:
-        msg = f"Confidence is a whole number from 0 to 10, not {confidence}."
-        raise InvalidInput(msg)
+        msg = N_("Confidence is a whole number from 0 to 10, not {value}.")
+        raise InvalidInput(msg, value=confidence)
     else:
         body["confidence"] = int(confidence)
     review = raw.get("review_date")
@@ -183,11 +194,13 @@ def clean_card(raw: Mapping[str, object]) -> dict:
         try:
             body["review_date"] = dt.date.fromisoformat(str(review)[:10]).isoformat()
         except ValueError as exc:
-            msg = "The review date is not a date: pick one from the calendar, or leave it empty."
+            msg = N_(
+                "The review date is not a date: pick one from the calendar, or leave it empty."
+            )
             raise InvalidInput(msg) from exc
     visibility = raw.get("visibility", "private")
     if visibility not in ("private", "shared"):
-        msg = 'Choose who sees the card: "only me" or "the group".'
+        msg = N_('Choose who sees the card: "only me" or "the group".')
         raise InvalidInput(msg)
     body["visibility"] = visibility
     return body

@@ -62,20 +62,23 @@ class GoalPanel(ActivityPanel):
         self._last_added: tuple[float, dict] | None = None
         self._mine: list = []
         prompts = {**DEFAULT_PROMPTS, **template.goal_prompts}
-        self.form = GoalCardForm(prompts, on_save=self._save, on_cancel=self.cancel_edit)
+        self.form = GoalCardForm(
+            prompts, on_save=self._save, on_cancel=self.cancel_edit, tr=self.tr
+        )
+        _ = self._
         self.my_cards = widgets.VBox()
         self.dots_label = widgets.HTML()
         self.wall = widgets.VBox()
         self.themes = widgets.VBox()
         self.wall_size = WALL_PAGE  # how many of the newest shared cards are shown
         self.themes_size = WALL_PAGE  # how many themes are shown
-        self._themes_more = widgets.Button(description="Show more themes", icon="chevron-down")
+        self._themes_more = widgets.Button(description=_("Show more themes"), icon="chevron-down")
         self._themes_more.on_click(lambda _b: self.show_more_themes())
         self._mine_header = widgets.HTML()
         self._themes_header = widgets.HTML()
-        self._wall_header = widgets.HTML(escaped("Shared cards", "h4"))
-        self._wall_empty = widgets.HTML(escaped("No shared cards yet.", "p"))
-        self._wall_more = widgets.Button(description="Show earlier cards", icon="chevron-down")
+        self._wall_header = widgets.HTML(escaped(_("Shared cards"), "h4"))
+        self._wall_empty = widgets.HTML(escaped(_("No shared cards yet."), "p"))
+        self._wall_more = widgets.Button(description=_("Show earlier cards"), icon="chevron-down")
         self._wall_more.on_click(lambda _b: self.show_more())
         self._wall_count = widgets.HTML()
         self._mine_rows = KeyedList(
@@ -88,10 +91,10 @@ class GoalPanel(ActivityPanel):
             self.wall, self._make_vote_row, self._update_vote_row, header=[self._wall_header]
         )
         self.children = [
-            widgets.HTML(escaped("Add a goal card", "h3")),
+            widgets.HTML(escaped(_("Add a goal card"), "h3")),
             self.form,
             self.my_cards,
-            widgets.HTML(escaped("Dots: what matters most to the group?", "h3")),
+            widgets.HTML(escaped(_("Dots: what matters most to the group?"), "h3")),
             self.dots_label,
             self.themes,
             self.wall,
@@ -137,7 +140,9 @@ class GoalPanel(ActivityPanel):
             self.participant,
             self.stage.key,
             values,
-            ok="Card shared with the group." if shared else "Card saved: only you can see it.",
+            ok=self._("Card shared with the group.")
+            if shared
+            else self._("Card saved: only you can see it."),
         )
         if ok:
             self._last_added = (time.monotonic(), values)
@@ -161,11 +166,11 @@ class GoalPanel(ActivityPanel):
         mine = {c.id: c for c in self._mine}
         card = mine.get(card_id)
         if card is None:
-            self.notice.show("You can only edit your own cards.", "error")
+            self.notice.show(self._("You can only edit your own cards."), "error")
             return False
         self.editing = card_id
         self.form.load(card)
-        self.notice.show("Editing your card: change it and press Save changes.", "info")
+        self.notice.show(self._("Editing your card: change it and press Save changes."), "info")
         return True
 
     def save_edit(self) -> bool:
@@ -179,7 +184,7 @@ class GoalPanel(ActivityPanel):
             self.participant,
             self.editing,
             values,
-            ok="Changes saved (the earlier version is kept).",
+            ok=self._("Changes saved (the earlier version is kept)."),
         )
         if ok:
             self.cancel_edit(quiet=True)
@@ -200,7 +205,7 @@ class GoalPanel(ActivityPanel):
             self.studio.goals.cards.withdraw_goal_card,
             self.participant,
             card_id,
-            ok="Withdrawn: it no longer shows anywhere.",
+            ok=self._("Withdrawn: it no longer shows anywhere."),
         )
         if self.editing == card_id:
             self.cancel_edit(quiet=True)
@@ -217,7 +222,7 @@ class GoalPanel(ActivityPanel):
             target_kind,
             str(target),
             delta,
-            ok="Dot placed." if delta == 1 else "Dot taken back.",
+            ok=self._("Dot placed.") if delta == 1 else self._("Dot taken back."),
         )
         self.refresh({"votes"})
         return bool(ok)
@@ -244,7 +249,7 @@ class GoalPanel(ActivityPanel):
                 else {}
             )
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         is_open = state is StageState.OPEN
         self.form.show_services(settings.services)
@@ -265,31 +270,36 @@ class GoalPanel(ActivityPanel):
         self.refresh({"entries"})
 
     def _draw_mine(self, is_open: bool) -> None:
+        _ = self._
         items = []
         for card in self._mine:
-            who = "Shared with the group" if card.shared else "Only you can see this"
+            who = _("Shared with the group") if card.shared else _("Only you can see this")
             if card.hidden:
-                who += " (the facilitator took it off the wall)"
+                who += " " + _("(the facilitator took it off the wall)")
             text = "\n".join(
                 part
                 for part in (
                     card.goal,
-                    f"What matters: {card.what_matters}",
-                    f"Services: {', '.join(card.services)}" if card.services else "",
-                    f"Confidence: {card.confidence}/10" if card.confidence is not None else "",
-                    f"Theme: {card.theme}" if card.theme else "",
+                    _("What matters: {text}").format(text=card.what_matters),
+                    _("Services: {list}").format(list=", ".join(card.services))
+                    if card.services
+                    else "",
+                    _("Confidence: {n}/10").format(n=card.confidence)
+                    if card.confidence is not None
+                    else "",
+                    _("Theme: {name}").format(name=card.theme) if card.theme else "",
                     who,
                 )
                 if part
             )
             items.append((card.id, (text, is_open)))
-        self._mine_header.value = escaped("Your cards" if items else "", "h3")
+        self._mine_header.value = escaped(_("Your cards") if items else "", "h3")
         self._mine_rows.show(items)
 
     def _make_mine(self, card_id: int, value: tuple[str, bool]) -> widgets.Widget:
-        edit = widgets.Button(description="Edit", icon="pencil")
+        edit = widgets.Button(description=self._("Edit"), icon="pencil")
         edit.on_click(lambda _b: self.edit_card(card_id))
-        withdraw = widgets.Button(description="Withdraw", icon="undo")
+        withdraw = widgets.Button(description=self._("Withdraw"), icon="undo")
         withdraw.on_click(lambda _b: self.withdraw(card_id))
         row = widgets.VBox([widgets.HTML(), edit, withdraw])
         self._update_mine(row, value)
@@ -304,9 +314,9 @@ class GoalPanel(ActivityPanel):
 
     def _make_vote_row(self, key: tuple[str, str], value: tuple) -> widgets.Widget:
         kind, target = key
-        plus = widgets.Button(description="Add a dot", icon="plus")
+        plus = widgets.Button(description=self._("Add a dot"), icon="plus")
         plus.on_click(lambda _b: self.vote(kind, target, 1))
-        minus = widgets.Button(description="Take a dot back", icon="minus")
+        minus = widgets.Button(description=self._("Take a dot back"), icon="minus")
         minus.on_click(lambda _b: self.vote(kind, target, -1))
         row = widgets.VBox([widgets.HTML(), widgets.HBox([plus, minus])])
         self._update_vote_row(row, value)
@@ -322,27 +332,37 @@ class GoalPanel(ActivityPanel):
         minus.disabled = not is_open or not have
 
     def _draw_votes(self, shared, budget, mine_votes, totals, is_open) -> None:
+        _, ngettext = self._, self.tr.ngettext
         used = sum(mine_votes.values())
         self.dots_label.value = escaped(
-            f"You have {budget - used} of {budget} dots left."
+            ngettext(
+                "You have {left} of {n} dot left.", "You have {left} of {n} dots left.", budget
+            ).format(left=budget - used, n=budget)
             if is_open
-            else f"You placed {used} of {budget} dots.",
+            else ngettext(
+                "You placed {used} of {n} dot.", "You placed {used} of {n} dots.", budget
+            ).format(used=used, n=budget),
             "p",
         )
 
         def item(kind: str, target: str, text: str) -> tuple:
             have = mine_votes.get((kind, target), 0)
-            line = f"{text}\nYour dots: {have}"
+            line = text + "\n" + _("Your dots: {n}").format(n=have)
             if totals is not None:
-                line += f" · Everyone: {totals.get((kind, target), 0)}"
+                line += " · " + _("Everyone: {n}").format(n=totals.get((kind, target), 0))
             return (kind, target), (line, is_open, have)
 
         names = current_themes(shared)
-        themes = [item("theme", name, f"Theme: {name}") for name in names[: self.themes_size]]
-        self._themes_header.value = escaped("Themes" if themes else "", "h4")
+        themes = [
+            item("theme", name, _("Theme: {name}").format(name=name))
+            for name in names[: self.themes_size]
+        ]
+        self._themes_header.value = escaped(_("Themes") if themes else "", "h4")
         self._theme_rows.show(themes)
         more = len(names) - len(themes)
-        self._themes_more.description = f"Show {min(more, WALL_PAGE)} more themes"
+        self._themes_more.description = ngettext(
+            "Show {n} more theme", "Show {n} more themes", min(more, WALL_PAGE)
+        ).format(n=min(more, WALL_PAGE))
         self._theme_rows.set_footer([self._themes_more] if more > 0 else [])
         shown = shared[-self.wall_size :]
         self._wall_rows.show(
@@ -354,9 +374,16 @@ class GoalPanel(ActivityPanel):
         earlier = len(shared) - len(shown)
         if earlier:
             self._wall_count.value = escaped(
-                f"Showing the newest {len(shown)} of {len(shared)} shared cards.", "p"
+                ngettext(
+                    "Showing the newest {shown} of {n} shared card.",
+                    "Showing the newest {shown} of {n} shared cards.",
+                    len(shared),
+                ).format(shown=len(shown), n=len(shared)),
+                "p",
             )
-            self._wall_more.description = f"Show {min(earlier, WALL_PAGE)} earlier cards"
+            self._wall_more.description = ngettext(
+                "Show {n} earlier card", "Show {n} earlier cards", min(earlier, WALL_PAGE)
+            ).format(n=min(earlier, WALL_PAGE))
             self._wall_rows.set_footer([self._wall_count, self._wall_more])
         else:
             self._wall_rows.set_footer([])

@@ -13,6 +13,7 @@ import time
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.workshop import Participant
 from ..store import schema as t
 from ..store.engine import Database, changed
@@ -82,7 +83,7 @@ class GoalCards:
         with self.db.write() as conn:
             row = own_entry(conn, participant, card_id)
             if (row.activity, row.kind) != (ACTIVITY, KIND):
-                msg = "That is not a goal card, so it cannot be edited here."
+                msg = N_("That is not a goal card, so it cannot be edited here.")
                 raise NotAllowed(msg)
             check_open(conn, participant, row.stage)
             conn.execute(
@@ -136,7 +137,7 @@ class GoalCards:
         with self.db.read() as conn:
             shared = {c.id for c in read_goal_cards(conn, workshop_id, stage, None)}
         if card_id not in shared:
-            msg = "That card is not on the wall (private, hidden or withdrawn); pick another."
+            msg = N_("That card is not on the wall (private, hidden or withdrawn); pick another.")
             raise NotFound(msg)
         self._goal_event(workshop_id, stage, "assign", target=str(card_id), value=theme)
 
@@ -145,6 +146,6 @@ class GoalCards:
         source = clean_theme(source, required=True)
         into = clean_theme(into, required=True)
         if source.casefold() == into.casefold():
-            msg = "Choose two different themes to merge."
+            msg = N_("Choose two different themes to merge.")
             raise InvalidInput(msg)
         self._goal_event(workshop_id, stage, "merge", target=source, value=into)

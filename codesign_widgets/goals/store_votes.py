@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.workshop import Participant, StageState
 from ..store import schema as t
 from ..store.engine import Database, changed
@@ -54,7 +55,7 @@ class GoalVotes:
         current theme, the budget is spent, or there is no dot of this person to take back.
         """
         if target_kind not in TARGET_KINDS or delta not in (1, -1):
-            msg = "A dot goes on a shared card or a theme, one at a time."
+            msg = N_("A dot goes on a shared card or a theme, one at a time.")
             raise InvalidInput(msg)
         target = str(target)[:200]
         with self.db.write() as conn:
@@ -153,12 +154,12 @@ class GoalVotes:
 def _target_on_the_wall(conn, workshop_id: int, stage: str, target_kind: str, target: str) -> str:
     """The card's id, or the theme as the wall spells it, if the wall shows it now."""
     if template_of(conn, workshop_id).stage(stage).activity != ACTIVITY:
-        msg = "Dots can only be placed in a goal-mapping stage."
+        msg = N_("Dots can only be placed in a goal-mapping stage.")
         raise NotAllowed(msg)
     cards = read_goal_cards(conn, workshop_id, stage, None)
     if target_kind == "card":
         if target not in {str(c.id) for c in cards}:
-            msg = (
+            msg = N_(
                 "That card is no longer on the wall (withdrawn, hidden or private), "
                 "so it cannot take a dot. Your dots are unchanged."
             )
@@ -166,7 +167,7 @@ def _target_on_the_wall(conn, workshop_id: int, stage: str, target_kind: str, ta
         return target
     themes = {c.theme.casefold(): c.theme for c in cards if c.theme}
     if target.casefold() not in themes:
-        msg = "There is no theme called that on the wall now. Your dots are unchanged."
+        msg = N_("There is no theme called that on the wall now. Your dots are unchanged.")
         raise NotFound(msg)
     return themes[target.casefold()]
 
@@ -181,13 +182,13 @@ def _check_dots_left(conn, participant, stage: str, target_kind: str, target: st
     if delta == 1:
         budget = read_settings(conn, participant.workshop_id, stage).budget
         if int(conn.execute(mine).scalar()) >= budget:
-            msg = (
-                f"You have used all {budget} of your dots. Take a dot back from "
+            msg = N_(
+                "You have used all {n} of your dots. Take a dot back from "
                 "something else first if you want to move it."
             )
-            raise NotAllowed(msg)
+            raise NotAllowed(msg, n=budget)
         return
     here = mine.where(t.votes.c.target_kind == target_kind, t.votes.c.target == target)
     if int(conn.execute(here).scalar()) <= 0:
-        msg = "You have no dot there to take back."
+        msg = N_("You have no dot there to take back.")
         raise InvalidInput(msg)

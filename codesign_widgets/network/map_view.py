@@ -294,7 +294,7 @@ class MapView(widgets.VBox):
             ]
             items.append(("Not sure", UNKNOWN_COLOUR))
         else:
-            items = [(k.capitalize(), self.colour({"kind": k})) for k in settings.kinds]
+            items = [(settings.kind_label(k), self.colour({"kind": k})) for k in settings.kinds]
         self.legend.value = legend_html(items, settings.tie_types)
 
     def _draw_summary(self, drawn: nx.MultiDiGraph) -> None:

@@ -23,12 +23,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 from ..core.palette import TIE_COLOURS
 
 __all__ = [
     "DEFAULT_KINDS",
     "DEFAULT_TIE_TYPES",
     "DIRECTIONS",
+    "KIND_LABELS",
     "NetworkMap",
     "NetworkSettings",
     "Rating",
@@ -39,9 +41,17 @@ __all__ = [
     "resolve",
 ]
 
+#: Stakeholder kinds are stable keys (shapes and colours on the map are keyed by them); what a
+#: person reads is the kind's label, from the plan or these defaults, in the page's language.
 DEFAULT_KINDS = ("person", "group", "organisation", "service")
+KIND_LABELS = {
+    "person": N_("Person"),
+    "group": N_("Group"),
+    "organisation": N_("Organisation"),
+    "service": N_("Service"),
+}
 #: How a tie runs: from -> to, both ways, or a link with no direction.
-DIRECTIONS = {"forward": "From → to", "both": "Both ways", "none": "No direction"}
+DIRECTIONS = {"forward": N_("From → to"), "both": N_("Both ways"), "none": N_("No direction")}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -56,12 +66,12 @@ class TieType:
 
 
 DEFAULT_TIE_TYPES = (
-    TieType("information", "Information", TIE_COLOURS["information"]),
-    TieType("money", "Money / commissioning", TIE_COLOURS["money"]),
-    TieType("referral", "Referral", TIE_COLOURS["referral"]),
-    TieType("care", "Care / support", TIE_COLOURS["care"]),
-    TieType("influence", "Influence", TIE_COLOURS["influence"]),
-    TieType("conflict", "Conflict", TIE_COLOURS["conflict"], channel=False),
+    TieType("information", N_("Information"), TIE_COLOURS["information"]),
+    TieType("money", N_("Money / commissioning"), TIE_COLOURS["money"]),
+    TieType("referral", N_("Referral"), TIE_COLOURS["referral"]),
+    TieType("care", N_("Care / support"), TIE_COLOURS["care"]),
+    TieType("influence", N_("Influence"), TIE_COLOURS["influence"]),
+    TieType("conflict", N_("Conflict"), TIE_COLOURS["conflict"], channel=False),
 )
 # Colours for tie types the facilitator adds (each also gets its own line style on the map);
 # all at least 3:1 on white.
@@ -79,12 +89,25 @@ class NetworkSettings:
     #: ... and anyone whose influence (perspectives weighted equally) is at least this.
     decider_influence: float = 8.0
     lived_groups: tuple[str, ...] = ("lived_experience",)
+    #: Labels of kinds the plan names (``kinds = [{key = "person", label = "Person"}]``).
+    kind_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def kind_label(self, key: str) -> str:
+        """What a person reads for the kind ``key``: the plan's label, the default one, or
+        the key itself (translate it with the page's ``gettext``).
+
+        >>> network_settings({}).kind_label("organisation")
+        'Organisation'
+        >>> network_settings({"kinds": [{"key": "team", "label": "Tîm"}]}).kind_label("team")
+        'Tîm'
+        """
+        return self.kind_labels.get(key) or KIND_LABELS.get(key) or key.capitalize()
 
     def tie_type(self, key: str) -> TieType:
         for tie_type in self.tie_types:
             if tie_type.key == key:
                 return tie_type
-        msg = "Please choose one of the tie types shown."
+        msg = N_("Please choose one of the tie types shown.")
         raise InvalidInput(msg)
 
 
@@ -97,11 +120,11 @@ def network_settings(
     False
     """
     raw = dict(raw or {})
-    kinds = tuple(str(k) for k in raw.get("kinds", DEFAULT_KINDS)) or DEFAULT_KINDS
+    kinds, kind_labels = _kinds(raw.get("kinds", DEFAULT_KINDS))
     types = []
     for index, item in enumerate(raw.get("tie_types", [])):
         if "key" not in item or "label" not in item:
-            msg = "Each [[network.tie_types]] in the template needs a key and a label."
+            msg = N_("Each [[network.tie_types]] in the template needs a key and a label.")
             raise InvalidInput(msg)
         colour = str(item.get("colour", EXTRA_COLOURS[index % len(EXTRA_COLOURS)]))
         types.append(
@@ -117,11 +140,28 @@ def network_settings(
     tie_types += tuple(t for t in extra_tie_types if t.key not in known)
     return NetworkSettings(
         kinds=kinds,
+        kind_labels=kind_labels,
         tie_types=tie_types,
         decider_groups=tuple(raw.get("decider_groups", ("system",))),
         decider_influence=float(raw.get("decider_influence", 8.0)),
         lived_groups=tuple(raw.get("lived_groups", ("lived_experience",))),
     )
+
+
+def _kinds(raw: object) -> tuple[tuple[str, ...], dict[str, str]]:
+    """A plan's kinds: keys as strings, or tables with a key and a label."""
+    keys, labels = [], {}
+    for item in raw if isinstance(raw, (list, tuple)) else []:
+        if isinstance(item, Mapping):
+            if "key" not in item:
+                msg = N_("Each kind in the template's [network] kinds needs a key.")
+                raise InvalidInput(msg)
+            keys.append(str(item["key"]))
+            if item.get("label"):
+                labels[str(item["key"])] = str(item["label"])
+        else:
+            keys.append(str(item))
+    return (tuple(keys) or DEFAULT_KINDS), labels
 
 
 def check_colour(colour: str) -> str:

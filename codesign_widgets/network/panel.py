@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
+from ..core.i18n import N_
 from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["NetworkPanel"]
 
 TOPICS = {"network"}
-STRENGTHS = [("1: weak", 1), ("2: medium", 2), ("3: strong", 3)]
+STRENGTHS = [(N_("1: weak"), 1), (N_("2: medium"), 2), (N_("3: strong"), 3)]
 
 
 class NetworkPanel(ActivityPanel):
@@ -55,6 +56,7 @@ class NetworkPanel(ActivityPanel):
     ) -> None:
         super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.names: dict[int, str] = {}
+        _ = self._
         self._build_stakeholder_form()
         self._build_tie_form()
         self.mine = widgets.VBox()
@@ -63,9 +65,9 @@ class NetworkPanel(ActivityPanel):
             self.mine, self._make_row, update_withdraw_row, header=[self._mine_header]
         )
         self.children = [
-            widgets.HTML(escaped("Add a stakeholder", "h3")),
+            widgets.HTML(escaped(_("Add a stakeholder"), "h3")),
             self.stakeholder_form,
-            widgets.HTML(escaped("Add a tie", "h3")),
+            widgets.HTML(escaped(_("Add a tie"), "h3")),
             self.tie_form,
             self.mine,
         ]
@@ -79,37 +81,38 @@ class NetworkPanel(ActivityPanel):
 
     # -- forms ----------------------------------------------------------------------
     def _build_stakeholder_form(self) -> None:
+        _ = self._
         self.name = widgets.Combobox(
-            description="Name",
-            placeholder="Start typing: names on the map appear",
+            description=_("Name"),
+            placeholder=_("Start typing: names on the map appear"),
             ensure_option=False,
         )
         self.name.observe(lambda _c: self._show_same_name(), "value")
         self.same_name = widgets.HTML()
-        self.kind = widgets.Dropdown(description="Kind", options=[], value=None)
+        self.kind = widgets.Dropdown(description=_("Kind"), options=[], value=None)
         self.perspective = widgets.Dropdown(
-            description="Whose perspective they bring",
-            options=[("Not sure", "")] + [(p.label, p.key) for p in self.template.perspectives],
+            description=_("Whose perspective they bring"),
+            options=[(_("Not sure"), "")] + [(p.label, p.key) for p in self.template.perspectives],
             value="",
         )
         # Sent when the person leaves the box (a tap on Add does), not per keystroke: a busy
         # kernel would otherwise get the tap before the last words. The name stays live: its
         # "already on the map" hint follows the typing.
         self.goals = widgets.Textarea(
-            description="What they want here",
-            placeholder=f"Up to {MAX_GOALS} characters",
+            description=_("What they want here"),
+            placeholder=_("Up to {n} characters").format(n=MAX_GOALS),
             continuous_update=False,
         )
         self.influence = widgets.IntSlider(
-            description="Influence on this (0-10)", min=0, max=10, value=5,
+            description=_("Influence on this (0-10)"), min=0, max=10, value=5,
             continuous_update=False,
         )  # fmt: skip
         self.interest = widgets.IntSlider(
-            description="Interest in this (0-10)", min=0, max=10, value=5,
+            description=_("Interest in this (0-10)"), min=0, max=10, value=5,
             continuous_update=False,
         )  # fmt: skip
         self.add_button = widgets.Button(
-            description="Add stakeholder", button_style="primary", icon="plus"
+            description=_("Add stakeholder"), button_style="primary", icon="plus"
         )
         self.add_button.on_click(lambda _b: self.add_stakeholder())
         self.stakeholder_form = widgets.VBox(
@@ -126,16 +129,21 @@ class NetworkPanel(ActivityPanel):
         )
 
     def _build_tie_form(self) -> None:
-        self.source = widgets.Dropdown(description="From", options=[], value=None)
-        self.target = widgets.Dropdown(description="To", options=[], value=None)
-        self.tie_type = widgets.Dropdown(description="Type of tie", options=[], value=None)
+        _ = self._
+        self.source = widgets.Dropdown(description=_("From"), options=[], value=None)
+        self.target = widgets.Dropdown(description=_("To"), options=[], value=None)
+        self.tie_type = widgets.Dropdown(description=_("Type of tie"), options=[], value=None)
         self.direction = widgets.Dropdown(
-            description="Direction",
-            options=[(label, key) for key, label in DIRECTIONS.items()],
+            description=_("Direction"),
+            options=[(_(label), key) for key, label in DIRECTIONS.items()],
             value="forward",
         )
-        self.strength = widgets.Dropdown(description="Strength", options=STRENGTHS, value=2)
-        self.tie_button = widgets.Button(description="Add tie", button_style="primary", icon="link")
+        self.strength = widgets.Dropdown(
+            description=_("Strength"), options=[(_(t), n) for t, n in STRENGTHS], value=2
+        )
+        self.tie_button = widgets.Button(
+            description=_("Add tie"), button_style="primary", icon="link"
+        )
         self.tie_button.on_click(lambda _b: self.add_tie())
         self.tie_form = widgets.VBox(
             [
@@ -158,15 +166,16 @@ class NetworkPanel(ActivityPanel):
         same = self._same()
         if same is None:
             self.same_name.value = ""
-            self.add_button.description = "Add stakeholder"
+            self.add_button.description = self._("Add stakeholder")
             return
         self.same_name.value = escaped(
-            f"Already on the map as “{self.names[same]}”: your influence and interest "
-            "will be added to it.",
+            self._(
+                "Already on the map as “{name}”: your influence and interest will be added to it."
+            ).format(name=self.names[same]),
             "div",
             "codesign-hint",
         )
-        self.add_button.description = "Add my rating"
+        self.add_button.description = self._("Add my rating")
 
     # -- actions ----------------------------------------------------------------------
     def add_stakeholder(self) -> bool:
@@ -182,11 +191,13 @@ class NetworkPanel(ActivityPanel):
                 same,
                 self.influence.value,
                 self.interest.value,
-                ok=f"“{name}” was already on the map: your rating was added to it.",
+                ok=self._("“{name}” was already on the map: your rating was added to it.").format(
+                    name=name
+                ),
             )
         else:
             if self.kind.value is None:
-                self.notice.show("Please choose what kind of stakeholder this is.", "error")
+                self.notice.show(self._("Please choose what kind of stakeholder this is."), "error")
                 return False
             ok = run_action(
                 self.notice,
@@ -199,7 +210,7 @@ class NetworkPanel(ActivityPanel):
                 self.goals.value,
                 self.influence.value,
                 self.interest.value,
-                ok="Added to the map.",
+                ok=self._("Added to the map."),
             )
         if ok:
             self.name.value = ""
@@ -210,10 +221,10 @@ class NetworkPanel(ActivityPanel):
     def add_tie(self) -> bool:
         """Draw the tie chosen in the form."""
         if self.source.value is None or self.target.value is None:
-            self.notice.show("Choose who the tie is from and who it is to.", "error")
+            self.notice.show(self._("Choose who the tie is from and who it is to."), "error")
             return False
         if self.tie_type.value is None:
-            self.notice.show("Choose the type of tie.", "error")
+            self.notice.show(self._("Choose the type of tie."), "error")
             return False
         ok = run_action(
             self.notice,
@@ -225,7 +236,7 @@ class NetworkPanel(ActivityPanel):
             self.tie_type.value,
             self.direction.value,
             self.strength.value,
-            ok="Tie added to the map.",
+            ok=self._("Tie added to the map."),
         )
         self.refresh(TOPICS)
         return bool(ok)
@@ -237,7 +248,7 @@ class NetworkPanel(ActivityPanel):
             self.studio.network.edits.withdraw_network_item,
             self.participant,
             item_id,
-            ok="Withdrawn: it is no longer on the map.",
+            ok=self._("Withdrawn: it is no longer on the map."),
         )
         self.refresh(TOPICS)
         return bool(ok)
@@ -253,7 +264,7 @@ class NetworkPanel(ActivityPanel):
         try:
             view = self.studio.network.maps.participant_network(self.participant, self.stage.key)
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         settings, self.names = view.settings, view.names
         by_name = sorted(self.names.items(), key=lambda item: item[1].casefold())
@@ -263,8 +274,8 @@ class NetworkPanel(ActivityPanel):
             keep = dropdown.value if dropdown.value in self.names else None
             dropdown.options = choices
             dropdown.value = keep
-        self.kind.options = [(k.capitalize(), k) for k in settings.kinds]
-        types = [(t.label, t.key) for t in settings.tie_types]
+        self.kind.options = [(self._(settings.kind_label(k)), k) for k in settings.kinds]
+        types = [(self._(t.label), t.key) for t in settings.tie_types]
         keep = self.tie_type.value if self.tie_type.value in {k for _l, k in types} else None
         self.tie_type.options = types
         self.tie_type.value = keep
@@ -278,23 +289,30 @@ class NetworkPanel(ActivityPanel):
         self._draw_mine(view)
 
     def _draw_mine(self, view) -> None:
-        labels = {t.key: t.label for t in view.settings.tie_types}
+        _, settings = self._, view.settings
+        labels = {t.key: _(t.label) for t in settings.tie_types}
         items = [
-            *((s.id, f"{s.name} ({s.kind})") for s in view.stakeholders),
+            *((s.id, f"{s.name} ({_(settings.kind_label(s.kind))})") for s in view.stakeholders),
             *(
                 (
                     x.id,
-                    f"{view.tie_ends[x.source]} → {view.tie_ends[x.target]}: "
-                    f"{labels.get(x.type, x.type)}, strength {x.strength}",
+                    _("{source} → {target}: {type}, strength {n}").format(
+                        source=view.tie_ends[x.source],
+                        target=view.tie_ends[x.target],
+                        type=labels.get(x.type, x.type),
+                        n=x.strength,
+                    ),
                 )
                 for x in view.ties
             ),
         ]
-        self._mine_header.value = escaped("What you drew" if items else "", "h3")
+        self._mine_header.value = escaped(_("What you drew") if items else "", "h3")
         self._mine_rows.show(items)
 
     def _make_row(self, item_id: int, text: str) -> widgets.Widget:
-        return withdraw_row(text, lambda: self.withdraw(item_id), "Take it back")
+        return withdraw_row(
+            text, lambda: self.withdraw(item_id), self._("Take it back"), tr=self.tr
+        )
 
     def close(self) -> None:
         """Stop following the feed; the rows are closed a moment after they leave the page."""

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 from ..core.workshop import clean_text
 from .model import DIRECTIONS, EXTRA_COLOURS, NetworkSettings, TieType
 
@@ -53,7 +54,7 @@ def name_key(name: str) -> str:
 
 
 def clean_name(name: object) -> str:
-    return clean_text(name, what="The stakeholder's name", max_length=MAX_NAME, required=True)
+    return clean_text(name, what=N_("The stakeholder's name"), max_length=MAX_NAME, required=True)
 
 
 def find_same_name(name: str, names: Mapping[int, str | Iterable[str]]) -> int | None:
@@ -93,11 +94,11 @@ def _whole(value: object, what: str, low: int, high: int) -> int:
         or not math.isfinite(value)
         or value != int(value)
     ):
-        msg = f"{what} must be a whole number from {low} to {high}."
-        raise InvalidInput(msg)
+        msg = N_("{what} must be a whole number from {low} to {high}.")
+        raise InvalidInput(msg, what=what, low=low, high=high)
     if not low <= int(value) <= high:
-        msg = f"{what} must be from {low} to {high} (it was {value})."
-        raise InvalidInput(msg)
+        msg = N_("{what} must be from {low} to {high} (it was {value}).")
+        raise InvalidInput(msg, what=what, low=low, high=high, value=value)
     return int(value)
 
 
@@ -122,12 +123,13 @@ def clean_stakeholder(
     """A stakeholder's fields, checked: the body stored for it. ``perspective`` may be ''."""
     name = clean_name(name)
     if kind not in settings.kinds:
-        msg = f"Please choose what kind of stakeholder this is: {', '.join(settings.kinds)}."
-        raise InvalidInput(msg)
+        msg = N_("Please choose what kind of stakeholder this is: {kinds}.")
+        kinds = ", ".join(settings.kind_label(k) for k in settings.kinds)
+        raise InvalidInput(msg, kinds=kinds)
     if perspective not in ("", *perspectives):
-        msg = "Please choose one of the perspectives shown (or 'not sure')."
+        msg = N_("Please choose one of the perspectives shown (or 'not sure').")
         raise InvalidInput(msg)
-    goals = clean_text(goals, what="What they want", max_length=MAX_GOALS, multiline=True)
+    goals = clean_text(goals, what=N_("What they want"), max_length=MAX_GOALS, multiline=True)
     return {"name": name, "kind": kind, "perspective": perspective, "goals": goals}
 
 
@@ -142,14 +144,14 @@ def clean_tie(
 ) -> dict:
     """A tie's fields, checked (not yet against the map: see the store)."""
     if not isinstance(source, int) or not isinstance(target, int):
-        msg = "Choose who the tie is from and who it is to."
+        msg = N_("Choose who the tie is from and who it is to.")
         raise InvalidInput(msg)
     if source == target:
-        msg = "A tie links two different stakeholders: choose someone else for 'to'."
+        msg = N_("A tie links two different stakeholders: choose someone else for 'to'.")
         raise InvalidInput(msg)
     settings.tie_type(str(tie_type))
     if direction not in DIRECTIONS:
-        msg = "Choose the tie's direction: from → to, both ways, or no direction."
+        msg = N_("Choose the tie's direction: from → to, both ways, or no direction.")
         raise InvalidInput(msg)
     low, high = STRENGTH_RANGE
     return {
@@ -163,7 +165,7 @@ def clean_tie(
 
 def clean_tie_type(label: object, existing: Sequence[TieType]) -> TieType:
     """A new tie type the facilitator names; its key is made from the label."""
-    label = clean_text(label, what="The tie type", max_length=MAX_TIE_TYPE, required=True)
+    label = clean_text(label, what=N_("The tie type"), max_length=MAX_TIE_TYPE, required=True)
     key = re.sub(r"[^a-z0-9]+", "_", name_key(label)).strip("_") or "type"
     if any(t.key == key or name_key(t.label) == name_key(label) for t in existing):
         msg = f"There is already a tie type called {label!r}."

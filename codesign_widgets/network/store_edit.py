@@ -13,6 +13,7 @@ import time
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.templates import load_template
 from ..core.workshop import Participant
 from ..store import schema as t
@@ -54,21 +55,20 @@ def on_map(net: NetworkMap, stakeholder_id: object) -> Stakeholder:
     """The stakeholder if a tie or rating may point at it now; a sentence otherwise."""
     found = net.by_id().get(stakeholder_id) if isinstance(stakeholder_id, int) else None
     if found is None:
-        msg = "That stakeholder is not on this map. Reload the page and choose again."
+        msg = N_("That stakeholder is not on this map. Reload the page and choose again.")
         raise NotFound(msg)
     if found.id in net.merges:
         kept = net.by_id()[resolve(found.id, net.merges)]
-        msg = (
-            f"{found.name!r} was merged into {kept.name!r} (the same body). Choose "
-            f"{kept.name!r} and try again."
+        msg = N_(
+            "{name!r} was merged into {kept!r} (the same body). Choose {kept!r} and try again."
         )
-        raise InvalidInput(msg)
+        raise InvalidInput(msg, name=found.name, kept=kept.name)
     if found.status != "active":
-        msg = (
-            f"{found.name!r} was taken off the map. Choose another stakeholder, or add "
+        msg = N_(
+            "{name!r} was taken off the map. Choose another stakeholder, or add "
             "it again if it belongs there."
         )
-        raise InvalidInput(msg)
+        raise InvalidInput(msg, name=found.name)
     return found
 
 
@@ -76,7 +76,7 @@ def check_network_stage(conn: sa.Connection, participant: Participant, stage: st
     """Refuse unless ``stage`` is an open stakeholder-network stage and the person is in."""
     plan = load_template(workshop_state(conn, participant.workshop_id).template)
     if plan.stage(stage).activity != ACTIVITY:
-        msg = "This stage does not take stakeholders or ties."
+        msg = N_("This stage does not take stakeholders or ties.")
         raise NotAllowed(msg)
     check_open(conn, participant, stage)
 
@@ -164,11 +164,11 @@ class NetworkEdits:
             same = find_same_name(body["name"], names_on_map(net))
             if same is not None:
                 shown = net.by_id()[same].name
-                msg = (
-                    f"{shown!r} is already on the map. Rate its influence instead of adding "
+                msg = N_(
+                    "{name!r} is already on the map. Rate its influence instead of adding "
                     "it again, or give this one a name that tells them apart."
                 )
-                raise InvalidInput(msg)
+                raise InvalidInput(msg, name=shown)
             body["name_key"] = name_key(body["name"])
             item_id = insert_item(
                 conn, participant.workshop_id, stage, "stakeholder", body, participant=participant
@@ -218,12 +218,12 @@ class NetworkEdits:
                 either_way = tie.direction != "forward" or body["direction"] != "forward"
                 if ends == (a.id, b.id) or (either_way and ends == (b.id, a.id)):
                     label = settings.tie_type(body["type"]).label.lower()
-                    msg = (
-                        f"There is already a {label} tie from {a.name!r} to {b.name!r}. "
+                    msg = N_(
+                        "There is already a {type} tie from {a!r} to {b!r}. "
                         "Nothing was added; draw a different type, or withdraw yours and draw "
                         "it again to change it."
                     )
-                    raise InvalidInput(msg)
+                    raise InvalidInput(msg, type=label, a=a.name, b=b.name)
             item_id = insert_item(
                 conn, participant.workshop_id, stage, "tie", body, participant=participant
             )
@@ -237,10 +237,10 @@ class NetworkEdits:
                 sa.select(t.network_items).where(t.network_items.c.id == item_id)
             ).first()
             if row is None or row.workshop_id != participant.workshop_id:
-                msg = "That stakeholder or tie is not on this map."
+                msg = N_("That stakeholder or tie is not on this map.")
                 raise NotFound(msg)
             if row.participant_id != participant.id:
-                msg = "You can only withdraw what you drew yourself."
+                msg = N_("You can only withdraw what you drew yourself.")
                 raise NotAllowed(msg)
             revise_item(conn, item_id, "withdrawn", "participant")
             changed(conn, participant.workshop_id, TOPIC)

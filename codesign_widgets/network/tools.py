@@ -219,7 +219,7 @@ class OpenDataTools(widgets.VBox):
         try:
             data = self.studio.network.facilitator.export_map(self.workshop_id, self.stage_key, fmt)
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return None
         suffix, mime, label = FORMATS[fmt]
         filename = f"stakeholder-map-{self.code}-{self.stage_key}{suffix}"
@@ -286,7 +286,7 @@ class OpenDataTools(widgets.VBox):
             )
         except CodesignError as exc:
             self._clear()
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return None
         self.files = files
         self._show(plan)

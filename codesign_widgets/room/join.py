@@ -17,10 +17,12 @@ import ipywidgets as widgets
 
 from ..core.backoff import Backoff
 from ..core.errors import CodesignError
+from ..core.i18n import Translator, translator
 from ..core.templates import Template, load_template
 from ..core.workshop import Participant
 from ..live import Feed
 from ..ui.common import Notice, run_action
+from ..ui.page_language import PageLanguage
 from .identity import IdentityKeeper
 from .join_checkin import CheckinForm
 from .join_forms import CodeForm, JoinForm, LeaveStep, NotMe
@@ -65,21 +67,46 @@ class ParticipantApp(widgets.VBox):
         self.notice = Notice()
         self.identity = IdentityKeeper(hand_over=hand_over)
         self._remembered = remembered
-        self.not_me = NotMe(on_start_over=self.start_over)
+        self.language = PageLanguage()
         self.code_form = CodeForm(on_enter=self.enter_code)
         self._tries = Backoff()
-        self.join_form = JoinForm(on_join=self.join)
-        self.checkin = CheckinForm(studio, self.notice)
-        self.leave_step = LeaveStep(on_ask=self.ask_to_leave, on_confirm=self.leave)
-        self.stage_view = StageView(studio, self.notice, self.checkin, self.leave_step, feed=feed)
+        self._build_parts(translator())
         if code:
             self.enter_code(code, token=token)
         else:
             self._show(self.code_form)
 
+    def _build_parts(self, tr: Translator) -> None:
+        """The parts that speak the workshop's language (built again for another one)."""
+        self.tr = self.notice.tr = tr
+        self.language.set_translator(tr)
+        self.not_me = NotMe(on_start_over=self.start_over, tr=tr)
+        self.join_form = JoinForm(on_join=self.join, tr=tr)
+        self.checkin = CheckinForm(self.studio, self.notice)
+        self.leave_step = LeaveStep(on_ask=self.ask_to_leave, on_confirm=self.leave, tr=tr)
+        self.stage_view = StageView(
+            self.studio, self.notice, self.checkin, self.leave_step, feed=self.feed
+        )
+
+    def _speak(self, language: str) -> None:
+        """Speak the workshop's ``language``: the parts are built anew in it (before anyone
+        joined, so nothing typed is lost) and the old ones closed."""
+        if language == self.tr.language:
+            return
+        old = [self.not_me, self.join_form, self.checkin, self.leave_step, self.stage_view]
+        self._build_parts(translator(language))
+        for part in old:
+            part.close()
+
     def _show(self, box: widgets.Widget, not_me: bool = False) -> None:
         # "Not Alice?" heads the page of a person recognised by this browser (shared tablets).
-        self.children = [*([self.not_me] if not_me else []), box, self.notice, self.identity]
+        self.children = [
+            *([self.not_me] if not_me else []),
+            box,
+            self.notice,
+            self.identity,
+            self.language,
+        ]
         if box is self.join_form:
             self.join_form.focus()
 
@@ -107,6 +134,7 @@ class ParticipantApp(widgets.VBox):
         self._tries.succeeded()
         self.workshop = workshop
         self.template = load_template(workshop.template)
+        self._speak(self.template.language)
         self.identity.workshop_code = workshop.code
         self.join_form.show_workshop(workshop.title, self.template)
         if not token and self._remembered is not None and not self.identity.forget:
@@ -124,13 +152,15 @@ class ParticipantApp(widgets.VBox):
         try:
             participant = self.studio.people.participant_by_token(self.workshop.id, token)
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return False
         if participant is None:
             return False
         self.participant = participant
         self.identity.token = token
-        self.notice.show(f"Welcome back, {participant.shown_name}.", "ok")
+        self.notice.show(
+            self.tr.gettext("Welcome back, {name}.").format(name=participant.shown_name), "ok"
+        )
         self.not_me.show_name(participant.shown_name)
         self._enter_stage_view(not_me=True)
         return True
@@ -144,8 +174,10 @@ class ParticipantApp(widgets.VBox):
         self._step_out()
         self.identity.drop()
         self.notice.show(
-            f"This device has forgotten {name}; nothing they added was changed. "
-            "Join below as yourself.",
+            self.tr.gettext(
+                "This device has forgotten {name}; nothing they added was changed. "
+                "Join below as yourself."
+            ).format(name=name),
             "ok",
         )
         self._show(self.join_form)
@@ -168,7 +200,9 @@ class ParticipantApp(widgets.VBox):
             return False
         form = self.join_form
         if form.perspective_input.value is None:
-            self.notice.show("Please choose how you take part (one of the options).", "error")
+            self.notice.show(
+                self.tr.gettext("Please choose how you take part (one of the options)."), "error"
+            )
             return False
         result = run_action(
             self.notice,
@@ -182,7 +216,9 @@ class ParticipantApp(widgets.VBox):
             return False
         self.participant, token = result
         self.identity.keep(token)
-        self.notice.show(f"You're in, {self.participant.shown_name}.", "ok")
+        self.notice.show(
+            self.tr.gettext("You're in, {name}.").format(name=self.participant.shown_name), "ok"
+        )
         self._enter_stage_view()
         return True
 
@@ -203,10 +239,12 @@ class ParticipantApp(widgets.VBox):
         self._step_out()
         self.identity.drop()
         self.notice.show(
-            "You have left the workshop. Everything you added was taken back: it no longer "
-            "shows on the big screen, in results or in exports, and this browser has forgotten "
-            "you. A note that someone left is kept, without anything you wrote. You can join "
-            "again below if you change your mind.",
+            self.tr.gettext(
+                "You have left the workshop. Everything you added was taken back: it no longer "
+                "shows on the big screen, in results or in exports, and this browser has "
+                "forgotten you. A note that someone left is kept, without anything you wrote. "
+                "You can join again below if you change your mind."
+            ),
             "ok",
         )
         self._show(self.join_form)
@@ -229,6 +267,6 @@ class ParticipantApp(widgets.VBox):
         try:
             self.workshop = self.studio.workshops.state(self.workshop.id)
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         self.stage_view.show(self.workshop)

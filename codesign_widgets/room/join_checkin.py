@@ -31,17 +31,18 @@ class CheckinForm(widgets.VBox):
 
     def __init__(self, studio: Studio, notice: Notice) -> None:
         self.studio, self.notice = studio, notice
+        self._ = _ = notice.tr.gettext
         self.participant: Participant | None = None
         self.stage_key = ""  # the stage the page shows: a line goes there
         # Sent when the person leaves the box (tapping Share does), not per keystroke: a busy
         # kernel would otherwise get the tap before the last words.
         self.note_input = widgets.Textarea(
-            description="Your line",
-            placeholder=f"Up to {MAX_NOTE} characters",
+            description=_("Your line"),
+            placeholder=_("Up to {n} characters").format(n=MAX_NOTE),
             continuous_update=False,
         )
         self.share_button = widgets.Button(
-            description="Share", button_style="primary", icon="paper-plane"
+            description=_("Share"), button_style="primary", icon="paper-plane"
         )
         self.share_button.on_click(lambda _b: self.share_note())
         self.my_notes = widgets.VBox()
@@ -79,10 +80,10 @@ class CheckinForm(widgets.VBox):
             return False
         try:
             text = clean_text(
-                self.note_input.value, what="Your line", max_length=MAX_NOTE, required=True
+                self.note_input.value, what=self._("Your line"), max_length=MAX_NOTE, required=True
             )
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return False
         ok = run_action(
             self.notice,
@@ -92,7 +93,7 @@ class CheckinForm(widgets.VBox):
             "note",
             self.stage_key,
             {"text": text},
-            ok="Shared with the group.",
+            ok=self._("Shared with the group."),
         )
         if ok:
             self.note_input.value = ""
@@ -108,7 +109,7 @@ class CheckinForm(widgets.VBox):
             self.studio.entries.withdraw,
             self.participant,
             entry_id,
-            ok="Withdrawn: it no longer shows anywhere.",
+            ok=self._("Withdrawn: it no longer shows anywhere."),
         )
         self.draw_my_notes()
         return bool(ok)
@@ -126,11 +127,13 @@ class CheckinForm(widgets.VBox):
                 include_hidden=True,
             )
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         items = [(entry.id, entry.body.get("text", "")) for entry in mine]
-        self._notes_header.value = escaped("Your lines" if items else "", "h3")
+        self._notes_header.value = escaped(self._("Your lines") if items else "", "h3")
         self._note_rows.show(items)
 
     def _make_row(self, entry_id: int, text: str) -> widgets.Widget:
-        return withdraw_row(text, lambda: self.withdraw(entry_id), "Take this line back")
+        return withdraw_row(
+            text, lambda: self.withdraw(entry_id), self._("Take this line back"), tr=self.notice.tr
+        )

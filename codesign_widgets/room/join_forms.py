@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
+from ..core.i18n import Translator, translator
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..ui.announce import focus_heading
@@ -22,18 +23,19 @@ __all__ = ["CodeForm", "JoinForm", "LeaveStep", "NotMe"]
 class CodeForm(widgets.VBox):
     """Type the code shown on the big screen; ``on_enter(code)`` opens that workshop."""
 
-    def __init__(self, on_enter: Callable[[str], object]) -> None:
+    def __init__(self, on_enter: Callable[[str], object], tr: Translator | None = None) -> None:
+        _ = (tr or translator()).gettext
         self.code_input = widgets.Text(
-            description="Join code", placeholder="e.g. KP7QXA", continuous_update=False
+            description=_("Join code"), placeholder=_("e.g. KP7QXA"), continuous_update=False
         )
         self.code_button = widgets.Button(
-            description="Continue", button_style="primary", icon="arrow-right"
+            description=_("Continue"), button_style="primary", icon="arrow-right"
         )
         self.code_button.on_click(lambda _b: on_enter(self.code_input.value))
         super().__init__(
             [
-                widgets.HTML(escaped("Join a workshop", "h2")),
-                widgets.HTML(escaped("Type the code shown on the big screen.")),
+                widgets.HTML(escaped(_("Join a workshop"), "h2")),
+                widgets.HTML(escaped(_("Type the code shown on the big screen."))),
                 self.code_input,
                 self.code_button,
             ]
@@ -47,17 +49,20 @@ class CodeForm(widgets.VBox):
 class JoinForm(widgets.VBox):
     """Name, perspective and consent for one workshop; ``on_join()`` joins with them."""
 
-    def __init__(self, on_join: Callable[[], object]) -> None:
+    def __init__(self, on_join: Callable[[], object], tr: Translator | None = None) -> None:
+        _ = (tr or translator()).gettext
         self.title = widgets.HTML()
         self._title = ""
         self.name_input = widgets.Text(
-            description="Your name (shown to the group)",
-            placeholder="Leave empty to stay anonymous",
+            description=_("Your name (shown to the group)"),
+            placeholder=_("Leave empty to stay anonymous"),
         )
-        self.perspective_input = widgets.RadioButtons(description="I take part as", options=[])
+        self.perspective_input = widgets.RadioButtons(description=_("I take part as"), options=[])
         self.consent_text = widgets.HTML()
-        self.consent_input = widgets.Checkbox(description="I agree", indent=False)
-        self.join_button = widgets.Button(description="Join", button_style="primary", icon="check")
+        self.consent_input = widgets.Checkbox(description=_("I agree"), indent=False)
+        self.join_button = widgets.Button(
+            description=_("Join"), button_style="primary", icon="check"
+        )
         self.join_button.on_click(lambda _b: on_join())
         super().__init__(
             [
@@ -96,27 +101,35 @@ class LeaveStep(widgets.VBox):
     button is pressed (the page shows :meth:`ask` if someone has joined), ``on_confirm()``
     when the confirm button is."""
 
-    def __init__(self, on_ask: Callable[[], object], on_confirm: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        on_ask: Callable[[], object],
+        on_confirm: Callable[[], object],
+        tr: Translator | None = None,
+    ) -> None:
+        self._ = _ = (tr or translator()).gettext
         self.leave_text = widgets.HTML()
         self.leave_button = widgets.Button(
-            description="Leave and withdraw everything I added",
+            description=_("Leave and withdraw everything I added"),
             icon="sign-out",
-            tooltip="Leave the workshop and take back all you added",
+            tooltip=_("Leave the workshop and take back all you added"),
         )
         self.leave_button.on_click(lambda _b: on_ask())
         self.confirm_leave_button = widgets.Button(
-            description="Yes, withdraw everything", button_style="danger", icon="check"
+            description=_("Yes, withdraw everything"), button_style="danger", icon="check"
         )
         self.confirm_leave_button.on_click(lambda _b: on_confirm())
-        self.stay_button = widgets.Button(description="No, stay", icon="times")
+        self.stay_button = widgets.Button(description=_("No, stay"), icon="times")
         self.stay_button.on_click(lambda _b: self.stay())
         self.confirm_leave_box = widgets.VBox(
             [
                 widgets.HTML(
                     escaped(
-                        "Are you sure? Everything you added in every part of the workshop "
-                        "(lines, goal cards, dots, stakeholders, ties, ratings, scores and "
-                        "comments) will be taken back and no longer count or show anywhere.",
+                        _(
+                            "Are you sure? Everything you added in every part of the workshop "
+                            "(lines, goal cards, dots, stakeholders, ties, ratings, scores and "
+                            "comments) will be taken back and no longer count or show anywhere."
+                        ),
                         "p",
                     )
                 ),
@@ -137,8 +150,10 @@ class LeaveStep(widgets.VBox):
     def show_code(self, public_id: str) -> None:
         """Tell the participant the code the facilitator needs to erase them from the file."""
         self.leave_text.value = escaped(
-            f"Your participant code is {public_id}. To have your data erased from the "
-            "workshop file too, give this code to the facilitator.",
+            self._(
+                "Your participant code is {code}. To have your data erased from the "
+                "workshop file too, give this code to the facilitator."
+            ).format(code=public_id),
             "p",
         )
 
@@ -155,12 +170,13 @@ class NotMe(widgets.HBox):
     """On a device that recognised someone: "Not Alice? Start as someone else"; the button
     calls ``on_start_over()``."""
 
-    def __init__(self, on_start_over: Callable[[], object]) -> None:
+    def __init__(self, on_start_over: Callable[[], object], tr: Translator | None = None) -> None:
+        self._ = _ = (tr or translator()).gettext
         self.question = widgets.Label()
         self.start_over_button = widgets.Button(
-            description="Start as someone else",
+            description=_("Start as someone else"),
             icon="user",
-            tooltip="This device forgets the person; what they added stays",
+            tooltip=_("This device forgets the person; what they added stays"),
         )
         self.start_over_button.on_click(lambda _b: on_start_over())
         super().__init__(
@@ -170,4 +186,4 @@ class NotMe(widgets.HBox):
 
     def show_name(self, name: str) -> None:
         """Ask about ``name`` (shown as text, never as HTML)."""
-        self.question.value = f"Not {name}?"
+        self.question.value = self._("Not {name}?").format(name=name)

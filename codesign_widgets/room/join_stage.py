@@ -41,6 +41,7 @@ class StageView(widgets.VBox):
         feed: Feed | None = None,
     ) -> None:
         self.studio, self.notice, self.feed, self.checkin = studio, notice, feed, checkin
+        self._ = _ = notice.tr.gettext
         self.template: Template | None = None
         self.participant: Participant | None = None
         self.panel: widgets.Widget | None = None  # the current activity's panel, if any
@@ -53,8 +54,10 @@ class StageView(widgets.VBox):
         # One widget for every stage without a phone panel (a new one per redraw would leak).
         self.elsewhere = widgets.HTML(
             escaped(
-                "This part of the workshop happens on the big screen and in its own page; "
-                "follow the facilitator.",
+                _(
+                    "This part of the workshop happens on the big screen and in its own "
+                    "page; follow the facilitator."
+                ),
                 "p",
             )
         )
@@ -82,7 +85,9 @@ class StageView(widgets.VBox):
                 # A new stage: keyboard and screen-reader users start at its heading.
                 self.stage_title.value = focus_heading(stage.title)
             # Opened, locked, revealed: said out loud too, not only shown.
-            self.stage_state.value = announced(state.label, "div", f"codesign-state-{state.value}")
+            self.stage_state.value = announced(
+                self._(state.label), "div", f"codesign-state-{state.value}"
+            )
             self._shown = (stage.key, state)
         self.stage_ask.value = escaped(stage.ask, "p")
         self.checkin.move_to(stage.key)

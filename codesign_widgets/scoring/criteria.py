@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..core.errors import InvalidInput, NotFound
+from ..core.i18n import N_
 from ..core.templates import data_path
 from ..core.workshop import clean_text
 
@@ -55,7 +56,7 @@ class Criterion:
     def label_for(self, value: int | None) -> str:
         """``'4 Very'`` for a point with a label, ``"Can't say"`` for ``None``."""
         if value is None:
-            return "Can't say"
+            return N_("Can't say")
         if self.labels and self.min <= value <= self.max:
             return f"{value} {self.labels[value - self.min]}"
         return str(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..core.i18n import Translator, translator
 from ..core.safe_text import escaped
 from .criteria import Criterion
 from .model import CANT_SAY
@@ -15,13 +16,14 @@ __all__ = ["CriterionRow"]
 class CriterionRow(widgets.VBox):
     """The question, the labelled scale as buttons (plus "can't say"), last round's score."""
 
-    def __init__(self, criterion: Criterion) -> None:
+    def __init__(self, criterion: Criterion, tr: Translator | None = None) -> None:
         super().__init__()
+        self._ = _ = (tr or translator()).gettext
         self.criterion = criterion
         self.buttons = widgets.ToggleButtons(
             description=criterion.label,
-            options=[(str(v), v) for v in criterion.points] + [("Can't say", CANT_SAY)],
-            tooltips=[criterion.label_for(v) for v in criterion.points] + ["I can't say"],
+            options=[(str(v), v) for v in criterion.points] + [(_("Can't say"), CANT_SAY)],
+            tooltips=[criterion.label_for(v) for v in criterion.points] + [_("I can't say")],
             value=None,
             style={"button_width": "auto", "description_width": "initial"},
             layout={"flex_flow": "row wrap", "width": "auto"},
@@ -37,5 +39,10 @@ class CriterionRow(widgets.VBox):
     def show_saved(self, value: int | str | None, given: bool) -> None:
         """Say in words what is saved: a pressed button alone is easy to miss on a phone."""
         stored = None if value == CANT_SAY else value
-        text = f"Your score: {self.criterion.label_for(stored)}" if given else "Not scored yet"
+        _ = self._
+        text = (
+            _("Your score: {score}").format(score=_(self.criterion.label_for(stored)))
+            if given
+            else _("Not scored yet")
+        )
         self.chosen.value = escaped(text, "div", "codesign-chosen")

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..core.errors import InvalidInput
+from ..core.i18n import N_
 from ..core.workshop import clean_text
 from .criteria import CriteriaSet, Criterion
 
@@ -73,9 +74,9 @@ class RoundState(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "open": "Open: scores can be given and changed",
-            "closed": "Closed: waiting for the reveal",
-            "revealed": "Revealed: results on the big screen",
+            "open": N_("Open: scores can be given and changed"),
+            "closed": N_("Closed: waiting for the reveal"),
+            "revealed": N_("Revealed: results on the big screen"),
         }[self.value]
 
 
@@ -140,23 +141,25 @@ def check_score(criterion: Criterion, value: object) -> int | None:
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         whole, value = True, int(value)
     if not whole:
-        msg = (
-            f"A score for {criterion.label!r} must be a whole number from {criterion.min} to "
-            f'{criterion.max}, or "can\'t say". Choose one of the buttons.'
+        msg = N_(
+            "A score for {criterion!r} must be a whole number from {low} to "
+            '{high}, or "can\'t say". Choose one of the buttons.'
         )
-        raise InvalidInput(msg)
+        raise InvalidInput(msg, criterion=criterion.label, low=criterion.min, high=criterion.max)
     if not criterion.min <= int(value) <= criterion.max:
-        msg = (
-            f"{value if abs(value) < 10**6 else 'That number'} is outside the scale for "
-            f"{criterion.label!r} ({criterion.min} to "
-            f"{criterion.max}); nothing was saved. Choose one of the buttons."
+        msg = N_(
+            "{value} is outside the scale for {criterion!r} ({low} to "
+            "{high}); nothing was saved. Choose one of the buttons."
         )
-        raise InvalidInput(msg)
+        shown = value if abs(value) < 10**6 else N_("That number")
+        raise InvalidInput(
+            msg, value=shown, criterion=criterion.label, low=criterion.min, high=criterion.max
+        )
     return int(value)
 
 
 def clean_comment(text: object) -> str:
-    return clean_text(text, what="Your comment", max_length=MAX_COMMENT, multiline=True)
+    return clean_text(text, what=N_("Your comment"), max_length=MAX_COMMENT, multiline=True)
 
 
 def clean_prototype(title: object, description: object, goals: object) -> dict:
@@ -166,11 +169,11 @@ def clean_prototype(title: object, description: object, goals: object) -> dict:
     if goals is None:
         goals = []
     if not isinstance(goals, list | tuple):
-        msg = "The goals a prototype serves must be a list of goals."
+        msg = N_("The goals a prototype serves must be a list of goals.")
         raise InvalidInput(msg)
     kept: list[str] = []
     for goal in goals:
-        text = clean_text(goal, what="A goal", max_length=MAX_GOAL)
+        text = clean_text(goal, what=N_("A goal"), max_length=MAX_GOAL)
         if text and text not in kept:
             kept.append(text)
     if len(kept) > MAX_GOALS:
@@ -178,11 +181,11 @@ def clean_prototype(title: object, description: object, goals: object) -> dict:
         raise InvalidInput(msg)
     return {
         "title": clean_text(
-            title, what="The prototype's title", max_length=MAX_PROTOTYPE_TITLE, required=True
+            title, what=N_("The prototype's title"), max_length=MAX_PROTOTYPE_TITLE, required=True
         ),
         "description": clean_text(
             description,
-            what="The description",
+            what=N_("The description"),
             max_length=MAX_PROTOTYPE_DESCRIPTION,
             multiline=True,
         ),
@@ -192,10 +195,10 @@ def clean_prototype(title: object, description: object, goals: object) -> dict:
 
 def clean_decision(decision: object, reason: object) -> tuple[str, str]:
     if decision not in DECISIONS:
-        msg = "Choose a decision: adopt, iterate or drop."
+        msg = N_("Choose a decision: adopt, iterate or drop.")
         raise InvalidInput(msg)
     text = clean_text(
-        reason, what="The reason", max_length=MAX_REASON, required=True, multiline=True
+        reason, what=N_("The reason"), max_length=MAX_REASON, required=True, multiline=True
     )
     return str(decision), text
 

@@ -66,13 +66,14 @@ class ScoringPanel(ActivityPanel):
         self._drawing = False
         self._comment_for: int | None = None  # the prototype whose comment the box holds
 
+        _ = self._
         self.status = widgets.HTML()
         self.progress = widgets.HTML()
-        self.picker = widgets.Dropdown(description="Prototype", options=[])
+        self.picker = widgets.Dropdown(description=_("Prototype"), options=[])
         self.picker.observe(self._on_pick, "value")
-        self.previous_button = widgets.Button(description="Previous", icon="arrow-left")
+        self.previous_button = widgets.Button(description=_("Previous"), icon="arrow-left")
         self.previous_button.on_click(lambda _b: self.previous_prototype())
-        self.next_button = widgets.Button(description="Next", icon="arrow-right")
+        self.next_button = widgets.Button(description=_("Next"), icon="arrow-right")
         self.next_button.on_click(lambda _b: self.next_prototype())
         self.title = widgets.HTML()
         self.description = widgets.HTML()
@@ -80,11 +81,11 @@ class ScoringPanel(ActivityPanel):
         # Sent when the person leaves the box (a tap on a button does), not per keystroke: a
         # busy kernel would otherwise get the tap before the last words.
         self.comment = widgets.Textarea(
-            description="Comment (optional)",
-            placeholder=f"Up to {MAX_COMMENT} characters",
+            description=_("Comment (optional)"),
+            placeholder=_("Up to {n} characters").format(n=MAX_COMMENT),
             continuous_update=False,
         )
-        self.comment_button = widgets.Button(description="Save comment", icon="comment")
+        self.comment_button = widgets.Button(description=_("Save comment"), icon="comment")
         self.comment_button.on_click(lambda _b: self.save_comment())
         self.results = widgets.HTML()
         self.scoring_box = widgets.VBox(
@@ -136,12 +137,12 @@ class ScoringPanel(ActivityPanel):
                     self.participant, self.previous_round.id
                 )[0]
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         self._draw()
 
     def _draw(self) -> None:
-        self.status.value = round_status_html(self.round)
+        self.status.value = round_status_html(self.round, self.tr)
         if self.round is None:
             self.results.value = ""
             self.scoring_box.layout.display = "none"
@@ -169,12 +170,16 @@ class ScoringPanel(ActivityPanel):
         criteria = self.round.criteria
         is_open = self.round.state is RoundState.OPEN
         self.title.value = escaped(prototype.title, "h3")
-        goals = f"\nServes: {'; '.join(prototype.goals)}" if prototype.goals else ""
+        goals = (
+            "\n" + self._("Serves: {goals}").format(goals="; ".join(prototype.goals))
+            if prototype.goals
+            else ""
+        )
         self.description.value = escaped(prototype.description + goals, "p")
         if [r.criterion for r in self.rows.values()] != list(criteria.criteria):
             rows = {}
             for criterion in criteria.criteria:
-                row = CriterionRow(criterion)
+                row = CriterionRow(criterion, self.tr)
                 row.buttons.observe(
                     lambda change, key=criterion.key: self._on_button(key, change), "value"
                 )
@@ -211,10 +216,16 @@ class ScoringPanel(ActivityPanel):
             return ""
         given = (prototype_id, criterion.key)
         text = (
-            criterion.label_for(self.last_mine[given]) if given in self.last_mine else "not scored"
+            self._(criterion.label_for(self.last_mine[given]))
+            if given in self.last_mine
+            else self._("not scored")
         )
         return escaped(
-            f"Your score in round {self.previous_round.number}: {text}", "div", "codesign-last"
+            self._("Your score in round {n}: {score}").format(
+                n=self.previous_round.number, score=text
+            ),
+            "div",
+            "codesign-last",
         )
 
     def _draw_results(self) -> None:
@@ -224,18 +235,18 @@ class ScoringPanel(ActivityPanel):
         try:
             rows = self.studio.scoring.scores.revealed_scores(self.workshop.id, self.round.id)
         except CodesignError as exc:
-            self.notice.show(str(exc), "error")
+            self.notice.show(exc.translated(self.notice.tr), "error")
             return
         titles = {p.id: p.title for p in self.prototypes}
         self.results.value = results_html(
-            weighted_scores(rows, self.round.criteria, titles), titles
+            weighted_scores(rows, self.round.criteria, titles), titles, self.tr
         )
 
     # -- actions -------------------------------------------------------------------------------
     def score(self, criterion_key: str, value: int | str | None) -> bool:
         """Save this participant's score for the shown prototype (``CANT_SAY`` allowed)."""
         if self.round is None or self.current is None:
-            self.notice.show("There is no round open to score in yet.", "error")
+            self.notice.show(self._("There is no round open to score in yet."), "error")
             return False
         ok = run_action(
             self.notice,
@@ -244,7 +255,7 @@ class ScoringPanel(ActivityPanel):
             self.round.id,
             self.current,
             {criterion_key: value},
-            ok="Saved. You can change it until the round closes.",
+            ok=self._("Saved. You can change it until the round closes."),
         )
         if ok:
             self.mine[(self.current, criterion_key)] = None if value == CANT_SAY else value
@@ -267,7 +278,7 @@ class ScoringPanel(ActivityPanel):
             self.current,
             {},
             self.comment.value,
-            ok="Comment saved. Only the group's results are shown, with comments unnamed.",
+            ok=self._("Comment saved. Only the group's results are shown, with comments unnamed."),
         )
         if ok:
             self.my_comments[self.current] = self.comment.value
@@ -321,5 +332,10 @@ class ScoringPanel(ActivityPanel):
             all((p.id, k) in self.mine for k in self.round.criteria.keys) for p in self.prototypes
         )
         self.progress.value = escaped(
-            f"You have scored {done} of {len(self.prototypes)} prototypes.", "div"
+            self.tr.ngettext(
+                "You have scored {done} of {n} prototype.",
+                "You have scored {done} of {n} prototypes.",
+                len(self.prototypes),
+            ).format(done=done, n=len(self.prototypes)),
+            "div",
         )

@@ -72,7 +72,7 @@ def ranking_section(
     contested = per[per["contested"]].groupby(level="prototype_id").size()
     table = _ranking_table(ranking, contested, titles, decisions)
     # One label per bar, never overlapping the next: a 1280-pixel projector holds about 85
-    # characters of 18 px labels across the chart. The rank (as in the table under the chart,
+    # characters of 20 px labels across the chart. The rank (as in the table under the chart,
     # which gives the titles in full) keeps shortened titles apart.
     limit = max(6, min(MAX_LABEL, 85 // max(1, len(ranking)) - 4))
     names = [

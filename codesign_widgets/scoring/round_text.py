@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..core.i18n import N_, Translator, translator
 from ..core.safe_text import escaped
 from ..ui.announce import announced
 from .model import Round, RoundState, Standing
@@ -15,31 +16,38 @@ from .model import Round, RoundState, Standing
 __all__ = ["results_html", "round_status_html"]
 
 WHAT_NOW = {
-    RoundState.OPEN: "Score each prototype on each criterion. Your scores are private until "
-    "the round is revealed; you can change them until it closes.",
-    RoundState.CLOSED: "Scores are sealed. Wait for the facilitator to reveal them.",
-    RoundState.REVEALED: "These are the group's results. Your own scores are below.",
+    RoundState.OPEN: N_(
+        "Score each prototype on each criterion. Your scores are private until "
+        "the round is revealed; you can change them until it closes."
+    ),
+    RoundState.CLOSED: N_("Scores are sealed. Wait for the facilitator to reveal them."),
+    RoundState.REVEALED: N_("These are the group's results. Your own scores are below."),
 }
 
 
-def round_status_html(round_: Round | None) -> str:
+def round_status_html(round_: Round | None, tr: Translator | None = None) -> str:
     """The round's number and state, and what the participant can do now.
 
     >>> round_status_html(None)
     '<p>Scoring has not started yet: the facilitator will open the first round.</p>'
     """
+    _ = (tr or translator()).gettext
     if round_ is None:
         return escaped(
-            "Scoring has not started yet: the facilitator will open the first round.", "p"
+            _("Scoring has not started yet: the facilitator will open the first round."), "p"
         )
     state = round_.state
     # Opened, closed, revealed: said out loud too (the page's live region), not only shown.
     return announced(
-        f"Round {round_.number}: {state.label}", "div", f"codesign-round-{state.value}"
-    ) + escaped(WHAT_NOW[state], "p")
+        _("Round {n}: {state}").format(n=round_.number, state=_(state.label)),
+        "div",
+        f"codesign-round-{state.value}",
+    ) + escaped(_(WHAT_NOW[state]), "p")
 
 
-def results_html(standings: Sequence[Standing], titles: Mapping[int, str]) -> str:
+def results_html(
+    standings: Sequence[Standing], titles: Mapping[int, str], tr: Translator | None = None
+) -> str:
     """A revealed round's ranking with every perspective counted equally (and pooled), in
     words; ``titles`` names each prototype by id.
 
@@ -49,12 +57,20 @@ def results_html(standings: Sequence[Standing], titles: Mapping[int, str]) -> st
     ranked = sorted(
         (s for s in standings if s.equal_say is not None), key=lambda s: s.equal_say_rank
     )
+    _ = (tr or translator()).gettext
     if not ranked:
-        return escaped("Nobody scored in this round.", "p")
+        return escaped(_("Nobody scored in this round."), "p")
     lines = [
-        f"{s.equal_say_rank}. {titles[s.prototype_id]}: {s.equal_say:.0f} of 100 with "
-        f"every perspective counted equally ({s.pooled:.0f} with everyone pooled; "
-        f"{s.people} scored)"
+        _(
+            "{rank}. {title}: {score} of 100 with every perspective counted equally "
+            "({pooled} with everyone pooled; {people} scored)"
+        ).format(
+            rank=s.equal_say_rank,
+            title=titles[s.prototype_id],
+            score=f"{s.equal_say:.0f}",
+            pooled=f"{s.pooled:.0f}",
+            people=s.people,
+        )
         for s in ranked
     ]
-    return escaped("Results", "h3") + "".join(escaped(x, "div") for x in lines)
+    return escaped(_("Results"), "h3") + "".join(escaped(x, "div") for x in lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..core.errors import NotAllowed, NotFound
+from ..core.i18n import N_
 from ..store import schema as t
 from ..store.workshops import template_of
 from .model import RoundState
@@ -44,7 +45,7 @@ def check_scoring_stage(conn: sa.Connection, workshop_id: int, stage: str) -> No
 def prototype_row(conn: sa.Connection, workshop_id: int, prototype_id: object) -> sa.Row:
     """The prototype in its latest revision, if it is one of this workshop's."""
     if isinstance(prototype_id, bool) or not isinstance(prototype_id, int):
-        msg = "That prototype is not in this workshop; choose one from the list."
+        msg = N_("That prototype is not in this workshop; choose one from the list.")
         raise NotFound(msg)
     row = conn.execute(
         sa.select(
@@ -60,7 +61,7 @@ def prototype_row(conn: sa.Connection, workshop_id: int, prototype_id: object) -
         .where(t.scoring_prototypes.c.id == prototype_id)
     ).first()
     if row is None or row.workshop_id != workshop_id:
-        msg = "That prototype is not in this workshop; choose one from the list."
+        msg = N_("That prototype is not in this workshop; choose one from the list.")
         raise NotFound(msg)
     return row
 
@@ -92,7 +93,7 @@ def last_round(
 def round_in(conn: sa.Connection, workshop_id: int, round_id: object) -> sa.Row:
     """The round with its criteria set, if it is one of this workshop's."""
     if isinstance(round_id, bool) or not isinstance(round_id, int):
-        msg = "That scoring round is not in this workshop."
+        msg = N_("That scoring round is not in this workshop.")
         raise NotFound(msg)
     row = conn.execute(
         sa.select(t.scoring_rounds, t.scoring_criteria_sets.c.body)
@@ -103,6 +104,6 @@ def round_in(conn: sa.Connection, workshop_id: int, round_id: object) -> sa.Row:
         .where(t.scoring_rounds.c.id == round_id)
     ).first()
     if row is None or row.workshop_id != workshop_id:
-        msg = "That scoring round is not in this workshop."
+        msg = N_("That scoring round is not in this workshop.")
         raise NotFound(msg)
     return row

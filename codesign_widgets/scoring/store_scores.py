@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.templates import load_template
 from ..core.workshop import Participant
 from ..store import schema as t
@@ -54,7 +55,7 @@ class Scores:
         in the file.
         """
         if not isinstance(values, Mapping) or len(values) > 50:
-            msg = "Scores must be given per criterion."
+            msg = N_("Scores must be given per criterion.")
             raise InvalidInput(msg)
         text = clean_comment(comment) if comment is not None else None
         with self.db.write() as conn:
@@ -110,7 +111,7 @@ class Scores:
             .limit(1)
         ).first()
         if row is None or row.workshop_id != participant.workshop_id:
-            msg = "You are not a participant of this workshop; join with the code first."
+            msg = N_("You are not a participant of this workshop; join with the code first.")
             raise NotAllowed(msg)
         return row.perspective
 
@@ -281,11 +282,11 @@ def _open_round(conn: sa.Connection, workshop_id: int, round_id: object) -> sa.R
     """The round, if it is this workshop's and still open for scores."""
     row = round_in(conn, workshop_id, round_id)
     if round_state(conn, row.id) is not RoundState.OPEN:
-        msg = (
-            f"Round {row.number} is closed, so scores can no longer be changed; "
+        msg = N_(
+            "Round {n} is closed, so scores can no longer be changed; "
             "this was not saved. Wait for the next round to score again."
         )
-        raise NotAllowed(msg)
+        raise NotAllowed(msg, n=row.number)
     return row
 
 
@@ -293,11 +294,11 @@ def _check_prototype_takes_scores(conn, workshop_id: int, prototype_id: object, 
     """The prototype belongs to the round's stage and was not withdrawn."""
     prototype = prototype_row(conn, workshop_id, prototype_id)
     if prototype.stage != stage:
-        msg = "That prototype is not part of this round; choose one from the list."
+        msg = N_("That prototype is not part of this round; choose one from the list.")
         raise NotFound(msg)
     if prototype.status != "active":
-        msg = (
-            f"The prototype {prototype.title!r} was withdrawn by the facilitator, so "
+        msg = N_(
+            "The prototype {title!r} was withdrawn by the facilitator, so "
             "it takes no more scores; this was not saved."
         )
-        raise NotAllowed(msg)
+        raise NotAllowed(msg, title=prototype.title)

@@ -11,6 +11,7 @@ import time
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.templates import load_template
 from ..core.workshop import Entry, Participant, clean_text
 from . import schema as t
@@ -82,12 +83,12 @@ def latest_entries(workshop_id: int) -> tuple[sa.Select, sa.ColumnElement]:
 def clean_body(body: dict) -> dict:
     """A contribution's fields checked (a dict, not too long) and their text cleaned."""
     if not isinstance(body, dict):
-        msg = "A contribution must be a set of named fields."
+        msg = N_("A contribution must be a set of named fields.")
         raise InvalidInput(msg)
     import json
 
     if len(json.dumps(body)) > MAX_BODY_BYTES:
-        msg = "This contribution is too long to save; shorten it and try again."
+        msg = N_("This contribution is too long to save; shorten it and try again.")
         raise InvalidInput(msg)
     # Whoever calls the store, text is stored clean: no NUL, control or bidi-override
     # characters (the views clean it too, but the store is where the rule holds).
@@ -172,7 +173,7 @@ class Entries:
                 sa.select(t.entries.c.workshop_id).where(t.entries.c.id == entry_id)
             ).first()
             if row is None or row.workshop_id != workshop_id:
-                msg = "That contribution is not in this workshop."
+                msg = N_("That contribution is not in this workshop.")
                 raise NotFound(msg)
             conn.execute(
                 sa.insert(t.moderation_events).values(

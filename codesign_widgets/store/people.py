@@ -8,6 +8,7 @@ import time
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotFound
+from ..core.i18n import N_
 from ..core.templates import load_template
 from ..core.workshop import (
     JOIN_CODE_ALPHABET,
@@ -66,12 +67,12 @@ class People:
     def _profile(
         self, workshop_id: int, display_name: str, perspective: str, consent: bool
     ) -> dict:
-        name = clean_text(display_name, what="Your name", max_length=MAX_DISPLAY_NAME)
+        name = clean_text(display_name, what=N_("Your name"), max_length=MAX_DISPLAY_NAME)
         with self.db.read() as conn:
             workshop = workshop_state(conn, workshop_id)
         load_template(workshop.template).perspective(perspective)  # InvalidInput if unknown
         if consent is not True:
-            msg = (
+            msg = N_(
                 'Please read the note about your data and tick "I agree" to take part. '
                 "If you'd rather not, you can still follow on the big screen."
             )
@@ -124,7 +125,7 @@ class People:
                 _participant_select.where(t.participants.c.id == participant_id)
             ).first()
         if row is None:
-            msg = "That participant is not in this workshop."
+            msg = N_("That participant is not in this workshop.")
             raise NotFound(msg)
         return _participant(row)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.workshop import Participant, WorkshopState
 from . import schema as t
 from .engine import Database, changed
@@ -118,7 +119,7 @@ class Privacy:
         """
         with self.db.write() as conn:
             if has_withdrawn(conn, participant.id):
-                msg = "You have already left this workshop; nothing you added is shown."
+                msg = N_("You have already left this workshop; nothing you added is shown.")
                 raise NotAllowed(msg)
             return withdraw_everything(conn, participant.id, participant.workshop_id, "participant")
 

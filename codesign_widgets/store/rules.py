@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..core.errors import NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.workshop import Participant, StageState
 from . import schema as t
 
@@ -52,7 +53,7 @@ def has_withdrawn(conn: sa.Connection, participant_id: int) -> bool:
 def check_still_in(conn: sa.Connection, participant: Participant) -> None:
     """Refuse anything from a page left open after its person withdrew (or was erased)."""
     if has_withdrawn(conn, participant.id):
-        msg = (
+        msg = N_(
             "You left this workshop and took back what you added, so nothing more can "
             "be saved as you. Join again with the code to take part."
         )
@@ -80,14 +81,21 @@ def check_open(conn: sa.Connection, participant: Participant, stage: str) -> Non
     state = stage_state(conn, participant.workshop_id, stage)
     if state is not StageState.OPEN:
         msg = {
-            StageState.NOT_STARTED: "This stage has not opened yet. Wait for the facilitator "
-            "to open it; nothing was saved.",
-            StageState.CLOSED: "This stage is closed, so nothing was saved. Tell the "
-            "facilitator if something is missing.",
-            StageState.LOCKED: "This stage is locked, so changes are no longer taken. "
-            "Tell the facilitator if something is missing.",
-            StageState.REVEALED: "This stage is finished and its results are shown; "
-            "changes are no longer taken.",
+            StageState.NOT_STARTED: N_(
+                "This stage has not opened yet. Wait for the facilitator "
+                "to open it; nothing was saved."
+            ),
+            StageState.CLOSED: N_(
+                "This stage is closed, so nothing was saved. Tell the "
+                "facilitator if something is missing."
+            ),
+            StageState.LOCKED: N_(
+                "This stage is locked, so changes are no longer taken. "
+                "Tell the facilitator if something is missing."
+            ),
+            StageState.REVEALED: N_(
+                "This stage is finished and its results are shown; changes are no longer taken."
+            ),
         }[state]
         raise NotAllowed(msg)
 
@@ -96,9 +104,9 @@ def own_entry(conn: sa.Connection, participant: Participant, entry_id: int) -> s
     """The entry ``entry_id`` if it is the participant's own, in their workshop."""
     row = conn.execute(sa.select(t.entries).where(t.entries.c.id == entry_id)).first()
     if row is None or row.workshop_id != participant.workshop_id:
-        msg = "That contribution is not in this workshop."
+        msg = N_("That contribution is not in this workshop.")
         raise NotFound(msg)
     if row.participant_id != participant.id:
-        msg = "You can only change or withdraw your own contributions."
+        msg = N_("You can only change or withdraw your own contributions.")
         raise NotAllowed(msg)
     return row

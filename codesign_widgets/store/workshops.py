@@ -12,6 +12,7 @@ import time
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
+from ..core.i18n import N_
 from ..core.templates import Template, load_template
 from ..core.workshop import (
     MAX_TITLE,
@@ -34,7 +35,7 @@ def workshop_state(conn: sa.Connection, workshop_id: int) -> WorkshopState:
     """The workshop read in the transaction ``conn``; :class:`NotFound` if it is gone."""
     row = conn.execute(sa.select(t.workshops).where(t.workshops.c.id == workshop_id)).first()
     if row is None:
-        msg = "That workshop no longer exists. Ask the facilitator for the current link."
+        msg = N_("That workshop no longer exists. Ask the facilitator for the current link.")
         raise NotFound(msg)
     events = conn.execute(
         sa.select(t.workshop_events)
@@ -69,7 +70,7 @@ def template_of(conn: sa.Connection, workshop_id: int) -> Template:
         sa.select(t.workshops.c.template).where(t.workshops.c.id == workshop_id)
     ).scalar()
     if key is None:
-        msg = "That workshop no longer exists. Ask the facilitator for the current link."
+        msg = N_("That workshop no longer exists. Ask the facilitator for the current link.")
         raise NotFound(msg)
     return load_template(key)
 
@@ -159,11 +160,11 @@ class Workshops:
             ).scalar()
         if workshop_id is None:
             shown = clean or "(empty)"
-            msg = (
-                f"No workshop has the code {shown}. Check the code on the big screen and "
+            msg = N_(
+                "No workshop has the code {code}. Check the code on the big screen and "
                 "type it again, or ask the facilitator."
             )
-            raise NotFound(msg)
+            raise NotFound(msg, code=shown)
         return self.state(workshop_id)
 
     def check_facilitator(self, code: str, key: str) -> WorkshopState:
@@ -174,7 +175,7 @@ class Workshops:
                 sa.select(t.workshops.c.key_hash).where(t.workshops.c.id == workshop.id)
             ).scalar()
         if not verify_key(key or "", stored):
-            msg = (
+            msg = N_(
                 "That facilitator key does not match this workshop. Open the facilitator "
                 "link that `codesign serve` printed, or the key you saved when you created it."
             )
@@ -222,7 +223,7 @@ class Workshops:
     def start_timer(self, workshop_id: int, stage: str, seconds: float) -> None:
         """Facilitator: a timer of ``seconds`` for the stage, shown on the hub and phones."""
         if not 0 < seconds <= 6 * 3600:
-            msg = "Set the timer between 1 second and 6 hours."
+            msg = N_("Set the timer between 1 second and 6 hours.")
             raise InvalidInput(msg)
         self._event(workshop_id, "timer", stage, repr(time.time() + seconds))
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
+from ..core.i18n import Translator, translator
 from ..core.palette import FALLBACK_COLOURS, GROUP_COLOURS
 from ..core.safe_text import escaped
 from ..core.workshop import StageState
@@ -45,6 +46,8 @@ class Notice(widgets.HTML):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.add_class("codesign-notice")
+        # The page's words (the workshop's language); errors are shown in it.
+        self.tr = translator()
 
     def show(self, text: str, kind: str = "info") -> None:
         colour = {"info": "#1a1a1a", "ok": "#05620b", "error": "#a50000"}[kind]
@@ -65,7 +68,7 @@ def run_action(notice: Notice, action, *args, ok: str = "", **kwargs):
     try:
         result = action(*args, **kwargs)
     except CodesignError as exc:
-        notice.show(str(exc), "error")
+        notice.show(exc.translated(notice.tr), "error")
         return None
     if ok:
         notice.show(ok, "ok")
@@ -83,9 +86,13 @@ def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
     close_later(old, keep=children)
 
 
-def withdraw_row(text: str, on_withdraw: Callable[[], object], tooltip: str) -> widgets.HBox:
-    """A row of a person's own list: the text, shown as text, and a Withdraw button."""
-    button = widgets.Button(description="Withdraw", icon="undo", tooltip=tooltip)
+def withdraw_row(
+    text: str, on_withdraw: Callable[[], object], tooltip: str, tr: Translator | None = None
+) -> widgets.HBox:
+    """A row of a person's own list: the text, shown as text, and a Withdraw button (in
+    ``tr``'s language)."""
+    _ = (tr or translator()).gettext
+    button = widgets.Button(description=_("Withdraw"), icon="undo", tooltip=tooltip)
     button.on_click(lambda _b: on_withdraw())
     return widgets.HBox([widgets.HTML(escaped(text)), button])
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
+from ..core.i18n import translator
 from .keyed import close_later
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ class ActivityPanel(widgets.VBox):
         self.participant, self.stage, self.notice = participant, stage, notice
         self.feed = feed
         self._unsubscribe: Callable[[], None] | None = None
+        # The words of the workshop's language (its plan's); a panel says ``self._("...")``.
+        self.tr = translator(template.language)
+        self._ = self.tr.gettext
 
     def follow(self, topics: Iterable[str], callback: Callable[[set[str]], None]) -> None:
         """Call ``callback`` when the live feed reports one of ``topics`` in this workshop."""

@@ -67,6 +67,8 @@ def test_the_template_criteria_sets_load_with_weights_and_labelled_scales():
         "apease",
         "impact_effort",
         "ebcd_value",
+        "impact_effort_cy",  # the Welsh and Spanish copies, for workshops in those languages
+        "impact_effort_es",
     ]
     apease = load_criteria_set("apease")
     assert len(apease.criteria) == 6

@@ -31,17 +31,23 @@
   var banner = null;
   var state = "ok";
 
+  // In the workshop's language once the page knows it (codesign-lang.js); English before.
+  function _(text) {
+    var table = window.codesignText;
+    return (table && table[text]) || text;
+  }
   var TEXT = {
-    reconnecting:
-      "Connection lost: this page is paused until it is back. Trying again\u2026",
-    restoring: "Back in touch with the studio: bringing your page back\u2026",
-    empty: "This page is still empty. Loading it again\u2026",
-    lost:
+    reconnecting: _("Connection lost: this page is paused until it is back. Trying again\u2026"),
+    restoring: _("Back in touch with the studio: bringing your page back\u2026"),
+    empty: _("This page is still empty. Loading it again\u2026"),
+    lost: _(
       "The studio is not answering (check that this device is on the workshop's " +
-      "Wi-Fi): this page comes back by itself when it answers, or tap Reload.",
-    failed:
+        "Wi-Fi): this page comes back by itself when it answers, or tap Reload."
+    ),
+    failed: _(
       "This page could not come back by itself. Tap Reload; if it stays like this, " +
-      "tell the facilitator.",
+        "tell the facilitator."
+    ),
   };
 
   function ensureBanner() {
@@ -53,7 +59,7 @@
     var text = document.createElement("p");
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Reload";
+    button.textContent = _("Reload");
     button.addEventListener("click", function () {
       window.location.reload();
     });
@@ -72,7 +78,8 @@
     state = next;
     var b = ensureBanner();
     b.dataset.state = next;
-    b.querySelector("p").textContent = TEXT[next];
+    b.querySelector("p").textContent = _(TEXT[next]);
+    b.querySelector("button").textContent = _("Reload");
     b.querySelector("button").hidden = next !== "lost" && next !== "failed";
     b.hidden = false;
     setInert(true);
