@@ -8,6 +8,7 @@ Facilitator and analyst code only (pandas and bqplot). Participant text goes onl
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 import bqplot as bq
@@ -15,7 +16,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..core.palette import POOLED
-from ..core.safe_text import escaped
+from ..core.safe_text import escaped, escaped_attribute
 from ..ui.common import perspective_colour
 from .criteria import CriteriaSet
 from .model import Decision
@@ -23,7 +24,9 @@ from .results import Results
 from .results_tables import MAX_LABEL, number_text, short_label, table_html
 
 __all__ = [
+    "axis_names",
     "heatmap_section",
+    "legend_html",
     "perspectives_section",
     "ranking_section",
     "two_by_two_section",
@@ -34,6 +37,8 @@ __all__ = [
 BIG = {"font-size": "max(18px, var(--jp-widgets-font-size, 18px))"}
 #: Perspectives on the side-by-side chart: a marker shape each as well as a colour.
 MARKERS = ("circle", "square", "triangle-up", "diamond", "cross")
+#: The same shapes as text, for the legends drawn outside the charts.
+MARKER_SYMBOLS = {"circle": "●", "square": "■", "triangle-up": "▲", "diamond": "◆", "cross": "✚"}
 LOW, HIGH = "#f0f0f0", "#0072B2"
 CONTESTED = "#D55E00"
 
@@ -57,8 +62,55 @@ def _score_axes(x: bq.OrdinalScale, y: bq.LinearScale) -> list[bq.Axis]:
     """Prototypes along the bottom, weighted scores (0-100) up the side."""
     return [
         bq.Axis(scale=x, side="bottom", tick_style=BIG),
-        bq.Axis(scale=y, side="left", label="Weighted score (0-100)", tick_style=BIG),
+        # Every 20: at the projector's type (20-28 px) ticks every 10 touch on a 720-line screen.
+        bq.Axis(
+            scale=y,
+            side="left",
+            label="Weighted score (0-100)",
+            tick_style=BIG,
+            tick_values=[0, 20, 40, 60, 80, 100],
+        ),
     ]
+
+
+def axis_names(titles: list[str], ranks: list | None = None) -> list[str]:
+    """One label per prototype along a chart's bottom, short enough never to touch the next:
+    a 1280-pixel projector holds about 85 characters of 20 px labels across a chart. A rank
+    (as in the table under the chart, which gives the titles in full) keeps shortened titles
+    apart; without ranks, a repeat gets its place in the list.
+
+    >>> axis_names(["Foot check at the pharmacy", "One shared foot-care record"], [1, 2])
+    ['1. Foot check at the pharmacy', '2. One shared foot-care record']
+    >>> axis_names(["A long title number one"] * 2 + ["c"] * 6)
+    ['A lon…', 'A lon… (2)', 'c', 'c (2)', 'c (3)', 'c (4)', 'c (5)', 'c (6)']
+    """
+    limit = max(6, min(MAX_LABEL, 85 // max(1, len(titles)) - 4))
+    names = [
+        f"{rank}. {short_label(t, limit)}" if ranks is not None else short_label(t, limit)
+        for t, rank in zip(titles, ranks or [None] * len(titles), strict=True)
+    ]
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:  # an ordinal axis draws equal labels as one
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
+
+
+def legend_html(items: list[tuple[str, str, str]]) -> widgets.HTML:
+    """A chart's legend as a line of text under it, outside the plot (bqplot's own legend
+    sits on the bars): each item a symbol, its colour and what it means.
+
+    >>> legend = legend_html([("◆", "#666666", "Pooled (diamond)")]).value
+    >>> legend.count("<span"), 'style="color:#666666">◆</span> Pooled (diamond)' in legend
+    (2, True)
+    """
+    spans = "".join(
+        f'<span><span aria-hidden="true" style="color:{escaped_attribute(colour)}">'
+        f"{html.escape(symbol)}</span> {html.escape(label)}</span>"
+        for symbol, colour, label in items
+    )
+    return widgets.HTML(f'<div class="codesign-chart-legend">{spans}</div>')
 
 
 def ranking_section(
@@ -71,18 +123,7 @@ def ranking_section(
     per = results.per_criterion
     contested = per[per["contested"]].groupby(level="prototype_id").size()
     table = _ranking_table(ranking, contested, titles, decisions)
-    # One label per bar, never overlapping the next: a 1280-pixel projector holds about 85
-    # characters of 20 px labels across the chart. The rank (as in the table under the chart,
-    # which gives the titles in full) keeps shortened titles apart.
-    limit = max(6, min(MAX_LABEL, 85 // max(1, len(ranking)) - 4))
-    names = [
-        f"{rank}. {short_label(titles[pid], limit)}"
-        for pid, rank in ranking["equal_say_rank"].items()
-    ]
-    if len(set(names)) < len(names):  # a tie in rank and the same shortened title
-        names = [
-            f"{i}. {short_label(titles[pid], limit)}" for i, pid in enumerate(ranking.index, 1)
-        ]
+    names = axis_names([titles[pid] for pid in ranking.index], ranking["equal_say_rank"].tolist())
     x = bq.OrdinalScale(domain=names)
     y = bq.LinearScale(min=0, max=100)
     bars = bq.Bars(
@@ -91,7 +132,7 @@ def ranking_section(
         scales={"x": x, "y": y},
         colors=["#000000"],
         labels=["Equal say (bar)"],
-        display_legend=True,
+        display_legend=False,
     )
     # Pooled is a diamond on the equal-say bar: told apart by shape, not by a grey alone.
     pooled = bq.Scatter(
@@ -104,7 +145,7 @@ def ranking_section(
         stroke_width=2,
         default_size=260,
         labels=["Pooled (diamond)"],
-        display_legend=True,
+        display_legend=False,
     )
     spread = bq.Lines(
         x=[[n, n] for n in names],
@@ -113,19 +154,26 @@ def ranking_section(
         colors=[CONTESTED],
         stroke_width=6,
         labels=["Middle half of people (line)"],
-        display_legend=True,
+        display_legend=False,
     )
     figure = _chart(
         [bars, spread, pooled],
         _score_axes(x, y),
         "Ranking: equal say and pooled, with the spread of people's scores",
         # The projector's live result: it fits under the header of a 720-line screen.
-        height="min(420px, calc(100vh - 330px))",
-        legend_location="top-right",
+        height="min(420px, calc(100vh - 360px))",
+    )
+    legend = legend_html(
+        [
+            ("■", "#000000", "Equal say (bar)"),
+            ("◆", POOLED, "Pooled (diamond)"),
+            ("▮", CONTESTED, "Middle half of people (line)"),
+        ]
     )
     return figure, [
         widgets.HTML(escaped("Ranking", "h3")),
         figure,
+        legend,
         widgets.HTML(table),
     ]
 
@@ -288,7 +336,7 @@ def perspectives_section(
     by_group = results.by_group
     ids = [pid for pid in titles if pid in by_group.index]
     groups = [g for g in by_group.columns if by_group[g].notna().any()]
-    names = [short_label(titles[pid]) for pid in ids]
+    names = axis_names([titles[pid] for pid in ids])
     x = bq.OrdinalScale(domain=names)
     y = bq.LinearScale(min=0, max=100)
     values = by_group.reindex(ids)
@@ -306,15 +354,20 @@ def perspectives_section(
             stroke="#ffffff",
             default_size=300,
             labels=[f"{group_labels.get(g, g)} ({MARKERS[i % len(MARKERS)].replace('-', ' ')})"],
-            display_legend=True,
+            display_legend=False,
         )
         for i, g in enumerate(groups)
     ]
-    figure = _chart(
-        dots,
-        _score_axes(x, y),
-        "Each perspective's scores side by side",
-        legend_location="top-right",
+    figure = _chart(dots, _score_axes(x, y), "Each perspective's scores side by side")
+    legend = legend_html(
+        [
+            (
+                MARKER_SYMBOLS[MARKERS[i % len(MARKERS)]],
+                perspective_colour(g, i),
+                f"{group_labels.get(g, g)} ({MARKERS[i % len(MARKERS)].replace('-', ' ')})",
+            )
+            for i, g in enumerate(groups)
+        ]
     )
     rows = [
         [titles[pid], *[number_text(values.loc[pid, g]) for g in by_group.columns]] for pid in ids
@@ -323,5 +376,6 @@ def perspectives_section(
     return figure, [
         widgets.HTML(escaped("By perspective", "h3")),
         figure,
+        legend,
         widgets.HTML(table_html(header, rows)),
     ]
