@@ -123,8 +123,9 @@ def kernel_rss(kernel_id: str) -> int:
 
 
 def test_a_page_cannot_make_its_kernel_build_widgets(server, victim, demo_workshop):
-    """The probe's attack: comm_open for jupyter.widget models, 900 KB each, from a page's own
-    session. They are dropped before the kernel; the honest phone carries on."""
+    """The probe's attack: comm_open for jupyter.widget models from a page's own session (the
+    probe sent 900 KB each; a phone's message is now capped at 64 KB, so 60 KB each here). They
+    are dropped before the kernel; the honest phone carries on."""
     import json
     import uuid
 
@@ -146,12 +147,12 @@ def test_a_page_cannot_make_its_kernel_build_widgets(server, victim, demo_worksh
         open_timeout=60,
         max_size=None,
     ) as ws:
-        for _ in range(120):
+        for _ in range(150):
             state = {
                 "_model_name": "TextModel",
                 "_model_module": "@jupyter-widgets/controls",
                 "_model_module_version": "2.0.0",
-                "value": "A" * 900_000,
+                "value": "A" * 60_000,
             }
             header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "session": "x"}
             header |= {"username": "x", "version": "5.3"}
@@ -172,8 +173,8 @@ def test_a_page_cannot_make_its_kernel_build_widgets(server, victim, demo_worksh
             )
         time.sleep(3)
     grew = kernel_rss(kernel_id) - before
-    print(f"attacked kernel grew {grew / 2**20:.1f} MB after 120 x 900 KB comm_open")
-    assert grew < 20 * 2**20  # 120 widgets of 900 KB would be over 100 MB
+    print(f"attacked kernel grew {grew / 2**20:.1f} MB after 150 x 60 KB comm_open")
+    assert grew < 5 * 2**20  # 150 widgets of 60 KB would hold 9 MB of text alone
     page.get_by_label("Your line").fill("Unaffected")
     page.get_by_role("button", name="Share").click()
     page.get_by_text("Unaffected").first.wait_for(timeout=30_000)
