@@ -413,6 +413,16 @@ async def join(phone: ProtocolPhone, name: str, perspective: str = "Lived") -> f
     return time.monotonic() - tapped
 
 
+def run_apart(coro: Any) -> Any:
+    """``asyncio.run(coro)`` in a thread of its own: in the test suite a Playwright browser
+    (its sync API) may already run an event loop in this thread, and ``asyncio.run`` refuses
+    to start a second one there."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def percentile(values: list[float], q: float) -> float:
     """The ``q``-th percentile (nearest rank) of ``values``.
 

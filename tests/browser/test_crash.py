@@ -33,6 +33,7 @@ from ..protocol_phone import (
     goal_prompts,
     goal_workshop,
     join,
+    run_apart,
     stored_card_texts,
 )
 
@@ -175,7 +176,7 @@ def test_kill_9_anywhere_loses_nothing_acknowledged(studio_server, room):
         for phone in crash.phones.values():
             await phone.close()
 
-    asyncio.run(run())
+    run_apart(run())
 
     with sqlite3.connect(room["path"]) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -208,4 +209,4 @@ def test_a_killed_kernel_closes_its_page_and_the_reload_welcomes_back(studio_ser
         await again.wait_for(lambda: "Welcome back, Kim." in again.notices(), 60)
         await again.close()
 
-    asyncio.run(run())
+    run_apart(run())

@@ -25,6 +25,7 @@ from ..protocol_phone import (
     goal_prompts,
     goal_workshop,
     join,
+    run_apart,
     stored_card_texts,
 )
 
@@ -88,7 +89,7 @@ def test_a_room_acts_for_minutes_and_every_acknowledged_card_is_stored_once(stud
             *(participant(server, room, i, acked, problems) for i in range(PHONES))
         )
 
-    asyncio.run(everyone())
+    run_apart(everyone())
 
     goals = stored_card_texts(room["db_url"], room["id"])
     print(f"\nsoak: {PHONES} phones, {SECONDS:.0f} s, {len(acked)} cards acknowledged")
