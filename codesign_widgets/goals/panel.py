@@ -8,7 +8,6 @@ own dots, and vote totals only once the facilitator has revealed them. No pandas
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -19,7 +18,7 @@ from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
 from ..ui.batching import Batcher
-from ..ui.common import Notice, run_action
+from ..ui.common import Notice, RepeatTap, run_action
 from ..ui.keyed import KeyedList, close_later
 from ..ui.panel import ActivityPanel
 from .card_form import GoalCardForm
@@ -59,7 +58,7 @@ class GoalPanel(ActivityPanel):
     ) -> None:
         super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.editing: int | None = None
-        self._last_added: tuple[float, dict] | None = None
+        self._taps = RepeatTap(REPEAT_TAP)
         self._mine: list = []
         prompts = {**DEFAULT_PROMPTS, **template.goal_prompts}
         self.form = GoalCardForm(
@@ -131,7 +130,7 @@ class GoalPanel(ActivityPanel):
         finds is empty, or holds the words of the card just saved.
         """
         values = self.form.values()
-        if self._repeated_tap(values):
+        if self._taps.repeats(self._words(values), empty=("", "")):
             return True
         shared = values["visibility"] == "shared"
         ok = run_action(
@@ -145,21 +144,14 @@ class GoalPanel(ActivityPanel):
             else self._("Card saved: only you can see it."),
         )
         if ok:
-            self._last_added = (time.monotonic(), values)
+            self._taps.saved(self._words(values))
             self.form.clear()
             self.refresh({"entries"})
         return bool(ok)
 
-    def _repeated_tap(self, values: dict) -> bool:
-        if self._last_added is None:
-            return False
-        when, last = self._last_added
-        if time.monotonic() - when > REPEAT_TAP:
-            return False
-        words = [str(values[k]).strip() for k in ("what_matters", "goal")]
-        return words == ["", ""] or words == [
-            str(last[k]).strip() for k in ("what_matters", "goal")
-        ]
+    @staticmethod
+    def _words(values: dict) -> tuple[str, str]:
+        return tuple(str(values[k]).strip() for k in ("what_matters", "goal"))
 
     def edit_card(self, card_id: int) -> bool:
         """Load one of the participant's own cards into the form to change it."""

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from ..core.errors import CodesignError
 from ..core.safe_text import escaped
 from ..core.workshop import MAX_NOTE, Participant, clean_text
-from ..ui.common import Notice, run_action, update_withdraw_row, withdraw_row
+from ..ui.common import Notice, RepeatTap, run_action, update_withdraw_row, withdraw_row
 from ..ui.keyed import KeyedList
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class CheckinForm(widgets.VBox):
         self._ = _ = notice.tr.gettext
         self.participant: Participant | None = None
         self.stage_key = ""  # the stage the page shows: a line goes there
+        self._taps = RepeatTap()
         # Sent when the person leaves the box (tapping Share does), not per keystroke: a busy
         # kernel would otherwise get the tap before the last words.
         self.note_input = widgets.Textarea(
@@ -78,6 +79,8 @@ class CheckinForm(widgets.VBox):
         """Share the check-in line typed in the box (only while the stage is open)."""
         if self.participant is None:
             return False
+        if self._taps.repeats(self.note_input.value.strip()):
+            return True  # a double tap, or the tap again from a page that reconnected
         try:
             text = clean_text(
                 self.note_input.value, what=self._("Your line"), max_length=MAX_NOTE, required=True
@@ -96,6 +99,7 @@ class CheckinForm(widgets.VBox):
             ok=self._("Shared with the group."),
         )
         if ok:
+            self._taps.saved(self.note_input.value.strip())
             self.note_input.value = ""
             self.draw_my_notes()
         return bool(ok)

@@ -3,6 +3,7 @@ box's rows. Text on a page goes through :func:`codesign_widgets.core.safe_text.e
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -15,7 +16,14 @@ from ..core.workshop import StageState
 from .announce import announced
 from .keyed import close_later
 
-__all__ = ["Notice", "perspective_colour", "replace_children", "run_action", "state_buttons"]
+__all__ = [
+    "Notice",
+    "RepeatTap",
+    "perspective_colour",
+    "replace_children",
+    "run_action",
+    "state_buttons",
+]
 
 
 def perspective_colour(group: str, index: int = 0) -> str:
@@ -26,6 +34,36 @@ def perspective_colour(group: str, index: int = 0) -> str:
     ('#D55E00', '#555555')
     """
     return GROUP_COLOURS.get(group, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
+
+
+class RepeatTap:
+    """What a button last saved, so the same tap again within ``window`` seconds (a double
+    tap, or a page that reconnected sending its tap again) adds nothing and shows no false
+    error: it finds the box emptied by the first tap, or the same words still in it.
+
+    >>> now = [0.0]
+    >>> taps = RepeatTap(clock=lambda: now[0])
+    >>> taps.repeats("Hello"), taps.saved("Hello"), taps.repeats(""), taps.repeats("Hello")
+    (False, None, True, True)
+    >>> taps.repeats("Something else")
+    False
+    >>> now[0] = 4.0; taps.repeats("Hello")
+    False
+    """
+
+    def __init__(self, window: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window, self._clock = window, clock
+        self._last: tuple[float, object] | None = None
+
+    def saved(self, words: object) -> None:
+        """The tap saved ``words``."""
+        self._last = (self._clock(), words)
+
+    def repeats(self, words: object, empty: object = "") -> bool:
+        """Whether a tap now, finding ``words`` in the form, is the last one again."""
+        if self._last is None or self._clock() - self._last[0] > self.window:
+            return False
+        return words in (empty, self._last[1])
 
 
 class Notice(widgets.HTML):

@@ -485,8 +485,6 @@ def test_the_goal_wall_shows_only_what_it_is_handed(studio, workshop):
 def test_a_double_tap_or_a_resent_tap_adds_one_card_and_reports_no_error(
     studio, goal_room, monkeypatch
 ):
-    from codesign_widgets.goals import panel as panel_module
-
     from ..widget_messages import send_click, send_update
 
     panel = panel_of(joined(studio, goal_room))
@@ -502,7 +500,7 @@ def test_a_double_tap_or_a_resent_tap_adds_one_card_and_reports_no_error(
     assert "shared with the group" in panel.notice.value
     assert [c.goal for c in studio.goals.cards.goal_cards(goal_room.id)] == ["Rest after lunch"]
     # Later, the same words are a card of their own (someone adding it on purpose).
-    monkeypatch.setattr(panel_module, "REPEAT_TAP", 0.0)
+    monkeypatch.setattr(panel._taps, "window", 0.0)
     send_click(panel.form.save_button)
     assert len(studio.goals.cards.goal_cards(goal_room.id)) == 2
     # And an empty form then is the usual explained refusal.

@@ -176,9 +176,29 @@ def test_sharing_a_line_only_while_the_stage_is_open(studio, workshop):
     assert "Shared" in app.notice.value
     assert app.checkin.note_input.value == ""
     assert [e.body["text"] for e in studio.entries.find(workshop.id)] == ["Being listened to"]
+    app.checkin._taps.window = 0.0  # later: no longer the same tap again
     app.checkin.note_input.value = "   "
     app.checkin.share_button.click()
     assert "empty" in app.notice.value
+
+
+def test_a_double_tap_on_share_posts_one_line_and_says_no_false_error(studio, workshop):
+    """The probe: a double-tapped Share posted once and then said "Your line is empty"."""
+    from ..widget_messages import send_click, send_update
+
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(studio, workshop, name="Will")
+    send_update(app.checkin.note_input, value="$5 or $10 a week")
+    send_click(app.checkin.share_button)
+    send_click(app.checkin.share_button)  # finds the box emptied by the first tap
+    assert "Shared with the group" in app.notice.value
+    send_update(app.checkin.note_input, value="$5 or $10 a week")  # a reconnected page's resend
+    send_click(app.checkin.share_button)
+    assert "Shared with the group" in app.notice.value
+    lines = studio.entries.find(workshop.id, activity="checkin")
+    assert [e.body["text"] for e in lines if e.author_id == app.participant.id] == [
+        "$5 or $10 a week"
+    ]
 
 
 def test_a_participant_withdraws_their_line_and_it_is_kept_on_record(studio, workshop):
