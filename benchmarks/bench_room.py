@@ -414,12 +414,7 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
             )
             for error in sorted(set(errors))[:5]:
                 lines.append(f"{'':<10}   {errors.count(error)} x {error}")
-        for phone in outcome["phones"]:
-            await phone.close()
-        pw, browser = outcome["browser"]
-        if browser is not None:
-            await browser.close()
-            await pw.stop()
+        await close_wave(outcome)
     finally:
         server.stop()
     if args.baseline:
@@ -428,6 +423,16 @@ async def run(args: argparse.Namespace, work: Path) -> list[str]:
         except Exception as exc:  # the studio's figures are still printed
             lines.append(f"baseline failed: {type(exc).__name__}: {str(exc)[:300]}")
     return lines
+
+
+async def close_wave(outcome: dict) -> None:
+    """Close a wave's protocol phones and its Chromium, if it had one."""
+    for phone in outcome["phones"]:
+        await phone.close()
+    pw, browser = outcome["browser"]
+    if browser is not None:
+        await browser.close()
+        await pw.stop()
 
 
 async def baseline(args: argparse.Namespace, work: Path, db_url: str) -> list[str]:
@@ -443,12 +448,7 @@ async def baseline(args: argparse.Namespace, work: Path, db_url: str) -> list[st
                              plain.proc.pid)  # fmt: skip
         lines += [f"load average before the baseline wave: {load:.1f}"]
         lines += report("baseline", outcome, n)
-        for phone in outcome["phones"]:
-            await phone.close()
-        pw, browser = outcome["browser"]
-        if browser is not None:
-            await browser.close()
-            await pw.stop()
+        await close_wave(outcome)
     finally:
         plain.stop()
     return lines
