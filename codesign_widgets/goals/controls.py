@@ -77,7 +77,7 @@ class GoalControls(widgets.VBox):
         return widgets.HBox([self.budget_input, self.budget_button])
 
     def _service_row(self) -> widgets.HBox:
-        self.service_input = widgets.Text(description="New service")
+        self.service_input = widgets.Text(description="New service", continuous_update=False)
         self.service_button = widgets.Button(description="Add service", icon="plus")
         self.service_button.on_click(lambda _b: self.add_service(self.service_input.value))
         self.services_text = widgets.HTML()
@@ -85,13 +85,17 @@ class GoalControls(widgets.VBox):
 
     def _card_rows(self) -> list[widgets.Widget]:
         self.card_picker = widgets.Dropdown(description="Card", options=[])
-        self.theme_input = widgets.Combobox(description="Theme", ensure_option=False)
+        self.theme_input = widgets.Combobox(
+            description="Theme", ensure_option=False, continuous_update=False
+        )
         self.assign_button = widgets.Button(description="Put card under theme", icon="tag")
         self.assign_button.on_click(
             lambda _b: self.assign_theme(self.card_picker.value, self.theme_input.value)
         )
         self.merge_from = widgets.Dropdown(description="Merge theme", options=[])
-        self.merge_into = widgets.Combobox(description="into", ensure_option=False)
+        self.merge_into = widgets.Combobox(
+            description="into", ensure_option=False, continuous_update=False
+        )
         self.merge_button = widgets.Button(description="Merge themes", icon="compress")
         self.merge_button.on_click(
             lambda _b: self.merge_themes(self.merge_from.value, self.merge_into.value)

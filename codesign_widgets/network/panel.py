@@ -86,6 +86,7 @@ class NetworkPanel(ActivityPanel):
             description=_("Name"),
             placeholder=_("Start typing: names on the map appear"),
             ensure_option=False,
+            continuous_update=False,
         )
         self.name.observe(lambda _c: self._show_same_name(), "value")
         self.same_name = widgets.HTML()
@@ -95,9 +96,11 @@ class NetworkPanel(ActivityPanel):
             options=[(_("Not sure"), "")] + [(p.label, p.key) for p in self.template.perspectives],
             value="",
         )
-        # Sent when the person leaves the box (a tap on Add does), not per keystroke: a busy
-        # kernel would otherwise get the tap before the last words. The name stays live: its
-        # "already on the map" hint follows the typing.
+        # Every box is sent when the person leaves it (a tap on Add does), not per keystroke:
+        # the browser holds a box's next value until the kernel has answered the last one,
+        # while a tap goes at once, so on a busy kernel the tap would overtake the last words
+        # ("Podiatry bu"). The names on the map are suggested by the browser as they type; the
+        # "already on the map" hint comes when they leave the name box.
         self.goals = widgets.Textarea(
             description=_("What they want here"),
             placeholder=_("Up to {n} characters").format(n=MAX_GOALS),

@@ -57,7 +57,9 @@ class EditTools(widgets.VBox):
         self.merge_button.on_click(
             lambda _b: self.merge(self.merge_from.value, self.merge_into.value)
         )
-        self.new_type = widgets.Text(description="New tie type", placeholder="e.g. Data sharing")
+        self.new_type = widgets.Text(
+            description="New tie type", placeholder="e.g. Data sharing", continuous_update=False
+        )
         self.type_button = widgets.Button(description="Add tie type", icon="plus")
         self.type_button.on_click(lambda _b: self.add_tie_type(self.new_type.value))
         super().__init__(

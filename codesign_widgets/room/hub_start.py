@@ -41,7 +41,9 @@ class HubStart(widgets.VBox):
         self.address = PageAddress()
         self.notice = Notice()
         self.title_input = widgets.Text(
-            description="Workshop title", placeholder="e.g. Redesigning foot care"
+            description="Workshop title",
+            placeholder="e.g. Redesigning foot care",
+            continuous_update=False,
         )
         templates = [(load_template(k).name, k) for k in list_templates()]
         self.template_input = widgets.Dropdown(
@@ -51,8 +53,8 @@ class HubStart(widgets.VBox):
             description="Create workshop", button_style="primary", icon="plus"
         )
         self.create_button.on_click(lambda _b: self.create_workshop())
-        self.code_input = widgets.Text(description="Join code")
-        self.key_input = widgets.Password(description="Facilitator key")
+        self.code_input = widgets.Text(description="Join code", continuous_update=False)
+        self.key_input = widgets.Password(description="Facilitator key", continuous_update=False)
         self.open_button = widgets.Button(description="Open workshop", icon="folder-open")
         self.open_button.on_click(lambda _b: self.open_workshop())
         self.hub: FacilitatorHub | None = None

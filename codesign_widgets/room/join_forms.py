@@ -56,6 +56,7 @@ class JoinForm(widgets.VBox):
         self.name_input = widgets.Text(
             description=_("Your name (shown to the group)"),
             placeholder=_("Leave empty to stay anonymous"),
+            continuous_update=False,
         )
         self.perspective_input = widgets.RadioButtons(description=_("I take part as"), options=[])
         self.consent_text = widgets.HTML()

@@ -31,7 +31,9 @@ class CustomCriteriaForm(widgets.VBox):
 
     def __init__(self) -> None:
         super().__init__()
-        self.name = widgets.Text(description="Name of the set", value="Our criteria")
+        self.name = widgets.Text(
+            description="Name of the set", value="Our criteria", continuous_update=False
+        )
         self.rows: list[dict[str, widgets.Widget]] = []
         self.rows_box = widgets.VBox()
         self.add_button = widgets.Button(description="Add a criterion", icon="plus")
@@ -45,8 +47,8 @@ class CustomCriteriaForm(widgets.VBox):
 
     def add_row(self, label: str = "", weight: float = 1.0) -> dict[str, widgets.Widget]:
         row = {
-            "label": widgets.Text(description="Criterion", value=label),
-            "question": widgets.Text(description="Question people read"),
+            "label": widgets.Text(description="Criterion", value=label, continuous_update=False),
+            "question": widgets.Text(description="Question people read", continuous_update=False),
             "weight": widgets.BoundedFloatText(description="Weight", min=0, max=100, value=weight),
             "scale": widgets.Dropdown(description="Scale", options=list(SCALES)),
             "reverse": widgets.Checkbox(description="Lower is better", indent=False),

@@ -31,12 +31,16 @@ class PrototypesTab(widgets.VBox):
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
         self.editing: int | None = None
         self.all_prototypes: list[Prototype] = []
-        self.title_input = widgets.Text(description="Title")
-        self.description_input = widgets.Textarea(description="Description")
+        self.title_input = widgets.Text(description="Title", continuous_update=False)
+        self.description_input = widgets.Textarea(
+            description="Description", continuous_update=False
+        )
         self.goals_input = widgets.SelectMultiple(
             description="Goals it serves (from goal mapping)", options=[], rows=5
         )
-        self.more_goals = widgets.Textarea(description="Other goals (one per line)")
+        self.more_goals = widgets.Textarea(
+            description="Other goals (one per line)", continuous_update=False
+        )
         self.save_button = widgets.Button(
             description="Add prototype", button_style="primary", icon="plus"
         )

@@ -32,7 +32,7 @@ class RoundsTab(widgets.VBox):
         self.decision_input = widgets.ToggleButtons(
             description="Decision", options=[(d.capitalize(), d) for d in DECISIONS], value=None
         )
-        self.reason_input = widgets.Textarea(description="Why")
+        self.reason_input = widgets.Textarea(description="Why", continuous_update=False)
         self.decide_button = widgets.Button(description="Record decision", icon="gavel")
         self.decide_button.on_click(
             lambda _b: self.record_decision(

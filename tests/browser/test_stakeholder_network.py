@@ -62,6 +62,7 @@ def test_two_phones_draw_and_the_projector_shows_it(browser, studio_server, demo
     add_stakeholder(pages[1], "Community pharmacy", "Service")
     # A name already on the map, typed in another case, becomes a rating, not a duplicate.
     pages[1].get_by_label("Name", exact=True).fill("gp PRACTICE")
+    pages[1].keyboard.press("Tab")  # the name is sent when they leave the box
     pages[1].get_by_text("Already on the map as “GP practice”").wait_for(timeout=10_000)
     pages[1].get_by_role("button", name="Add my rating").click()
     pages[1].get_by_text("your rating was added").wait_for(timeout=10_000)
