@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import InvalidInput, NotFound
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
+from .person_caps import PersonCaps, person_caps
 from .small_groups import DEFAULT_SMALLEST_GROUP
 
 __all__ = [
@@ -79,6 +80,8 @@ class Template:
     smallest_group: int = DEFAULT_SMALLEST_GROUP
     # The language of the plan's own text and of every page of its workshops (core.i18n).
     language: str = DEFAULT_LANGUAGE
+    # How much one person may add in one stage (core.person_caps): the plan's [per_person].
+    per_person: PersonCaps = field(default_factory=PersonCaps)
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:
@@ -240,6 +243,7 @@ def read_template(path: Path) -> Template:
         export_free_text=bool(raw.get("export_free_text", True)),
         smallest_group=_smallest_group(raw, path.name),
         language=_language(raw, path.name),
+        per_person=person_caps(raw.get("per_person", {}), path.name),
     )
 
 

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
 from ..core.i18n import N_
-from ..core.templates import load_template
+from ..core.templates import Template, load_template
 from ..core.workshop import Participant
 from ..store import schema as t
 from ..store.engine import Database, changed
-from ..store.rules import check_open
+from ..store.rules import check_open, check_under_cap, held_in_stage
 from ..store.workshops import workshop_state
 from .model import NetworkMap, Stakeholder, resolve
 from .rules import (
@@ -28,10 +28,11 @@ from .rules import (
     find_same_name,
     name_key,
 )
-from .store_read import ACTIVITY, TOPIC, load_map, perspectives_of, read_settings
+from .store_read import ACTIVITY, LATEST_REVISION, TOPIC, load_map, perspectives_of, read_settings
 
 __all__ = [
     "NetworkEdits",
+    "check_item_cap",
     "check_network_stage",
     "insert_item",
     "names_on_map",
@@ -72,13 +73,26 @@ def on_map(net: NetworkMap, stakeholder_id: object) -> Stakeholder:
     return found
 
 
-def check_network_stage(conn: sa.Connection, participant: Participant, stage: str) -> None:
-    """Refuse unless ``stage`` is an open stakeholder-network stage and the person is in."""
+def check_network_stage(conn: sa.Connection, participant: Participant, stage: str) -> Template:
+    """Refuse unless ``stage`` is an open stakeholder-network stage and the person is in;
+    the workshop's plan otherwise."""
     plan = load_template(workshop_state(conn, participant.workshop_id).template)
     if plan.stage(stage).activity != ACTIVITY:
         msg = N_("This stage does not take stakeholders or ties.")
         raise NotAllowed(msg)
     check_open(conn, participant, stage)
+    return plan
+
+
+def check_item_cap(conn, participant: Participant, stage: str, kind: str, plan: Template) -> None:
+    """Refuse a stakeholder or tie (``kind``) from a person who holds as many in the stage
+    as the plan lets one person; withdrawn ones do not count, hidden ones do."""
+    held = held_in_stage(
+        conn, t.network_items, t.network_revisions, LATEST_REVISION, participant, stage,
+        t.network_items.c.kind == kind,
+    )  # fmt: skip
+    name = "stakeholders" if kind == "stakeholder" else "ties"
+    check_under_cap(held, (name, getattr(plan.per_person, name)))
 
 
 def insert_item(
@@ -159,7 +173,8 @@ class NetworkEdits:
                 settings=settings, perspectives=perspectives_of(conn, participant.workshop_id),
             )  # fmt: skip
             influence, interest = clean_rating(influence, interest)
-            check_network_stage(conn, participant, stage)
+            plan = check_network_stage(conn, participant, stage)
+            check_item_cap(conn, participant, stage, "stakeholder", plan)
             net = load_map(conn, participant.workshop_id, stage)
             same = find_same_name(body["name"], names_on_map(net))
             if same is not None:
@@ -208,7 +223,8 @@ class NetworkEdits:
         with self.db.write() as conn:
             settings = read_settings(conn, participant.workshop_id, stage)
             body = clean_tie(source, target, tie_type, direction, strength, settings=settings)
-            check_network_stage(conn, participant, stage)
+            plan = check_network_stage(conn, participant, stage)
+            check_item_cap(conn, participant, stage, "tie", plan)
             net = load_map(conn, participant.workshop_id, stage)
             a, b = on_map(net, source), on_map(net, target)
             for tie in net.ties:

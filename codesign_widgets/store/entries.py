@@ -16,7 +16,7 @@ from ..core.templates import load_template
 from ..core.workshop import Entry, Participant, clean_text
 from . import schema as t
 from .engine import Database, changed
-from .rules import check_open, own_entry, still_in
+from .rules import check_open, check_under_cap, held_in_stage, own_entry, still_in
 from .workshops import workshop_state
 
 __all__ = ["MAX_BODY_BYTES", "Entries", "clean_body", "latest_entries"]
@@ -104,17 +104,28 @@ class Entries:
     def add(
         self, participant: Participant, activity: str, kind: str, stage: str, body: dict
     ) -> int:
-        """Save a participant's contribution in an open stage; returns the entry id."""
+        """Save a participant's contribution in an open stage; returns the entry id.
+
+        Refused when the stage is not open, or the person already holds as many of its
+        entries as the plan lets one person (``[per_person]``, core.person_caps)."""
         body = clean_body(body)
         with self.db.read() as conn:
             workshop = workshop_state(conn, participant.workshop_id)
-        plan_stage = load_template(workshop.template).stage(stage)
+        plan = load_template(workshop.template)
+        plan_stage = plan.stage(stage)
         if plan_stage.activity != activity:
             msg = f"The stage {plan_stage.title!r} does not take {activity} contributions."
             raise NotAllowed(msg)
+        cap = plan.per_person.for_activity(activity)
         now = time.time()
         with self.db.write() as conn:
             check_open(conn, participant, stage)
+            if cap is not None:
+                held = held_in_stage(
+                    conn, t.entries, t.entry_revisions, _latest_revision, participant, stage,
+                    t.entries.c.activity == activity, t.entries.c.kind == kind,
+                )  # fmt: skip
+                check_under_cap(held, cap)
             entry_id = conn.execute(
                 sa.insert(t.entries).values(
                     workshop_id=participant.workshop_id,

@@ -14,9 +14,12 @@ from ..core.workshop import Participant, StageState
 from . import schema as t
 
 __all__ = [
+    "CAP_MESSAGES",
     "check_open",
     "check_still_in",
+    "check_under_cap",
     "has_withdrawn",
+    "held_in_stage",
     "own_entry",
     "stage_state",
     "still_in",
@@ -110,3 +113,67 @@ def own_entry(conn: sa.Connection, participant: Participant, entry_id: int) -> s
         msg = N_("You can only change or withdraw your own contributions.")
         raise NotAllowed(msg)
     return row
+
+
+#: What a person meets at each per-person cap (core.person_caps): what happened, what to do.
+CAP_MESSAGES = {
+    "checkin_lines": N_(
+        "You have shared {n} lines in this stage, the most one person can. Withdraw one "
+        "of yours to share another, or ask the facilitator."
+    ),
+    "goal_cards": N_(
+        "You have added {n} goal cards in this stage, the most one person can. Withdraw "
+        "one of yours to add another, or ask the facilitator."
+    ),
+    "stakeholders": N_(
+        "You have added {n} stakeholders to this map, the most one person can. Withdraw "
+        "one of yours to add another, or ask the facilitator."
+    ),
+    "ties": N_(
+        "You have drawn {n} ties on this map, the most one person can. Withdraw one of "
+        "yours to draw another, or ask the facilitator."
+    ),
+}
+
+
+def held_in_stage(
+    conn: sa.Connection,
+    items: sa.Table,
+    revisions: sa.Table,
+    latest: sa.ScalarSelect,
+    participant: Participant,
+    stage: str,
+    *where: sa.ColumnElement[bool],
+) -> int:
+    """How many ``items`` (entries, network items) the participant holds in ``stage``, each
+    in its ``latest`` revision of ``revisions``: withdrawn ones left out, hidden and private
+    ones counted; ``where`` narrows the kind."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(items)
+        .join(revisions, revisions.c.id == latest)
+        .where(
+            items.c.participant_id == participant.id,
+            items.c.stage == stage,
+            revisions.c.status != "withdrawn",
+            *where,
+        )
+    )
+    return int(conn.execute(query).scalar())
+
+
+def check_under_cap(held: int, cap: tuple[str, int]) -> None:
+    """Refuse one more contribution from a person who holds ``held`` of the kind ``cap``
+    (its name and number) already. ``held`` is counted in the write transaction that would
+    add it, so taps at the same moment cannot pass the cap together.
+
+    >>> check_under_cap(2, ("ties", 3))
+    >>> try:
+    ...     check_under_cap(3, ("ties", 3))
+    ... except NotAllowed as refused:
+    ...     print(str(refused)[:40])
+    You have drawn 3 ties on this map, the m
+    """
+    name, n = cap
+    if held >= n:
+        raise NotAllowed(CAP_MESSAGES[name], n=n)

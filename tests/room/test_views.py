@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from codesign_widgets.core.templates import load_template
 from codesign_widgets.core.workshop import StageState
 from codesign_widgets.live import Feed
 from codesign_widgets.room.hub import FacilitatorHub
@@ -199,6 +200,29 @@ def test_a_double_tap_on_share_posts_one_line_and_says_no_false_error(studio, wo
     assert [e.body["text"] for e in lines if e.author_id == app.participant.id] == [
         "$5 or $10 a week"
     ]
+
+
+def test_a_phone_at_its_cap_of_lines_is_told_what_to_do_and_withdrawing_makes_room(
+    studio, workshop
+):
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    app = joined(studio, workshop)
+    app.checkin._taps.window = 0.0  # each tap is a new line here, not a double tap
+    cap = load_template(workshop.template).per_person.checkin_lines
+    for i in range(cap):
+        app.checkin.note_input.value = f"Line {i}"
+        app.checkin.share_button.click()
+    app.checkin.note_input.value = "One too many"
+    app.checkin.share_button.click()
+    assert f"You have shared {cap} lines in this stage" in app.notice.value
+    assert "Withdraw one of yours" in app.notice.value
+    assert app.checkin.note_input.value == "One too many"  # kept for after a withdrawal
+    app.checkin.my_notes.children[1].children[1].click()  # withdraw the newest line
+    app.checkin.share_button.click()
+    assert "Shared" in app.notice.value
+    texts = [e.body["text"] for e in studio.entries.find(workshop.id)]
+    assert len(texts) == cap
+    assert "One too many" in texts
 
 
 def test_a_participant_withdraws_their_line_and_it_is_kept_on_record(studio, workshop):
