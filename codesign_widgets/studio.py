@@ -18,6 +18,7 @@ from .network.store import NetworkStore
 from .scoring.store import ScoringStore
 from .store.engine import Database
 from .store.entries import Entries
+from .store.moderation import Moderation
 from .store.people import People
 from .store.privacy import Privacy
 from .store.workshops import Workshops
@@ -30,9 +31,9 @@ class Studio:
 
     ``db`` (:class:`~.store.engine.Database`: transactions, the change feed),
     ``workshops`` (stages, the facilitator key), ``people``, ``entries`` (check-in lines),
-    ``privacy`` (withdraw, erase, purge), and one part per activity: ``goals`` (``.cards``,
-    ``.votes``), ``network`` (``.maps``, ``.edits``, ``.facilitator``) and ``scoring``
-    (``.prototypes``, ``.rounds``, ``.scores``).
+    ``privacy`` (withdraw, erase, purge), ``moderation`` (hide everything from a person),
+    and one part per activity: ``goals`` (``.cards``, ``.votes``), ``network`` (``.maps``,
+    ``.edits``, ``.facilitator``) and ``scoring`` (``.prototypes``, ``.rounds``, ``.scores``).
     """
 
     def __init__(self, db: Database) -> None:
@@ -41,6 +42,7 @@ class Studio:
         self.people = People(db)
         self.entries = Entries(db)
         self.privacy = Privacy(db)
+        self.moderation = Moderation(db)
         self.goals = GoalStore(db, self.entries)
         self.network = NetworkStore(db)
         self.scoring = ScoringStore(db)

@@ -41,7 +41,8 @@ class FacilitatorHub(widgets.VBox):
     :meth:`~.hub_run.GuidedRun.undo`), ``stages`` (by hand:
     :meth:`~.hub_stages.StageControls.make_current`,
     ``set_state``, ``start_timer``, ``stop_timer``) and ``room_wall`` (action
-    :meth:`~.hub_wall.RoomWall.set_hidden`); the hub's own action is :meth:`hide_key`.
+    :meth:`~.hub_wall.RoomWall.set_hidden`, :meth:`~.hub_wall.RoomWall.hide_person`,
+    :meth:`~.hub_wall.RoomWall.show_person`); the hub's own action is :meth:`hide_key`.
     """
 
     def __init__(
@@ -181,6 +182,8 @@ class FacilitatorHub(widgets.VBox):
                     escaped("Hide what should not be on the wall. Hidden entries are kept.", "p")
                 ),
                 self.room_wall.moderation,
+                widgets.HTML(escaped("Hide everything from one person", "h2")),
+                self.room_wall.person_moderation,
             ]
         )
 

@@ -1,5 +1,6 @@
 """The hub's room view of people and lines: who joined by perspective, the check-in wall
-projected in the room, and moderation (hide or show an entry; hidden entries are kept).
+projected in the room, and moderation (hide or show an entry; hide everything from one person
+and show it again; hidden entries are kept).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from ..ui.wiring import HubWiring
 
 __all__ = ["RoomWall"]
 
+#: After a person's name in the picker while everything of theirs is hidden.
+HIDDEN_MARK = " - hidden"
+
 
 class RoomWall:
     """People, wall and moderation of :class:`~codesign_widgets.room.hub.FacilitatorHub`.
@@ -25,7 +29,11 @@ class RoomWall:
     Built with the hub's ``wiring`` and the workshop's ``template``. Owns ``people`` and
     ``wall`` (projected) and ``moderation`` (on the controls tab); the hub lays them out.
 
-    The action is a method: :meth:`set_hidden`.
+    ``person_moderation`` (also on the controls tab) hides everything one person added in
+    the workshop: lines, goal cards, stakeholders and ties, on every screen and in exports
+    (marked hidden), and shows it again.
+
+    Actions are methods: :meth:`set_hidden`, :meth:`hide_person`, :meth:`show_person`.
     """
 
     def __init__(self, wiring: HubWiring, template: Template) -> None:
@@ -38,6 +46,39 @@ class RoomWall:
         self._nothing = widgets.HTML(escaped("Nothing to moderate yet."))
         self._rows = KeyedList(self.moderation, self._make_row, self._update_row)
         self._labels = {p.key: p.label for p in template.perspectives}
+        self._build_person_moderation()
+
+    def _build_person_moderation(self) -> None:
+        """A person picker and the two buttons: hide everything from them, show it again."""
+        self.person_picker = widgets.Dropdown(description="Person", options=[], value=None)
+        self.hide_person_button = widgets.Button(
+            description="Hide everything from this person",
+            icon="eye-slash",
+            button_style="warning",
+            tooltip="Their lines, cards, stakeholders and ties leave every screen; all are kept",
+        )
+        self.hide_person_button.on_click(lambda _b: self.hide_person(self.person_picker.value))
+        self.show_person_button = widgets.Button(
+            description="Show their contributions again",
+            icon="eye",
+            tooltip="Undo: what 'Hide everything' hid comes back",
+        )
+        self.show_person_button.on_click(lambda _b: self.show_person(self.person_picker.value))
+        for button in (self.hide_person_button, self.show_person_button):
+            button.layout.width = "auto"
+        self.person_moderation = widgets.VBox(
+            [
+                widgets.HTML(
+                    escaped(
+                        "One person flooding the wall? Hide everything they added in this "
+                        "workshop at once. Nothing is deleted, and you can show it again.",
+                        "p",
+                    )
+                ),
+                self.person_picker,
+                widgets.HBox([self.hide_person_button, self.show_person_button]),
+            ]
+        )
 
     # -- actions -----------------------------------------------------------------------------
     def set_hidden(self, entry_id: int, hidden: bool) -> bool:
@@ -52,6 +93,41 @@ class RoomWall:
         )
         self.on_change({"entries"})
         return bool(ok)
+
+    def hide_person(self, participant_id: int | None) -> bool:
+        """Hide every line, card, stakeholder and tie of one person (all kept)."""
+        return self._person_step(
+            participant_id,
+            self.studio.moderation.hide_everything,
+            "Hid {n} of {name} from every screen (kept on record). 'Show their "
+            "contributions again' undoes it.",
+        )
+
+    def show_person(self, participant_id: int | None) -> bool:
+        """Undo :meth:`hide_person`: what it hid comes back on every screen."""
+        return self._person_step(
+            participant_id, self.studio.moderation.show_everything, "Showing {n} of {name} again."
+        )
+
+    def _person_step(self, participant_id: int | None, step, said: str) -> bool:
+        name = self._person_name(participant_id)
+        if name is None:
+            return False
+        counts = run_action(self.notice, step, self.workshop_id, participant_id)
+        if counts:
+            n = counts["entries"] + counts["network_items"]
+            what = f"{n} contribution{'s' if n != 1 else ''}"
+            self.notice.show(said.format(n=what, name=name), "ok")
+        self.on_change({"participants", "entries"})
+        return bool(counts)
+
+    def _person_name(self, participant_id: int | None) -> str | None:
+        """The picked person's name as listed, or None (and a notice) when nobody is picked."""
+        names = {value: label for label, value in self.person_picker.options}
+        if participant_id not in names:
+            self.notice.show("Choose a person first: nobody is picked.", "error")
+            return None
+        return names[participant_id].removesuffix(HIDDEN_MARK)
 
     # -- drawing -------------------------------------------------------------------------------
     def show_people(self, participants: Sequence[Participant]) -> None:
@@ -79,6 +155,21 @@ class RoomWall:
                 )
         self.counts.value = "".join(counts)
         self.people.value = "".join(people)
+        self._show_person_picker(participants)
+
+    def _show_person_picker(self, participants: Sequence[Participant]) -> None:
+        """Everyone in the picker (a Dropdown shows labels as text), with their pseudonym in
+        case two share a name, and whether they are hidden now; the pick is kept."""
+        hidden = self.studio.moderation.hidden_people(self.workshop_id)
+        options = [
+            (f"{p.shown_name} ({p.public_id}){HIDDEN_MARK if p.id in hidden else ''}", p.id)
+            for p in participants
+        ]
+        picked = self.person_picker.value
+        if options != list(self.person_picker.options):
+            self.person_picker.options = options
+        ids = [value for _label, value in options]
+        self.person_picker.value = picked if picked in ids else None
 
     def show_wall(self, stage_key: str, names: Mapping[int, str]) -> None:
         """The check-in lines of the room's current stage, and every line to moderate
