@@ -93,11 +93,20 @@ class ProtocolPhone:
     """One phone. ``base`` is the server's address (``http://127.0.0.1:8866``).
 
     ``times`` collects what happened when (seconds since :meth:`open` began); ``cookies``
-    persist across :meth:`open` calls, as a phone's browser keeps them.
+    persist across :meth:`open` calls, as a phone's browser keeps them; ``source`` is the
+    loopback address it connects from (``127.0.0.3``: a device of its own to the server).
     """
 
-    def __init__(self, base: str, name: str = "", cookies: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        base: str,
+        name: str = "",
+        cookies: dict[str, str] | None = None,
+        source: str | None = None,
+    ) -> None:
         self.base = base.rstrip("/")
+        # The loopback address this phone connects from (127.0.0.3...): a device of its own.
+        self.source = source
         self.name = name
         self.cookies: dict[str, str] = dict(cookies or {})
         self.models: dict[str, dict[str, Any]] = {}
@@ -145,6 +154,7 @@ class ProtocolPhone:
             request_timeout=timeout,
             # Queued requests count against the connect timeout: a room's worth queue.
             connect_timeout=timeout,
+            network_interface=self.source,
             **kw,
         )
         # One client per event loop; every phone's requests go out at once, as from phones.
@@ -189,7 +199,10 @@ class ProtocolPhone:
         ws_base = self.base.replace("http", "ws", 1)
         url = f"{ws_base}/api/kernels/{self.kernel_id}/channels?session_id={self._session}"
         request = HTTPRequest(
-            url, headers={"Cookie": self._cookie_header()}, request_timeout=timeout
+            url,
+            headers={"Cookie": self._cookie_header()},
+            request_timeout=timeout,
+            network_interface=self.source,
         )
         self._ws = await websocket_connect(
             request, subprotocols=[SUBPROTOCOL], max_message_size=64 * 1024 * 1024

@@ -104,6 +104,13 @@ def _add_serve_commands(sub) -> None:
             help="Participant pages one device may keep open (0: no limit). Raise it when "
             "phones reach this laptop through one shared address.",
         )
+        p.add_argument(
+            "--max-connections-per-client",
+            type=int,
+            default=24,
+            help="Connections one device may hold open to the participant server (0: no "
+            "limit; a page uses about seven). Raise it with --max-kernels-per-client.",
+        )
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
 
 

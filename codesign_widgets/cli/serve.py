@@ -42,6 +42,7 @@ def _serve_options(args: argparse.Namespace, db_url: str):
         cull_idle_timeout=args.cull_idle_timeout,
         max_kernels=args.max_kernels,
         max_kernels_per_client=args.max_kernels_per_client,
+        max_connections_per_client=args.max_connections_per_client,
     )
 
 

@@ -28,6 +28,10 @@ Everything is Voila's own except what follows; most of it is switched on by sett
   ``/codesign/alive`` (the page's heartbeat), ``/codesign/identity`` (the participant's
   HttpOnly token cookie, handed over by the kernel through ``/codesign/kernel/identity``).
 - **Logs without secrets**: the access log shows paths without query strings or kernel ids.
+- **Connections per address** (``codesign_max_connections_per_client``): one address holds
+  at most so many HTTP and websocket connections at once
+  (:class:`~codesign_widgets.serving.connection_cap.ConnectionCap`); one more is answered
+  with a short 429 and closed before any handler runs, and logged once with a count.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from . import session_routes
+from .connection_cap import REFUSED_LOG, ConnectionCap, refusal_response
 from .kernel_guard import (
     DEFAULT_GRACE,
     REFUSAL_LOG,
@@ -352,6 +357,64 @@ def _install_connection_limits() -> None:
     tornado.web.Application.listen = listen
 
 
+#: Seconds a refused connection may take to send its request before the 429 is sent anyway.
+_REFUSAL_READ_S = 2.0
+#: Refusals being answered; above _MAX_REFUSING at once, refused connections are just closed.
+_REFUSING: set[Any] = set()
+_MAX_REFUSING = 256
+
+
+def _connection_cap(app: Any) -> ConnectionCap | None:
+    settings = getattr(app, "settings", None)
+    if not isinstance(settings, dict):
+        return None
+    per_client = int(settings.get("codesign_max_connections_per_client", 0) or 0)
+    if not per_client:
+        return None
+    if "codesign_connection_cap" not in settings:
+        settings["codesign_connection_cap"] = ConnectionCap(per_client)
+    return settings["codesign_connection_cap"]
+
+
+async def _refuse_connection(stream: Any) -> None:
+    """Read the request (briefly: a client that sends nothing gets the answer anyway), answer
+    429 and close. Reading first lets the client see the answer instead of a reset."""
+    import asyncio
+
+    with contextlib.suppress(Exception):  # gone, too slow or too long: answered or closed
+        await asyncio.wait_for(stream.read_until_regex(b"\r?\n\r?\n", 65536), _REFUSAL_READ_S)
+    with contextlib.suppress(Exception):  # the client left meanwhile
+        await stream.write(refusal_response())
+    stream.close()
+
+
+def _install_connection_cap() -> None:
+    """Count each address's open connections at accept time; refuse those over the cap."""
+    import asyncio
+    import logging
+
+    from tornado.httpserver import HTTPServer
+
+    original = HTTPServer.handle_stream
+    log = logging.getLogger("tornado.general")
+
+    def handle_stream(self, stream: Any, address: Any) -> None:
+        cap = _connection_cap(self.request_callback)
+        client = address[0] if isinstance(address, tuple) and address else "unix"
+        if cap is None or cap.admit(str(client), stream):
+            return original(self, stream, address)
+        log.warning(REFUSED_LOG.format(client=client, cap=cap.per_client))
+        if len(_REFUSING) >= _MAX_REFUSING:  # a flood of them: no answer, no file held
+            stream.close()
+            return None
+        task = asyncio.ensure_future(_refuse_connection(stream))
+        _REFUSING.add(task)
+        task.add_done_callback(_REFUSING.discard)
+        return None
+
+    HTTPServer.handle_stream = handle_stream
+
+
 def raise_file_limit() -> int:
     """Raise this process's open-file limit to the hard limit; return the new soft limit.
 
@@ -472,6 +535,7 @@ def main() -> None:
     session_routes.install_kernel_ownership()
     session_routes.install_routes()
     _install_connection_limits()
+    _install_connection_cap()
     _install_comm_guard()
     _install_log_limits()
     _install_no_contents_api()
