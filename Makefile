@@ -24,6 +24,7 @@ bench: setup chromium
 	$(BIN)/python benchmarks/bench_room.py --phones 30
 	$(BIN)/python benchmarks/bench_cheap_phone.py
 	$(BIN)/python benchmarks/bench_languages.py
+	$(BIN)/python benchmarks/bench_connections.py
 
 # A workshop-sized soak: 60 simulated phones (tests/protocol_phone.py) add a card every 10 s
 # each for 10 minutes; every acknowledged card must be stored once and no phone show an error.

@@ -37,7 +37,7 @@ def test_serve_help_prints_the_limits():
     assert "participant_max_message_bytes" in out
     assert "--lan" in out
     assert "--max-connections-per-client" in out
-    assert "max_connections_per_client = 24: HTTP and websocket connections" in out
+    assert "max_connections_per_client = 48: HTTP and websocket connections" in out
 
 
 def test_new_prints_the_code_and_the_key_once(tmp_path, capsys):

@@ -107,9 +107,10 @@ def _add_serve_commands(sub) -> None:
         p.add_argument(
             "--max-connections-per-client",
             type=int,
-            default=24,
-            help="Connections one device may hold open to the participant server (0: no "
-            "limit; a page uses about seven). Raise it with --max-kernels-per-client.",
+            default=48,
+            help="Connections one device (one address) may hold open to the participant "
+            "server (0: no limit; a phone's page holds about 11). Raise it with "
+            "--max-kernels-per-client.",
         )
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
 

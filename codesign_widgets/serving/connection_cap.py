@@ -1,7 +1,7 @@
 """How many connections one address may hold open on the participant server at once.
 
-A phone's page holds a handful of connections (up to six for its files and requests, one
-websocket to its kernel); a script on the Wi-Fi can open a thousand and keep them, and the
+A phone's page holds about 11 connections (six for its files and requests, the rest its
+sockets); a script on the Wi-Fi can open a thousand and keep them, and the
 server stops accepting anyone at its file limit. :class:`ConnectionCap` counts each client
 address's open connections, HTTP and websocket alike (a websocket is an HTTP connection that
 stayed open), and says when one more is over the cap; the server (``voila_main.py``) answers
@@ -36,8 +36,11 @@ from .kernel_guard import LOCAL_BROWSER
 
 __all__ = ["DEFAULT_PER_CLIENT", "REFUSED_LOG", "ConnectionCap", "refusal_response"]
 
-#: Connections one address may hold at once by default: about three phones behind one address.
-DEFAULT_PER_CLIENT = 24
+#: Connections one address may hold at once by default. A phone's page holds about 11 (Chromium
+#: measured: 6 for its files and requests, the rest its sockets; 4 tabs of one browser 14), so
+#: 48 lets four phones share one address, as ``--max-kernels-per-client`` 4 does
+#: (``benchmarks/bench_connections.py``).
+DEFAULT_PER_CLIENT = 48
 #: The server's log line for a refused connection (its repeats are counted, not written).
 REFUSED_LOG = (
     "Refused connections from {client}: {cap} open from that address already "

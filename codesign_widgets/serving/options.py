@@ -57,7 +57,7 @@ class ServeOptions:
     cull_interval: int = 60
     max_kernels: int = 60
     max_kernels_per_client: int = 4
-    max_connections_per_client: int = 24
+    max_connections_per_client: int = 48
     abandoned_page_grace: int = 30
     participant_max_message_bytes: int = 64 * 1024
     facilitator_max_message_bytes: int = 10 * 1024 * 1024
@@ -90,7 +90,7 @@ OPTION_HELP: dict[str, str] = {
     "first; raise it when phones reach this laptop through one shared address.",
     "max_connections_per_client": "HTTP and websocket connections one device (one network "
     "address) may hold open on the participant server at once (0: no limit; this laptop's own "
-    "browser has none); a phone's page uses about seven. One more is answered 429.",
+    "browser has none); a phone's page holds about 11. One more is answered 429.",
     "abandoned_page_grace": "Seconds a page has to connect to its kernel before, on a "
     "device at its limit, that kernel counts as an abandoned tab.",
     "participant_max_message_bytes": "Largest websocket message a phone may send its kernel.",

@@ -1,5 +1,5 @@
 """One address cannot starve the participant server of connections: past
-``--max-connections-per-client`` (24) each new connection is answered 429 and closed, the
+``--max-connections-per-client`` (48) each new connection is answered 429 and closed, the
 refusals are one log line with a count, and an honest phone on another address joins and
 shares a line meanwhile.
 
@@ -84,7 +84,7 @@ async def honest_phone_shares_a_line(base: str, code: str) -> tuple[float, list[
 
 
 def test_one_address_past_its_connection_cap_is_refused_and_others_join(studio_server, workshop_db):
-    assert ServeOptions().max_connections_per_client == DEFAULT_PER_CLIENT == 24
+    assert ServeOptions().max_connections_per_client == DEFAULT_PER_CLIENT == 48
     server = studio_server(
         workshop_db["db_url"],
         max_kernels_per_client=4,  # the per-device page limit stays on beside it

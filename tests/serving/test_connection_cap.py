@@ -75,9 +75,9 @@ def test_the_refusal_is_short_and_says_what_to_do():
 def test_the_participant_server_gets_the_cap_and_the_command_line_sets_it(tmp_path: Path):
     participant = tornado_settings(participant_argv(ServeOptions(), tmp_path))
     facilitator = tornado_settings(facilitator_argv(ServeOptions(), tmp_path))
-    assert participant["codesign_max_connections_per_client"] == 24
+    assert participant["codesign_max_connections_per_client"] == 48
     assert "codesign_max_connections_per_client" not in facilitator  # loopback only
     args = build_parser().parse_args(["serve", "--max-connections-per-client", "40"])
     assert _serve_options(args, "sqlite://").max_connections_per_client == 40
     args = build_parser().parse_args(["serve"])
-    assert _serve_options(args, "sqlite://").max_connections_per_client == 24
+    assert _serve_options(args, "sqlite://").max_connections_per_client == 48
