@@ -150,6 +150,7 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     assert "join code: ABCDEF" in out
     if "192.0.2.7" in base:
         assert "60 participant pages at once, 4 per device" in out
+        assert "48 connections per device (--max-connections-per-client" in out
 
 
 # -- codesign analyse, new --template FILE, and what a failed report or export prints ------------

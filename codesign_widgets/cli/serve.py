@@ -80,7 +80,9 @@ def _print_links(server, code: str | None) -> None:
         print(
             f"  Limits: {opts.max_kernels or 'any number of'} participant pages at once, "
             f"{opts.max_kernels_per_client or 'any number'} per device; more are asked to wait "
-            "(--max-kernels, --max-kernels-per-client)."
+            "(--max-kernels, --max-kernels-per-client). "
+            f"{opts.max_connections_per_client or 'Any number of'} connections per device "
+            "(--max-connections-per-client; a phone's page holds about 11)."
         )
     else:
         print(
