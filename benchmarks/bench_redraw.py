@@ -10,7 +10,10 @@ projector's goal hub through the live feed. Printed at each size:
   here even when a page no longer holds the leaked widgets);
 - ``fresh phone``: the baseline, widgets of a phone page built from nothing at that size (what
   a reload costs): a page that keeps its widgets stays at this;
-- ``phone redraw ms`` / ``hub redraw ms``: median time of the last 10 redraws;
+- ``phone redraw ms`` / ``hub redraw ms``: median time of the last 10 redraws (the phone's
+  full redraw, as after its own card: the baseline);
+- ``phone live ms``: the same phone's redraw for another person's card (its wall held, newer
+  cards counted on "Show new cards"): what each phone in the room pays per card;
 - ``RSS MB``: this process's resident memory.
 
 Usage::
@@ -72,9 +75,10 @@ def main() -> None:
     panel = app.stage_view.panel
     print(
         f"{'cards':>6} {'phone widgets':>14} {'fresh phone':>12} {'hub widgets':>12} "
-        f"{'open':>6} {'phone redraw ms':>16} {'hub redraw ms':>14} {'RSS MB':>7}"
+        f"{'open':>6} {'phone redraw ms':>16} {'phone live ms':>14} {'hub redraw ms':>14} "
+        f"{'RSS MB':>7}"
     )
-    written, phone_ms, hub_ms = 0, [], []
+    written, phone_ms, live_ms, hub_ms = 0, [], [], []
     for size in args.sizes:
         while written < size:
             others.goals.cards.add_goal_card(
@@ -84,6 +88,7 @@ def main() -> None:
                  "services": ["GP"], "theme": ("Rest", "Money", "")[written % 3]},
             )  # fmt: skip
             written += 1
+            live_ms.append(timed(lambda: panel.refresh({"entries"}, hold=True)))
             phone_ms.append(timed(lambda: panel.refresh({"entries"})))
             hub_ms.append(timed(lambda: hub.refresh({"entries"})))
         open_now = open_widget_count()
@@ -96,6 +101,7 @@ def main() -> None:
         print(
             f"{size:>6} {len(widgets_in(app)):>14} {fresh:>12} {len(widgets_in(hub)):>12} "
             f"{open_now:>6} {statistics.median(phone_ms[-10:]):>16.1f} "
+            f"{statistics.median(live_ms[-10:]):>14.1f} "
             f"{statistics.median(hub_ms[-10:]):>14.1f} "
             f"{psutil.Process().memory_info().rss / 1e6:>7.0f}"
         )
