@@ -17,10 +17,8 @@ from codesign_widgets.core.workshop import StageState
 from codesign_widgets.goals.panel import GoalPanel
 from codesign_widgets.live import Feed
 from codesign_widgets.studio import Studio
-from tests.ui.test_views_stay_flat import EVERYDAY, add_cards, joined
+from tests.ui.test_views_stay_flat import add_cards, joined, thirty_people
 from tests.widget_messages import SentMessages
-
-PERSPECTIVES = ("lived_experience", "provider", "system")
 
 
 @pytest.fixture
@@ -28,11 +26,7 @@ def room(db_url, studio, workshop):
     """Goal mapping open; 30 other people writing from a kernel of their own."""
     studio.workshops.set_stages(workshop.id, {"goals": StageState.OPEN}, current="goals")
     kernel = Studio.open(db_url)
-    people = [
-        kernel.people.join(workshop.id, f"{i} {EVERYDAY[i % len(EVERYDAY)]}"[:40],
-                           PERSPECTIVES[i % 3], True)[0]
-        for i in range(30)
-    ]  # fmt: skip
+    people = thirty_people(kernel, workshop.id)
     feed = Feed(studio)
     panel = joined(studio, studio.workshops.state(workshop.id), feed).stage_view.panel
     assert isinstance(panel, GoalPanel)

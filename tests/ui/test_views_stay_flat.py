@@ -38,16 +38,20 @@ def joined(studio, workshop, feed, name="Ann"):
     return app
 
 
+def thirty_people(kernel, workshop_id):
+    """30 people with everyday and hostile names, joined through ``kernel``."""
+    return [
+        kernel.people.join(workshop_id, f"{i} {EVERYDAY[i % len(EVERYDAY)]}"[:40],
+                           PERSPECTIVES[i % 3], True)[0]
+        for i in range(30)
+    ]  # fmt: skip
+
+
 @pytest.fixture
 def others(db_url, workshop):
     """30 other people, writing from a kernel of their own."""
     kernel = Studio.open(db_url)
-    people = [
-        kernel.people.join(workshop.id, f"{i} {EVERYDAY[i % len(EVERYDAY)]}"[:40],
-                           PERSPECTIVES[i % 3], True)[0]
-        for i in range(30)
-    ]  # fmt: skip
-    yield kernel, people
+    yield kernel, thirty_people(kernel, workshop.id)
     kernel.close()
 
 
