@@ -14,6 +14,8 @@ projector's goal hub through the live feed. Printed at each size:
   full redraw, as after its own card: the baseline);
 - ``phone live ms``: the same phone's redraw for another person's card (its wall held, newer
   cards counted on "Show new cards"): what each phone in the room pays per card;
+- ``msgs full`` / ``msgs live``: widget messages the phone's kernel sends its page per card,
+  median of the last 10, for the full redraw (the baseline) and the live one;
 - ``RSS MB``: this process's resident memory.
 
 Usage::
@@ -25,11 +27,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.widget_messages
 
 from codesign_widgets.core.workshop import StageState
 from codesign_widgets.goals.hub import GoalHub
@@ -37,6 +42,7 @@ from codesign_widgets.live import Feed
 from codesign_widgets.room.join import ParticipantApp
 from codesign_widgets.studio import Studio
 from codesign_widgets.ui.keyed import close_tree, open_widget_count, widgets_in
+from tests.widget_messages import SentMessages
 
 STAGE = "goals"
 
@@ -76,9 +82,9 @@ def main() -> None:
     print(
         f"{'cards':>6} {'phone widgets':>14} {'fresh phone':>12} {'hub widgets':>12} "
         f"{'open':>6} {'phone redraw ms':>16} {'phone live ms':>14} {'hub redraw ms':>14} "
-        f"{'RSS MB':>7}"
+        f"{'msgs full':>10} {'msgs live':>10} {'RSS MB':>7}"
     )
-    written, phone_ms, live_ms, hub_ms = 0, [], [], []
+    written, phone_ms, live_ms, hub_ms, full_msgs, live_msgs = 0, [], [], [], [], []
     for size in args.sizes:
         while written < size:
             others.goals.cards.add_goal_card(
@@ -88,8 +94,12 @@ def main() -> None:
                  "services": ["GP"], "theme": ("Rest", "Money", "")[written % 3]},
             )  # fmt: skip
             written += 1
-            live_ms.append(timed(lambda: panel.refresh({"entries"}, hold=True)))
-            phone_ms.append(timed(lambda: panel.refresh({"entries"})))
+            with SentMessages() as live:
+                live_ms.append(timed(lambda: panel.refresh({"entries"}, hold=True)))
+            with SentMessages() as full:
+                phone_ms.append(timed(lambda: panel.refresh({"entries"})))
+            live_msgs.append(live.count)
+            full_msgs.append(full.count)
             hub_ms.append(timed(lambda: hub.refresh({"entries"})))
         open_now = open_widget_count()
         fresh_app = phone(studio, workshop.code, None, f"Fresh {size}")
@@ -103,6 +113,8 @@ def main() -> None:
             f"{open_now:>6} {statistics.median(phone_ms[-10:]):>16.1f} "
             f"{statistics.median(live_ms[-10:]):>14.1f} "
             f"{statistics.median(hub_ms[-10:]):>14.1f} "
+            f"{statistics.median(full_msgs[-10:]):>10.0f} "
+            f"{statistics.median(live_msgs[-10:]):>10.0f} "
             f"{psutil.Process().memory_info().rss / 1e6:>7.0f}"
         )
     others.close()
