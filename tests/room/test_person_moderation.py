@@ -95,6 +95,10 @@ def test_hide_everything_from_one_person_and_show_it_again(db_url, studio, works
         phone_feed.poll_once()
         assert "Flood 9" in projector.wall.by_theme.value
         assert "Honest goal 0" in projector.wall.by_theme.value
+        # The phone keeps its wall while the room writes: the cards shown again wait behind
+        # its "Show new cards" button, as other people's new cards do.
+        assert "new cards" in shown(phone)
+        phone.stage_view.panel.show_new()
         assert "Flood 9" in shown(phone)
         assert not picker_labels(walls)[flooder.id].endswith(" - hidden")
     finally:
