@@ -376,20 +376,34 @@ class ProtocolPhone:
             {"comm_id": model_id, "data": {"method": "custom", "content": {"event": "click"}}},
         )
 
-    async def type_into(self, description: str, text: str) -> None:
-        """Type ``text`` into the text box labelled ``description``."""
-        box = next(
-            m
-            for m in self.find(description=description)
-            if self.models[m].get("_model_name") in ("TextModel", "TextareaModel")
-        )
-        await self.set(box, value=text)
+    async def type_into(self, description: str, text: str, timeout: float = 60) -> None:
+        """Type ``text`` into the text box labelled ``description`` (once the page has it:
+        a busy kernel sends a page's widgets one by one)."""
 
-    async def choose(self, description: str, starts_with: str) -> None:
+        def box() -> str | None:
+            return next(
+                (
+                    m
+                    for m in self.find(description=description)
+                    if self.models[m].get("_model_name") in ("TextModel", "TextareaModel")
+                ),
+                None,
+            )
+
+        await self.set(await self.wait_for(box, timeout), value=text)
+
+    async def choose(self, description: str, starts_with: str, timeout: float = 60) -> None:
         """Pick the option starting with ``starts_with`` of the radio group ``description``."""
-        group = self.one("RadioButtonsModel", description=description)
-        labels = self.models[group].get("_options_labels", [])
-        index = next(i for i, label in enumerate(labels) if label.startswith(starts_with))
+
+        def option() -> tuple[str, int] | None:
+            for group in self.find("RadioButtonsModel", description=description):
+                labels = self.models[group].get("_options_labels", [])
+                for index, label in enumerate(labels):
+                    if label.startswith(starts_with):
+                        return group, index
+            return None
+
+        group, index = await self.wait_for(option, timeout)
         await self.set(group, index=index)
 
     async def tap(self, description: str) -> None:
@@ -449,10 +463,16 @@ async def add_card(
     ``RuntimeError`` with the text of an error the page shows instead."""
     await phone.type_into(prompts["what_matters"], f"Getting out {marker}")
     await phone.type_into(prompts["goal"], f"Walk to the bus {marker}")
-    group = next(
-        m
-        for m in phone.find("RadioButtonsModel")
-        if SHARED in phone.models[m].get("_options_labels", [])
+    group = await phone.wait_for(
+        lambda: next(
+            (
+                m
+                for m in phone.find("RadioButtonsModel")
+                if SHARED in phone.models[m].get("_options_labels", [])
+            ),
+            None,
+        ),
+        timeout,
     )
     await phone.set(group, index=phone.models[group]["_options_labels"].index(SHARED))
     tapped = time.monotonic()
