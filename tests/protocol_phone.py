@@ -98,6 +98,8 @@ class ProtocolPhone:
 
     def __init__(self, base: str, name: str = "", cookies: dict[str, str] | None = None) -> None:
         self.base = base.rstrip("/")
+        # The URL prefix of the server whose page is open ("/p1/" behind a reverse proxy).
+        self.prefix = "/"
         self.name = name
         self.cookies: dict[str, str] = dict(cookies or {})
         self.models: dict[str, dict[str, Any]] = {}
@@ -173,6 +175,7 @@ class ProtocolPhone:
             response = await self.fetch(path)
         body = response.body.decode("utf-8", "replace") if response.body else ""
         self.times["html"] = time.monotonic() - start
+        self.prefix = urlsplit(path).path.split("voila/render/", 1)[0] or "/"
         if response.code != 200:
             raise PageRefused(response.code, body)
         found = KERNEL_ID.search(body)
@@ -187,7 +190,10 @@ class ProtocolPhone:
     async def connect(self, timeout: float = 120) -> None:
         """Open the kernel's channels and load every widget's state (``request_states``)."""
         ws_base = self.base.replace("http", "ws", 1)
-        url = f"{ws_base}/api/kernels/{self.kernel_id}/channels?session_id={self._session}"
+        url = (
+            f"{ws_base}{self.prefix}api/kernels/{self.kernel_id}/channels"
+            f"?session_id={self._session}"
+        )
         request = HTTPRequest(
             url, headers={"Cookie": self._cookie_header()}, request_timeout=timeout
         )
@@ -279,7 +285,7 @@ class ProtocolPhone:
             asyncio.get_running_loop().create_task(self._collect_identity())
 
     async def _collect_identity(self) -> None:
-        await self.fetch("/codesign/identity", method="POST")
+        await self.fetch(f"{self.prefix}codesign/identity", method="POST")
         self.times.setdefault("identity", time.time())
 
     async def close(self) -> None:

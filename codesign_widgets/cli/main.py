@@ -104,7 +104,36 @@ def _add_serve_commands(sub) -> None:
             help="Participant pages one device may keep open (0: no limit). Raise it when "
             "phones reach this laptop through one shared address.",
         )
+        _add_scale_out_options(p)
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
+
+
+def _add_scale_out_options(p: argparse.ArgumentParser) -> None:
+    """Several participant servers behind a reverse proxy (README: Beyond one laptop)."""
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--participant-only",
+        action="store_true",
+        help="Start only the participant server (one of several behind a reverse proxy, "
+        "all on one database); run the hub with --hub-only.",
+    )
+    which.add_argument(
+        "--hub-only",
+        action="store_true",
+        help="Start only the facilitator hub (the participant servers run on their own).",
+    )
+    p.add_argument(
+        "--base-url",
+        default="/",
+        help="URL prefix the server answers under, e.g. /p1/ (a reverse proxy routes by it; "
+        "see deploy/nginx-codesign.conf).",
+    )
+    p.add_argument(
+        "--public-url",
+        default="",
+        help="Address phones open through the reverse proxy, e.g. https://studio.example.org/ "
+        "(printed, in the QR code and the hub's join link).",
+    )
 
 
 def _add_file_commands(sub) -> None:

@@ -128,7 +128,8 @@ class ServerStartError(RuntimeError):
 
 
 class StudioServer:
-    """Both Voila servers as one context manager.
+    """The Voila servers of ``opts.roles`` (both unless ``--participant-only`` or
+    ``--hub-only``) as one context manager.
 
     Parameters
     ----------
@@ -165,15 +166,29 @@ class StudioServer:
 
     @property
     def participant_base(self) -> str:
-        return f"http://{_url_host(self.opts.participant_host)}:{self.opts.participant_port}"
+        """The participant server's own address, its ``--base-url`` prefix included."""
+        host = _url_host(self.opts.participant_host)
+        return f"http://{host}:{self.opts.participant_port}{self.opts.base_url.rstrip('/')}"
 
     @property
     def facilitator_base(self) -> str:
-        return f"http://{LOOPBACK}:{self.opts.facilitator_port}"
+        return f"http://{LOOPBACK}:{self.opts.facilitator_port}{self.opts.base_url.rstrip('/')}"
+
+    @property
+    def join_address(self) -> str:
+        """The address phones open to join (and type the code): the reverse proxy's when
+        ``public_url`` is set, else the participant server's own."""
+        return self.opts.public_url.rstrip("/") or self.participant_base
 
     def participant_url(self, code: str, notebook: str = "join.ipynb") -> str:
-        """Return the link participants open (also the one in the QR code)."""
+        """Return the link participants open (also the one in the QR code).
+
+        Behind a reverse proxy (``public_url``) the join link is the proxy's shared entry,
+        which sends each phone to one of the participant servers.
+        """
         query = urlencode({"code": code})
+        if self.opts.public_url and notebook == "join.ipynb":
+            return f"{self.opts.public_url}?{query}"
         return f"{self.participant_base}/voila/render/{quote(notebook)}?{query}"
 
     def facilitator_url(
@@ -211,7 +226,8 @@ class StudioServer:
             HUB_SESSIONS_ENV: str(self.hub_sessions.path),
             ROLE_ENV: "facilitator",
             # The hub shows the join link and its QR code; only this process knows them.
-            PARTICIPANT_URL_ENV: f"{self.participant_base}/voila/render/join.ipynb",
+            PARTICIPANT_URL_ENV: self.opts.public_url
+            or f"{self.participant_base}/voila/render/join.ipynb",
             FACILITATOR_URL_ENV: f"{self.facilitator_base}/voila/render/facilitator.ipynb",
         }
         return {"participant": participant, "facilitator": facilitator}
@@ -246,14 +262,13 @@ class StudioServer:
             "participant": (participant_argv, self.opts.participant_notebooks),
             "facilitator": (facilitator_argv, self.opts.facilitator_notebooks),
         }
+        bases = {"participant": self.participant_base, "facilitator": self.facilitator_base}
         try:
-            for role, (make_argv, names) in plans.items():
+            for role in self.opts.roles:
+                make_argv, names = plans[role]
                 served = prepare_served_folder(source, names, self.work_dir / role)
                 self._launch(role, make_argv(self.opts, served), envs[role])
-            self._wait_http(
-                {"participant": self.participant_base, "facilitator": self.facilitator_base},
-                timeout,
-            )
+            self._wait_http({role: bases[role] for role in self.opts.roles}, timeout)
         except BaseException:
             self.stop()
             raise
@@ -298,6 +313,8 @@ class StudioServer:
 
     def wait_pools(self, timeout: float = 120.0) -> None:
         """Block until every participant pool is full (benchmarks and tests measure warm)."""
+        if "participant" not in self.opts.roles:
+            return
         served = served_notebooks(self.work_dir / "participant")
         names = [n for n in served if pool_size_for(self.opts, n) > 0]
         deadline = time.monotonic() + timeout
