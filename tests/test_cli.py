@@ -11,7 +11,7 @@ import pytest
 from codesign_widgets.cli.main import main
 from codesign_widgets.studio import Studio
 
-COMMANDS = ["serve", "demo", "new", "upgrade", "analyse", "report", "export"]
+COMMANDS = ["serve", "demo", "new", "upgrade", "analyse", "report", "export", "hub-link"]
 
 
 def codesign(*args: str) -> subprocess.CompletedProcess:
@@ -179,6 +179,24 @@ def test_serve_explains_a_base_url_that_is_not_one(tmp_path):
     assert out.returncode == 2
     assert "--base-url '/p 1/' is not a URL prefix" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_hub_link_signs_a_browser_in_to_a_hub_running_as_a_service(tmp_path, monkeypatch, capsys):
+    from codesign_widgets.cli.main import main
+    from codesign_widgets.serving.sessions import HubSessions
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert main(["hub-link", "--code", "ABC123", "--facilitator-port", "9001"]) == 0
+    out = capsys.readouterr()
+    link = out.out.strip()
+    assert link.startswith("http://127.0.0.1:9001/codesign/sign-in?token=")
+    assert "run this as the user the hub runs as" in out.err
+    token = link.split("token=", 1)[1].split("&", 1)[0]
+    sessions = HubSessions(tmp_path / "codesign" / "hub-sessions.json")
+    session, code = sessions.redeem(token)
+    assert code == "ABC123"
+    assert sessions.signed_in(session)
+    assert sessions.redeem(token) is None  # once only
 
 
 # -- codesign analyse, new --template FILE, and what a failed report or export prints ------------

@@ -19,7 +19,7 @@ from .data import (
     write_report,
 )
 from .map import add_map_command
-from .serve import serve
+from .serve import hub_link, serve
 
 __all__ = ["main"]
 
@@ -106,6 +106,15 @@ def _add_serve_commands(sub) -> None:
         )
         _add_scale_out_options(p)
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
+    text = (
+        "Print a new one-time sign-in link for a hub that is running already (started as a "
+        "service, or with --hub-only)."
+    )
+    p = sub.add_parser("hub-link", help=text, description=text)
+    p.add_argument("--code", help="Open this workshop (its join code) after signing in.")
+    p.add_argument("--facilitator-port", type=int, default=8867, help="The hub's port.")
+    p.add_argument("--base-url", default="/", help="The hub's URL prefix, if it has one.")
+    p.set_defaults(func=hub_link)
 
 
 def _add_scale_out_options(p: argparse.ArgumentParser) -> None:

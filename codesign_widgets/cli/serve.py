@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import sys
 
 from ..core.errors import CodesignError
 from .data import resolve_db_url
 
-__all__ = ["lan_address"]
+__all__ = ["hub_link", "lan_address"]
 
 
 def lan_address() -> str | None:
@@ -144,3 +145,26 @@ def serve(args: argparse.Namespace, *, demo: bool) -> int:
     finally:
         if server.stopped_in is not None:
             print(f"\nStudio stopped in {server.stopped_in:.1f} s. Nothing is lost.", flush=True)
+
+
+def hub_link(args: argparse.Namespace) -> int:
+    """``codesign hub-link``: print a new one-time hub link for a hub already running (as a
+    service, say), which keeps its sign-ins in the same state folder as this command."""
+    from ..serving.options import LOOPBACK, normalise_base_url
+    from ..serving.server import default_state_dir, hub_sign_in_link
+    from ..serving.sessions import HubSessions
+
+    try:
+        base_url = normalise_base_url(args.base_url)
+    except ValueError as exc:
+        raise CodesignError(str(exc)) from None
+    sessions = HubSessions(default_state_dir() / "hub-sessions.json")
+    base = f"http://{LOOPBACK}:{args.facilitator_port}{base_url.rstrip('/')}"
+    print(hub_sign_in_link(sessions, base, args.code))
+    print(
+        f"Works once, for a day, on this host (or through an SSH tunnel to port "
+        f"{args.facilitator_port}). Sign-ins are kept in {sessions.path}: run this as the "
+        "user the hub runs as.",
+        file=sys.stderr,
+    )
+    return 0

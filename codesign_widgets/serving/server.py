@@ -52,6 +52,7 @@ __all__ = [
     "StudioServer",
     "default_notebooks_root",
     "default_state_dir",
+    "hub_sign_in_link",
     "prepare_served_folder",
 ]
 
@@ -121,6 +122,27 @@ def _enter_pressed(timeout: float) -> bool:
         stdin.readline()
         return True
     return False
+
+
+def hub_sign_in_link(
+    sessions: HubSessions,
+    facilitator_base: str,
+    code: str | None = None,
+    notebook: str = "facilitator.ipynb",
+) -> str:
+    """A one-time link signing a browser in to the hub at ``facilitator_base`` (see
+    :meth:`StudioServer.facilitator_url`); ``codesign hub-link`` prints one for a hub that
+    runs as a service, with no terminal to press Enter in.
+
+    >>> import tempfile
+    >>> sessions = HubSessions(Path(tempfile.mkdtemp()) / "hub-sessions.json")
+    >>> link = hub_sign_in_link(sessions, "http://127.0.0.1:8867", "ABC123")
+    >>> link.startswith("http://127.0.0.1:8867/codesign/sign-in?token="), "ABC123" in link
+    (True, False)
+    """
+    token = sessions.mint_link(code)
+    query = urlencode({"token": token, "page": notebook})
+    return f"{facilitator_base}/codesign/sign-in?{query}"
 
 
 class ServerStartError(RuntimeError):
@@ -201,9 +223,7 @@ class StudioServer:
         servers may sign in, so ``key`` is not needed; it is accepted for callers that hold it.
         """
         del key  # the key never goes into a link
-        token = self.hub_sessions.mint_link(code)
-        query = urlencode({"token": token, "page": notebook})
-        return f"{self.facilitator_base}/codesign/sign-in?{query}"
+        return hub_sign_in_link(self.hub_sessions, self.facilitator_base, code, notebook)
 
     def role_envs(self, base: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
         """Return the environment of each server (and so of its kernels), keyed by role."""
