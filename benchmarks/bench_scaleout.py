@@ -161,9 +161,14 @@ async def one_layout(args, work: Path, db_url: str, layout: str) -> list[str]:
             f"{'wave':<22} {len(errors)} errors, {outcome['cpu']:.0f} CPU-s in "
             f"{outcome['took']:.0f} s (servers + kernels)"
         )
+        held = (
+            "handles open on the SQLite file"
+            if db_url.startswith("sqlite")
+            else "PostgreSQL connections"
+        )
         rows.append(
-            f"{'per kernel':<22} RSS {statistics.mean(rss) if rss else 0:.0f} MB, "
-            f"store connections {connections} for {len(kernels)} kernels"
+            f"{'per kernel':<22} RSS {statistics.mean(rss) if rss else 0:.0f} MB; {connections} "
+            f"{held} for {len(kernels)} kernels ({len(kernels) - len(outcome['phones'])} pooled)"
         )
         if args.cards:
             cpu = TreeMeter(pids)

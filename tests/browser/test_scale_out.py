@@ -94,6 +94,10 @@ def test_two_servers_behind_nginx_share_cards_and_a_killed_one_hands_its_phone_o
             ann.get_by_text(goal).first.wait_for(timeout=30_000)
         add_card(ann, "Garden with my son zq3")
         bob.get_by_text("Garden with my son zq3").first.wait_for(timeout=30_000)
+        # The dead server's kernels noticed they lost their parent and ended: no memory or
+        # database connection is held by a server that is gone.
+        _gone, alive = psutil.wait_procs(kernels, timeout=20)
+        assert not alive, [k.pid for k in alive]
 
         # A new phone opens the join link while /p1/ is down: nginx sends it to /p2/.
         cat_ctx = browser.new_context(**phone)
