@@ -129,7 +129,8 @@ def _add_scale_out_options(p: argparse.ArgumentParser) -> None:
     which.add_argument(
         "--hub-only",
         action="store_true",
-        help="Start only the facilitator hub (the participant servers run on their own).",
+        help="Start only the facilitator hub (the participant servers run on their own); "
+        "its join link and QR code show --public-url (else this host's --port).",
     )
     p.add_argument(
         "--base-url",
