@@ -29,12 +29,24 @@ DB_HELP = (
 )
 
 
+#: ServeOptions fields that are not limits (each has an option of its own, or none).
+_NOT_LIMITS = (
+    "db_url",
+    "notebooks_root",
+    "participant_notebooks",
+    "facilitator_notebooks",
+    "roles",
+    "base_url",
+    "public_url",
+)
+
+
 def _limits_epilog() -> str:
     from ..serving.options import OPTION_HELP, ServeOptions
 
     lines = ["limits and defaults:"]
     for f in dataclasses.fields(ServeOptions):
-        if f.name in ("db_url", "notebooks_root", "participant_notebooks", "facilitator_notebooks"):
+        if f.name in _NOT_LIMITS:
             continue
         lines.append(f"  {f.name} = {f.default}: {OPTION_HELP.get(f.name, '')}")
     return "\n".join(lines)
