@@ -11,7 +11,7 @@ import pytest
 from codesign_widgets.cli.main import main
 from codesign_widgets.studio import Studio
 
-COMMANDS = ["serve", "demo", "new", "upgrade", "analyse", "report", "export", "hub-link"]
+COMMANDS = ["serve", "demo", "new", "upgrade", "analyse", "report", "export"]
 
 
 def codesign(*args: str) -> subprocess.CompletedProcess:
