@@ -51,8 +51,8 @@ audit-pip-audit: setup
 LOCALE = codesign_widgets/locale
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=codesign-studio \
-	  --copyright-holder="codesign-studio contributors" -o $(LOCALE)/codesign.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/codesign.pot -d $(LOCALE) -D codesign --no-fuzzy-matching \
+	  --copyright-holder="codesign-studio contributors" --width 100 -o $(LOCALE)/codesign.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/codesign.pot -d $(LOCALE) -D codesign --no-fuzzy-matching --width 100 \
 	  --ignore-obsolete
 
 setup: $(VENV)/.installed
