@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError, websocket_connect
@@ -98,6 +98,10 @@ class ProtocolPhone:
 
     def __init__(self, base: str, name: str = "", cookies: dict[str, str] | None = None) -> None:
         self.base = base.rstrip("/")
+        parts = urlsplit(self.base)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        # The URL prefix of the server whose page is open ("/p1/" behind a reverse proxy).
+        self.prefix = parts.path.rstrip("/") + "/"
         self.name = name
         self.cookies: dict[str, str] = dict(cookies or {})
         self.models: dict[str, dict[str, Any]] = {}
@@ -134,10 +138,11 @@ class ProtocolPhone:
                     self.cookies[key] = morsel.value
 
     async def fetch(self, path: str, method: str = "GET", body: bytes | None = None, **kw: Any):
-        """An HTTP request with this phone's cookies; keeps the cookies it sets."""
+        """An HTTP request with this phone's cookies; keeps the cookies it sets. ``path`` is
+        under ``base``, or a whole address (a redirect's)."""
         timeout = kw.pop("timeout", 180)
         request = HTTPRequest(
-            self.base + path,
+            path if path.startswith(("http://", "https://")) else self.base + path,
             method=method,
             body=body if body is not None else (b"" if method == "POST" else None),
             headers={"Cookie": self._cookie_header(), "Sec-Fetch-Site": "same-origin"},
@@ -163,16 +168,16 @@ class ProtocolPhone:
         kernel and load every widget's state."""
         start = time.monotonic()
         self.times = {"start": time.time()}
-        response = await self.fetch(path)
+        url = self.base + path
+        response = await self.fetch(url)
         hops = 0
         while response.code in (301, 302, 303, 307) and hops < 5:
             hops += 1
-            location = response.headers["Location"]
-            parts = urlsplit(location)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            response = await self.fetch(path)
+            url = urljoin(url, response.headers["Location"])
+            response = await self.fetch(url)
         body = response.body.decode("utf-8", "replace") if response.body else ""
         self.times["html"] = time.monotonic() - start
+        self.prefix = urlsplit(url).path.split("voila/render/", 1)[0] or "/"
         if response.code != 200:
             raise PageRefused(response.code, body)
         found = KERNEL_ID.search(body)
@@ -186,8 +191,11 @@ class ProtocolPhone:
     # -- the kernel websocket -----------------------------------------------------------------
     async def connect(self, timeout: float = 120) -> None:
         """Open the kernel's channels and load every widget's state (``request_states``)."""
-        ws_base = self.base.replace("http", "ws", 1)
-        url = f"{ws_base}/api/kernels/{self.kernel_id}/channels?session_id={self._session}"
+        ws_base = self.origin.replace("http", "ws", 1)
+        url = (
+            f"{ws_base}{self.prefix}api/kernels/{self.kernel_id}/channels"
+            f"?session_id={self._session}"
+        )
         request = HTTPRequest(
             url, headers={"Cookie": self._cookie_header()}, request_timeout=timeout
         )
@@ -279,7 +287,7 @@ class ProtocolPhone:
             asyncio.get_running_loop().create_task(self._collect_identity())
 
     async def _collect_identity(self) -> None:
-        await self.fetch("/codesign/identity", method="POST")
+        await self.fetch(f"{self.origin}{self.prefix}codesign/identity", method="POST")
         self.times.setdefault("identity", time.time())
 
     async def close(self) -> None:
