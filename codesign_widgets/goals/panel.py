@@ -393,8 +393,10 @@ class GoalPanel(ActivityPanel):
         else:
             shown, fresh = shared[-self.wall_size :], 0
         self._held = [c.id for c in shown]
+        # Newest first, as a feed: new cards come in at the top, under "Show new cards", and
+        # earlier ones at the bottom, above "Show earlier cards".
         self._wall_rows.show(
-            item("card", str(c.id), f"{c.goal}\n({c.what_matters})") for c in shown
+            item("card", str(c.id), f"{c.goal}\n({c.what_matters})") for c in reversed(shown)
         )
         self._wall_new.description = ngettext(
             "Show {n} new card", "Show {n} new cards", fresh

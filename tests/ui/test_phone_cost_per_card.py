@@ -53,7 +53,7 @@ def test_other_peoples_dots_cost_nothing_before_the_reveal(room, monkeypatch):
     kernel, people, feed, panel = room
     cards = kernel.goals.cards.goal_cards(panel.workshop.id, "goals")
     with SentMessages() as sent:
-        for person, card in zip(people, cards, strict=False):
+        for person, card in zip(people, cards[-30:], strict=True):
             kernel.goals.votes.vote(person, "goals", "card", str(card.id), 1)
             feed.poll_once()
     assert sent.count == 0
@@ -80,12 +80,12 @@ def test_an_edit_by_its_author_changes_the_held_row_in_place(room):
     kernel, people, feed, panel = room
     card = kernel.goals.cards.goal_cards(panel.workshop.id, "goals")[-1]
     author = next(p for p in people if p.id == card.author_id)
-    row = panel.wall.children[-3]
+    row = panel.wall.children[1]
     kernel.goals.cards.revise_goal_card(
         author, card.id, {"what_matters": "Rest", "goal": "Sleep through", "visibility": "shared"}
     )
     feed.poll_once()
-    assert panel.wall.children[-3] is row
+    assert panel.wall.children[1] is row
     assert "Sleep through" in row.children[0].value
 
 
@@ -96,5 +96,5 @@ def test_the_persons_own_card_brings_the_wall_up_to_date(room):
     panel.form.goal.value = "Walk to the shops"
     panel.form.visibility.value = "shared"
     assert panel.add_card()
-    assert "Walk to the shops" in panel.wall.children[-3].children[0].value
+    assert "Walk to the shops" in panel.wall.children[1].children[0].value
     assert panel._wall_new.layout.display == "none"

@@ -102,7 +102,7 @@ def test_a_watching_phone_stays_flat_while_30_people_add_100_cards(studio, goal_
     assert open_widget_count() <= full * 1.1, (full, open_widget_count())
     rows = panel.wall.children[1:-2]
     assert len(rows) == WALL_PAGE
-    assert "Goal 119" in rows[-1].children[0].value  # the newest card is shown
+    assert "Goal 119" in rows[0].children[0].value  # the newest card is shown, first
     assert f"newest {WALL_PAGE} of {WALL_PAGE + 100}" in panel.wall.children[-2].value
     assert panel._wall_new.layout.display == "none"
 
@@ -120,8 +120,8 @@ def test_an_unchanged_redraw_makes_and_closes_nothing_and_a_changed_row_keeps_it
     assert ids(panel) == before_ids
     assert open_widget_count() == before
     row = panel.wall.children[1]
-    first_card = studio.goals.cards.goal_cards(goal_room.id, "goals")[0]
-    panel.vote("card", str(first_card.id))
+    newest = studio.goals.cards.goal_cards(goal_room.id, "goals")[-1]  # shown first
+    panel.vote("card", str(newest.id))
     assert panel.wall.children[1] is row  # same widget, new words
     assert "Your dots: 1" in row.children[0].value
     assert ids(panel) == before_ids
@@ -137,7 +137,7 @@ def test_show_more_pages_earlier_cards_on_a_phone(studio, goal_room, others):
     panel.show_more()
     rows = panel.wall.children[1:-2]
     assert len(rows) == 2 * WALL_PAGE
-    assert rows[WALL_PAGE:] == newest  # the rows shown already are the same widgets
+    assert rows[:WALL_PAGE] == newest  # the rows shown already are the same widgets
     panel.show_more()
     panel.show_more()
     assert len(panel.wall.children) == 1 + 50  # all of them, and no "Show more" left
