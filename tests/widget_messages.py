@@ -63,9 +63,11 @@ class SentMessages:
     def __enter__(self) -> SentMessages:
         import json
 
-        import comm
+        from ipywidgets import Label
 
-        self._class = comm.DummyComm
+        probe = Label()  # the comm class widgets get here (outside a kernel: comm's dummy)
+        self._class = type(probe.comm)
+        probe.close()
         self._original = self._class.publish_msg
 
         def publish(comm_self, msg_type, data=None, metadata=None, buffers=None, **keys):

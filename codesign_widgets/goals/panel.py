@@ -387,9 +387,11 @@ class GoalPanel(ActivityPanel):
         ).format(n=min(more, WALL_PAGE))
         self._theme_rows.set_footer([self._themes_more] if more > 0 else [])
         if hold and self._held is not None:
-            held, newest = set(self._held), max(self._held, default=0)
+            # New: cards not on the wall that belong among or above what it shows (added
+            # since, or shown again by the facilitator); older ones are "earlier".
+            held, oldest = set(self._held), min(self._held, default=0)
             shown = [c for c in shared if c.id in held]
-            fresh = sum(1 for c in shared if c.id not in held and c.id > newest)
+            fresh = sum(1 for c in shared if c.id not in held and c.id > oldest)
         else:
             shown, fresh = shared[-self.wall_size :], 0
         self._held = [c.id for c in shown]

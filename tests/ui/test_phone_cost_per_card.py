@@ -98,3 +98,16 @@ def test_the_persons_own_card_brings_the_wall_up_to_date(room):
     assert panel.add_card()
     assert "Walk to the shops" in panel.wall.children[1].children[0].value
     assert panel._wall_new.layout.display == "none"
+
+
+def test_a_card_shown_again_is_offered_on_a_held_wall(room):
+    kernel, people, feed, panel = room
+    shown = kernel.goals.cards.goal_cards(panel.workshop.id, "goals")[20:40]
+    kernel.entries.set_hidden(panel.workshop.id, shown[5].id, True, "by mistake")
+    feed.poll_once()
+    assert len(panel.wall.children[1:-2]) == 19
+    kernel.entries.set_hidden(panel.workshop.id, shown[5].id, False)
+    feed.poll_once()
+    assert panel._wall_new.description == "Show 1 new card"
+    panel.show_new()
+    assert len(panel.wall.children[1:-2]) == 20
