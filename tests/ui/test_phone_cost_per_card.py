@@ -101,7 +101,7 @@ def test_the_persons_own_card_brings_the_wall_up_to_date(room):
 
 
 def test_a_card_shown_again_is_offered_on_a_held_wall(room):
-    kernel, people, feed, panel = room
+    kernel, _people, feed, panel = room
     shown = kernel.goals.cards.goal_cards(panel.workshop.id, "goals")[20:40]
     kernel.entries.set_hidden(panel.workshop.id, shown[5].id, True, "by mistake")
     feed.poll_once()
