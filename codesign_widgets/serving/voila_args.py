@@ -72,6 +72,9 @@ def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str, home: str) 
         # Each page needs about 5 MB of JavaScript, which Voila sends uncompressed: 30 phones
         # joining at once would share 160 MB of workshop Wi-Fi. gzip makes it about a quarter.
         "compress_response": True,
+        # Kernel messages compressed too (permessage-deflate): the page's first message
+        # holding every widget's state is about 120 KB of JSON, a second on slow Wi-Fi.
+        "websocket_compression_options": {},
         "websocket_max_message_size": max_bytes,
         "websocket_ping_interval": opts.ws_ping_interval,
         # Half-open and idle connections are closed instead of kept forever (voila_main.py).
