@@ -15,6 +15,13 @@ upgrade changes the version, hence the addresses, and phones fetch the new files
 configuration (``fullStaticUrl``, ``fullLabextensionsUrl``) points Voila's loader at the
 versioned addresses; the chunks follow, as webpack loads them relative to those.
 
+Pages ask for the files every participant page needs all at once, from ``<link
+rel="preload">`` tags in the template, instead of in the four waves of round trips that
+Voila's loader makes (its main script, its chunks, the extensions' entry points, their
+chunks). The list is :data:`PRELOAD_MANIFEST`, written by ``tools/preload_manifest.py``;
+files it names that are not installed are left out, so a stale list costs speed, never
+a broken page.
+
 Text files go out gzipped from :class:`Precompressed`, made once per file at level 9 instead
 of at level 6 for every request. Browsers accept Brotli only from ``https://`` and loopback
 addresses, and the studio serves phones over plain ``http://`` on the venue network, so
@@ -37,6 +44,12 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSIBLE = frozenset({".js", ".css", ".json", ".svg", ".html", ".txt", ".map", ".mjs"})
 #: Below this size the gzip header outweighs the saving.
 MIN_SIZE = 256
+#: The front-end files every participant page fetches (``tools/preload_manifest.py``).
+PRELOAD_MANIFEST = (
+    Path(__file__).resolve().parent / "share/jupyter/voila/templates/codesign-base/preload.json"
+)
+#: Names another list (a JSON file); empty, pages preload nothing (to see what they ask for).
+PRELOAD_ENV = "CODESIGN_PRELOAD_MANIFEST"
 #: Address prefix (after the base URL) of the versioned copies.
 VERSIONED = "voila/v"
 _VERSION_RE = r"[0-9a-f]{16}"
@@ -71,6 +84,39 @@ def static_version(roots: Iterable[str | os.PathLike[str]]) -> str:
             name = path.relative_to(base).as_posix()
             digest.update(f"\0{name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
+
+
+def preload_files(
+    manifest: Path, static_roots: Iterable[str], extension_roots: Iterable[str]
+) -> list[str]:
+    """The files ``manifest`` names that are installed, as addresses under a versioned one
+    (with the query they are asked for with, if any).
+
+    >>> import json, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     static = Path(folder, "static")
+    ...     static.mkdir()
+    ...     _ = (static / "voila.js").write_text("main")
+    ...     listed = ["static/voila.js?v=1", "static/gone.js", "labextensions/x/static/a.js"]
+    ...     _ = Path(folder, "m.json").write_text(json.dumps({"files": listed}))
+    ...     preload_files(Path(folder, "m.json"), [str(static)], [])
+    ['static/voila.js?v=1']
+    """
+    import json
+
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError):
+        return []
+    roots = {"static": list(static_roots), "labextensions": list(extension_roots)}
+    found = []
+    for name in listed:
+        kind, _, relative = str(name).partition("?")[0].partition("/")
+        if ".." in relative.split("/"):
+            continue
+        if any(Path(root, relative).is_file() for root in roots.get(kind, ())):
+            found.append(name)
+    return found
 
 
 def _files(root: Path) -> Iterable[Path]:
@@ -118,7 +164,13 @@ class Precompressed:
         self._lock = threading.Lock()
 
     def get(self, path: str) -> bytes | None:
-        """The gzip copy of ``path``, made now if missing or stale; None when not worth it."""
+        """The gzip copy of ``path``, made now if missing or stale; None when not worth it
+        (not a text file, too small, or not there).
+
+        >>> script = str(PRELOAD_MANIFEST.with_name("codesign-a11y.js"))
+        >>> Precompressed().get(script)[:2] == b"\\x1f\\x8b", Precompressed().get(__file__)
+        (True, None)
+        """
         if Path(path).suffix.lower() not in COMPRESSIBLE:
             return None
         try:
@@ -137,7 +189,11 @@ class Precompressed:
         return body
 
     def warm(self, roots: Iterable[str | os.PathLike[str]]) -> int:
-        """Compress every file worth it under ``roots`` now; return how many are held."""
+        """Compress every file worth it under ``roots`` now; return how many are held.
+
+        >>> Precompressed().warm([Path(__file__).parent / "share"]) > 0
+        True
+        """
         for root in roots:
             for path in _files(Path(root)):
                 self.get(str(path))
@@ -149,18 +205,21 @@ PRECOMPRESSED = Precompressed()
 
 
 # -- Voila's side (run in the Voila process by voila_main.py) -------------------------------
-#: The version of this process's static files, set when Voila builds its handlers.
-_CURRENT: dict[str, str] = {}
+#: The version of this process's static files and the files its pages preload, set when
+#: Voila builds its handlers.
+_CURRENT: dict = {}
 
 
 def versioned_urls(page_config: dict, base_url: str) -> dict:
     """``page_config`` with Voila's static and extension addresses moved to their versioned
-    copies (unchanged until this process knows the version).
+    copies, and the addresses the page should preload (``codesignPreload``); unchanged until
+    this process knows the version.
 
-    >>> _CURRENT["version"] = "0123456789abcdef"
-    >>> versioned_urls({"fullStaticUrl": "/voila/static"}, "/")["fullStaticUrl"]
-    '/voila/v/0123456789abcdef/static'
-    >>> _ = _CURRENT.pop("version")
+    >>> _CURRENT.update(version="0123456789abcdef", preload=["static/voila.js"])
+    >>> config = versioned_urls({"fullStaticUrl": "/voila/static"}, "/")
+    >>> config["fullStaticUrl"], config["codesignPreload"]
+    ('/voila/v/0123456789abcdef/static', ['/voila/v/0123456789abcdef/static/voila.js'])
+    >>> _CURRENT.clear()
     """
     version = _CURRENT.get("version")
     if not version:
@@ -170,6 +229,7 @@ def versioned_urls(page_config: dict, base_url: str) -> dict:
         **page_config,
         "fullStaticUrl": f"{prefix}/static",
         "fullLabextensionsUrl": f"{prefix}/labextensions",
+        "codesignPreload": [f"{prefix}/{name}" for name in _CURRENT.get("preload", ())],
     }
 
 
@@ -265,6 +325,8 @@ def install() -> None:
     def init_handlers(self):
         handlers = original_init_handlers(self)
         _CURRENT["version"] = static_version([*self.static_paths, *self.labextensions_path])
+        manifest = Path(os.environ.get(PRELOAD_ENV, PRELOAD_MANIFEST))
+        _CURRENT["preload"] = preload_files(manifest, self.static_paths, self.labextensions_path)
         versioned = url_path_join(self.server_url, VERSIONED, f"({_VERSION_RE})")
         ours = [
             (

@@ -1,8 +1,9 @@
 """Static files as a phone on slow Wi-Fi gets them: fetched once, kept, sent compressed.
 
 Through the real participant server: the page points Voila's loader at versioned
-addresses, which answer with year-long immutable caching and gzip made once; a reload, and a
-reload after a server restart, download no static file again.
+addresses, which answer with year-long immutable caching and gzip made once; the page
+preloads the files every participant page needs, and exactly those; a reload, and a reload
+after a server restart, download no static file again.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import gzip
 import http.client
 import json
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from codesign_widgets.serving.static_files import IMMUTABLE
+from codesign_widgets.serving.static_files import IMMUTABLE, PRELOAD_MANIFEST
+from tests.browser.phone import NO_PRELOAD, front_end_files
 from tests.protocol_phone import goal_workshop
 
 pytestmark = pytest.mark.browser
@@ -72,17 +75,12 @@ def config(page: str) -> dict:
 
 
 def installed(relative: str) -> Path:
-    """The file a versioned address serves, found on disk as Voila would."""
-    from jupyter_core.paths import jupyter_path
-
-    for root in jupyter_path():
-        for candidate in (
-            Path(root) / "voila" / "templates" / "base" / relative,
-            Path(root) / relative,
-        ):
-            if candidate.is_file():
-                return candidate
-    raise AssertionError(f"{relative} is not installed")
+    """The file a versioned address serves, where pip put it (this environment's share)."""
+    share = Path(sys.prefix) / "share" / "jupyter"
+    for candidate in (share / "voila" / "templates" / "base" / relative, share / relative):
+        if candidate.is_file():
+            return candidate
+    raise AssertionError(f"{relative} is not installed under {share}")
 
 
 def test_the_page_loads_voila_and_its_extensions_from_versioned_addresses(page):
@@ -242,3 +240,34 @@ def test_a_phone_downloads_static_files_once_across_reloads_and_restarts(
         assert downloaded() == [], "after a restart the phone fetched static files again"
     finally:
         context.close()
+
+
+def test_the_page_preloads_every_listed_file_from_the_start(page):
+    """One wave of requests from the page's head instead of four waves of round trips."""
+    listed = json.loads(PRELOAD_MANIFEST.read_text(encoding="utf-8"))["files"]
+    prefix = config(page)["fullStaticUrl"].removesuffix("static")
+    head = page.split("</head>", 1)[0]
+    links = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', head)
+    assert links == [prefix + name.replace("&", "&amp;") for name in listed]
+
+
+def test_the_preload_list_is_what_a_participant_page_fetches(
+    browser, phone, studio_server, workshop, monkeypatch
+):
+    """Served without preloads, the join page asks for exactly the listed files: none is
+    preloaded in vain, none is missing. After an upgrade of Voila or the widget packages,
+    run `python tools/preload_manifest.py` to list the new files."""
+    monkeypatch.setenv(*next(iter(NO_PRELOAD.items())))
+    server = studio_server(workshop[0])
+    server.wait_pools()
+    monkeypatch.undo()
+    listed = json.loads(PRELOAD_MANIFEST.read_text(encoding="utf-8"))["files"]
+    context = browser.new_context(**phone)
+    try:
+        fetched = front_end_files(context.new_page(), server.participant_url(workshop[1]))
+    finally:
+        context.close()
+        server.stop()
+    advice = "run `python tools/preload_manifest.py` after upgrading Voila or ipywidgets"
+    assert sorted(set(fetched) - set(listed)) == [], f"not preloaded: {advice}"
+    assert sorted(set(listed) - set(fetched)) == [], f"preloaded in vain: {advice}"
