@@ -126,6 +126,18 @@ def _visit(page, cdp, url: str, join: str) -> dict[str, float]:
             cdp.remove_listener(event, listener)
 
 
+def _wait_for_identity(context, timeout: float = 60) -> None:
+    """Until the page has handed over the participant's cookie (``codesign_<code>``), which
+    lets the phone be welcomed back."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = {c["name"] for c in context.cookies()}
+        if any(n.startswith("codesign_") and n not in ("codesign_page",) for n in names):
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the joined phone never received its participant cookie")
+
+
 def load(browser, url: str, probe: str, join: bool) -> dict[str, dict[str, float]]:
     """A phone with an empty cache opens ``url`` (and joins), then opens it again later
     (warm cache: what it kept; the studio's phone is welcomed back)."""
@@ -138,6 +150,8 @@ def load(browser, url: str, probe: str, join: bool) -> dict[str, dict[str, float
         cdp.send("Network.emulateNetworkConditions", SLOW_4G)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         first = _visit(page, cdp, url, "form" if join else "")
+        if join:
+            _wait_for_identity(context)
         warm = _visit(page, cdp, url, "back" if join else "")
         page.close(run_before_unload=True)
         return {"first": first, "warm": warm}

@@ -149,6 +149,14 @@ def test_versioned_addresses_serve_nothing_else(served, path):
     assert response.status in (403, 404)
 
 
+@pytest.mark.parametrize("kind", ["static/voila.js", "labextensions/anywidget/package.json"])
+def test_versioned_addresses_answer_only_this_servers_host_names(served, page, kind):
+    """DNS rebinding: a page of another site whose name now points here gets nothing."""
+    address = config(page)["fullStaticUrl"].removesuffix("static") + kind
+    assert get(served.participant_base, address)[0].status == 200
+    assert get(served.participant_base, address, Host="evil.example")[0].status == 403
+
+
 def test_template_files_named_by_their_content_are_kept(served, page):
     """The template's script and stylesheet carry ``?v=<content hash>``; the fonts the
     script's styles name are named by their content hash."""
