@@ -182,7 +182,7 @@ def test_template_files_named_by_their_content_are_kept(served, page):
 
 
 def test_kernel_messages_are_compressed(served, opened):
-    """The page's first message (every widget's state, ~120 KB of JSON) is deflated."""
+    """The page's first message (every widget's state, 88 KB on the join page) is deflated."""
     from websockets.sync.client import connect
 
     page, session = opened
