@@ -2,20 +2,22 @@
 
 Chromium's DevTools protocol slows the page down as a low-end phone on a weak network would
 (``Emulation.setCPUThrottlingRate`` 4, ``Network.emulateNetworkConditions`` 150 ms latency,
-1.6 Mbit/s down, 750 kbit/s up), with a cold cache for every load. Three pages, measured in
-the same run:
+1.6 Mbit/s down, 750 kbit/s up). Each page is visited twice by each phone: first with an
+empty cache (a fresh browser profile), then again later (the link opened again: the cache
+holds what the page let it keep). Three pages, measured in the same run:
 
 * the studio's participant page: time to the first visible widget and to "You're in" (the
-  join form filled and sent);
+  join form filled and sent); on the second visit, to "Welcome back";
 * the baseline: plain Voila with default settings serving a one-label notebook;
 * a static HTML form of the same fields (the floor any web page has on that phone).
 
 Bytes are what crossed the network (``encodedDataLength``, gzip included; websocket frames
-not counted) and requests the HTTP requests the page made.
+not counted) and requests the HTTP requests that were not answered from the cache. The last
+column is what a room of ``--phones`` phones doing the same sends over the venue Wi-Fi.
 
 Usage::
 
-    python benchmarks/bench_cheap_phone.py [--loads 3]
+    python benchmarks/bench_cheap_phone.py [--loads 3] [--phones 30]
 """
 
 from __future__ import annotations
@@ -86,50 +88,112 @@ def serve_static(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/index.html"
 
 
-def load(browser, url: str, probe: str, join: bool) -> dict[str, float]:
-    """One cold load on a throttled phone: seconds to the first widget (and to joined)."""
-    context = browser.new_context(**PHONE)
+def _visit(page, cdp, url: str, join: str) -> dict[str, float]:
+    """One visit of ``url`` on the throttled phone: seconds to the first widget (and to
+    joined), and what crossed the network."""
+    sizes: dict[str, float] = {}
+    requests: list[str] = []
+    from_cache: set[str] = set()
+    listeners = {
+        "Network.requestWillBeSent": lambda e: requests.append(e["requestId"]),
+        "Network.requestServedFromCache": lambda e: from_cache.add(e["requestId"]),
+        "Network.loadingFinished": lambda e: sizes.__setitem__(
+            e["requestId"], e.get("encodedDataLength", 0)
+        ),
+    }
+    for event, listener in listeners.items():
+        cdp.on(event, listener)
     try:
-        context.add_init_script(probe)
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        sizes: dict[str, float] = {}
-        requests: list[str] = []
-        cdp.on("Network.requestWillBeSent", lambda e: requests.append(e["requestId"]))
-        cdp.on(
-            "Network.loadingFinished",
-            lambda e: sizes.__setitem__(e["requestId"], e.get("encodedDataLength", 0)),
-        )
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        cdp.send("Network.emulateNetworkConditions", SLOW_4G)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         page.goto(url, wait_until="commit", timeout=300_000)
         page.wait_for_function("window.__firstWidget !== undefined", timeout=300_000, polling=100)
         figures = {"widget": page.evaluate("window.__firstWidget") / 1000}
-        if join:
+        if join == "form":
             page.get_by_label("Your name (shown to the group)").fill("Cheap phone")
             page.get_by_label("Provider", exact=False).first.check()
             page.get_by_label("I agree").check()
             page.get_by_role("button", name="Join").click()
             page.get_by_text("You're in").wait_for(timeout=300_000)
             figures["joined"] = page.evaluate("performance.now()") / 1000
+        elif join == "back":  # the phone that joined opens the link again
+            page.get_by_text("Welcome back").wait_for(timeout=300_000)
+            figures["joined"] = page.evaluate("performance.now()") / 1000
+        page.wait_for_load_state("networkidle", timeout=300_000)
         figures["kb"] = sum(sizes.values()) / 1000
-        figures["requests"] = len(set(requests))
-        page.close(run_before_unload=True)
+        figures["requests"] = len([r for r in set(requests) if r not in from_cache])
         return figures
+    finally:
+        for event, listener in listeners.items():
+            cdp.remove_listener(event, listener)
+
+
+def _wait_for_identity(context, timeout: float = 60) -> None:
+    """Until the page has handed over the participant's cookie (``codesign_<code>``), which
+    lets the phone be welcomed back."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = {c["name"] for c in context.cookies()}
+        if any(n.startswith("codesign_") and n not in ("codesign_page",) for n in names):
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the joined phone never received its participant cookie")
+
+
+def load(browser, url: str, probe: str, join: bool) -> dict[str, dict[str, float]]:
+    """A phone with an empty cache opens ``url`` (and joins), then opens it again later
+    (warm cache: what it kept; the studio's phone is welcomed back)."""
+    context = browser.new_context(**PHONE)
+    try:
+        context.add_init_script(probe)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        first = _visit(page, cdp, url, "form" if join else "")
+        if join:
+            _wait_for_identity(context)
+        warm = _visit(page, cdp, url, "back" if join else "")
+        page.close(run_before_unload=True)
+        return {"first": first, "warm": warm}
     finally:
         context.close()
 
 
+def _median(runs: list[dict[str, float]], key: str, digits: int) -> str:
+    values = [r[key] for r in runs if key in r]
+    return f"{statistics.median(values):.{digits}f}" if values else "-"
+
+
+def report(results: dict[str, list[dict[str, dict[str, float]]]], phones: int) -> None:
+    """Print the table: first and warm visits of each page, and a room joining at once."""
+    print()
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; 4x CPU, slow 4G")
+    print(
+        f"{'page':<24} {'visit':<6} {'n':>2} {'widget s':>9} {'joined s':>9} {'KB':>7} "
+        f"{'requests':>9} {f'{phones} phones MB':>14}"
+    )
+    for name, loads in results.items():
+        for visit in ("first", "warm"):
+            runs = [load[visit] for load in loads]
+            room = phones * statistics.median(r["kb"] for r in runs) / 1000
+            print(
+                f"{name:<24} {visit:<6} {len(runs):>2} {_median(runs, 'widget', 2):>9} "
+                f"{_median(runs, 'joined', 2):>9} {_median(runs, 'kb', 0):>7} "
+                f"{_median(runs, 'requests', 0):>9} {room:>14.1f}"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--loads", type=int, default=3, help="cold loads per page (3)")
+    parser.add_argument("--loads", type=int, default=3, help="phones per page (3)")
+    parser.add_argument(
+        "--phones", type=int, default=30, help="room size for the bytes over Wi-Fi (30)"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, list[dict[str, float]]] = {}
+    results: dict[str, list[dict[str, dict[str, float]]]] = {}
     with tempfile.TemporaryDirectory(prefix="codesign-cheap-") as tmp:
         work = Path(tmp)
         db_url = f"sqlite:///{work / 'studio.db'}"
@@ -157,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                         for name, (url, probe, join) in pages.items():
                             got = load(browser, url, probe, join)
                             results.setdefault(name, []).append(got)
-                            print(f"  load {i + 1}: {name}: {got}", flush=True)
+                            print(f"  phone {i + 1}: {name}: {got}", flush=True)
                             time.sleep(2)
                 finally:
                     browser.close()
@@ -167,17 +231,7 @@ def main(argv: list[str] | None = None) -> int:
                 plain.stop()
             if static is not None:
                 static.shutdown()
-    print()
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; 4x CPU, slow 4G")
-    print(f"{'page':<24} {'n':>2} {'widget s':>9} {'joined s':>9} {'KB':>7} {'requests':>9}")
-    for name, runs in results.items():
-        joined = [r["joined"] for r in runs if "joined" in r]
-        print(
-            f"{name:<24} {len(runs):>2} {statistics.median(r['widget'] for r in runs):>9.2f} "
-            f"{(f'{statistics.median(joined):.2f}' if joined else '-'):>9} "
-            f"{statistics.median(r['kb'] for r in runs):>7.0f} "
-            f"{statistics.median(r['requests'] for r in runs):>9.0f}"
-        )
+    report(results, args.phones)
     return 0
 
 

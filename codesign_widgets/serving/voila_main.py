@@ -14,6 +14,9 @@ Everything is Voila's own except what follows; most of it is switched on by sett
   page a role starts from, instead of listing the served notebooks.
 - **gzip** (``compress_response``): Voila applies its tornado settings after building the
   application, too late for tornado to add compression; it is passed in at build time here.
+- **Static files** (``static_files.py``): Voila's front end and the widget extensions are
+  served a second time under addresses that name their version, cached by phones for a year
+  and sent as gzip made once per file; the page's configuration points at those addresses.
 - **Closing the sockets of a kernel that was shut down** (culled, reclaimed, or closed by its
   tab): jupyter_server leaves them open, so the page could not tell that every tap now goes
   nowhere. Closed, they let the page's banner (``codesign-connection.js``) offer a reload.
@@ -47,7 +50,7 @@ import weakref
 from contextvars import ContextVar
 from typing import Any
 
-from . import session_routes
+from . import session_routes, static_files
 from .connection_cap import REFUSED_LOG, ConnectionCap, refusal_response
 from .kernel_guard import (
     DEFAULT_GRACE,
@@ -546,6 +549,7 @@ def main() -> None:
     _install_comm_guard()
     _install_log_limits()
     _install_no_contents_api()
+    static_files.install()
     raise_file_limit()
     sys.exit(voila_main())
 

@@ -37,3 +37,41 @@ def heard(page) -> str:
             words.append(node.get("name", {}).get("value", ""))
         stack[:0] = node.get("childIds", [])
     return " ".join(words).replace("\u00a0", " ").strip()
+
+
+#: Where the studio serves its versioned front end (static_files.py).
+_VERSIONED_FILE = re.compile(r"/voila/v/[0-9a-f]{16}/(.+)$")
+#: Environment of a studio whose pages preload nothing (``static_files.PRELOAD_ENV``).
+NO_PRELOAD = {"CODESIGN_PRELOAD_MANIFEST": ""}
+
+
+def front_end_files(page, url: str) -> list[str]:
+    """Open the join page at ``url``, join, and return the front-end files it fetched, in
+    the order first asked for, as addresses under the versioned one (``static/voila.js``).
+
+    The join page loads what every participant page needs: Voila, the widget managers and
+    the chunks their widgets use. The studio's ``preload.json`` lists exactly these. Serve
+    the page without preloads (``NO_PRELOAD``) to see what it asks for by itself.
+    """
+    from urllib.parse import urlsplit
+
+    asked: list[str] = []
+
+    def note(request) -> None:
+        # With its query: the extensions' chunks are asked for as `84.09c6...js?v=09c6...`,
+        # and a preload is used only by a request for the very same address.
+        parts = urlsplit(request.url)
+        found = _VERSIONED_FILE.search(parts.path)
+        name = found and found.group(1) + (f"?{parts.query}" if parts.query else "")
+        if name and name not in asked:
+            asked.append(name)
+
+    page.on("request", note)
+    try:
+        join(page, url, "Preload", "Provider")
+        page.get_by_text("You're in").wait_for(timeout=120_000)
+        page.wait_for_load_state("networkidle", timeout=120_000)
+        page.wait_for_timeout(1000)
+    finally:
+        page.remove_listener("request", note)
+    return asked
