@@ -5,10 +5,11 @@ title, prototypes) and numbers. The connection banner and ``<html lang>`` follow
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from codesign_widgets.core.i18n import translator
+from codesign_widgets.core.i18n import negotiate, translator
 from codesign_widgets.core.templates import load_template
 from codesign_widgets.studio import Studio
 
@@ -143,6 +144,39 @@ def test_every_participant_state_is_in_the_workshops_language(
         # The state really was drawn: it has words, and the Welsh ones are not English.
         assert sum(map(wordy, shown)) >= 3, (state, shown)
     assert left == {}
+
+
+def code_form_lines(browser, server, phone, accept_language: str) -> tuple[Any, list[str]]:
+    """A phone whose browser asks for ``accept_language`` opens the plain join link: its
+    context (close it) and the code form's visible text."""
+    lang = negotiate(accept_language)
+    ctx = browser.new_context(**phone, extra_http_headers={"Accept-Language": accept_language})
+    page = ctx.new_page()
+    page.goto(f"{server.participant_base}/voila/render/join.ipynb")
+    button(page, translator(lang).gettext("Continue")).wait_for(timeout=90_000)
+    page.wait_for_function(f"document.documentElement.lang === {lang!r}", timeout=10_000)
+    return ctx, lines(page)
+
+
+def test_a_welsh_phone_sees_the_code_form_in_welsh(browser, studio_server, workshops, phone):
+    """Before the code is typed the workshop is not known: the phone's own language (its
+    browser's ``Accept-Language``) is the page's, with no English left; the code of an
+    English workshop then turns the page English (the plan's language takes over)."""
+    server = studio_server(workshops["db_url"])
+    en_ctx, english = code_form_lines(browser, server, phone, "en-GB,en;q=0.9")
+    en_ctx.close()
+    ctx, welsh = code_form_lines(browser, server, phone, "cy-GB,cy;q=0.9,en-GB;q=0.8")
+    try:
+        assert sum(map(wordy, welsh)) >= 3, welsh
+        assert {t for t in set(welsh) & set(english) if wordy(t)} == set()
+        page = ctx.pages[0]
+        assert page.evaluate("document.documentElement.dir") == "ltr"
+        page.get_by_label(translator("cy").gettext("Join code")).fill(workshops["en"]["code"])
+        button(page, translator("cy").gettext("Continue")).click()
+        button(page, "Join").wait_for(timeout=30_000)
+        page.wait_for_function("document.documentElement.lang === 'en'", timeout=10_000)
+    finally:
+        ctx.close()
 
 
 def test_the_connection_banner_speaks_the_workshops_language(
