@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from .i18n import N_
+
 __all__ = [
     "DEFAULT_SMALLEST_GROUP",
     "OTHER",
@@ -37,7 +39,7 @@ __all__ = [
 DEFAULT_SMALLEST_GROUP = 3
 #: The key and label of the merged group.
 OTHER = "other"
-OTHER_LABEL = "Other perspectives"
+OTHER_LABEL = N_("Other perspectives")
 
 
 def merge_small_groups(sizes: Mapping[str, int], smallest: int) -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
+from ..core.i18n import translator
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.templates import load_template
 from ..core.workshop import WorkshopState
@@ -55,6 +56,8 @@ class FacilitatorHub(widgets.VBox):
         self.add_class("codesign-hub")
         self.studio, self.feed, self.workshop = studio, feed, workshop
         self.template = load_template(workshop.template)
+        # What the room reads is in the plan's language; the facilitator's controls stay English.
+        self.tr = translator(self.template.language)
         self.notice = Notice()
         self._names: dict[int, str] = {}
         wiring = HubWiring(studio, workshop.id, self.notice, self.refresh)
@@ -92,16 +95,19 @@ class FacilitatorHub(widgets.VBox):
     # -- layout ------------------------------------------------------------------------------
     def _build_join(self) -> None:
         """The join code in big type, how to join, and the QR code of the join link."""
+        _ = self.tr.gettext
         link = join_link(self.workshop.code)
         how = (
-            f"Scan the QR code, or open {join_address()} and type the join code."
+            _("Scan the QR code, or open {address} and type the join code.").format(
+                address=join_address()
+            )
             if link
-            else "Start the studio with `codesign serve` to get a link for phones."
+            else _("Start the studio with `codesign serve` to get a link for phones.")
         )
         # The code is read from the back of the room and typed on phones: make it big.
         self.join_text = widgets.HTML(
             escaped(
-                f"Join code: {self.workshop.code}",
+                _("Join code: {code}").format(code=self.workshop.code),
                 "div",
                 "codesign-code",
                 "font-size:2em;font-weight:700;letter-spacing:0.08em",
@@ -109,10 +115,11 @@ class FacilitatorHub(widgets.VBox):
             + escaped(how, "div", "codesign-join")
         )
         # An img in HTML rather than an Image widget: the code needs a text alternative.
+        alt = _("QR code of the join link: {link}").format(link=link)
         self.qr = widgets.HTML(
             (
                 f'<img src="data:image/png;base64,{base64.b64encode(qr_png(link)).decode()}" '
-                f'alt="{escaped_attribute(f"QR code of the join link: {link}")}" '
+                f'alt="{escaped_attribute(alt)}" '
                 'width="180" height="180">'
             )
             if link
@@ -150,9 +157,13 @@ class FacilitatorHub(widgets.VBox):
         wall.wall.add_class("codesign-live-result")
         top = widgets.HBox([join, live])
         top.add_class("codesign-room-top")
+        title = widgets.HTML(escaped(self.workshop.title, "h1"))
+        # What the room reads (in the plan's language); the guided run is the facilitator's.
+        for part in (title, join, live, wall.people):
+            part.add_class("codesign-projected")
         room = widgets.VBox(
             [
-                widgets.HTML(escaped(self.workshop.title, "h1")),
+                title,
                 top,
                 self.run.bar,
                 wall.people,

@@ -10,6 +10,7 @@ import time
 
 import ipywidgets as widgets
 
+from ..core.i18n import translator
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..core.workshop import StageState, WorkshopState
@@ -33,6 +34,7 @@ class StageControls:
     def __init__(self, wiring: HubWiring, workshop: WorkshopState, template: Template) -> None:
         self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop, self.template = workshop, template
+        self.tr = translator(template.language)  # for ``now`` and the timer, in the room
         self._timer_task: asyncio.Task | None = None
         self.stage_picker = widgets.Dropdown(
             description="Stage",
@@ -109,11 +111,12 @@ class StageControls:
     def show(self, workshop: WorkshopState) -> None:
         """Draw the stages, the current one and the timer as they are in ``workshop``."""
         self.workshop = workshop
+        _ = self.tr.gettext
         current = self.template.stage(workshop.current_stage)
         state = workshop.state_of(current.key)
         self.now.value = (
-            escaped(f"Now: {current.title}", "h2")
-            + escaped(state.label, "div", f"codesign-state-{state.value}")
+            escaped(_("Now: {stage}").format(stage=current.title), "h2")
+            + escaped(_(state.label), "div", f"codesign-state-{state.value}")
             + escaped(current.ask, "p", "codesign-ask")
         )
         self._draw_stage_detail()
@@ -135,8 +138,13 @@ class StageControls:
         if end is None:
             self.timer_label.value = ""
             return
+        _ = self.tr.gettext
         left = max(0, int(end - time.time()))
-        text = f"Time left: {left // 60:02d}:{left % 60:02d}" if left else "Time is up"
+        text = (
+            _("Time left: {time}").format(time=f"{left // 60:02d}:{left % 60:02d}")
+            if left
+            else _("Time is up")
+        )
         self.timer_label.value = escaped(text, "div", "codesign-timer")
 
     def _ensure_ticking(self) -> None:

@@ -90,7 +90,7 @@ def test_a_participant_scores_one_prototype_at_a_time(studio, workshop, room):
     assert comments == {walk: HOSTILE}
     assert "1 of 2" in panel.progress.value
     room.refresh({"scores"})
-    assert "1 people have scored" in room.room_tab.progress.value
+    assert "1 person has scored" in room.room_tab.progress.value
 
 
 def test_the_projector_shows_counts_only_until_the_reveal(studio, workshop, room):
