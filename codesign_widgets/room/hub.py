@@ -19,6 +19,7 @@ from ..core.safe_text import escaped, escaped_attribute
 from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
+from ..ui.announce import focus_heading
 from ..ui.common import Notice
 from ..ui.links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
 from ..ui.wiring import HubWiring
@@ -64,6 +65,7 @@ class FacilitatorHub(widgets.VBox):
         self.run = GuidedRun(wiring, workshop, self.template)
         self.stages = StageControls(wiring, workshop, self.template)
         self.room_wall = RoomWall(wiring, self.template)
+        self.run.on_moved = self.stages.on_moved = self.focus_step
         self._build_join()
         self._build_key(new_key)
         # Links open each activity's own page in a new tab, signed in as this browser is.
@@ -175,9 +177,10 @@ class FacilitatorHub(widgets.VBox):
     def _control_tab(self) -> widgets.VBox:
         """The facilitator's tab: activity pages, stages and timer, moderation."""
         stages = self.stages
+        self.next_heading = widgets.HTML(escaped("Next step", "h2"))
         return widgets.VBox(
             [
-                widgets.HTML(escaped("Next step", "h2")),
+                self.next_heading,
                 self.run.bar,
                 self.run.order,
                 widgets.HTML(escaped("Activity pages (open in a new tab)", "h2")),
@@ -196,6 +199,12 @@ class FacilitatorHub(widgets.VBox):
         )
 
     # -- actions -----------------------------------------------------------------------------
+    def focus_step(self) -> None:
+        """After this facilitator moved the room: keyboard focus to the new stage's heading
+        on the room tab, or to "Next step" on the run tab (the page focuses the one shown)."""
+        self.stages.focus_now()
+        self.next_heading.value = focus_heading("Next step")
+
     def hide_key(self) -> None:
         """The facilitator saved the key: take it off the screen (and out of widget state)."""
         self.key_text.value = ""
