@@ -350,7 +350,8 @@ class GoalWall(widgets.VBox):
         shown = [g for g in dict.fromkeys(plan[g] for g in self._group_names()) if g != OTHER]
         if OTHER in plan.values():
             shown.append(OTHER)
-        note = merged_note(plan, GROUP_LABELS, smallest, sizes)
+        labels = {g: self._(label) for g, label in GROUP_LABELS.items()}
+        note = merged_note(plan, labels, smallest, sizes, self.tr)
         return plan, shown, escaped(note, "p", "codesign-note") if note else ""
 
     def _confidence_table(self, cards: list[GoalCard]) -> str:
@@ -360,11 +361,8 @@ class GoalWall(widgets.VBox):
             groups = []  # nothing shown apart: everyone only
         dist = confidence_by_group([replace(c, group=plan.get(c.group, c.group)) for c in rated])
         _ = self._
-        header = (
-            f"<tr><th>{escaped(_('Who'), 'span')}</th>"
-            + "".join(f"<th>{n}</th>" for n in range(11))
-            + "</tr>"
-        )
+        who = escaped(_("Who"), "th")
+        header = f"<tr>{who}" + "".join(f"<th>{n}</th>" for n in range(11)) + "</tr>"
         rows = []
         for key in ["all", *groups]:
             label = _("Everyone") if key == "all" else _(SHOWN_LABELS.get(key, key))
