@@ -166,7 +166,17 @@
   document.addEventListener("keydown", used, true);
   document.addEventListener("change", used, true);
   // A tab is chosen on pointerdown, before its click: the tab counts as used from then.
-  document.addEventListener("pointerdown", used, true);
+  // Only tabs: clearing a confirmation here would move the page under a finger mid-tap.
+  document.addEventListener(
+    "pointerdown",
+    function (event) {
+      var tab = event.target.closest && event.target.closest(".lm-TabBar [role=tab]");
+      if (!tab) return;
+      lastControl = tab;
+      lastControlAt = Date.now();
+    },
+    true
+  );
 
   var pending = false;
   var observer = new MutationObserver(function () {
