@@ -5,12 +5,12 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo test setup chromium postgresql axe bench soak audit audit-pip-audit messages
+.PHONY: demo test setup chromium postgresql nginx axe bench soak audit audit-pip-audit messages
 
 demo: setup
 	$(BIN)/codesign demo --lan
 
-test: setup chromium postgresql axe
+test: setup chromium postgresql nginx axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --nbval-lax --doctest-modules codesign_widgets tests notebooks
@@ -51,8 +51,8 @@ audit-pip-audit: setup
 LOCALE = codesign_widgets/locale
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=codesign-studio \
-	  --copyright-holder="codesign-studio contributors" -o $(LOCALE)/codesign.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/codesign.pot -d $(LOCALE) -D codesign --no-fuzzy-matching \
+	  --copyright-holder="codesign-studio contributors" --width 100 -o $(LOCALE)/codesign.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/codesign.pot -d $(LOCALE) -D codesign --no-fuzzy-matching --width 100 \
 	  --ignore-obsolete
 
 setup: $(VENV)/.installed
@@ -91,3 +91,10 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q postgresql; \
 	  else echo "Note: the PostgreSQL store tests will be skipped: run 'sudo apt-get install -y postgresql' to run them."; fi; }
+
+# The scale-out test puts two participant servers behind Debian's nginx with the shipped
+# example config (deploy/nginx-codesign.conf); nginx runs as the user running the tests.
+nginx:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q nginx; \
+	  else echo "Note: the scale-out browser test will be skipped: run 'sudo apt-get install -y nginx' to run it."; fi; }

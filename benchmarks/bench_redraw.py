@@ -10,7 +10,12 @@ projector's goal hub through the live feed. Printed at each size:
   here even when a page no longer holds the leaked widgets);
 - ``fresh phone``: the baseline, widgets of a phone page built from nothing at that size (what
   a reload costs): a page that keeps its widgets stays at this;
-- ``phone redraw ms`` / ``hub redraw ms``: median time of the last 10 redraws;
+- ``phone redraw ms`` / ``hub redraw ms``: median time of the last 10 redraws (the phone's
+  full redraw, as after its own card: the baseline);
+- ``phone live ms``: the same phone's redraw for another person's card (its wall held, newer
+  cards counted on "Show new cards"): what each phone in the room pays per card;
+- ``msgs full`` / ``msgs live``: widget messages the phone's kernel sends its page per card,
+  median of the last 10, for the full redraw (the baseline) and the live one;
 - ``RSS MB``: this process's resident memory.
 
 Usage::
@@ -22,11 +27,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.widget_messages
 
 from codesign_widgets.core.workshop import StageState
 from codesign_widgets.goals.hub import GoalHub
@@ -34,6 +42,7 @@ from codesign_widgets.live import Feed
 from codesign_widgets.room.join import ParticipantApp
 from codesign_widgets.studio import Studio
 from codesign_widgets.ui.keyed import close_tree, open_widget_count, widgets_in
+from tests.widget_messages import SentMessages
 
 STAGE = "goals"
 
@@ -72,9 +81,10 @@ def main() -> None:
     panel = app.stage_view.panel
     print(
         f"{'cards':>6} {'phone widgets':>14} {'fresh phone':>12} {'hub widgets':>12} "
-        f"{'open':>6} {'phone redraw ms':>16} {'hub redraw ms':>14} {'RSS MB':>7}"
+        f"{'open':>6} {'phone redraw ms':>16} {'phone live ms':>14} {'hub redraw ms':>14} "
+        f"{'msgs full':>10} {'msgs live':>10} {'RSS MB':>7}"
     )
-    written, phone_ms, hub_ms = 0, [], []
+    written, phone_ms, live_ms, hub_ms, full_msgs, live_msgs = 0, [], [], [], [], []
     for size in args.sizes:
         while written < size:
             others.goals.cards.add_goal_card(
@@ -84,7 +94,12 @@ def main() -> None:
                  "services": ["GP"], "theme": ("Rest", "Money", "")[written % 3]},
             )  # fmt: skip
             written += 1
-            phone_ms.append(timed(lambda: panel.refresh({"entries"})))
+            with SentMessages() as live:
+                live_ms.append(timed(lambda: panel.refresh({"entries"}, hold=True)))
+            with SentMessages() as full:
+                phone_ms.append(timed(lambda: panel.refresh({"entries"})))
+            live_msgs.append(live.count)
+            full_msgs.append(full.count)
             hub_ms.append(timed(lambda: hub.refresh({"entries"})))
         open_now = open_widget_count()
         fresh_app = phone(studio, workshop.code, None, f"Fresh {size}")
@@ -96,7 +111,10 @@ def main() -> None:
         print(
             f"{size:>6} {len(widgets_in(app)):>14} {fresh:>12} {len(widgets_in(hub)):>12} "
             f"{open_now:>6} {statistics.median(phone_ms[-10:]):>16.1f} "
+            f"{statistics.median(live_ms[-10:]):>14.1f} "
             f"{statistics.median(hub_ms[-10:]):>14.1f} "
+            f"{statistics.median(full_msgs[-10:]):>10.0f} "
+            f"{statistics.median(live_msgs[-10:]):>10.0f} "
             f"{psutil.Process().memory_info().rss / 1e6:>7.0f}"
         )
     others.close()

@@ -102,19 +102,23 @@ class PlainVoila:
 
 # -- CPU and memory of a server and its kernels -----------------------------------------------
 class TreeMeter:
-    """CPU seconds used by a process and its descendants (kernels that come and go included)."""
+    """CPU seconds used by a process and its descendants (kernels that come and go included);
+    by several servers and theirs when given several pids."""
 
-    def __init__(self, pid: int) -> None:
-        self.root = psutil.Process(pid)
+    def __init__(self, pid: int | tuple[int, ...]) -> None:
+        self.roots = [psutil.Process(p) for p in ((pid,) if isinstance(pid, int) else pid)]
         self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
         self.sample(first=True)
 
     def _family(self) -> list[psutil.Process]:
-        try:
-            return [self.root, *self.root.children(recursive=True)]
-        except psutil.Error:
-            return []
+        family = []
+        for root in self.roots:
+            try:
+                family += [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+        return family
 
     def sample(self, first: bool = False) -> None:
         for proc in self._family():
@@ -133,9 +137,9 @@ class TreeMeter:
         return sum(self.last[p] - self.first.get(p, 0.0) for p in self.last)
 
     def server_seconds(self) -> float:
-        """CPU seconds of the server process alone (it relays every kernel's messages)."""
-        pid = self.root.pid
-        return self.last.get(pid, 0.0) - self.first.get(pid, 0.0)
+        """CPU seconds of the server processes alone (they relay every kernel's messages)."""
+        pids = [root.pid for root in self.roots]
+        return sum(self.last.get(p, 0.0) - self.first.get(p, 0.0) for p in pids)
 
     def kernel_rss_mb(self) -> list[float]:
         sizes = []
@@ -210,7 +214,13 @@ async def browser_phone(browser, url: str, name: str, delay: float, result: dict
 
 # -- a wave -----------------------------------------------------------------------------------
 async def wave(
-    base: str, path: str, n: int, browsers: int, window: float, joining: bool, pid: int
+    base: str,
+    path: str,
+    n: int,
+    browsers: int,
+    window: float,
+    joining: bool,
+    pid: int | tuple[int, ...],
 ) -> dict:
     """N phones open ``path`` at random moments within ``window`` seconds."""
     rng = random.Random(n)
@@ -255,7 +265,7 @@ async def wave(
     }
 
 
-async def idle_cpu(pid: int, seconds: float) -> float:
+async def idle_cpu(pid: int | tuple[int, ...], seconds: float) -> float:
     meter = TreeMeter(pid)
     await asyncio.sleep(seconds)
     return meter.seconds()

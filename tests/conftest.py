@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from codesign_widgets.studio import Studio
 
+from .nginx import NginxProxy, find_nginx
 from .postgres import PostgresServer, find_pg_bin
 
 TESTS = Path(__file__).resolve().parent
@@ -49,9 +52,9 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str, what: str = "PostgreSQL tests") -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"PostgreSQL tests cannot run under CI: {reason}", pytrace=False)
+        pytest.fail(f"{what} cannot run under CI: {reason}", pytrace=False)
     pytest.skip(reason)
 
 
@@ -171,3 +174,26 @@ def demo_report(played_demo, tmp_path_factory):
         progress=lambda step, total, what: steps.append((step, total, what)),
     )
     return {"path": path, "progress": steps}
+
+
+@pytest.fixture
+def nginx_proxy() -> Iterator[Callable[..., Any]]:
+    """Factory: ``nginx_proxy(ports, port=None)`` starts Debian's nginx with the shipped
+    example config (``deploy/nginx-codesign.conf``) in front of participant servers on
+    ``ports``; stopped at the end of the test. Skipped without nginx on a laptop, failing
+    under ``CI=true``."""
+
+    binary = find_nginx()
+    if binary is None:
+        _unavailable("nginx is not installed (apt-get install -y nginx)", "nginx tests")
+    started: list[NginxProxy] = []
+
+    def start(ports: list[int], port: int | None = None) -> NginxProxy:
+        proxy = NginxProxy(binary, ports, port)
+        started.append(proxy)
+        proxy.start()
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()

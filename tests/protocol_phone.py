@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError, websocket_connect
@@ -98,6 +98,10 @@ class ProtocolPhone:
 
     def __init__(self, base: str, name: str = "", cookies: dict[str, str] | None = None) -> None:
         self.base = base.rstrip("/")
+        parts = urlsplit(self.base)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        # The URL prefix of the server whose page is open ("/p1/" behind a reverse proxy).
+        self.prefix = parts.path.rstrip("/") + "/"
         self.name = name
         self.cookies: dict[str, str] = dict(cookies or {})
         self.models: dict[str, dict[str, Any]] = {}
@@ -134,10 +138,11 @@ class ProtocolPhone:
                     self.cookies[key] = morsel.value
 
     async def fetch(self, path: str, method: str = "GET", body: bytes | None = None, **kw: Any):
-        """An HTTP request with this phone's cookies; keeps the cookies it sets."""
+        """An HTTP request with this phone's cookies; keeps the cookies it sets. ``path`` is
+        under ``base``, or a whole address (a redirect's)."""
         timeout = kw.pop("timeout", 180)
         request = HTTPRequest(
-            self.base + path,
+            path if path.startswith(("http://", "https://")) else self.base + path,
             method=method,
             body=body if body is not None else (b"" if method == "POST" else None),
             headers={"Cookie": self._cookie_header(), "Sec-Fetch-Site": "same-origin"},
@@ -163,16 +168,16 @@ class ProtocolPhone:
         kernel and load every widget's state."""
         start = time.monotonic()
         self.times = {"start": time.time()}
-        response = await self.fetch(path)
+        url = self.base + path
+        response = await self.fetch(url)
         hops = 0
         while response.code in (301, 302, 303, 307) and hops < 5:
             hops += 1
-            location = response.headers["Location"]
-            parts = urlsplit(location)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            response = await self.fetch(path)
+            url = urljoin(url, response.headers["Location"])
+            response = await self.fetch(url)
         body = response.body.decode("utf-8", "replace") if response.body else ""
         self.times["html"] = time.monotonic() - start
+        self.prefix = urlsplit(url).path.split("voila/render/", 1)[0] or "/"
         if response.code != 200:
             raise PageRefused(response.code, body)
         found = KERNEL_ID.search(body)
@@ -186,8 +191,11 @@ class ProtocolPhone:
     # -- the kernel websocket -----------------------------------------------------------------
     async def connect(self, timeout: float = 120) -> None:
         """Open the kernel's channels and load every widget's state (``request_states``)."""
-        ws_base = self.base.replace("http", "ws", 1)
-        url = f"{ws_base}/api/kernels/{self.kernel_id}/channels?session_id={self._session}"
+        ws_base = self.origin.replace("http", "ws", 1)
+        url = (
+            f"{ws_base}{self.prefix}api/kernels/{self.kernel_id}/channels"
+            f"?session_id={self._session}"
+        )
         request = HTTPRequest(
             url, headers={"Cookie": self._cookie_header()}, request_timeout=timeout
         )
@@ -279,7 +287,7 @@ class ProtocolPhone:
             asyncio.get_running_loop().create_task(self._collect_identity())
 
     async def _collect_identity(self) -> None:
-        await self.fetch("/codesign/identity", method="POST")
+        await self.fetch(f"{self.origin}{self.prefix}codesign/identity", method="POST")
         self.times.setdefault("identity", time.time())
 
     async def close(self) -> None:
@@ -376,20 +384,34 @@ class ProtocolPhone:
             {"comm_id": model_id, "data": {"method": "custom", "content": {"event": "click"}}},
         )
 
-    async def type_into(self, description: str, text: str) -> None:
-        """Type ``text`` into the text box labelled ``description``."""
-        box = next(
-            m
-            for m in self.find(description=description)
-            if self.models[m].get("_model_name") in ("TextModel", "TextareaModel")
-        )
-        await self.set(box, value=text)
+    async def type_into(self, description: str, text: str, timeout: float = 60) -> None:
+        """Type ``text`` into the text box labelled ``description`` (once the page has it:
+        a busy kernel sends a page's widgets one by one)."""
 
-    async def choose(self, description: str, starts_with: str) -> None:
+        def box() -> str | None:
+            return next(
+                (
+                    m
+                    for m in self.find(description=description)
+                    if self.models[m].get("_model_name") in ("TextModel", "TextareaModel")
+                ),
+                None,
+            )
+
+        await self.set(await self.wait_for(box, timeout), value=text)
+
+    async def choose(self, description: str, starts_with: str, timeout: float = 60) -> None:
         """Pick the option starting with ``starts_with`` of the radio group ``description``."""
-        group = self.one("RadioButtonsModel", description=description)
-        labels = self.models[group].get("_options_labels", [])
-        index = next(i for i, label in enumerate(labels) if label.startswith(starts_with))
+
+        def option() -> tuple[str, int] | None:
+            for group in self.find("RadioButtonsModel", description=description):
+                labels = self.models[group].get("_options_labels", [])
+                for index, label in enumerate(labels):
+                    if label.startswith(starts_with):
+                        return group, index
+            return None
+
+        group, index = await self.wait_for(option, timeout)
         await self.set(group, index=index)
 
     async def tap(self, description: str) -> None:
@@ -449,10 +471,16 @@ async def add_card(
     ``RuntimeError`` with the text of an error the page shows instead."""
     await phone.type_into(prompts["what_matters"], f"Getting out {marker}")
     await phone.type_into(prompts["goal"], f"Walk to the bus {marker}")
-    group = next(
-        m
-        for m in phone.find("RadioButtonsModel")
-        if SHARED in phone.models[m].get("_options_labels", [])
+    group = await phone.wait_for(
+        lambda: next(
+            (
+                m
+                for m in phone.find("RadioButtonsModel")
+                if SHARED in phone.models[m].get("_options_labels", [])
+            ),
+            None,
+        ),
+        timeout,
     )
     await phone.set(group, index=phone.models[group]["_options_labels"].index(SHARED))
     tapped = time.monotonic()

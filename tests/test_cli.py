@@ -135,6 +135,7 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     server = SimpleNamespace(
         opts=ServeOptions(max_kernels=60, max_kernels_per_client=4),
         participant_base=base,
+        join_address=base,
         facilitator_base="http://127.0.0.1:8867",
         participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
         facilitator_url=lambda code: f"http://127.0.0.1:8867/codesign/sign-in?token=T-{code}",
@@ -148,6 +149,54 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     assert "join code: ABCDEF" in out
     if "192.0.2.7" in base:
         assert "60 participant pages at once, 4 per device" in out
+
+
+def test_serve_participant_only_and_hub_only_print_what_they_run(capsys, tmp_path):
+    from codesign_widgets.cli.serve import _print_links
+    from codesign_widgets.serving.options import ServeOptions
+    from codesign_widgets.serving.server import StudioServer
+
+    public = "https://studio.example.org/"
+    shared = {"db_url": "sqlite://", "public_url": public, "base_url": "/p1/"}
+    phones = StudioServer(ServeOptions(roles=("participant",), **shared), work_dir=tmp_path)
+    _print_links(phones, "ABCDEF")
+    out = capsys.readouterr().out
+    assert f"{public}?code=ABCDEF" in out  # the proxy's shared entry, in the QR code too
+    assert "http://127.0.0.1:8866/p1/ (behind the reverse proxy" in out
+    assert "join code: ABCDEF (or open https://studio.example.org and type it)" in out
+    assert "sign-in" not in out  # no hub here
+
+    hub = StudioServer(ServeOptions(roles=("facilitator",), **shared), work_dir=tmp_path)
+    _print_links(hub, "ABCDEF")
+    out = capsys.readouterr().out
+    assert "127.0.0.1:8867/p1/codesign/sign-in?token=" in out
+    assert f"Phones join at {public}?code=ABCDEF" in out
+    assert "Participants (phone or laptop)" not in out
+
+
+def test_serve_explains_a_base_url_that_is_not_one(tmp_path):
+    out = codesign("serve", "--db", str(tmp_path / "w.db"), "--base-url", "/p 1/")
+    assert out.returncode == 2
+    assert "--base-url '/p 1/' is not a URL prefix" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_hub_link_signs_a_browser_in_to_a_hub_running_as_a_service(tmp_path, monkeypatch, capsys):
+    from codesign_widgets.cli.main import main
+    from codesign_widgets.serving.sessions import HubSessions
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert main(["hub-link", "--code", "ABC123", "--facilitator-port", "9001"]) == 0
+    out = capsys.readouterr()
+    link = out.out.strip()
+    assert link.startswith("http://127.0.0.1:9001/codesign/sign-in?token=")
+    assert "run this as the user the hub runs as" in out.err
+    token = link.split("token=", 1)[1].split("&", 1)[0]
+    sessions = HubSessions(tmp_path / "codesign" / "hub-sessions.json")
+    session, code = sessions.redeem(token)
+    assert code == "ABC123"
+    assert sessions.signed_in(session)
+    assert sessions.redeem(token) is None  # once only
 
 
 # -- codesign analyse, new --template FILE, and what a failed report or export prints ------------

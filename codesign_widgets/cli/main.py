@@ -19,7 +19,7 @@ from .data import (
     write_report,
 )
 from .map import add_map_command
-from .serve import serve
+from .serve import hub_link, serve
 
 __all__ = ["main"]
 
@@ -29,12 +29,24 @@ DB_HELP = (
 )
 
 
+#: ServeOptions fields that are not limits (each has an option of its own, or none).
+_NOT_LIMITS = (
+    "db_url",
+    "notebooks_root",
+    "participant_notebooks",
+    "facilitator_notebooks",
+    "roles",
+    "base_url",
+    "public_url",
+)
+
+
 def _limits_epilog() -> str:
     from ..serving.options import OPTION_HELP, ServeOptions
 
     lines = ["limits and defaults:"]
     for f in dataclasses.fields(ServeOptions):
-        if f.name in ("db_url", "notebooks_root", "participant_notebooks", "facilitator_notebooks"):
+        if f.name in _NOT_LIMITS:
             continue
         lines.append(f"  {f.name} = {f.default}: {OPTION_HELP.get(f.name, '')}")
     return "\n".join(lines)
@@ -104,7 +116,46 @@ def _add_serve_commands(sub) -> None:
             help="Participant pages one device may keep open (0: no limit). Raise it when "
             "phones reach this laptop through one shared address.",
         )
+        _add_scale_out_options(p)
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
+    text = (
+        "Print a new one-time sign-in link for a hub that is running already (started as a "
+        "service, or with --hub-only)."
+    )
+    p = sub.add_parser("hub-link", help=text, description=text)
+    p.add_argument("--code", help="Open this workshop (its join code) after signing in.")
+    p.add_argument("--facilitator-port", type=int, default=8867, help="The hub's port.")
+    p.add_argument("--base-url", default="/", help="The hub's URL prefix, if it has one.")
+    p.set_defaults(func=hub_link)
+
+
+def _add_scale_out_options(p: argparse.ArgumentParser) -> None:
+    """Several participant servers behind a reverse proxy (README: Beyond one laptop)."""
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--participant-only",
+        action="store_true",
+        help="Start only the participant server (one of several behind a reverse proxy, "
+        "all on one database); run the hub with --hub-only.",
+    )
+    which.add_argument(
+        "--hub-only",
+        action="store_true",
+        help="Start only the facilitator hub (the participant servers run on their own); "
+        "its join link and QR code show --public-url (else this host's --port).",
+    )
+    p.add_argument(
+        "--base-url",
+        default="/",
+        help="URL prefix the server answers under, e.g. /p1/ (a reverse proxy routes by it; "
+        "see deploy/nginx-codesign.conf).",
+    )
+    p.add_argument(
+        "--public-url",
+        default="",
+        help="Address phones open through the reverse proxy, e.g. https://studio.example.org/ "
+        "(printed, in the QR code and the hub's join link).",
+    )
 
 
 def _add_file_commands(sub) -> None:

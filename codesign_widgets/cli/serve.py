@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import sys
 
+from ..core.errors import CodesignError
 from .data import resolve_db_url
 
-__all__ = ["lan_address"]
+__all__ = ["hub_link", "lan_address"]
 
 
 def lan_address() -> str | None:
@@ -26,15 +28,23 @@ def lan_address() -> str | None:
 
 
 def _serve_options(args: argparse.Namespace, db_url: str):
-    from ..serving.options import ServeOptions
+    from ..serving.options import ROLES, ServeOptions
 
     host = "127.0.0.1"
     if args.lan:
         host = lan_address() or host
         if host == "127.0.0.1":
             print("No local network found: participants can only join from this laptop.")
+    roles = ROLES
+    if args.participant_only:
+        roles = ("participant",)
+    elif args.hub_only:
+        roles = ("facilitator",)
     return ServeOptions(
         db_url=db_url,
+        roles=roles,
+        base_url=args.base_url,
+        public_url=args.public_url,
         participant_host=host,
         participant_port=args.port,
         facilitator_port=args.facilitator_port,
@@ -48,25 +58,38 @@ def _serve_options(args: argparse.Namespace, db_url: str):
 def _print_links(server, code: str | None) -> None:
     import segno
 
+    roles = server.opts.roles
     join = (
         server.participant_url(code)
         if code
-        else f"{server.participant_base}/voila/render/join.ipynb"
+        else server.opts.public_url or f"{server.participant_base}/voila/render/join.ipynb"
     )
     on_lan = not server.participant_base.startswith("http://127.")
     print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")
-    print(
-        "  Start here: open the hub link below in this laptop's browser, then project the "
-        "hub's Room tab.\n"
-    )
-    print(
-        "  Facilitator hub (this laptop only; the link signs this browser in once, then it "
-        "is useless; press Enter here for a new one):\n"
-        f"    {server.facilitator_url(code)}\n"
-    )
+    if "facilitator" in roles:
+        print(
+            "  Start here: open the hub link below in this laptop's browser, then project the "
+            "hub's Room tab.\n"
+        )
+        print(
+            "  Facilitator hub (this laptop only; the link signs this browser in once, then it "
+            "is useless; press Enter here for a new one):\n"
+            f"    {server.facilitator_url(code)}\n"
+        )
+    if "participant" not in roles:
+        print(
+            "  Only the hub runs here (--hub-only): start the participant servers with "
+            f"--participant-only. Phones join at {join}\n"
+        )
+        return
+    if server.opts.public_url:
+        print(
+            f"  This participant server: {server.participant_base}/ (behind the reverse "
+            f"proxy at {server.opts.public_url})"
+        )
     print(f"  Participants (phone or laptop):\n    {join}")
     if code:
-        print(f"    join code: {code} (or open {server.participant_base} and type it)")
+        print(f"    join code: {code} (or open {server.join_address} and type it)")
     segno.make(join, error="m").terminal(compact=True)
     if on_lan:
         print(
@@ -75,13 +98,14 @@ def _print_links(server, code: str | None) -> None:
             "The hub, the activity facilitator pages, the workshop file and all sources stay "
             "on this laptop."
         )
+    if on_lan or server.opts.public_url:
         opts = server.opts
         print(
             f"  Limits: {opts.max_kernels or 'any number of'} participant pages at once, "
             f"{opts.max_kernels_per_client or 'any number'} per device; more are asked to wait "
             "(--max-kernels, --max-kernels-per-client)."
         )
-    else:
+    elif "facilitator" in roles:
         print(
             "  Everything is on this laptop only. To let phones on your network join, start "
             "again with --lan."
@@ -104,7 +128,11 @@ def serve(args: argparse.Namespace, *, demo: bool) -> int:
         code, _key = create_demo(studio)
         print(f"Demo workshop created in {studio.db.where} (join code {code}).")
     studio.close()
-    server = StudioServer(_serve_options(args, db_url))
+    try:
+        options = _serve_options(args, db_url)
+    except ValueError as exc:  # a --base-url or --public-url that is not one
+        raise CodesignError(str(exc)) from None
+    server = StudioServer(options)
     print("Starting the servers (a few seconds)...")
     server.start()
     _print_links(server, code)
@@ -113,7 +141,30 @@ def serve(args: argparse.Namespace, *, demo: bool) -> int:
         print(f"  New hub link (works once): {server.facilitator_url(code)}", flush=True)
 
     try:
-        return server.wait(on_enter=new_link)
+        return server.wait(on_enter=new_link if "facilitator" in server.opts.roles else None)
     finally:
         if server.stopped_in is not None:
             print(f"\nStudio stopped in {server.stopped_in:.1f} s. Nothing is lost.", flush=True)
+
+
+def hub_link(args: argparse.Namespace) -> int:
+    """``codesign hub-link``: print a new one-time hub link for a hub already running (as a
+    service, say), which keeps its sign-ins in the same state folder as this command."""
+    from ..serving.options import LOOPBACK, normalise_base_url
+    from ..serving.server import default_state_dir, hub_sign_in_link
+    from ..serving.sessions import HubSessions
+
+    try:
+        base_url = normalise_base_url(args.base_url)
+    except ValueError as exc:
+        raise CodesignError(str(exc)) from None
+    sessions = HubSessions(default_state_dir() / "hub-sessions.json")
+    base = f"http://{LOOPBACK}:{args.facilitator_port}{base_url.rstrip('/')}"
+    print(hub_sign_in_link(sessions, base, args.code))
+    print(
+        f"Works once, for a day, on this host (or through an SSH tunnel to port "
+        f"{args.facilitator_port}). Sign-ins are kept in {sessions.path}: run this as the "
+        "user the hub runs as.",
+        file=sys.stderr,
+    )
+    return 0

@@ -17,7 +17,7 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
-from ..ui.batching import Batcher
+from ..ui.batching import PHONE_LIVE_EVERY, Batcher
 from ..ui.common import Notice, RepeatTap, run_action
 from ..ui.keyed import KeyedList, close_later
 from ..ui.panel import ActivityPanel
@@ -80,6 +80,11 @@ class GoalPanel(ActivityPanel):
         self._wall_more = widgets.Button(description=_("Show earlier cards"), icon="chevron-down")
         self._wall_more.on_click(lambda _b: self.show_more())
         self._wall_count = widgets.HTML()
+        # Cards other phones add while this person reads wait behind this button: the wall
+        # does not move under their thumb, and a card costs this phone one small message.
+        self._wall_new = widgets.Button(icon="arrow-down", layout={"display": "none"})
+        self._wall_new.on_click(lambda _b: self.show_new())
+        self._held: list[int] | None = None  # the shared cards on the wall, while it is held
         self._mine_rows = KeyedList(
             self.my_cards, self._make_mine, self._update_mine, header=[self._mine_header]
         )
@@ -87,7 +92,10 @@ class GoalPanel(ActivityPanel):
             self.themes, self._make_vote_row, self._update_vote_row, header=[self._themes_header]
         )
         self._wall_rows = KeyedList(
-            self.wall, self._make_vote_row, self._update_vote_row, header=[self._wall_header]
+            self.wall,
+            self._make_vote_row,
+            self._update_vote_row,
+            header=[widgets.VBox([self._wall_header, self._wall_new])],
         )
         self.children = [
             widgets.HTML(escaped(_("Add a goal card"), "h3")),
@@ -98,12 +106,22 @@ class GoalPanel(ActivityPanel):
             self.themes,
             self.wall,
         ]
-        self._batcher = Batcher(self.refresh, 0.5)
+        self._batcher = Batcher(lambda topics: self.refresh(topics, hold=True), PHONE_LIVE_EVERY)
         self.refresh(TOPICS)
         self.follow(TOPICS - {"stages"}, self.on_change)
 
     def on_change(self, topics: set[str]) -> None:
-        """Live feed: other phones' cards and the facilitator's changes, in batches."""
+        """Live feed: other phones' cards and the facilitator's changes, in batches.
+
+        Other people's dots change nothing a phone shows until the totals are revealed, so
+        they cost it nothing; other people's new cards wait behind "Show new cards"
+        (:meth:`refresh` with ``hold``), while edits, withdrawals and cards the facilitator
+        takes off the wall show at once.
+        """
+        if topics <= {"votes"} and self.workshop.state_of(self.stage.key) is not (
+            StageState.REVEALED
+        ):
+            return
         self._batcher(topics)
 
     def close(self) -> None:
@@ -216,7 +234,7 @@ class GoalPanel(ActivityPanel):
             delta,
             ok=self._("Dot placed.") if delta == 1 else self._("Dot taken back."),
         )
-        self.refresh({"votes"})
+        self.refresh({"votes"}, hold=True)
         return bool(ok)
 
     # -- drawing -------------------------------------------------------------------------------
@@ -225,8 +243,13 @@ class GoalPanel(ActivityPanel):
         self.workshop = workshop
         self.refresh({"stages"})
 
-    def refresh(self, topics: set[str]) -> None:
-        """Redraw what ``topics`` touched (called by the live feed and after actions)."""
+    def refresh(self, topics: set[str], *, hold: bool = False) -> None:
+        """Redraw what ``topics`` touched (called by the live feed and after actions).
+
+        With ``hold`` (the live feed, a dot) the wall keeps the cards it shows, in place;
+        newer cards are counted on the "Show new cards" button. Without it (the person's own
+        card, a stage change, "Show new cards") the wall shows the newest cards.
+        """
         try:
             settings = self.studio.goals.cards.goal_settings(self.workshop.id, self.stage.key)
             cards = self.studio.goals.cards.goal_cards(
@@ -249,7 +272,14 @@ class GoalPanel(ActivityPanel):
         self.form.show_open(is_open, current_themes(shared))
         self._draw_mine(is_open)
         revealed = state is StageState.REVEALED
-        self._draw_votes(shared, settings.budget, mine_votes, totals if revealed else None, is_open)
+        self._draw_votes(
+            shared, settings.budget, mine_votes, totals if revealed else None, is_open, hold
+        )
+
+    def show_new(self) -> None:
+        """Bring the wall up to date: the newest shared cards, those added since included."""
+        self._held = None
+        self.refresh({"entries"})
 
     def show_more(self) -> None:
         """Show the next page of earlier shared cards on this phone."""
@@ -323,7 +353,7 @@ class GoalPanel(ActivityPanel):
         plus.disabled = not is_open
         minus.disabled = not is_open or not have
 
-    def _draw_votes(self, shared, budget, mine_votes, totals, is_open) -> None:
+    def _draw_votes(self, shared, budget, mine_votes, totals, is_open, hold=False) -> None:
         _, ngettext = self._, self.tr.ngettext
         used = sum(mine_votes.values())
         self.dots_label.value = escaped(
@@ -356,26 +386,45 @@ class GoalPanel(ActivityPanel):
             "Show {n} more theme", "Show {n} more themes", min(more, WALL_PAGE)
         ).format(n=min(more, WALL_PAGE))
         self._theme_rows.set_footer([self._themes_more] if more > 0 else [])
-        shown = shared[-self.wall_size :]
+        if hold and self._held is not None:
+            held, newest = set(self._held), max(self._held, default=0)
+            shown = [c for c in shared if c.id in held]
+            fresh = sum(1 for c in shared if c.id not in held and c.id > newest)
+        else:
+            shown, fresh = shared[-self.wall_size :], 0
+        self._held = [c.id for c in shown]
+        # Newest first, as a feed: new cards come in at the top, under "Show new cards", and
+        # earlier ones at the bottom, above "Show earlier cards".
         self._wall_rows.show(
-            item("card", str(c.id), f"{c.goal}\n({c.what_matters})") for c in shown
+            item("card", str(c.id), f"{c.goal}\n({c.what_matters})") for c in reversed(shown)
         )
+        self._wall_new.description = ngettext(
+            "Show {n} new card", "Show {n} new cards", fresh
+        ).format(n=fresh)
+        self._wall_new.layout.display = "" if fresh else "none"
         if not shared:
             self._wall_rows.set_footer([self._wall_empty])
             return
-        earlier = len(shared) - len(shown)
-        if earlier:
-            self._wall_count.value = escaped(
+        earlier = len(shared) - len(shown) - fresh
+        if len(shown) < len(shared):
+            count = (
                 ngettext(
+                    "Showing {shown} of {n} shared card.",
+                    "Showing {shown} of {n} shared cards.",
+                    len(shared),
+                )
+                if fresh
+                else ngettext(
                     "Showing the newest {shown} of {n} shared card.",
                     "Showing the newest {shown} of {n} shared cards.",
                     len(shared),
-                ).format(shown=len(shown), n=len(shared)),
-                "p",
+                )
             )
+            self._wall_count.value = escaped(count.format(shown=len(shown), n=len(shared)), "p")
             self._wall_more.description = ngettext(
                 "Show {n} earlier card", "Show {n} earlier cards", min(earlier, WALL_PAGE)
             ).format(n=min(earlier, WALL_PAGE))
-            self._wall_rows.set_footer([self._wall_count, self._wall_more])
+            footer = [self._wall_count, self._wall_more] if earlier else [self._wall_count]
+            self._wall_rows.set_footer(footer)
         else:
             self._wall_rows.set_footer([])

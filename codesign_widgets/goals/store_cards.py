@@ -60,11 +60,19 @@ class GoalCards:
             )
 
     def my_goal_cards(self, participant: Participant, stage: str | None = None) -> list[GoalCard]:
-        """The participant's own cards, private and shared (withdrawn ones left out)."""
-        cards = self.goal_cards(
-            participant.workshop_id, stage, viewer=participant, include_hidden=True
-        )
-        return [c for c in cards if c.author_id == participant.id]
+        """The participant's own cards, private and shared (withdrawn ones left out).
+
+        Read by author in SQL: a phone redraws its own list for every card the room adds,
+        and the room's cards are not its business."""
+        with self.db.read() as conn:
+            return read_goal_cards(
+                conn,
+                participant.workshop_id,
+                stage,
+                participant.id,
+                include_hidden=True,
+                own_only=True,
+            )
 
     def goal_settings(self, workshop_id: int, stage: str) -> GoalSettings:
         """The dot budget, the service list (template's plus added) and theming steps."""

@@ -84,9 +84,13 @@ def read_goal_cards(
     *,
     include_hidden: bool = False,
     include_withdrawn: bool = False,
+    own_only: bool = False,
 ) -> list[GoalCard]:
-    """Goal cards ``viewer_id`` may see, read in the transaction ``conn``."""
+    """Goal cards ``viewer_id`` may see (only their own with ``own_only``), read in the
+    transaction ``conn``."""
     query, hidden = goal_query(workshop_id, stage, viewer_id)
+    if own_only:
+        query = query.where(t.entries.c.participant_id == viewer_id)
     if not include_withdrawn:
         query = query.where(t.entry_revisions.c.status == "active")
     if not include_hidden:

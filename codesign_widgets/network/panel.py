@@ -18,8 +18,8 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, StageState, WorkshopState
 from ..live import Feed
-from ..ui.batching import Batcher
-from ..ui.common import Notice, run_action, update_withdraw_row, withdraw_row
+from ..ui.batching import PHONE_LIVE_EVERY, Batcher
+from ..ui.common import Notice, RepeatTap, run_action, update_withdraw_row, withdraw_row
 from ..ui.keyed import KeyedList
 from ..ui.panel import ActivityPanel
 from .model import DIRECTIONS
@@ -56,6 +56,8 @@ class NetworkPanel(ActivityPanel):
     ) -> None:
         super().__init__(studio, workshop, template, participant, stage, notice, feed=feed)
         self.names: dict[int, str] = {}
+        # A double tap on Add (or a tap sent again) adds nothing and reports no false error.
+        self._stakeholder_taps, self._tie_taps = RepeatTap(), RepeatTap()
         _ = self._
         self._build_stakeholder_form()
         self._build_tie_form()
@@ -72,7 +74,7 @@ class NetworkPanel(ActivityPanel):
             self.mine,
         ]
         self.refresh(TOPICS)
-        self._batcher = Batcher(self.refresh, 0.5)
+        self._batcher = Batcher(self.refresh, PHONE_LIVE_EVERY)
         self.follow(TOPICS, self.on_change)
 
     def on_change(self, topics: set[str]) -> None:
@@ -182,7 +184,13 @@ class NetworkPanel(ActivityPanel):
 
     # -- actions ----------------------------------------------------------------------
     def add_stakeholder(self) -> bool:
-        """Add the stakeholder in the form, or rate it if the name is already on the map."""
+        """Add the stakeholder in the form, or rate it if the name is already on the map.
+
+        The same tap again within a few seconds (the form emptied by the first) does nothing.
+        """
+        words = (self.name.value.strip(), self.kind.value)
+        if self._stakeholder_taps.repeats(words, empty=("", self.kind.value)):
+            return True
         same = self._same()
         if same is not None:
             name = self.names[same]
@@ -216,13 +224,21 @@ class NetworkPanel(ActivityPanel):
                 ok=self._("Added to the map."),
             )
         if ok:
+            self._stakeholder_taps.saved(words)
             self.name.value = ""
             self.goals.value = ""
             self.refresh(TOPICS)
         return bool(ok)
 
     def add_tie(self) -> bool:
-        """Draw the tie chosen in the form."""
+        """Draw the tie chosen in the form (the same tap again within a few seconds, with the
+        form unchanged, does nothing: not a second tie, nor a false "already a tie")."""
+        words = tuple(
+            w.value
+            for w in (self.source, self.target, self.tie_type, self.direction, self.strength)
+        )
+        if self._tie_taps.repeats(words, empty=None):
+            return True
         if self.source.value is None or self.target.value is None:
             self.notice.show(self._("Choose who the tie is from and who it is to."), "error")
             return False
@@ -241,6 +257,8 @@ class NetworkPanel(ActivityPanel):
             self.strength.value,
             ok=self._("Tie added to the map."),
         )
+        if ok:
+            self._tie_taps.saved(words)
         self.refresh(TOPICS)
         return bool(ok)
 

@@ -33,8 +33,14 @@ class PageAddress(anywidget.AnyWidget):
       } catch (e) { /* an address the browser will not rewrite: a reload asks again */ }
     }
     function collect() {
-      // The server sets (or clears) the HttpOnly cookie its kernel handed over.
-      return fetch("/codesign/identity", {method: "POST", credentials: "same-origin"})
+      // The server sets (or clears) the HttpOnly cookie its kernel handed over; under the
+      // server's URL prefix, which Voila's page config names.
+      let base = "/";
+      try {
+        base = JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl;
+      } catch (e) { /* no page config: the server answers at the root */ }
+      if (!base.endsWith("/")) base += "/";
+      return fetch(base + "codesign/identity", {method: "POST", credentials: "same-origin"})
         .catch(() => null);
     }
     export default {

@@ -17,7 +17,7 @@ from ..core.safe_text import escaped
 from ..core.templates import Stage, Template
 from ..core.workshop import Participant, WorkshopState
 from ..live import Feed
-from ..ui.batching import Batcher
+from ..ui.batching import PHONE_LIVE_EVERY, Batcher
 from ..ui.common import Notice, replace_children, run_action
 from ..ui.panel import ActivityPanel
 from .criteria import Criterion
@@ -102,7 +102,7 @@ class ScoringPanel(ActivityPanel):
         )
         self.children = [self.status, self.results, self.scoring_box]
         self.refresh(TOPICS)
-        self._batcher = Batcher(self.refresh, 0.5)
+        self._batcher = Batcher(self.refresh, PHONE_LIVE_EVERY)
         self.follow(TOPICS, self.on_change)
 
     def on_change(self, topics: set[str]) -> None:

@@ -7,8 +7,10 @@ may open, the front-end extensions a phone loads and the environment the apps re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SHARE_JUPYTER = Path(__file__).resolve().parent / "share" / "jupyter"
@@ -33,9 +35,57 @@ PARTICIPANT_EXTENSIONS: tuple[str, ...] = (
 ROLE_ENV = "CODESIGN_ROLE"
 PARTICIPANT_URL_ENV = "CODESIGN_PARTICIPANT_URL"
 FACILITATOR_URL_ENV = "CODESIGN_FACILITATOR_URL"
+#: The two servers: participant pages (phones) and the facilitator's hub.
+ROLES: tuple[str, ...] = ("participant", "facilitator")
 PHONE_TEMPLATE = "codesign-phone"
 PROJECTOR_TEMPLATE = "codesign-projector"
 LOOPBACK = "127.0.0.1"
+
+
+_BASE_URL = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
+
+
+def normalise_base_url(value: str) -> str:
+    """The URL prefix a server answers under, as Voila wants it: ``/`` or ``/p1/``.
+
+    A reverse proxy routes each participant server by it (``deploy/nginx-codesign.conf``).
+
+    >>> normalise_base_url("p1"), normalise_base_url("/rooms/p2/"), normalise_base_url("")
+    ('/p1/', '/rooms/p2/', '/')
+    >>> normalise_base_url("/p 1/")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: --base-url '/p 1/' is not a URL prefix: use letters, digits, ...
+    """
+    text = "/" + (value or "").strip().strip("/") + "/"
+    text = text.replace("//", "/")
+    if not _BASE_URL.match(text) or "/../" in text or "/./" in text:
+        msg = (
+            f"--base-url {value!r} is not a URL prefix: use letters, digits, '-', '_', '.' "
+            "and '/' only, e.g. /p1/"
+        )
+        raise ValueError(msg)
+    return text
+
+
+def normalise_public_url(value: str) -> str:
+    """The address phones use when a reverse proxy stands in front (``""``: none), ending in /.
+
+    >>> normalise_public_url("https://studio.example.org"), normalise_public_url("")
+    ('https://studio.example.org/', '')
+    >>> normalise_public_url("studio.example.org")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: --public-url 'studio.example.org' must be a whole address such as ...
+    """
+    if not value:
+        return ""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        msg = (
+            f"--public-url {value!r} must be a whole address such as "
+            "https://studio.example.org/ (scheme and host, no ?query)"
+        )
+        raise ValueError(msg)
+    return value.strip().split("#", 1)[0].rstrip("/") + "/"
 
 
 @dataclass
@@ -66,6 +116,17 @@ class ServeOptions:
     kernel_memory_mb: int = 512
     participant_notebooks: tuple[str, ...] = PARTICIPANT_NOTEBOOKS
     facilitator_notebooks: tuple[str, ...] = FACILITATOR_NOTEBOOKS
+    roles: tuple[str, ...] = ROLES
+    base_url: str = "/"
+    public_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.base_url = normalise_base_url(self.base_url)
+        self.public_url = normalise_public_url(self.public_url)
+        unknown = [r for r in self.roles if r not in ROLES]
+        if unknown or not self.roles:
+            msg = f"roles must be some of {ROLES}, not {self.roles!r}"
+            raise ValueError(msg)
 
 
 #: One line per :class:`ServeOptions` field, for ``codesign serve --help``.
@@ -98,4 +159,11 @@ OPTION_HELP: dict[str, str] = {
     "160 is normal (0: no cap).",
     "participant_notebooks": "Notebooks reachable on the participant server.",
     "facilitator_notebooks": "Notebooks reachable on the facilitator server.",
+    "roles": "Servers this command starts: both, the participant server alone "
+    "(--participant-only) or the hub alone (--hub-only).",
+    "base_url": "URL prefix the started servers answer under (e.g. /p1/), so a reverse proxy "
+    "can route several participant servers on one host by prefix.",
+    "public_url": "Address phones reach the participant pages at through a reverse proxy "
+    "(e.g. https://studio.example.org/): printed, in the QR code and in the hub's join link; "
+    "its host name passes the Host check and the proxy's X-Real-IP names each phone.",
 }

@@ -52,6 +52,7 @@ __all__ = [
     "StudioServer",
     "default_notebooks_root",
     "default_state_dir",
+    "hub_sign_in_link",
     "prepare_served_folder",
 ]
 
@@ -123,12 +124,34 @@ def _enter_pressed(timeout: float) -> bool:
     return False
 
 
+def hub_sign_in_link(
+    sessions: HubSessions,
+    facilitator_base: str,
+    code: str | None = None,
+    notebook: str = "facilitator.ipynb",
+) -> str:
+    """A one-time link signing a browser in to the hub at ``facilitator_base`` (see
+    :meth:`StudioServer.facilitator_url`); ``codesign hub-link`` prints one for a hub that
+    runs as a service, with no terminal to press Enter in.
+
+    >>> import tempfile
+    >>> sessions = HubSessions(Path(tempfile.mkdtemp()) / "hub-sessions.json")
+    >>> link = hub_sign_in_link(sessions, "http://127.0.0.1:8867", "ABC123")
+    >>> link.startswith("http://127.0.0.1:8867/codesign/sign-in?token="), "ABC123" in link
+    (True, False)
+    """
+    token = sessions.mint_link(code)
+    query = urlencode({"token": token, "page": notebook})
+    return f"{facilitator_base}/codesign/sign-in?{query}"
+
+
 class ServerStartError(RuntimeError):
     """A Voila server exited or did not answer in time; the message carries its log tail."""
 
 
 class StudioServer:
-    """Both Voila servers as one context manager.
+    """The Voila servers of ``opts.roles`` (both unless ``--participant-only`` or
+    ``--hub-only``) as one context manager.
 
     Parameters
     ----------
@@ -165,15 +188,29 @@ class StudioServer:
 
     @property
     def participant_base(self) -> str:
-        return f"http://{_url_host(self.opts.participant_host)}:{self.opts.participant_port}"
+        """The participant server's own address, its ``--base-url`` prefix included."""
+        host = _url_host(self.opts.participant_host)
+        return f"http://{host}:{self.opts.participant_port}{self.opts.base_url.rstrip('/')}"
 
     @property
     def facilitator_base(self) -> str:
-        return f"http://{LOOPBACK}:{self.opts.facilitator_port}"
+        return f"http://{LOOPBACK}:{self.opts.facilitator_port}{self.opts.base_url.rstrip('/')}"
+
+    @property
+    def join_address(self) -> str:
+        """The address phones open to join (and type the code): the reverse proxy's when
+        ``public_url`` is set, else the participant server's own."""
+        return self.opts.public_url.rstrip("/") or self.participant_base
 
     def participant_url(self, code: str, notebook: str = "join.ipynb") -> str:
-        """Return the link participants open (also the one in the QR code)."""
+        """Return the link participants open (also the one in the QR code).
+
+        Behind a reverse proxy (``public_url``) the join link is the proxy's shared entry,
+        which sends each phone to one of the participant servers.
+        """
         query = urlencode({"code": code})
+        if self.opts.public_url and notebook == "join.ipynb":
+            return f"{self.opts.public_url}?{query}"
         return f"{self.participant_base}/voila/render/{quote(notebook)}?{query}"
 
     def facilitator_url(
@@ -186,9 +223,7 @@ class StudioServer:
         servers may sign in, so ``key`` is not needed; it is accepted for callers that hold it.
         """
         del key  # the key never goes into a link
-        token = self.hub_sessions.mint_link(code)
-        query = urlencode({"token": token, "page": notebook})
-        return f"{self.facilitator_base}/codesign/sign-in?{query}"
+        return hub_sign_in_link(self.hub_sessions, self.facilitator_base, code, notebook)
 
     def role_envs(self, base: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
         """Return the environment of each server (and so of its kernels), keyed by role."""
@@ -211,7 +246,8 @@ class StudioServer:
             HUB_SESSIONS_ENV: str(self.hub_sessions.path),
             ROLE_ENV: "facilitator",
             # The hub shows the join link and its QR code; only this process knows them.
-            PARTICIPANT_URL_ENV: f"{self.participant_base}/voila/render/join.ipynb",
+            PARTICIPANT_URL_ENV: self.opts.public_url
+            or f"{self.participant_base}/voila/render/join.ipynb",
             FACILITATOR_URL_ENV: f"{self.facilitator_base}/voila/render/facilitator.ipynb",
         }
         return {"participant": participant, "facilitator": facilitator}
@@ -246,14 +282,13 @@ class StudioServer:
             "participant": (participant_argv, self.opts.participant_notebooks),
             "facilitator": (facilitator_argv, self.opts.facilitator_notebooks),
         }
+        bases = {"participant": self.participant_base, "facilitator": self.facilitator_base}
         try:
-            for role, (make_argv, names) in plans.items():
+            for role in self.opts.roles:
+                make_argv, names = plans[role]
                 served = prepare_served_folder(source, names, self.work_dir / role)
                 self._launch(role, make_argv(self.opts, served), envs[role])
-            self._wait_http(
-                {"participant": self.participant_base, "facilitator": self.facilitator_base},
-                timeout,
-            )
+            self._wait_http({role: bases[role] for role in self.opts.roles}, timeout)
         except BaseException:
             self.stop()
             raise
@@ -298,6 +333,8 @@ class StudioServer:
 
     def wait_pools(self, timeout: float = 120.0) -> None:
         """Block until every participant pool is full (benchmarks and tests measure warm)."""
+        if "participant" not in self.opts.roles:
+            return
         served = served_notebooks(self.work_dir / "participant")
         names = [n for n in served if pool_size_for(self.opts, n) > 0]
         deadline = time.monotonic() + timeout

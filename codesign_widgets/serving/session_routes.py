@@ -118,6 +118,8 @@ def _set_session_cookie(handler: Any, name: str, value: str, expires: float) -> 
     handler.set_cookie(
         name,
         value,
+        # The whole host, not the server's --base-url: behind a reverse proxy a phone whose
+        # server /p1/ went down reloads onto /p2/ and must still be the same person there.
         path="/",
         expires=expires,
         httponly=True,
@@ -328,7 +330,19 @@ def _handlers() -> list[tuple[str, type]]:
             self.set_status(204)
             self.finish()
 
+    class Join(JupyterHandler):
+        """``/codesign/join?code=...``: the entry a reverse proxy shares out among several
+        participant servers (any of them may answer); each sends the phone to its own join
+        page, under its own prefix, where it stays (its kernel lives in this server)."""
+
+        def get(self) -> None:
+            self.set_header("Cache-Control", "no-store")
+            code = self.get_argument("code", "").strip().upper()
+            query = f"?code={code}" if _CODE.match(code) else ""
+            self.redirect(f"{self.base_url}voila/render/join.ipynb{query}")
+
     return [
+        (r"/codesign/join", Join),
         (r"/codesign/alive", Alive),
         (r"/codesign/sign-in", SignIn),
         (r"/codesign/sign-out", SignOut),
@@ -347,7 +361,12 @@ def install_routes() -> None:
     original = Voila.init_handlers
 
     def init_handlers(self) -> list:
-        ours = [(url_path_join(self.server_url, path), cls) for path, cls in _handlers()]
+        handlers = _handlers()
+        ours = [(url_path_join(self.server_url, path), cls) for path, cls in handlers]
+        if self.server_url.strip("/"):
+            # The shared entry answers outside the prefix too: the proxy sends `/` of the
+            # whole studio to whichever participant server is up (deploy/nginx-codesign.conf).
+            ours += [(path, cls) for path, cls in handlers if path == r"/codesign/join"]
         return [*ours, *original(self)]
 
     Voila.init_handlers = init_handlers

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .options import (
     LOOPBACK,
@@ -29,7 +30,9 @@ def served_notebooks(root: Path) -> list[str]:
     return sorted(p.name for p in root.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict) -> list[str]:
+def _common_argv(
+    root: Path, host: str, port: int, template: str, tornado: dict, base_url: str = "/"
+) -> list[str]:
     return [
         sys.executable,
         # traitlets warns that dict/list values on the command line are deprecated, yet the
@@ -42,6 +45,9 @@ def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict)
         str(root),
         f"--Voila.ip={host}",
         f"--port={port}",
+        # Every route (pages, kernels, static files, ours) under this prefix: a reverse proxy
+        # routes several servers on one host by it.
+        f"--Voila.base_url={base_url}",
         # Voila silently moves to another port when one is taken; the URLs we print would lie.
         "--Voila.port_retries=0",
         "--no-browser",
@@ -63,7 +69,9 @@ def _common_argv(root: Path, host: str, port: int, template: str, tornado: dict)
     ]
 
 
-def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str, home: str) -> dict:
+def _tornado_settings(
+    opts: ServeOptions, max_bytes: int, host: str, home: str, public_url: str = ""
+) -> dict:
     return {
         # `/` and Voila's notebook listing redirect here (voila_main.py).
         "codesign_home": f"voila/render/{home}",
@@ -86,14 +94,22 @@ def _tornado_settings(opts: ServeOptions, max_bytes: int, host: str, home: str) 
         # sends `Host: evil.example`; jupyter_server answers 403 unless the Host is loopback
         # or listed here (Voila turns the check off; these settings turn it back on).
         "allow_remote_access": False,
-        "local_hostnames": allowed_hosts(host),
+        "local_hostnames": allowed_hosts(host, public_url),
+        # Behind a reverse proxy on this host, the proxy's X-Real-IP names each phone (the
+        # per-device limit) and X-Forwarded-Proto tells https (secure cookies). Only then:
+        # a server reachable directly would believe whatever a client wrote there.
+        "codesign_trust_xheaders": bool(public_url) and host == LOOPBACK,
     }
 
 
 def _participant_tornado_settings(opts: ServeOptions) -> dict:
     return {
         **_tornado_settings(
-            opts, opts.participant_max_message_bytes, opts.participant_host, "join.ipynb"
+            opts,
+            opts.participant_max_message_bytes,
+            opts.participant_host,
+            "join.ipynb",
+            opts.public_url,
         ),
         # Read by the page guard of voila_main.py.
         "codesign_max_kernels": opts.max_kernels,
@@ -104,11 +120,19 @@ def _participant_tornado_settings(opts: ServeOptions) -> dict:
     }
 
 
-def allowed_hosts(host: str) -> list[str]:
-    """``Host`` header names a server bound to ``host`` answers (loopback always passes)."""
+def allowed_hosts(host: str, public_url: str = "") -> list[str]:
+    """``Host`` header names a server bound to ``host`` answers (loopback always passes),
+    and the host name of the address a reverse proxy gives phones (``public_url``).
+
+    >>> allowed_hosts("192.168.1.20"), allowed_hosts("127.0.0.1", "https://studio.example.org/")
+    (['localhost', '192.168.1.20'], ['localhost', 'studio.example.org'])
+    """
     names = ["localhost"]
     if host not in ("", "0.0.0.0", "::", LOOPBACK):  # noqa: S104 - naming, not binding
         names.append(host)
+    public = urlsplit(public_url).hostname if public_url else None
+    if public and public not in names:
+        names.append(public)
     return names
 
 
@@ -138,6 +162,7 @@ def participant_argv(opts: ServeOptions, root: Path) -> list[str]:
             opts.participant_port,
             PHONE_TEMPLATE,
             _participant_tornado_settings(opts),
+            opts.base_url,
         ),
         f"--preheat_kernel={max(p['pool_size'] for p in pools.values()) > 0}",
         f"--VoilaKernelManager.kernel_pools_config={pools!r}",
@@ -162,6 +187,7 @@ def facilitator_argv(opts: ServeOptions, root: Path) -> list[str]:
                 "codesign_hub_signin": True,
                 "codesign_owner_cookie": HUB_COOKIE,
             },
+            opts.base_url,
         ),
         *_culling(opts),
     ]

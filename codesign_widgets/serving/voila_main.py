@@ -26,7 +26,10 @@ Everything is Voila's own except what follows; most of it is switched on by sett
   server renders pages only for a signed-in facilitator session (``/codesign/sign-in``), and
   neither server renders a page into a frame or for a script. Small routes of our own:
   ``/codesign/alive`` (the page's heartbeat), ``/codesign/identity`` (the participant's
-  HttpOnly token cookie, handed over by the kernel through ``/codesign/kernel/identity``).
+  HttpOnly token cookie, handed over by the kernel through ``/codesign/kernel/identity``),
+  ``/codesign/join`` (the shared entry of several participant servers behind one proxy).
+- **Behind a reverse proxy** (``codesign_trust_xheaders``): the proxy's ``X-Real-IP`` and
+  ``X-Forwarded-Proto`` are believed, so each phone is its own device again.
 - **Logs without secrets**: the access log shows paths without query strings or kernel ids.
 """
 
@@ -347,6 +350,10 @@ def _install_connection_limits() -> None:
             value = self.settings.get(f"codesign_{name}")
             if value:
                 kwargs.setdefault(name, value)
+        if self.settings.get("codesign_trust_xheaders"):
+            # Behind the studio's reverse proxy only (voila_args.py): X-Real-IP names the
+            # phone, X-Forwarded-Proto the scheme.
+            kwargs.setdefault("xheaders", True)
         return original_listen(self, port, address, **kwargs)
 
     tornado.web.Application.listen = listen

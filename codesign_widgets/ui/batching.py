@@ -6,7 +6,12 @@ import asyncio
 import time
 from collections.abc import Callable
 
-__all__ = ["Batcher"]
+__all__ = ["PHONE_LIVE_EVERY", "Batcher"]
+
+#: Seconds between a phone's redraws for other people's work. Thirty phones each redrawing
+#: for every card the room adds kept two cores busy; what others add can wait two seconds on
+#: a phone (the projector shows it at once), while the person's own actions redraw at once.
+PHONE_LIVE_EVERY = 2.0
 
 
 class Batcher:

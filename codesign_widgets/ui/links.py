@@ -33,9 +33,13 @@ def join_link(code: str) -> str:
 
 
 def join_address() -> str:
-    """The participant server's bare address (it opens the join page), short to type."""
+    """The participant server's bare address (it opens the join page), short to type; with
+    its URL prefix when it has one (several servers behind a reverse proxy)."""
     parts = urlsplit(os.environ.get(PARTICIPANT_URL_ENV, ""))
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    if not parts.netloc:
+        return ""
+    prefix = parts.path.split("/voila/render/", 1)[0].rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{prefix}"
 
 
 ACTIVITY_PAGES = {

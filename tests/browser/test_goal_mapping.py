@@ -62,6 +62,8 @@ def test_a_shared_card_and_a_dot_reach_the_projector(browser, studio_server, goa
     hub.locator(".codesign-room").get_by_text(GOAL).first.wait_for(timeout=5_000)
     assert hub.locator("b", has_text="bus stop").count() == 0  # shown as text, not markup
 
+    # Bob's wall stays as he last saw it (nothing moves under his thumb) and offers the card.
+    bob.get_by_role("button", name="Show 1 new card").click(timeout=10_000)
     # Bob places a dot: the projector counts it but does not show where it went.
     bob.get_by_text(GOAL).first.wait_for(timeout=5_000)
     bob.get_by_role("button", name="Add a dot").first.click()

@@ -212,7 +212,13 @@ def test_the_panel_follows_other_kernels_through_the_live_feed(db_url, studio, g
     )
     other_kernel.goals.cards.add_service(goal_room.id, STAGE, "Sleep clinic")
     feed.poll_once()
+    # Bob's card waits behind a button: Ann's wall does not move under her thumb.
+    assert len(ann.wall.children) == 2  # the heading and "No shared cards yet"
+    assert ann._wall_new.description == "Show 1 new card"
+    assert ann._wall_new.layout.display == ""
+    ann._wall_new.click()
     assert "Sleep through" in ann.wall.children[1].children[0].value
+    assert ann._wall_new.layout.display == "none"
     assert "Sleep clinic" in ann.form.service_boxes
     other_kernel.workshops.set_stage_state(goal_room.id, STAGE, StageState.LOCKED)
     feed.poll_once()

@@ -546,3 +546,29 @@ def test_the_map_view_draws_what_it_is_handed_and_asks_for_redraws(studio, open_
     assert view.take_off_map(view.selected)
     assert changes == [{"network"}]
     assert view.selected is None
+
+
+def test_a_double_tap_adds_one_stakeholder_and_one_tie_and_reports_no_error(
+    studio, open_map, ann, monkeypatch
+):
+    from tests.widget_messages import send_click
+
+    panel = panel_for(studio, open_map, ann)
+    fill(panel, "Podiatry bus", "service")
+    send_click(panel.add_button)  # the second tap finds the name box emptied by the first
+    assert "Added to the map" in panel.notice.value
+    fill(panel, "Will", "person")
+    tie(panel, "Podiatry bus", "Will")
+    send_click(panel.tie_button)  # the same tie, the form unchanged
+    assert "Tie added" in panel.notice.value
+    net = studio.network.maps.network_map(open_map.id, STAGE)
+    assert [s.name for s in net.stakeholders] == ["Podiatry bus", "Will"]
+    assert len(net.ties) == 1
+    # Later, the same tap is a real second try: the store explains why nothing was added.
+    monkeypatch.setattr(panel._tie_taps, "window", 0.0)
+    send_click(panel.tie_button)
+    assert "already a referral tie" in panel.notice.value
+    monkeypatch.setattr(panel._stakeholder_taps, "window", 0.0)
+    send_click(panel.add_button)
+    assert 'role="alert"' in panel.notice.value
+    assert len(studio.network.maps.network_map(open_map.id, STAGE).stakeholders) == 2

@@ -38,16 +38,20 @@ def joined(studio, workshop, feed, name="Ann"):
     return app
 
 
+def thirty_people(kernel, workshop_id):
+    """30 people with everyday and hostile names, joined through ``kernel``."""
+    return [
+        kernel.people.join(workshop_id, f"{i} {EVERYDAY[i % len(EVERYDAY)]}"[:40],
+                           PERSPECTIVES[i % 3], True)[0]
+        for i in range(30)
+    ]  # fmt: skip
+
+
 @pytest.fixture
 def others(db_url, workshop):
     """30 other people, writing from a kernel of their own."""
     kernel = Studio.open(db_url)
-    people = [
-        kernel.people.join(workshop.id, f"{i} {EVERYDAY[i % len(EVERYDAY)]}"[:40],
-                           PERSPECTIVES[i % 3], True)[0]
-        for i in range(30)
-    ]  # fmt: skip
-    yield kernel, people
+    yield kernel, thirty_people(kernel, workshop.id)
     kernel.close()
 
 
@@ -83,15 +87,24 @@ def test_a_watching_phone_stays_flat_while_30_people_add_100_cards(studio, goal_
     panel = app.stage_view.panel
     assert isinstance(panel, GoalPanel)
     form_ids = ids(panel.form)
-    add_cards(kernel, people, feed, 0, WALL_PAGE)  # the phone's first page is full
+    add_cards(kernel, people, feed, 0, WALL_PAGE)
+    panel.show_new()  # the phone's first page is full
+    held = panel.wall.children[1:]
     full = open_widget_count()
     add_cards(kernel, people, feed, WALL_PAGE, 100)
     assert open_widget_count() <= full * 1.1, (full, open_widget_count())
     assert ids(panel.form) == form_ids  # the form the person types in is never rebuilt
+    # While others write, the wall stays as the person last saw it, and says what is new.
+    assert panel.wall.children[1:-1] == held
+    assert f"Showing {WALL_PAGE} of {WALL_PAGE + 100}" in panel.wall.children[-1].value
+    assert panel._wall_new.description == "Show 100 new cards"
+    panel.show_new()
+    assert open_widget_count() <= full * 1.1, (full, open_widget_count())
     rows = panel.wall.children[1:-2]
     assert len(rows) == WALL_PAGE
-    assert "Goal 119" in rows[-1].children[0].value  # the newest card is shown
+    assert "Goal 119" in rows[0].children[0].value  # the newest card is shown, first
     assert f"newest {WALL_PAGE} of {WALL_PAGE + 100}" in panel.wall.children[-2].value
+    assert panel._wall_new.layout.display == "none"
 
 
 def test_an_unchanged_redraw_makes_and_closes_nothing_and_a_changed_row_keeps_its_widget(
@@ -101,13 +114,14 @@ def test_an_unchanged_redraw_makes_and_closes_nothing_and_a_changed_row_keeps_it
     feed = Feed(studio)
     panel = joined(studio, goal_room, feed).stage_view.panel
     add_cards(kernel, people, feed, 0, 5)
+    panel.show_new()
     before_ids, before = ids(panel), open_widget_count()
     panel.refresh({"entries", "votes", "goals", "stages"})
     assert ids(panel) == before_ids
     assert open_widget_count() == before
     row = panel.wall.children[1]
-    first_card = studio.goals.cards.goal_cards(goal_room.id, "goals")[0]
-    panel.vote("card", str(first_card.id))
+    newest = studio.goals.cards.goal_cards(goal_room.id, "goals")[-1]  # shown first
+    panel.vote("card", str(newest.id))
     assert panel.wall.children[1] is row  # same widget, new words
     assert "Your dots: 1" in row.children[0].value
     assert ids(panel) == before_ids
@@ -118,11 +132,12 @@ def test_show_more_pages_earlier_cards_on_a_phone(studio, goal_room, others):
     feed = Feed(studio)
     panel = joined(studio, goal_room, feed).stage_view.panel
     add_cards(kernel, people, feed, 0, 50)
+    panel.show_new()
     newest = panel.wall.children[1:-2]
     panel.show_more()
     rows = panel.wall.children[1:-2]
     assert len(rows) == 2 * WALL_PAGE
-    assert rows[WALL_PAGE:] == newest  # the rows shown already are the same widgets
+    assert rows[:WALL_PAGE] == newest  # the rows shown already are the same widgets
     panel.show_more()
     panel.show_more()
     assert len(panel.wall.children) == 1 + 50  # all of them, and no "Show more" left

@@ -8,7 +8,10 @@
 // - when the kernel is gone for good and the server answers again, the page reloads by
 //   itself: its address carries the join code and the browser its HttpOnly cookie, so the
 //   new kernel rebuilds the page for the same person;
-// - a page still empty some seconds after it loaded (its display was lost) loads again.
+// - a page still empty some seconds after it loaded (its display was lost) loads again;
+// - when the reverse proxy in front of several participant servers says this page's server
+//   is gone (410 to the heartbeat, deploy/nginx-codesign.conf), the page reloads by itself
+//   and the proxy sends it on to a server that is up (same person, through the cookie).
 (function () {
   "use strict";
   var Native = window.WebSocket;
@@ -149,13 +152,24 @@
   window.WebSocket = Watched;
 
   // -- the heartbeat --------------------------------------------------------------------------
+  // Under the server's URL prefix (`codesign serve --base-url /p1/`): Voila's page config.
+  function baseUrl() {
+    try {
+      var config = document.getElementById("jupyter-config-data");
+      var base = config ? JSON.parse(config.textContent).baseUrl : "/";
+      return base && base.charAt(base.length - 1) === "/" ? base : (base || "") + "/";
+    } catch (e) {
+      return "/";
+    }
+  }
+
   function beat() {
     if (leaving) return;
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () {
       if (controller) controller.abort();
     }, BEAT_MS + 500);
-    fetch("/codesign/alive", {
+    fetch(baseUrl() + "codesign/alive", {
       cache: "no-store",
       credentials: "same-origin",
       signal: controller ? controller.signal : undefined,
@@ -163,6 +177,8 @@
       .then(function (response) {
         clearTimeout(timer);
         if (response.ok) answered();
+        // Only the reverse proxy says 410: this page's server is gone, another one is up.
+        else if (response.status === 410 && everOpen && open === 0) serverGone();
       })
       .catch(function () {
         clearTimeout(timer);
@@ -180,6 +196,12 @@
     if (everOpen && open === 0 && downSince !== null) {
       if (kernelGone || Date.now() - downSince > REOPEN_MS) reloadByItself("restoring");
     }
+  }
+
+  function serverGone() {
+    kernelGone = true;
+    if (downSince === null) downSince = Date.now();
+    reloadByItself("restoring");
   }
 
   function check() {

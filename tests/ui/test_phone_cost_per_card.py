@@ -1,0 +1,100 @@
+"""What another person's work costs a watching phone: a full room stays cheap.
+
+With 30 phones, every card one person adds reaches 29 other kernels. Each used to redraw
+its wall: a row in, a row out, 31 widget messages and 10 KB per card per phone, and 20 ms of
+kernel CPU each, so on two cores the room's cards queued behind each other's redraws and a
+phone saw its own card a minute after the tap. A phone now keeps its wall as the person
+last saw it and counts newer cards on a "Show new cards" button; other people's dots cost
+nothing until the reveal. What the facilitator takes off the wall, and a card's author's
+edits and withdrawals, still show at once.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from codesign_widgets.core.workshop import StageState
+from codesign_widgets.goals.panel import GoalPanel
+from codesign_widgets.live import Feed
+from codesign_widgets.studio import Studio
+from tests.ui.test_views_stay_flat import add_cards, joined, thirty_people
+from tests.widget_messages import SentMessages
+
+
+@pytest.fixture
+def room(db_url, studio, workshop):
+    """Goal mapping open; 30 other people writing from a kernel of their own."""
+    studio.workshops.set_stages(workshop.id, {"goals": StageState.OPEN}, current="goals")
+    kernel = Studio.open(db_url)
+    people = thirty_people(kernel, workshop.id)
+    feed = Feed(studio)
+    panel = joined(studio, studio.workshops.state(workshop.id), feed).stage_view.panel
+    assert isinstance(panel, GoalPanel)
+    add_cards(kernel, people, feed, 0, 40)
+    panel.show_new()
+    yield kernel, people, feed, panel
+    kernel.close()
+
+
+def test_a_card_from_someone_else_costs_a_watching_phone_two_small_messages(room):
+    kernel, people, feed, panel = room
+    rows = panel.wall.children[1:-2]
+    with SentMessages() as sent:
+        add_cards(kernel, people, feed, 40, 30)
+    # The count line and the button's words (the first card also shows the button).
+    assert sent.count <= 2 * 30 + 1, sent.count
+    assert sent.bytes <= 400 * 30, sent.bytes
+    assert panel.wall.children[1:-2] == rows  # nothing moved under the person's thumb
+    assert panel._wall_new.description == "Show 30 new cards"
+    assert "Showing 20 of 70 shared cards" in panel._wall_count.value
+
+
+def test_other_peoples_dots_cost_nothing_before_the_reveal(room, monkeypatch):
+    kernel, people, feed, panel = room
+    cards = kernel.goals.cards.goal_cards(panel.workshop.id, "goals")
+    with SentMessages() as sent:
+        for person, card in zip(people, cards[-30:], strict=True):
+            kernel.goals.votes.vote(person, "goals", "card", str(card.id), 1)
+            feed.poll_once()
+    assert sent.count == 0
+    kernel.workshops.set_stage_state(panel.workshop.id, "goals", StageState.REVEALED)
+    feed.poll_once()
+    assert "Everyone: 1" in panel.wall.children[1].children[0].value
+
+
+def test_what_the_facilitator_takes_off_the_wall_leaves_a_held_wall_at_once(room):
+    kernel, people, feed, panel = room
+    add_cards(kernel, people, feed, 40, 5)  # held behind the button
+    shown = kernel.goals.cards.goal_cards(panel.workshop.id, "goals")[20:40]
+    kernel.entries.set_hidden(panel.workshop.id, shown[3].id, True, "off topic")
+    feed.poll_once()
+    texts = [row.children[0].value for row in panel.wall.children[1:-2]]
+    assert len(texts) == 19
+    label = shown[3].goal.split(":")[0] + ":"  # "Goal 23:"
+    assert not any(label in text for text in texts)
+    assert sum(shown[2].goal.split(":")[0] + ":" in text for text in texts) == 1
+    assert panel._wall_new.description == "Show 5 new cards"
+
+
+def test_an_edit_by_its_author_changes_the_held_row_in_place(room):
+    kernel, people, feed, panel = room
+    card = kernel.goals.cards.goal_cards(panel.workshop.id, "goals")[-1]
+    author = next(p for p in people if p.id == card.author_id)
+    row = panel.wall.children[1]
+    kernel.goals.cards.revise_goal_card(
+        author, card.id, {"what_matters": "Rest", "goal": "Sleep through", "visibility": "shared"}
+    )
+    feed.poll_once()
+    assert panel.wall.children[1] is row
+    assert "Sleep through" in row.children[0].value
+
+
+def test_the_persons_own_card_brings_the_wall_up_to_date(room):
+    kernel, people, feed, panel = room
+    add_cards(kernel, people, feed, 40, 3)
+    panel.form.what_matters.value = "Walking"
+    panel.form.goal.value = "Walk to the shops"
+    panel.form.visibility.value = "shared"
+    assert panel.add_card()
+    assert "Walk to the shops" in panel.wall.children[1].children[0].value
+    assert panel._wall_new.layout.display == "none"
