@@ -25,12 +25,17 @@ __all__ = [
 ROLE_ENV = "CODESIGN_ROLE"
 
 
-def _problem(text: str) -> widgets.Widget:
+def _problem(text: str, language: str | None = None) -> widgets.Widget:
     from .ui.common import Notice
+    from .ui.page_language import PageLanguage
 
     notice = Notice()
     notice.show(text, "error")
-    return notice
+    if language is None:
+        return notice
+    from .core.i18n import translator
+
+    return widgets.VBox([notice, PageLanguage(translator(language))])
 
 
 def _speaking(app: widgets.Box, workshop) -> widgets.Box:
@@ -48,18 +53,27 @@ def _speaking(app: widgets.Box, workshop) -> widgets.Box:
 
 def participant_app(db_url: str | None = None) -> widgets.Widget:
     """The participant page for ``?code=...``: join form, stage, check-in."""
+    from .core.i18n import translator
     from .live import Feed
     from .room.join import ParticipantApp
     from .serving.sessions import token_cookie_name
-    from .serving.voila_env import cap_memory, hand_over_token
+    from .serving.voila_env import browser_language, cap_memory, hand_over_token
     from .studio import Studio
 
     cap_memory()
     params = request_params()
+    language = browser_language()  # the code form's, until the workshop's plan says
     try:
         studio = Studio.open(db_url, create=False)
     except CodesignError as exc:
-        return _problem(f"{exc} (Tell the facilitator: the studio cannot reach its file.)")
+        tr = translator(language)
+        return _problem(
+            tr.format(
+                "{error} (Tell the facilitator: the studio cannot reach its file.)",
+                error=exc.translated(tr),
+            ),
+            language,
+        )
 
     def remembered(code: str) -> str | None:
         return cookie_value(token_cookie_name(code.upper()))
@@ -70,6 +84,7 @@ def participant_app(db_url: str | None = None) -> widgets.Widget:
         feed=Feed.for_studio(studio),
         hand_over=hand_over_token,
         remembered=remembered,
+        language=language,
     )
 
 

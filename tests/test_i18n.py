@@ -176,3 +176,72 @@ def test_a_plan_names_its_language(tmp_path):
     plan.write_text('language = "xx"\n' + text, encoding="utf-8")
     with pytest.raises(InvalidInput, match="use one of en"):
         read_template(plan)
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("cy-GB,cy;q=0.9,en-GB;q=0.8,en;q=0.7", "cy"),
+        ("en-GB,en;q=0.9,cy;q=0.8", "en"),
+        ("fr-FR,fr;q=0.9,es;q=0.4,cy;q=0.3", "es"),
+        ("de, CY-gb;q=0.2", "cy"),
+        ("es;q=0, cy;q=0.1", "cy"),
+        ("ES-419", "es"),
+        ("*", "en"),
+        ("fr", "en"),
+        ("", "en"),
+        (";;;q=,,=;", "en"),
+        ("x" * 5000, "en"),
+    ],
+)
+def test_a_browser_header_is_negotiated_against_our_catalogues(header, lang):
+    """The first of our languages the browser asks for, by weight; English when none."""
+    from codesign_widgets.core.i18n import negotiate
+
+    assert negotiate(header) == lang
+
+
+def test_the_code_form_speaks_the_browsers_language_until_the_plan_does(studio):
+    """A Welsh phone sees the code form, and a wrong code's error and the wait after many, in
+    Welsh; the code of an English workshop turns the page English (the plan wins)."""
+    from codesign_widgets.room.join import ParticipantApp
+
+    cy = translator("cy")
+    english, _key = studio.workshops.create("Foot care", "codesign_day")
+    app = ParticipantApp(studio, language="cy")
+    assert app.code_form.code_button.description == cy.gettext("Continue")
+    assert app.code_form.code_input.description == cy.gettext("Join code") == "Cod ymuno"
+    assert 'data-codesign-lang="cy"' in app.language.value
+    app.enter_code("ZZZZZ1")
+    assert "ZZZZZ1" in app.notice.value
+    assert "No workshop" not in app.notice.value  # the store's error, in Welsh
+    now = [0.0]
+    app._tries._clock = lambda: now[0]
+    for i in range(6):
+        app.enter_code(f"ZZZZZ{i}")
+    assert "Arhoswch 2 eiliad" in app.notice.value
+    now[0] = 10.0
+    assert app.enter_code(english.code)
+    assert app.join_form.join_button.description == "Join"
+    assert 'data-codesign-lang="en"' in app.language.value
+
+
+def test_pages_before_any_workshop_speak_the_browsers_language():
+    """The server's refusal and sign-in pages: Welsh words, lang and dir, escaped."""
+    from codesign_widgets.serving.kernel_guard import CLIENT_FULL, SERVER_FULL, refusal_page
+    from codesign_widgets.serving.session_routes import USED_LINK, sign_in_page
+
+    cy = translator("cy")
+    for refusal in (CLIENT_FULL, SERVER_FULL):
+        page = refusal_page(refusal, cy)
+        assert page.startswith("<!doctype html><html lang='cy' dir='ltr'>")
+        assert refusal.title not in page
+        assert cy.gettext(refusal.title).replace("'", "&#x27;") in page
+        assert f"<a href=''>{cy.gettext('Try again')}</a>" in page
+    for page in (sign_in_page(cy), sign_in_page(cy, USED_LINK)):
+        assert "<html lang='cy' dir='ltr'>" in page
+        assert "<code>codesign serve</code>" in page
+        assert "{command}" not in page
+        assert "Sign in" not in page
+        assert "Each hub link" not in page
+    assert "<html lang='en' dir='ltr'>" in sign_in_page(translator("en"))

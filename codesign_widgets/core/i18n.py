@@ -18,6 +18,7 @@ errors); the view translates it later with ``tr.gettext(message)``.
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
 import io
 import json
@@ -32,6 +33,7 @@ __all__ = [
     "Translator",
     "catalogue_path",
     "locale_path",
+    "negotiate",
     "translator",
 ]
 
@@ -48,6 +50,43 @@ def N_(message: str) -> str:
     'Open'
     """
     return message
+
+
+def _preferences(accept_language: str) -> list[str]:
+    """The language tags of an ``Accept-Language`` header, most wanted first (``q=0`` and
+    ``*`` left out; equal weights keep the browser's order)."""
+    weighted = []
+    for index, item in enumerate(accept_language.split(",")[:20]):
+        tag, *params = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if tag and tag != "*" and weight > 0:
+            weighted.append((-weight, index, tag[:35]))
+    return [tag for _w, _i, tag in sorted(weighted)]
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The language of ours a browser asks for first (its ``Accept-Language`` header), for
+    the pages shown before a workshop's plan is known; English when it asks for none of them.
+
+    >>> negotiate("cy-GB,cy;q=0.9,en;q=0.8"), negotiate("fr-FR,es;q=0.5"), negotiate(None)
+    ('cy', 'es', 'en')
+    >>> negotiate("en-GB,en;q=0.9,cy;q=0.8"), negotiate("cy;q=0, de")
+    ('en', 'en')
+    """
+    preferred = _preferences(accept_language or "")
+    if not preferred or preferred[0].lower().split("-")[0] == DEFAULT_LANGUAGE:
+        return DEFAULT_LANGUAGE  # most browsers: no Babel import for them
+    from babel.core import negotiate_locale
+
+    found = negotiate_locale(preferred, list(LANGUAGES), sep="-", aliases=None)
+    return found.lower() if found else DEFAULT_LANGUAGE
 
 
 def locale_path() -> Path:
@@ -82,6 +121,23 @@ class Translator:
     def __init__(self, language: str, translations: _gettext.NullTranslations) -> None:
         self.language = language
         self._translations = translations
+        self._direction: str | None = None
+
+    @property
+    def direction(self) -> str:
+        """``"ltr"`` or ``"rtl"``: the page's ``dir`` in this language (Babel's locale data).
+
+        >>> translator("en").direction, translator("cy").direction
+        ('ltr', 'ltr')
+        """
+        if self._direction is None:
+            self._direction = "ltr"
+            if self.language != DEFAULT_LANGUAGE:
+                from babel.core import Locale, UnknownLocaleError
+
+                with contextlib.suppress(UnknownLocaleError, ValueError):
+                    self._direction = Locale.parse(self.language, sep="-").text_direction
+        return self._direction
 
     def __repr__(self) -> str:
         return f"Translator({self.language!r})"

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from .i18n import N_
+
 __all__ = [
     "DEFICIENCIES",
     "FALLBACK_COLOURS",
@@ -46,12 +48,12 @@ TIE_COLOURS = {"information": "#332288", "money": "#999933", "referral": "#7F3B0
 #: The second channel of a tie type on the map: cytoscape line styles, in tie-type order
 #: (a dash pattern where cytoscape has no named style for it).
 TIE_LINE_STYLES = (
-    ("solid", None, "solid"),
-    ("dashed", (12, 6), "long dashes"),
-    ("dotted", None, "dots"),
-    ("dashed", (14, 4, 3, 4), "dash and dot"),
-    ("dashed", (4, 4), "short dashes"),
-    ("double", None, "double line"),
+    ("solid", None, N_("solid")),
+    ("dashed", (12, 6), N_("long dashes")),
+    ("dotted", None, N_("dots")),
+    ("dashed", (14, 4, 3, 4), N_("dash and dot")),
+    ("dashed", (4, 4), N_("short dashes")),
+    ("double", None, N_("double line")),
 )
 #: Kinds of stakeholder (also told apart by node shape).
 KIND_COLOURS = {"person": "#0072B2", "group": "#D55E00", "organisation": "#222255",

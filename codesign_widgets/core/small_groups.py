@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from .i18n import N_, Translator, translator
+
 __all__ = [
     "DEFAULT_SMALLEST_GROUP",
     "OTHER",
@@ -37,7 +39,7 @@ __all__ = [
 DEFAULT_SMALLEST_GROUP = 3
 #: The key and label of the merged group.
 OTHER = "other"
-OTHER_LABEL = "Other perspectives"
+OTHER_LABEL = N_("Other perspectives")
 
 
 def merge_small_groups(sizes: Mapping[str, int], smallest: int) -> dict[str, str]:
@@ -91,8 +93,10 @@ def merged_note(
     labels: Mapping[str, str],
     smallest: int,
     sizes: Mapping[str, int] | None = None,
+    tr: Translator | None = None,
 ) -> str:
-    """A sentence saying which perspectives are shown together, and why, or ``""``.
+    """A sentence saying which perspectives are shown together, and why, or ``""``, in
+    ``tr``'s language (``labels`` come translated).
 
     With ``sizes`` it names the perspectives that were too small apart from those that
     joined them so the merged group would not single people out.
@@ -103,33 +107,44 @@ def merged_note(
     >>> merged_note(plan, {"b": "Provider", "c": "System"}, 3, {"a": 5, "b": 4, "c": 1})[:59]
     'System had fewer than 3 people taking part, so it is shown '
     """
+    tr = tr or translator()
     merged = [g for g, shown in plan.items() if shown == OTHER]
     if not merged:
         return ""
-    names = _and(labels.get(g, g) for g in merged)
+    names = _and((labels.get(g, g) for g in merged), tr)
+    other = tr.gettext(OTHER_LABEL)
     if all(shown == OTHER for shown in plan.values()):
-        return (
-            f"Results are not shown by perspective: too few people took part in {names} "
-            f"to show them apart without singling people out (the plan asks for at least "
-            f"{smallest} in each)."
-        )
+        return tr.gettext(
+            "Results are not shown by perspective: too few people took part in {names} to "
+            "show them apart without singling people out (the plan asks for at least {n} in "
+            "each)."
+        ).format(names=names, n=smallest)
     small = [g for g in merged if sizes is not None and sizes.get(g, 0) < smallest]
     joined = [g for g in merged if g not in small]
     if sizes is not None and small and joined:
-        one = len(small) == 1
-        return (
-            f"{_and(labels.get(g, g) for g in small)} had fewer than {smallest} people taking "
-            f"part, so {'it is' if one else 'they are'} shown together with "
-            f'{_and(labels.get(g, g) for g in joined)} as "{OTHER_LABEL}" '
-            f"(on {'its' if one else 'their'} own it would single people out)."
+        return tr.ngettext(
+            "{small} had fewer than {n} people taking part, so it is shown together with "
+            '{joined} as "{other}" (on its own it would single people out).',
+            "{small} had fewer than {n} people taking part, so they are shown together with "
+            '{joined} as "{other}" (on their own it would single people out).',
+            len(small),
+        ).format(
+            small=_and((labels.get(g, g) for g in small), tr),
+            n=smallest,
+            joined=_and((labels.get(g, g) for g in joined), tr),
+            other=other,
         )
-    return (
-        f'{names} {"are" if len(merged) > 1 else "is"} shown together as "{OTHER_LABEL}": '
-        f"fewer than {smallest} people took part in each, so showing them apart would "
-        "single people out."
-    )
+    return tr.ngettext(
+        '{names} is shown together as "{other}": fewer than {n} people took part in each, '
+        "so showing them apart would single people out.",
+        '{names} are shown together as "{other}": fewer than {n} people took part in each, '
+        "so showing them apart would single people out.",
+        len(merged),
+    ).format(names=names, other=other, n=smallest)
 
 
-def _and(items: Iterable[str]) -> str:
+def _and(items: Iterable[str], tr: Translator) -> str:
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return tr.gettext("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])

@@ -10,11 +10,13 @@ hub builds it (never on a phone's kernel).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 
+from ..core.i18n import N_, Translator, translator
 from ..core.safe_text import escaped
 from ..core.small_groups import OTHER, OTHER_LABEL, group_sizes, merge_small_groups, merged_note
 from ..core.templates import Stage, Template
@@ -34,14 +36,28 @@ from .themes import group_by_theme
 
 __all__ = ["Dots", "GoalWall", "bar_chart"]
 
-GROUP_LABELS = {"lived_experience": "Lived experience", "provider": "Provider", "system": "System"}
+GROUP_LABELS = {
+    "lived_experience": N_("Lived experience"),
+    "provider": N_("Provider"),
+    "system": N_("System"),
+}
 SHOWN_LABELS = {**GROUP_LABELS, OTHER: OTHER_LABEL}
 
 
-def bar_chart(rows: list[tuple[str, float]], *, unit: str = "", colour: str = "#0072B2") -> str:
-    """Horizontal bars as escaped HTML, with the numbers written out (the text alternative)."""
+def bar_chart(
+    rows: list[tuple[str, float]],
+    *,
+    unit: str = "",
+    colour: str = "#0072B2",
+    tr: Translator | None = None,
+) -> str:
+    """Horizontal bars as escaped HTML, with the numbers written out (the text alternative).
+
+    >>> bar_chart([], tr=translator("cy"))
+    '<p>Dim byd eto.</p>'
+    """
     if not rows:
-        return escaped("Nothing yet.", "p")
+        return escaped((tr or translator()).gettext("Nothing yet."), "p")
     top = max(value for _label, value in rows) or 1
     lines = []
     for label, value in rows:
@@ -78,11 +94,15 @@ class GoalWall(widgets.VBox):
 
     def __init__(self, template: Template, title: str, code: str) -> None:
         self.template = template
+        self.tr = tr = translator(template.language)  # the room reads the plan's language
+        self._ = _ = tr.gettext
         self.cards: list[GoalCard] = []
         link = join_link(code).replace("join.ipynb", "goal_mapping.ipynb")
         self.join_text = widgets.HTML(
             escaped(title, "h1")
-            + escaped(f"Join code: {code}" + (f" · {link}" if link else ""), "div")
+            + escaped(
+                _("Join code: {code}").format(code=code) + (f" · {link}" if link else ""), "div"
+            )
         )
         self.now = widgets.HTML()
         self.by_theme = widgets.HTML()
@@ -90,18 +110,20 @@ class GoalWall(widgets.VBox):
         self.summary = widgets.HTML()
         self.map_text = widgets.HTML()
         self.map_by = widgets.ToggleButtons(
-            description="Map", options=[("By theme", "theme"), ("By goal", "goal")], value="theme"
+            description=_("Map"),
+            options=[(_("By theme"), "theme"), (_("By goal"), "goal")],
+            value="theme",
         )
         self.map_by.observe(lambda _c: self._draw_map(), "value")
         self._nodes: dict = {}  # the map's element widgets, by node and by edge
         self._edges: dict = {}
         self.map = self._make_map()
-        self._wall = [widgets.HTML(escaped("Shared goals by theme", "h2")), self.by_theme]
-        self._ranked = [widgets.HTML(escaped("Priorities from the dots", "h2")), self.priorities]
+        self._wall = [widgets.HTML(escaped(_("Shared goals by theme"), "h2")), self.by_theme]
+        self._ranked = [widgets.HTML(escaped(_("Priorities from the dots"), "h2")), self.priorities]
         self._details = [
-            widgets.HTML(escaped("What the goals need", "h2")),
+            widgets.HTML(escaped(_("What the goals need"), "h2")),
             self.summary,
-            widgets.HTML(escaped("Goals and the services chosen for them", "h2")),
+            widgets.HTML(escaped(_("Goals and the services chosen for them"), "h2")),
             self.map_by,
             self.map,
             self.map_text,
@@ -198,18 +220,28 @@ class GoalWall(widgets.VBox):
     def _draw_now(self, stage: Stage, state: StageState, here: bool, dots: Dots) -> None:
         """The stage, its state and counts in two lines; the ask only while cards come in
         (after that the room reads the result, and the header stays short)."""
+        _, ngettext = self._, self.tr.ngettext
+        label = _(state.label)
+        counts = (
+            " · "
+            + ngettext("{n} shared card", "{n} shared cards", len(self.cards)).format(
+                n=len(self.cards)
+            )
+            + " · "
+            + ngettext("{n} dot placed", "{n} dots placed", dots.placed).format(n=dots.placed)
+            + " "
+            + ngettext("(each person has {n})", "(each person has {n})", dots.budget).format(
+                n=dots.budget
+            )
+        )
         lines = [
             escaped(stage.title, "h2"),
             escaped(
-                state.label if here else f"{state.label} (the room is on another stage)",
+                label if here else _("{state} (the room is on another stage)").format(state=label),
                 "span",
                 f"codesign-state-{state.value}",
             )
-            + escaped(
-                f" · {len(self.cards)} shared cards · {dots.placed} dots placed "
-                f"(each person has {dots.budget})",
-                "span",
-            ),
+            + escaped(counts, "span"),
         ]
         if state in (StageState.NOT_STARTED, StageState.OPEN):
             lines.append(escaped(stage.ask, "p", "codesign-ask"))
@@ -218,7 +250,7 @@ class GoalWall(widgets.VBox):
     def _draw_cards(self, dots: Dots, state: StageState) -> None:
         if not self.cards:
             self.by_theme.value = escaped(
-                "No shared cards yet: they appear here as they come.", "p"
+                self._("No shared cards yet: they appear here as they come."), "p"
             )
             return
         on: dict[tuple[str, str], int] = {}
@@ -230,9 +262,14 @@ class GoalWall(widgets.VBox):
         for theme, members in group_by_theme(self.cards).items():
             title = f"{theme} ({len(members)})"
             if revealed:
-                title += f" · {on.get(('theme', theme.casefold()), 0)} dots on the theme"
+                n = on.get(("theme", theme.casefold()), 0)
+                title += " · " + self.tr.ngettext(
+                    "{n} dot on the theme", "{n} dots on the theme", n
+                ).format(n=n)
             items = [
-                self._card_html(card, on.get(("card", str(card.id)), 0) if revealed else None)
+                self._card_html(
+                    card, on.get(("card", str(card.id)), 0) if revealed else None, self.tr
+                )
                 for card in members
             ]
             blocks.append(
@@ -249,28 +286,30 @@ class GoalWall(widgets.VBox):
         keys = "".join(
             f'<span style="margin-right:1em"><span aria-hidden="true" style="display:inline-block;'
             f'width:0.8em;height:0.8em;margin-right:0.3em;background:{perspective_colour(g, i)}">'
-            f"</span>{escaped(SHOWN_LABELS.get(g, g), 'span')}</span>"
+            f"</span>{escaped(self._(SHOWN_LABELS.get(g, g)), 'span')}</span>"
             for i, g in enumerate(self._group_names())
         )
-        return f'<p class="codesign-card-legend">Card edge: the author\'s perspective. {keys}</p>'
+        edge = html.escape(self._("Card edge: the author's perspective."), quote=False)
+        return f'<p class="codesign-card-legend">{edge} {keys}</p>'
 
     @staticmethod
-    def _card_html(card: GoalCard, dots: int | None) -> str:
+    def _card_html(card: GoalCard, dots: int | None, tr: Translator) -> str:
         """One card on the wall, with its dots once they are revealed."""
+        _ = tr.gettext
         colour = perspective_colour(card.group)
         # The perspective in words as well as the edge's colour (WCAG 1.4.1).
-        group = escaped(SHOWN_LABELS.get(card.group, card.group), "div", "codesign-card-group")
-        parts = [card.goal, f"What matters: {card.what_matters}"]
+        group = escaped(_(SHOWN_LABELS.get(card.group, card.group)), "div", "codesign-card-group")
+        parts = [card.goal, _("What matters: {text}").format(text=card.what_matters)]
         if card.services:
-            parts.append("Would help: " + ", ".join(card.services))
+            parts.append(_("Would help: {text}").format(text=", ".join(card.services)))
         if card.barriers:
-            parts.append("In the way: " + ", ".join(card.barriers))
+            parts.append(_("In the way: {text}").format(text=", ".join(card.barriers)))
         if card.confidence is not None:
-            parts.append(f"Confidence {card.confidence}/10")
+            parts.append(_("Confidence {n}/10").format(n=card.confidence))
         if card.to_seven:
-            parts.append(f"What would make it a 7: {card.to_seven}")
+            parts.append(_("What would make it a 7: {text}").format(text=card.to_seven))
         if dots is not None:
-            parts.append(f"● {dots} dots")
+            parts.append("● " + tr.ngettext("{n} dot", "{n} dots", dots).format(n=dots))
         return (
             f'<li style="border-left:6px solid {colour};padding-left:6px;'
             f'margin:4px 0">{group}{escaped(chr(10).join(parts), "div")}</li>'
@@ -284,18 +323,20 @@ class GoalWall(widgets.VBox):
         return seen
 
     def _draw_summary(self, dots: Dots, state: StageState, labels: Mapping[str, str]) -> None:
-        cards = self.cards
-        parts = [escaped("Services most needed", "h3")]
-        parts.append(bar_chart(services_most_needed(cards)[:12], colour="#D55E00"))
+        cards, _, tr = self.cards, self._, self.tr
+        parts = [escaped(_("Services most needed"), "h3")]
+        parts.append(bar_chart(services_most_needed(cards)[:12], colour="#D55E00", tr=tr))
         missing = gaps(cards)
-        parts.append(escaped(f"Goals with no service yet (gaps): {len(missing)}", "h3"))
+        parts.append(
+            escaped(_("Goals with no service yet (gaps): {n}").format(n=len(missing)), "h3")
+        )
         if missing:
             parts.append("<ul>" + "".join(escaped(c.goal, "li") for c in missing[:20]) + "</ul>")
         else:
-            parts.append(escaped("None: every shared goal has a service.", "p"))
-        parts.append(escaped("Barriers most named", "h3"))
-        parts.append(bar_chart(barriers_most_named(cards)[:12], colour="#009E73"))
-        parts.append(escaped("Confidence (0-10), by perspective", "h3"))
+            parts.append(escaped(_("None: every shared goal has a service."), "p"))
+        parts.append(escaped(_("Barriers most named"), "h3"))
+        parts.append(bar_chart(barriers_most_named(cards)[:12], colour="#009E73", tr=tr))
+        parts.append(escaped(_("Confidence (0-10), by perspective"), "h3"))
         parts.append(self._confidence_table(cards))
         self.summary.value = "".join(parts)
         self.priorities.value = self._priorities_html(dots, state, labels)
@@ -309,7 +350,8 @@ class GoalWall(widgets.VBox):
         shown = [g for g in dict.fromkeys(plan[g] for g in self._group_names()) if g != OTHER]
         if OTHER in plan.values():
             shown.append(OTHER)
-        note = merged_note(plan, GROUP_LABELS, smallest, sizes)
+        labels = {g: self._(label) for g, label in GROUP_LABELS.items()}
+        note = merged_note(plan, labels, smallest, sizes, self.tr)
         return plan, shown, escaped(note, "p", "codesign-note") if note else ""
 
     def _confidence_table(self, cards: list[GoalCard]) -> str:
@@ -318,18 +360,26 @@ class GoalWall(widgets.VBox):
         if groups == [OTHER]:
             groups = []  # nothing shown apart: everyone only
         dist = confidence_by_group([replace(c, group=plan.get(c.group, c.group)) for c in rated])
-        header = "<tr><th>Who</th>" + "".join(f"<th>{n}</th>" for n in range(11)) + "</tr>"
+        _ = self._
+        who = escaped(_("Who"), "th")
+        header = f"<tr>{who}" + "".join(f"<th>{n}</th>" for n in range(11)) + "</tr>"
         rows = []
         for key in ["all", *groups]:
-            label = "Everyone" if key == "all" else SHOWN_LABELS.get(key, key)
+            label = _("Everyone") if key == "all" else _(SHOWN_LABELS.get(key, key))
             cells = "".join(f"<td>{n}</td>" for n in dist.get(key, [0] * 11))
             rows.append(f"<tr><th>{escaped(label, 'span')}</th>{cells}</tr>")
         return f'<table class="codesign-confidence">{header}{"".join(rows)}</table>{note}'
 
     def _priorities_html(self, dots: Dots, state: StageState, labels: Mapping[str, str]) -> str:
+        _ = self._
         if state is not StageState.REVEALED:
             return escaped(
-                f"{dots.placed} dots placed. Votes stay hidden until you reveal them.", "p"
+                self.tr.ngettext(
+                    "{n} dot placed. Votes stay hidden until you reveal them.",
+                    "{n} dots placed. Votes stay hidden until you reveal them.",
+                    dots.placed,
+                ).format(n=dots.placed),
+                "p",
             )
         placed = [r for r in dots.records if r.delta]
         plan, groups, merged = self._small_groups(
@@ -341,26 +391,36 @@ class GoalWall(widgets.VBox):
         ]
         ranked = priorities(votes)
         if not ranked:
-            return escaped("No dots were placed.", "p")
+            return escaped(_("No dots were placed."), "p")
         if groups == [OTHER]:
             groups = []  # nothing shown apart: pooled and equal say only
         head = (
-            "<tr><th>Priority</th><th>Dots</th><th>Pooled</th><th>Equal say</th>"
-            + "".join(f"<th>{escaped(SHOWN_LABELS.get(g, g), 'span')}</th>" for g in groups)
+            "<tr>"
+            + "".join(
+                escaped(_(h), "th")
+                for h in (N_("Priority"), N_("Dots"), N_("Pooled"), N_("Equal say"))
+            )
+            + "".join(f"<th>{escaped(_(SHOWN_LABELS.get(g, g)), 'span')}</th>" for g in groups)
             + "</tr>"
         )
         rows = []
         for p in ranked[:15]:
             kind, target = p.target.split(":", 1)
-            name = labels.get(target, target) if kind == "card" else f"Theme: {target}"
+            name = (
+                labels.get(target, target)
+                if kind == "card"
+                else _("Theme: {name}").format(name=target)
+            )
             cells = "".join(f"<td>{p.by_group.get(g, 0)}</td>" for g in groups)
             rows.append(
                 f"<tr><td>{escaped(name, 'span')}</td><td>{p.votes}</td>"
                 f"<td>{p.pooled:.0%}</td><td>{p.equal_say:.0%}</td>{cells}</tr>"
             )
         note = escaped(
-            "Equal say: every perspective that placed dots counts the same, however many "
-            "people it has (the average of each perspective's own shares).",
+            _(
+                "Equal say: every perspective that placed dots counts the same, however many "
+                "people it has (the average of each perspective's own shares)."
+            ),
             "p",
         )
         return f'<table class="codesign-priorities">{head}{"".join(rows)}</table>{merged}{note}'
@@ -375,11 +435,10 @@ class GoalWall(widgets.VBox):
             if data["kind"] == "service":
                 continue
             services = sorted(graph.nodes[n]["label"] for n in graph[node])
-            lines.append(
-                f"{data['label']} → {', '.join(services) if services else 'no service (gap)'}"
-            )
+            services = ", ".join(services) if services else self._("no service (gap)")
+            lines.append(f"{data['label']} → {services}")
         self.map_text.value = (
-            escaped("In words:", "p")
+            escaped(self._("In words:"), "p")
             + "<ul>"
             + "".join(escaped(line, "li") for line in lines)
             + "</ul>"

@@ -21,6 +21,7 @@ import ipywidgets as widgets
 import networkx as nx
 
 from ..core.errors import CodesignError
+from ..core.i18n import translator
 from ..core.safe_text import escaped
 from ..core.small_groups import OTHER, OTHER_LABEL
 from ..core.templates import load_template
@@ -108,7 +109,10 @@ class NetworkHub(widgets.VBox):
         self.edits = EditTools(wiring)
         self.open_data = OpenDataTools(wiring, self.workshop.code, self.template)
         title = escaped(f"{self.workshop.title}: {self.stage.title}", "h1")
-        join = escaped(f"Join code: {self.workshop.code}", "div", "codesign-join")
+        tr = translator(self.template.language)  # what the room reads: the plan's language
+        join = escaped(
+            tr.gettext("Join code: {code}").format(code=self.workshop.code), "div", "codesign-join"
+        )
         tabs = [self.map_view, self.grid, self.analysis, self.equal_say, self.edits, self.open_data]
         self.tabs = widgets.Tab(
             children=tabs,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import ipycytoscape
 import ipywidgets as widgets
 
+from ..core.i18n import translator
 from ..core.palette import FALLBACK_COLOURS, KIND_COLOURS, UNKNOWN_COLOUR, line_style
 from ..core.safe_text import escaped
 from ..core.small_groups import OTHER, OTHER_LABEL
@@ -55,6 +56,8 @@ class MapView(widgets.VBox):
         self.workshop_id, self.on_redraw = wiring.workshop_id, on_redraw
         self.groups = {p.key: p.group for p in template.perspectives}
         self.labels = {p.key: p.label for p in template.perspectives}
+        # The drawing's legend and words are read by the room: in the plan's language.
+        self.tr = translator(template.language)
         self.selected: int | None = None
         self.net: NetworkMap | None = None  # what was last shown, to colour and detail it
         self.graph: nx.MultiDiGraph | None = None
@@ -228,12 +231,15 @@ class MapView(widgets.VBox):
         self._draw_legend()
         self._draw_summary(drawn)
         labels = {**self.labels, OTHER: OTHER_LABEL}
-        self.words.value = map_words_html(graph, net.settings.tie_types, labels)
+        kinds = {k: net.settings.kind_label(k) for k in net.settings.kinds}
+        self.words.value = map_words_html(
+            graph, net.settings.tie_types, labels, tr=self.tr, kind_labels=kinds
+        )
         self._draw_details()
 
     def show_busy(self) -> None:
         """Say that the map is being worked out (a large map, computed off the event loop)."""
-        self.summary.value = escaped("Updating the map…", "p")
+        self.summary.value = escaped(self.tr.gettext("Updating the map…"), "p")
 
     def _draw_graph(self, graph: nx.MultiDiGraph, positions: dict) -> None:
         colours = {t.key: t.colour for t in self.net.settings.tie_types}
@@ -286,26 +292,26 @@ class MapView(widgets.VBox):
         return node
 
     def _draw_legend(self) -> None:
-        settings = self.net.settings
+        settings, _ = self.net.settings, self.tr.gettext
         if self.colour_by.value == "perspective":
             items = [
                 (label, self.colour({"perspective": key, "kind": ""}))
                 for key, label in self.labels.items()
             ]
-            items.append(("Not sure", UNKNOWN_COLOUR))
+            items.append((_("Not sure"), UNKNOWN_COLOUR))
         else:
-            items = [(settings.kind_label(k), self.colour({"kind": k})) for k in settings.kinds]
-        self.legend.value = legend_html(items, settings.tie_types)
+            items = [(_(settings.kind_label(k)), self.colour({"kind": k})) for k in settings.kinds]
+        self.legend.value = legend_html(items, settings.tie_types, self.tr)
 
     def _draw_summary(self, drawn: nx.MultiDiGraph) -> None:
-        text = summary_text(self.graph, self.metrics)
+        text = summary_text(self.graph, self.metrics, self.tr)
         shown, total = drawn.number_of_nodes(), self.graph.number_of_nodes()
         if shown < total:
-            text += (
-                f" The drawing shows the {shown} most connected of {total:,} stakeholders (the "
+            text += " " + self.tr.gettext(
+                "The drawing shows the {shown} most connected of {total} stakeholders (the "
                 "analysis covers them all): filter by tie type or perspective, or export the "
                 "map to Gephi to see everyone."
-            )
+            ).format(shown=shown, total=f"{total:,}")
         self.summary.value = escaped(text, "p", "codesign-graph-text")
 
     def _draw_details(self) -> None:

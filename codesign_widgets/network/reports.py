@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
+from ..core.i18n import Translator, translator
 from ..core.palette import line_style
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.small_groups import OTHER, OTHER_LABEL
@@ -65,39 +66,57 @@ def _key(swatch: str, label: str) -> str:
     return f"<div>{swatch}{escaped(label, 'span')}</div>"
 
 
-def legend_html(nodes: Sequence[tuple[str, str]], tie_types: Sequence[TieType]) -> str:
-    """Colour keys for nodes (label, colour) and tie types."""
-    parts = [escaped("Colour", "strong")]
+def legend_html(
+    nodes: Sequence[tuple[str, str]], tie_types: Sequence[TieType], tr: Translator | None = None
+) -> str:
+    """Colour keys for nodes (label, colour) and tie types, in ``tr``'s language (labels come
+    translated; tie types and line styles are translated here).
+
+    >>> "Cysylltiadau" in legend_html([], [TieType("care", "Care / support")], translator("cy"))
+    True
+    """
+    _ = (tr or translator()).gettext
+    parts = [escaped(_("Colour"), "strong")]
     parts += [_key(_swatch(colour), label) for label, colour in nodes]
-    parts.append(escaped("Ties", "strong"))
+    parts.append(escaped(_("Ties"), "strong"))
     parts += [
-        _key(_line_swatch(t.colour, i), f"{t.label} ({line_style(i)[2]})")
+        _key(_line_swatch(t.colour, i), f"{_(t.label)} ({_(line_style(i)[2])})")
         for i, t in enumerate(tie_types)
     ]
-    parts.append(escaped("Size: influence (0-10). Arrow: the tie's direction.", "p"))
+    parts.append(escaped(_("Size: influence (0-10). Arrow: the tie's direction."), "p"))
     parts.append(
         escaped(
-            "Names that would cover one another are left off the drawing (click a shape to "
-            "see it); every name is in the map in words below.",
+            _(
+                "Names that would cover one another are left off the drawing (click a shape "
+                "to see it); every name is in the map in words below."
+            ),
             "p",
         )
     )
     return "".join(parts)
 
 
-def summary_text(graph: nx.MultiDiGraph, metrics: NetworkMetrics) -> str:
-    """The drawing in words: its text alternative on the projector."""
+def summary_text(
+    graph: nx.MultiDiGraph, metrics: NetworkMetrics, tr: Translator | None = None
+) -> str:
+    """The drawing in words: its text alternative on the projector, in ``tr``'s language."""
+    tr = tr or translator()
+    _ = tr.gettext
     names = _names(graph)
     top = sorted(metrics.degree, key=lambda n: (-metrics.degree[n], names[n]))[:5]
-    most = ", ".join(f"{names[n]} ({metrics.degree[n]})" for n in top) or "none yet"
+    most = ", ".join(f"{names[n]} ({metrics.degree[n]})" for n in top) or _("none yet")
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     lines = [
-        f"{graph.number_of_nodes()} stakeholders and {graph.number_of_edges()} ties shown.",
-        f"Most connected: {most}.",
+        tr.ngettext(
+            "{n} stakeholder and {ties} shown.", "{n} stakeholders and {ties} shown.", nodes
+        ).format(n=nodes, ties=tr.ngettext("{n} tie", "{n} ties", edges).format(n=edges)),
+        _("Most connected: {names}.").format(names=most),
     ]
     if metrics.brokers:
-        lines.append("Brokers: " + ", ".join(names[n] for n in metrics.brokers) + ".")
+        brokers = ", ".join(names[n] for n in metrics.brokers)
+        lines.append(_("Brokers: {names}.").format(names=brokers))
     if metrics.isolates:
-        lines.append(f"Not linked to anyone: {len(metrics.isolates)}.")
+        lines.append(_("Not linked to anyone: {n}.").format(n=len(metrics.isolates)))
     return " ".join(lines)
 
 

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
+from ..core.i18n import translator
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
+from ..ui.announce import focus_heading
 from ..ui.common import Notice
 from ..ui.links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
 from ..ui.wiring import HubWiring
@@ -56,12 +58,15 @@ class FacilitatorHub(widgets.VBox):
         self.add_class("codesign-hub")
         self.studio, self.feed, self.workshop = studio, feed, workshop
         self.template = load_template(workshop.template)
+        # What the room reads is in the plan's language; the facilitator's controls stay English.
+        self.tr = translator(self.template.language)
         self.notice = Notice()
         self._names: dict[int, str] = {}
         wiring = HubWiring(studio, workshop.id, self.notice, self.refresh)
         self.run = GuidedRun(wiring, workshop, self.template)
         self.stages = StageControls(wiring, workshop, self.template)
         self.room_wall = RoomWall(wiring, self.template)
+        self.run.on_moved = self.stages.on_moved = self.focus_step
         self._build_join()
         self._build_key(new_key)
         # Links open each activity's own page in a new tab, signed in as this browser is.
@@ -93,16 +98,19 @@ class FacilitatorHub(widgets.VBox):
     # -- layout ------------------------------------------------------------------------------
     def _build_join(self) -> None:
         """The join code in big type, how to join, and the QR code of the join link."""
+        _ = self.tr.gettext
         link = join_link(self.workshop.code)
         how = (
-            f"Scan the QR code, or open {join_address()} and type the join code."
+            _("Scan the QR code, or open {address} and type the join code.").format(
+                address=join_address()
+            )
             if link
-            else "Start the studio with `codesign serve` to get a link for phones."
+            else _("Start the studio with `codesign serve` to get a link for phones.")
         )
         # The code is read from the back of the room and typed on phones: make it big.
         self.join_text = widgets.HTML(
             escaped(
-                f"Join code: {self.workshop.code}",
+                _("Join code: {code}").format(code=self.workshop.code),
                 "div",
                 "codesign-code",
                 "font-size:2em;font-weight:700;letter-spacing:0.08em",
@@ -110,10 +118,11 @@ class FacilitatorHub(widgets.VBox):
             + escaped(how, "div", "codesign-join")
         )
         # An img in HTML rather than an Image widget: the code needs a text alternative.
+        alt = _("QR code of the join link: {link}").format(link=link)
         self.qr = widgets.HTML(
             (
                 f'<img src="data:image/png;base64,{base64.b64encode(qr_png(link)).decode()}" '
-                f'alt="{escaped_attribute(f"QR code of the join link: {link}")}" '
+                f'alt="{escaped_attribute(alt)}" '
                 'width="180" height="180">'
             )
             if link
@@ -151,9 +160,13 @@ class FacilitatorHub(widgets.VBox):
         wall.wall.add_class("codesign-live-result")
         top = widgets.HBox([join, live])
         top.add_class("codesign-room-top")
+        title = widgets.HTML(escaped(self.workshop.title, "h1"))
+        # What the room reads (in the plan's language); the guided run is the facilitator's.
+        for part in (title, join, live, wall.people):
+            part.add_class("codesign-projected")
         room = widgets.VBox(
             [
-                widgets.HTML(escaped(self.workshop.title, "h1")),
+                title,
                 top,
                 self.run.bar,
                 wall.people,
@@ -165,9 +178,10 @@ class FacilitatorHub(widgets.VBox):
     def _control_tab(self) -> widgets.VBox:
         """The facilitator's tab: activity pages, stages and timer, moderation."""
         stages = self.stages
+        self.next_heading = widgets.HTML(escaped("Next step", "h2"))
         return widgets.VBox(
             [
-                widgets.HTML(escaped("Next step", "h2")),
+                self.next_heading,
                 self.run.bar,
                 self.run.order,
                 widgets.HTML(escaped("Activity pages (open in a new tab)", "h2")),
@@ -188,6 +202,12 @@ class FacilitatorHub(widgets.VBox):
         )
 
     # -- actions -----------------------------------------------------------------------------
+    def focus_step(self) -> None:
+        """After this facilitator moved the room: keyboard focus to the new stage's heading
+        on the room tab, or to "Next step" on the run tab (the page focuses the one shown)."""
+        self.stages.focus_now()
+        self.next_heading.value = focus_heading("Next step")
+
     def hide_key(self) -> None:
         """The facilitator saved the key: take it off the screen (and out of widget state)."""
         self.key_text.value = ""

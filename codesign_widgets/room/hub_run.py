@@ -7,6 +7,8 @@ The steps come from :mod:`codesign_widgets.core.running_order`; this part carrie
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 
 from ..core.running_order import Action, RoundInfo, Step, next_step, running_order
@@ -46,6 +48,8 @@ class GuidedRun:
         )
         self.bar.add_class("codesign-guided-run")
         self.order = widgets.HTML()
+        #: Called after a step or an undo changed the room (the hub moves focus to it).
+        self.on_moved: Callable[[], object] = lambda: None
 
     # -- actions -----------------------------------------------------------------------------
     def take(self, step: Step | None = None) -> bool:
@@ -69,6 +73,8 @@ class GuidedRun:
         elif ok:
             self._undo = None  # a round cannot be taken back once phones scored in it
         self.on_change({"stages", "scoring"})
+        if ok:
+            self.on_moved()
         return bool(ok)
 
     def undo(self) -> bool:
@@ -88,6 +94,8 @@ class GuidedRun:
         if ok:
             self._undo = None
         self.on_change({"stages"})
+        if ok:
+            self.on_moved()
         return bool(ok)
 
     def _set_stages(self, actions: list[Action]) -> None:

@@ -7,12 +7,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
+from ..core.i18n import translator
 from ..core.safe_text import escaped
 from ..core.templates import Template
 from ..core.workshop import StageState, WorkshopState
+from ..ui.announce import focus_heading
 from ..ui.common import run_action, state_buttons
 from ..ui.wiring import HubWiring
 
@@ -33,6 +36,7 @@ class StageControls:
     def __init__(self, wiring: HubWiring, workshop: WorkshopState, template: Template) -> None:
         self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop, self.template = workshop, template
+        self.tr = translator(template.language)  # for ``now`` and the timer, in the room
         self._timer_task: asyncio.Task | None = None
         self.stage_picker = widgets.Dropdown(
             description="Stage",
@@ -53,6 +57,9 @@ class StageControls:
         self.timer_stop.on_click(lambda _b: self.stop_timer())
         self.timer_label = widgets.HTML()
         self.now = widgets.HTML()
+        self._now_shown = ""  # what ``now`` says, so a redraw that changes nothing keeps it
+        #: Called after this facilitator moved the room (the hub moves focus to the stage).
+        self.on_moved: Callable[[], object] = lambda: None
 
     # -- actions -----------------------------------------------------------------------------
     def make_current(self, stage_key: str) -> bool:
@@ -65,6 +72,8 @@ class StageControls:
             ok=f"The room is now on: {self.template.stage(stage_key).title}.",
         )
         self.on_change({"stages"})
+        if ok:
+            self.on_moved()
         return bool(ok)
 
     def set_state(self, stage_key: str, state: StageState | str) -> bool:
@@ -109,17 +118,28 @@ class StageControls:
     def show(self, workshop: WorkshopState) -> None:
         """Draw the stages, the current one and the timer as they are in ``workshop``."""
         self.workshop = workshop
-        current = self.template.stage(workshop.current_stage)
-        state = workshop.state_of(current.key)
-        self.now.value = (
-            escaped(f"Now: {current.title}", "h2")
-            + escaped(state.label, "div", f"codesign-state-{state.value}")
-            + escaped(current.ask, "p", "codesign-ask")
-        )
+        self._draw_now()
         self._draw_stage_detail()
         self._draw_timer()
         if workshop.timer_ends_at is not None:
             self._ensure_ticking()
+
+    def focus_now(self) -> None:
+        """Keyboard focus to the room's stage heading ("Now: ..."), drawn again to take it."""
+        self._draw_now(focus=True)
+
+    def _draw_now(self, focus: bool = False) -> None:
+        _ = self.tr.gettext
+        current = self.template.stage(self.workshop.current_stage)
+        state = self.workshop.state_of(current.key)
+        heading = _("Now: {stage}").format(stage=current.title)
+        rest = escaped(_(state.label), "div", f"codesign-state-{state.value}") + escaped(
+            current.ask, "p", "codesign-ask"
+        )
+        # A live redraw that changes nothing leaves the heading (and the focus on it) alone.
+        if focus or heading + rest != self._now_shown:
+            self._now_shown = heading + rest
+            self.now.value = (focus_heading(heading) if focus else escaped(heading, "h2")) + rest
 
     def _draw_stage_detail(self) -> None:
         stage = self.template.stage(self.stage_picker.value)
@@ -135,8 +155,13 @@ class StageControls:
         if end is None:
             self.timer_label.value = ""
             return
+        _ = self.tr.gettext
         left = max(0, int(end - time.time()))
-        text = f"Time left: {left // 60:02d}:{left % 60:02d}" if left else "Time is up"
+        text = (
+            _("Time left: {time}").format(time=f"{left // 60:02d}:{left % 60:02d}")
+            if left
+            else _("Time is up")
+        )
         self.timer_label.value = escaped(text, "div", "codesign-timer")
 
     def _ensure_ticking(self) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 
+from ..core.i18n import N_, translator
 from ..core.safe_text import escaped, isolated_names
 from ..core.templates import Template
 from ..core.workshop import Participant
@@ -39,6 +40,7 @@ class RoomWall:
     def __init__(self, wiring: HubWiring, template: Template) -> None:
         self.studio, self.notice, self.on_change = wiring.studio, wiring.notice, wiring.on_change
         self.workshop_id, self.template = wiring.workshop_id, template
+        self.tr = translator(template.language)  # the projected parts: the plan's language
         self.counts = widgets.HTML()
         self.people = widgets.HTML()
         self.wall = widgets.HTML()
@@ -134,8 +136,10 @@ class RoomWall:
         """How many joined by perspective (``counts``, beside the join code), and who
         (``people``, below the fold: each name isolated, so right-to-left names keep their
         place in the list)."""
-        counts = [escaped(f"{len(participants)} joined", "div", "codesign-count")]
-        people = [escaped("Who joined", "h2")] if participants else []
+        tr = self.tr
+        joined = tr.ngettext("{n} joined", "{n} joined", len(participants))
+        counts = [escaped(joined.format(n=len(participants)), "div", "codesign-count")]
+        people = [escaped(tr.gettext("Who joined"), "h2")] if participants else []
         for index, perspective in enumerate(self.template.perspectives):
             names = [p.shown_name for p in participants if p.perspective == perspective.key]
             style = f"border-left:8px solid {perspective_colour(perspective.group, index)};"
@@ -179,10 +183,13 @@ class RoomWall:
         )
         current = self.template.stage(stage_key)
         if current.activity != "checkin":
-            page = ACTIVITY_PAGES.get(current.activity, ("", "the activity page"))[1]
+            _ = self.tr.gettext
+            page = ACTIVITY_PAGES.get(current.activity, ("", N_("Activity pages")))[1]
             self.wall.value = escaped(
-                f"Phones now show this stage's form. Project the {page} page "
-                "(see Run the workshop, Activity pages) to show the group's work live.",
+                _(
+                    "Phones now show this stage's form. The group's work shows live on the "
+                    "{page} page (facilitator: {tab}, {section})."
+                ).format(page=_(page), tab="Run the workshop", section="Activity pages"),
                 "p",
             )
         else:
@@ -195,7 +202,7 @@ class RoomWall:
             self.wall.value = (
                 f'<div class="codesign-checkin-wall">{"".join(lines)}</div>'
                 if lines
-                else escaped("No lines yet.", "p")
+                else escaped(self.tr.gettext("No lines yet."), "p")
             )
         self._draw_moderation(all_entries, names)
 

@@ -45,6 +45,9 @@ class ParticipantApp(widgets.VBox):
     as a participant would. ``hand_over(code, token)`` keeps the token in this browser's
     HttpOnly cookie (see :class:`~.identity.IdentityKeeper`); ``remembered(code)`` is the token
     this browser sent with the page for that workshop, if any.
+
+    Until a code opens a workshop the page speaks ``language`` (the one the browser asks for,
+    :func:`~codesign_widgets.core.i18n.negotiate`); then the plan's language takes over.
     """
 
     def __init__(
@@ -55,6 +58,7 @@ class ParticipantApp(widgets.VBox):
         feed: Feed | None = None,
         hand_over: Callable[[str, str], object] | None = None,
         remembered: Callable[[str], str | None] | None = None,
+        language: str | None = None,
     ) -> None:
         super().__init__()
         self.add_class("codesign-participant")
@@ -68,9 +72,10 @@ class ParticipantApp(widgets.VBox):
         self.identity = IdentityKeeper(hand_over=hand_over)
         self._remembered = remembered
         self.language = PageLanguage()
-        self.code_form = CodeForm(on_enter=self.enter_code)
+        browser = translator(language)
+        self.code_form = CodeForm(on_enter=self.enter_code, tr=browser)
         self._tries = Backoff()
-        self._build_parts(translator())
+        self._build_parts(browser)
         if code:
             self.enter_code(code, token=token)
         else:
@@ -118,9 +123,15 @@ class ParticipantApp(widgets.VBox):
         a page cannot be used to guess codes."""
         left = self._tries.wait()
         if left:
+            seconds = math.ceil(left)
             self.notice.show(
-                f"Too many wrong codes on this page. Wait {math.ceil(left)} seconds, then type "
-                "the code shown on the big screen.",
+                self.tr.ngettext(
+                    "Too many wrong codes on this page. Wait {n} second, then type the code "
+                    "shown on the big screen.",
+                    "Too many wrong codes on this page. Wait {n} seconds, then type the code "
+                    "shown on the big screen.",
+                    seconds,
+                ).format(n=seconds),
                 "error",
             )
             self._show(self.code_form)

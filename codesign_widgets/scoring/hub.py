@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError, NotAllowed
+from ..core.i18n import translator
 from ..core.templates import load_template
 from ..core.workshop import WorkshopState
 from ..live import Feed
@@ -88,6 +89,7 @@ class ScoringHub(widgets.VBox):
             groups,
             smallest_group=self.template.smallest_group,
             perspective_groups={p.key: p.group for p in self.template.perspectives},
+            tr=translator(self.template.language),
         )
         self.rounds_tab = RoundsTab(wiring)
         self.prototypes_tab = PrototypesTab(wiring)

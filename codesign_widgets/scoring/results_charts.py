@@ -15,6 +15,7 @@ import bqplot as bq
 import ipywidgets as widgets
 import pandas as pd
 
+from ..core.i18n import N_, Translator, translator
 from ..core.palette import POOLED
 from ..core.safe_text import escaped, escaped_attribute
 from ..ui.common import perspective_colour
@@ -39,6 +40,19 @@ BIG = {"font-size": "max(18px, var(--jp-widgets-font-size, 18px))"}
 MARKERS = ("circle", "square", "triangle-up", "diamond", "cross")
 #: The same shapes as text, for the legends drawn outside the charts.
 MARKER_SYMBOLS = {"circle": "●", "square": "■", "triangle-up": "▲", "diamond": "◆", "cross": "✚"}
+#: The shapes in words, for the charts' legends.
+MARKER_WORDS = {
+    "circle": N_("circle"),
+    "square": N_("square"),
+    "triangle-up": N_("triangle up"),
+    "diamond": N_("diamond"),
+    "cross": N_("cross"),
+}
+EQUAL_SAY_BAR, POOLED_DIAMOND, MIDDLE_HALF = (
+    N_("Equal say (bar)"),
+    N_("Pooled (diamond)"),
+    N_("Middle half of people (line)"),
+)
 LOW, HIGH = "#f0f0f0", "#0072B2"
 CONTESTED = "#D55E00"
 
@@ -58,7 +72,7 @@ def _chart(marks, axes, title: str, height: str = "420px", left: int = 90, **kwa
     return figure
 
 
-def _score_axes(x: bq.OrdinalScale, y: bq.LinearScale) -> list[bq.Axis]:
+def _score_axes(x: bq.OrdinalScale, y: bq.LinearScale, tr: Translator) -> list[bq.Axis]:
     """Prototypes along the bottom, weighted scores (0-100) up the side."""
     return [
         bq.Axis(scale=x, side="bottom", tick_style=BIG),
@@ -66,7 +80,7 @@ def _score_axes(x: bq.OrdinalScale, y: bq.LinearScale) -> list[bq.Axis]:
         bq.Axis(
             scale=y,
             side="left",
-            label="Weighted score (0-100)",
+            label=tr.gettext("Weighted score (0-100)"),
             tick_style=BIG,
             tick_values=[0, 20, 40, 60, 80, 100],
         ),
@@ -114,10 +128,16 @@ def legend_html(items: list[tuple[str, str, str]]) -> widgets.HTML:
 
 
 def ranking_section(
-    results: Results, titles: Mapping[int, str], decisions: Mapping[int, Decision]
+    results: Results,
+    titles: Mapping[int, str],
+    decisions: Mapping[int, Decision],
+    tr: Translator | None = None,
 ) -> tuple[bq.Figure, list[widgets.Widget]]:
     """The ranking with equal say and pooled, the spread of people's scores, and a table
-    with the same numbers, the contested criteria and the decisions taken."""
+    with the same numbers, the contested criteria and the decisions taken (the chart's words
+    in ``tr``'s language)."""
+    tr = tr or translator()
+    _ = tr.gettext
     ranking = results.ranking.dropna(subset=["equal_say"])
     ranking = ranking.sort_values(["equal_say_rank", "pooled_rank"])
     per = results.per_criterion
@@ -131,7 +151,7 @@ def ranking_section(
         y=ranking["equal_say"].tolist(),
         scales={"x": x, "y": y},
         colors=["#000000"],
-        labels=["Equal say (bar)"],
+        labels=[_(EQUAL_SAY_BAR)],
         display_legend=False,
     )
     # Pooled is a diamond on the equal-say bar: told apart by shape, not by a grey alone.
@@ -144,7 +164,7 @@ def ranking_section(
         stroke="#ffffff",
         stroke_width=2,
         default_size=260,
-        labels=["Pooled (diamond)"],
+        labels=[_(POOLED_DIAMOND)],
         display_legend=False,
     )
     spread = bq.Lines(
@@ -153,25 +173,25 @@ def ranking_section(
         scales={"x": x, "y": y},
         colors=[CONTESTED],
         stroke_width=6,
-        labels=["Middle half of people (line)"],
+        labels=[_(MIDDLE_HALF)],
         display_legend=False,
     )
     figure = _chart(
         [bars, spread, pooled],
-        _score_axes(x, y),
-        "Ranking: equal say and pooled, with the spread of people's scores",
+        _score_axes(x, y, tr),
+        _("Ranking: equal say and pooled, with the spread of people's scores"),
         # The projector's live result: it fits under the header of a 720-line screen.
         height="min(420px, calc(100vh - 360px))",
     )
     legend = legend_html(
         [
-            ("■", "#000000", "Equal say (bar)"),
-            ("◆", POOLED, "Pooled (diamond)"),
-            ("▮", CONTESTED, "Middle half of people (line)"),
+            ("■", "#000000", _(EQUAL_SAY_BAR)),
+            ("◆", POOLED, _(POOLED_DIAMOND)),
+            ("▮", CONTESTED, _(MIDDLE_HALF)),
         ]
     )
     return figure, [
-        widgets.HTML(escaped("Ranking", "h3")),
+        widgets.HTML(escaped(_("Ranking"), "h3")),
         figure,
         legend,
         widgets.HTML(table),
@@ -217,9 +237,11 @@ def _ranking_table(
 
 
 def heatmap_section(
-    results: Results, titles: Mapping[int, str]
+    results: Results, titles: Mapping[int, str], tr: Translator | None = None
 ) -> tuple[bq.Figure, list[widgets.Widget]]:
     """Each prototype on each criterion as a heatmap, and where people agree or disagree."""
+    tr = tr or translator()
+    _ = tr.gettext
     criteria = results.criteria
     per = results.per_criterion
     ids = [pid for pid in titles if pid in per.index.get_level_values(0)]
@@ -243,15 +265,15 @@ def heatmap_section(
         [
             bq.Axis(scale=heat.scales["column"], side="bottom", tick_style=BIG),
             bq.Axis(scale=heat.scales["row"], side="left", tick_style=BIG),
-            bq.ColorAxis(scale=heat.scales["color"], label="Mean score (0-100)"),
+            bq.ColorAxis(scale=heat.scales["color"], label=_("Mean score (0-100)")),
         ],
-        "Each prototype on each criterion (darker is better)",
+        _("Each prototype on each criterion (darker is better)"),
         height=f"{max(300, 70 * len(ids) + 160)}px",
         left=min(320, 12 * max(len(n) for n in names) + 30),
     )
     table = _heatmap_table(per, ids, criteria, titles)
     return figure, [
-        widgets.HTML(escaped("Criteria: agreement and disagreement", "h3")),
+        widgets.HTML(escaped(_("Criteria: agreement and disagreement"), "h3")),
         figure,
         widgets.HTML(table),
     ]
@@ -282,9 +304,11 @@ def _heatmap_table(
 
 
 def two_by_two_section(
-    results: Results, titles: Mapping[int, str]
+    results: Results, titles: Mapping[int, str], tr: Translator | None = None
 ) -> tuple[bq.Figure, list[widgets.Widget]]:
     """The prototypes placed on the criteria set's two axes, with the four quadrants."""
+    tr = tr or translator()
+    _ = tr.gettext
     criteria = results.criteria
     x_key, y_key = criteria.axes
     cx, cy = criteria.criterion(x_key), criteria.criterion(y_key)
@@ -301,7 +325,7 @@ def two_by_two_section(
         scales={"x": xs, "y": ys},
         colors=[HIGH],
         default_size=200,
-        labels=["Prototypes"],
+        labels=[_("Prototypes")],
     )
     mid_x, mid_y = (cx.min + cx.max) / 2, (cy.min + cy.max) / 2
     lines = bq.Lines(
@@ -311,14 +335,15 @@ def two_by_two_section(
         colors=["#666666"],
         line_style="dashed",
     )
+    mean = _("{criterion} (mean score)")
     figure = _chart(
         [lines, dots],
         [
-            bq.Axis(scale=xs, label=f"{cx.label} (mean score)", tick_style=BIG),
-            bq.Axis(scale=ys, side="left", label=f"{cy.label} (mean score)",
+            bq.Axis(scale=xs, label=mean.format(criterion=cx.label), tick_style=BIG),
+            bq.Axis(scale=ys, side="left", label=mean.format(criterion=cy.label),
                     tick_style=BIG),
         ],
-        f"{cy.label} against {cx.label}",
+        _("{y} against {x}").format(y=cy.label, x=cx.label),
         height="520px",
     )  # fmt: skip
     rows = [
@@ -326,13 +351,18 @@ def two_by_two_section(
         for pid, r in placed.iterrows()
     ]
     table = table_html(["Prototype", cx.label, cy.label], rows)
-    return figure, [widgets.HTML(escaped("The 2x2", "h3")), figure, widgets.HTML(table)]
+    return figure, [widgets.HTML(escaped(_("The 2x2"), "h3")), figure, widgets.HTML(table)]
 
 
 def perspectives_section(
-    results: Results, titles: Mapping[int, str], group_labels: Mapping[str, str]
+    results: Results,
+    titles: Mapping[int, str],
+    group_labels: Mapping[str, str],
+    tr: Translator | None = None,
 ) -> tuple[bq.Figure, list[widgets.Widget]]:
     """Each perspective's weighted scores side by side."""
+    tr = tr or translator()
+    _ = tr.gettext
     by_group = results.by_group
     ids = [pid for pid in titles if pid in by_group.index]
     groups = [g for g in by_group.columns if by_group[g].notna().any()]
@@ -353,18 +383,18 @@ def perspectives_section(
             colors=[perspective_colour(g, i)],
             stroke="#ffffff",
             default_size=300,
-            labels=[f"{group_labels.get(g, g)} ({MARKERS[i % len(MARKERS)].replace('-', ' ')})"],
+            labels=[f"{group_labels.get(g, g)} ({_(MARKER_WORDS[MARKERS[i % len(MARKERS)]])})"],
             display_legend=False,
         )
         for i, g in enumerate(groups)
     ]
-    figure = _chart(dots, _score_axes(x, y), "Each perspective's scores side by side")
+    figure = _chart(dots, _score_axes(x, y, tr), _("Each perspective's scores side by side"))
     legend = legend_html(
         [
             (
                 MARKER_SYMBOLS[MARKERS[i % len(MARKERS)]],
                 perspective_colour(g, i),
-                f"{group_labels.get(g, g)} ({MARKERS[i % len(MARKERS)].replace('-', ' ')})",
+                f"{group_labels.get(g, g)} ({_(MARKER_WORDS[MARKERS[i % len(MARKERS)]])})",
             )
             for i, g in enumerate(groups)
         ]
@@ -374,7 +404,7 @@ def perspectives_section(
     ]
     header = ["Prototype", *[group_labels.get(g, g) for g in by_group.columns]]
     return figure, [
-        widgets.HTML(escaped("By perspective", "h3")),
+        widgets.HTML(escaped(_("By perspective"), "h3")),
         figure,
         legend,
         widgets.HTML(table_html(header, rows)),

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import bqplot as bq
 import ipywidgets as widgets
 
+from ..core.i18n import Translator, translator
 from ..core.safe_text import escaped
 from .model import Decision
 from .results import Movement, Results
@@ -46,14 +47,16 @@ class ResultsPanel(widgets.VBox):
         movement: Movement | None = None,
         comments: Sequence[tuple[int, str, str]] = (),
         decisions: Mapping[int, Decision] | None = None,
+        tr: Translator | None = None,
     ) -> None:
         super().__init__()
+        self.tr = tr = tr or translator()  # the charts' and headings' words: the plan's
         self.add_class("codesign-results")
         self.results, self.titles, self.group_labels = results, dict(titles), dict(group_labels)
         self.decisions = decisions or {}
         self.charts: dict[str, bq.Figure] = {}
         parts: list[widgets.Widget] = [
-            widgets.HTML(escaped(f"Round {round_number}: results", "h2")),
+            widgets.HTML(escaped(tr.gettext("Round {n}: results").format(n=round_number), "h2")),
             widgets.HTML("".join(escaped(n, "p", "codesign-note") for n in results.notes)),
         ]
         if not results.empty:
@@ -69,12 +72,12 @@ class ResultsPanel(widgets.VBox):
         """The ranking, the heatmap, the 2x2 (if the criteria have axes), the perspectives."""
         results, titles = self.results, self.titles
         sections = {
-            "ranking": ranking_section(results, titles, self.decisions),
-            "heatmap": heatmap_section(results, titles),
+            "ranking": ranking_section(results, titles, self.decisions, self.tr),
+            "heatmap": heatmap_section(results, titles, self.tr),
         }
         if results.criteria.axes:
-            sections["two_by_two"] = two_by_two_section(results, titles)
-        sections["perspectives"] = perspectives_section(results, titles, self.group_labels)
+            sections["two_by_two"] = two_by_two_section(results, titles, self.tr)
+        sections["perspectives"] = perspectives_section(results, titles, self.group_labels, self.tr)
         parts: list[widgets.Widget] = []
         for name, (figure, section) in sections.items():
             self.charts[name] = figure
@@ -93,6 +96,6 @@ class ResultsPanel(widgets.VBox):
             if pid in self.titles
         ]
         return [
-            widgets.HTML(escaped("Comments (unnamed)", "h3")),
+            widgets.HTML(escaped(self.tr.gettext("Comments (unnamed)"), "h3")),
             widgets.HTML("".join(escaped(x, "div", "codesign-comment") for x in lines)),
         ]

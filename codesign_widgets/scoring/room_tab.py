@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
+from ..core.i18n import Translator, translator
 from ..core.safe_text import escaped
 from ..core.small_groups import OTHER, OTHER_LABEL
 from ..ui.keyed import close_later
@@ -45,8 +46,10 @@ class RoomTab(widgets.VBox):
         groups: Sequence[str],
         smallest_group: int = 1,
         perspective_groups: Mapping[str, str] | None = None,
+        tr: Translator | None = None,
     ) -> None:
         self.studio = wiring.studio
+        self.tr = tr or translator()  # what the room reads: the plan's language
         self.smallest_group = smallest_group
         self.perspective_groups = dict(perspective_groups or {})
         self.workshop_id, self.stage_key = wiring.workshop_id, wiring.stage_key
@@ -64,7 +67,7 @@ class RoomTab(widgets.VBox):
         self.round_picker.observe(lambda c: self._on_round_pick(c), "value")
         self.results_box = widgets.VBox()
         self._no_results = widgets.HTML(
-            escaped("Results appear here once a round is revealed.", "p")
+            escaped(self.tr.gettext("Results appear here once a round is revealed."), "p")
         )
         self._results_read: tuple | None = None  # what the results panel shown was built from
         super().__init__(
@@ -94,10 +97,13 @@ class RoomTab(widgets.VBox):
         self._rounds, self._prototypes = list(rounds), list(prototypes)
         self._decisions = decisions
         last = rounds[-1] if rounds else None
+        _ = self.tr.gettext
         if last is None:
-            status = "No round yet: add prototypes, choose criteria, then open round 1."
+            status = _("No round yet: add prototypes, choose criteria, then open round 1.")
         else:
-            status = f"Round {last.number} ({last.criteria.name}): {last.state.label}"
+            status = _("Round {n} ({criteria}): {state}").format(
+                n=last.number, criteria=last.criteria.name, state=_(last.state.label)
+            )
         self.round_status.value = escaped(status, "div", "codesign-round-status")
         self._draw_round_picker()
 
@@ -111,10 +117,12 @@ class RoomTab(widgets.VBox):
         groups = ", ".join(
             f"{self.group_labels.get(g, g)} {n}" for g, n in sorted(counts["by_group"].items())
         )
-        text = f"{counts['people']} people have scored so far" + (f" ({groups})" if groups else "")
-        self.progress.value = escaped(
-            text + ". Scores stay sealed until the reveal.", "div", "codesign-progress"
-        )
+        n = counts["people"]
+        text = self.tr.ngettext(
+            "{n} person has scored so far", "{n} people have scored so far", n
+        ).format(n=n) + (f" ({groups})" if groups else "")
+        sealed = self.tr.gettext("Scores stay sealed until the reveal.")
+        self.progress.value = escaped(f"{text}. {sealed}", "div", "codesign-progress")
 
     def _draw_round_picker(self) -> None:
         revealed = [r.id for r in self._rounds if r.state is RoundState.REVEALED]
@@ -124,7 +132,9 @@ class RoomTab(widgets.VBox):
         self._picking = True
         try:
             self.round_picker.options = [
-                (f"Round {r.number}", r.id) for r in self._rounds if r.id in revealed
+                (self.tr.gettext("Round {n}").format(n=r.number), r.id)
+                for r in self._rounds
+                if r.id in revealed
             ]
             self.round_picker.value = shown
         finally:
@@ -163,6 +173,7 @@ class RoomTab(widgets.VBox):
             read=read,
             smallest_group=self.smallest_group,
             perspective_groups=self.perspective_groups,
+            tr=self.tr,
         )
         self.results_box.children = [self.results_panel]
         close_later([old] if old is not None else [])
@@ -206,6 +217,7 @@ def build_results_panel(
     read: tuple | None = None,
     smallest_group: int = 1,
     perspective_groups: Mapping[str, str] | None = None,
+    tr: Translator | None = None,
 ) -> ResultsPanel:
     """Read a revealed round (and the one before it) and build its results panel
     (``read``: what :func:`read_results` returned, if it was read already).
@@ -228,11 +240,12 @@ def build_results_panel(
     return ResultsPanel(
         results,
         titles,
-        {**group_labels, OTHER: OTHER_LABEL},
+        {**group_labels, OTHER: (tr or translator()).gettext(OTHER_LABEL)},
         round_number=this.number,
         movement=moved,
         comments=shown_comments(comments, results.group_plan, perspective_groups or {}),
         decisions=decisions,
+        tr=tr,
     )
 
 

@@ -20,10 +20,13 @@ page takes a kernel and tells :meth:`Ticket.claim` which one it took.
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from ..core.i18n import N_, Translator, translator
 
 #: Clients with no per-client limit: the laptop's own browser on localhost.
 LOCAL_BROWSER = frozenset({"127.0.0.1", "::1"})
@@ -45,15 +48,17 @@ class Refusal:
 CLIENT_FULL = Refusal(
     kind="device",
     status=429,
-    title="This device already has too many studio pages open",
-    advice="Close the other workshop tabs on this device, wait half a minute, then try again.",
+    title=N_("This device already has too many studio pages open"),
+    advice=N_("Close the other workshop tabs on this device, wait half a minute, then try again."),
     retry_after=30,
 )
 SERVER_FULL = Refusal(
     kind="workshop",
     status=503,
-    title="The workshop is full right now",
-    advice="Every place on this laptop is taken. Tell the facilitator, and try again in a minute.",
+    title=N_("The workshop is full right now"),
+    advice=N_(
+        "Every place on this laptop is taken. Tell the facilitator, and try again in a minute."
+    ),
     retry_after=60,
 )
 
@@ -179,19 +184,29 @@ class KernelGuard:
         self._held.pop(kernel_id, None)
 
 
-def refusal_page(refusal: Refusal) -> str:
-    """A small self-contained HTML page for a refused load (fixed text, nothing from input)."""
+def refusal_page(refusal: Refusal, tr: Translator | None = None) -> str:
+    """A small self-contained HTML page for a refused load (fixed text, nothing from input),
+    in ``tr``'s language (the one the phone's browser asks for: the workshop is not known yet).
+
+    >>> page = refusal_page(SERVER_FULL, translator("cy"))
+    >>> page.startswith("<!doctype html><html lang='cy' dir='ltr'>")
+    True
+    """
+    tr = tr or translator()
+    title, advice = html.escape(tr.gettext(refusal.title)), html.escape(tr.gettext(refusal.advice))
+    again = html.escape(tr.gettext("Try again"))
     return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!doctype html><html lang='{tr.language}' dir='{tr.direction}'><head>"
+        "<meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{refusal.title}</title>"
+        f"<title>{title}</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;font-size:1.1rem;"
         "line-height:1.5;max-width:32rem}h1{font-size:1.5rem;line-height:1.3}"
         "a{display:inline-block;margin-top:1rem;padding:.75rem 1.5rem;background:#1976d2;"
         "color:#fff;border-radius:4px;text-decoration:none}</style></head><body>"
-        f"<h1>{refusal.title}</h1><p>{refusal.advice}</p>"
+        f"<h1>{title}</h1><p>{advice}</p>"
         # An empty href is this very address: the page loads again, join code included.
-        "<a href=''>Try again</a></body></html>"
+        f"<a href=''>{again}</a></body></html>"
     )
 
 

@@ -7,6 +7,7 @@ logged as one line that names the route, never a kernel id, token or key.
 from __future__ import annotations
 
 import hmac
+import html
 import inspect
 import json
 import os
@@ -15,6 +16,7 @@ import time
 from contextvars import ContextVar
 from typing import Any
 
+from ..core.i18n import N_, Translator, negotiate, translator
 from .sessions import (
     HUB_COOKIE,
     KERNEL_SECRET_ENV,
@@ -41,10 +43,20 @@ _NOTEBOOK = re.compile(r"^[A-Za-z0-9_-]{1,64}\.ipynb$")
 _AS_A_PAGE = {"document", ""}
 
 
-def _page(title: str, text: str) -> str:
-    """A small self-contained page (fixed text only, nothing from the request)."""
+def browser_translator(handler: Any) -> Translator:
+    """The words of the language the request's browser asks for first (``Accept-Language``):
+    these pages come before any workshop, so its plan's language is not known."""
+    return translator(negotiate(handler.request.headers.get("Accept-Language")))
+
+
+def _page(tr: Translator, title: str, text: str) -> str:
+    """A small self-contained page in ``tr``'s language (fixed text only, nothing from the
+    request); ``{command}`` in ``text`` becomes the studio's command, as code."""
+    title = html.escape(tr.gettext(title))
+    text = html.escape(tr.gettext(text)).format(command="<code>codesign serve</code>")
     return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!doctype html><html lang='{tr.language}' dir='{tr.direction}'><head>"
+        "<meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{title}</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:1.5rem;font-size:1.1rem;"
@@ -54,18 +66,37 @@ def _page(title: str, text: str) -> str:
     )
 
 
-SIGN_IN_PAGE = _page(
-    "Sign in to the facilitator hub",
-    "This page opens only in a browser signed in with the hub link that "
-    "<code>codesign serve</code> printed in its terminal on this laptop. Open that link "
-    "(each link works once; press Enter in the terminal for a new one).",
+#: The sign-in pages' words: title, then text (``{command}``: the studio's command).
+SIGN_IN = (
+    N_("Sign in to the facilitator hub"),
+    N_(
+        "This page opens only in a browser signed in with the hub link that {command} "
+        "printed in its terminal on this laptop. Open that link (each link works once; "
+        "press Enter in the terminal for a new one)."
+    ),
 )
-USED_LINK_PAGE = _page(
-    "This sign-in link was used already",
-    "Each hub link works once. Press Enter in the terminal where <code>codesign serve</code> "
-    "runs for a new link, and open it in this browser.",
+USED_LINK = (
+    N_("This sign-in link was used already"),
+    N_(
+        "Each hub link works once. Press Enter in the terminal where {command} runs for a "
+        "new link, and open it in this browser."
+    ),
 )
-NOT_YOURS = "This page belongs to another browser. Open your own link instead."
+
+
+def sign_in_page(tr: Translator, words: tuple[str, str] = SIGN_IN) -> str:
+    """The hub page for a browser that is not signed in (``words=USED_LINK``: for a
+    sign-in link used already or too old), in ``tr``'s language.
+
+    >>> "<code>codesign serve</code>" in sign_in_page(translator("cy"))
+    True
+    >>> "<html lang='es'" in sign_in_page(translator("es"), USED_LINK)
+    True
+    """
+    return _page(tr, *words)
+
+
+NOT_YOURS = N_("This page belongs to another browser. Open your own link instead.")
 
 
 def _log(handler: Any) -> Any:
@@ -80,7 +111,7 @@ def _refuse(handler: Any, what: str, status: int = 403) -> None:
     handler.set_status(status)
     handler.set_header("Cache-Control", "no-store")
     handler.set_header("Content-Type", "text/plain; charset=utf-8")
-    handler.finish(NOT_YOURS)
+    handler.finish(browser_translator(handler).gettext(NOT_YOURS))
 
 
 def _set_session_cookie(handler: Any, name: str, value: str, expires: float) -> None:
@@ -130,7 +161,8 @@ def page_session(handler: Any) -> tuple[bool, str | None]:
         handler.log.warning("Refused a page requested from a frame or a script")
         handler.set_status(403)
         handler.set_header("Cache-Control", "no-store")
-        handler.finish(SIGN_IN_PAGE if _hub_sessions(settings) else NOT_YOURS)
+        tr = browser_translator(handler)
+        handler.finish(sign_in_page(tr) if _hub_sessions(settings) else tr.gettext(NOT_YOURS))
         return False, None
     hub = _hub_sessions(settings)
     if hub is not None:
@@ -140,7 +172,7 @@ def page_session(handler: Any) -> tuple[bool, str | None]:
             handler.set_status(403)
             handler.set_header("Cache-Control", "no-store")
             handler.set_header("Content-Type", "text/html; charset=utf-8")
-            handler.finish(SIGN_IN_PAGE)
+            handler.finish(sign_in_page(browser_translator(handler)))
             return False, None
         return True, session
     if settings.get("codesign_owner_cookie") == PAGE_COOKIE:
@@ -230,7 +262,7 @@ def _handlers() -> list[tuple[str, type]]:
                 self.log.warning("Refused a sign-in link that is unknown, used or too old")
                 self.set_status(403)
                 self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(USED_LINK_PAGE)
+                self.finish(sign_in_page(browser_translator(self), USED_LINK))
                 return
             session, code = redeemed
             _set_session_cookie(self, HUB_COOKIE, session, time.time() + hub.lifetime)

@@ -60,8 +60,9 @@ def _common_argv(
         # notebook on a busy laptop (a room joining at once) took longer, and the page's
         # widget was lost for good. A dead kernel is still noticed at once.
         "--VoilaExecutor.iopub_timeout=120",
-        # Each page sends its cookies along: the kernel learns its participant or facilitator.
-        "--VoilaConfiguration.http_header_envs=['Cookie']",
+        # Each page sends its cookies along: the kernel learns its participant or facilitator;
+        # and the browser's languages, for the join-code form before the workshop is known.
+        "--VoilaConfiguration.http_header_envs=['Cookie', 'Accept-Language']",
         # A preheated kernel once died with `Address already in use`; ipc has no ports.
         "--KernelManager.transport=ipc",
         f"--Voila.tornado_settings={tornado!r}",
@@ -200,7 +201,7 @@ def facilitator_argv(opts: ServeOptions, root: Path) -> list[str]:
 #: Request variables Voila sets per page; inherited ones would reach a pooled kernel as if
 #: they came from its request (pytest's conftest sets QUERY_STRING for nbval, for one).
 _REQUEST_VARS = frozenset(
-    {"QUERY_STRING", "HTTP_COOKIE", "SCRIPT_NAME", "PATH_INFO"}
+    {"QUERY_STRING", "HTTP_COOKIE", "HTTP_ACCEPT_LANGUAGE", "SCRIPT_NAME", "PATH_INFO"}
     | {"SERVER_NAME", "SERVER_PORT", "SERVER_SOFTWARE", "SERVER_PROTOCOL"}
 )
 

@@ -11,7 +11,14 @@ from urllib.parse import parse_qs
 
 from .sessions import KERNEL_SECRET_ENV, KERNEL_SECRET_HEADER, SERVER_URL_ENV
 
-__all__ = ["cap_memory", "cookie_value", "hand_over_token", "kernel_id", "request_params"]
+__all__ = [
+    "browser_language",
+    "cap_memory",
+    "cookie_value",
+    "hand_over_token",
+    "kernel_id",
+    "request_params",
+]
 
 #: Environment of participant kernels: the most memory (MB of data) one may take.
 MEMORY_ENV = "CODESIGN_KERNEL_MEMORY_MB"
@@ -87,6 +94,19 @@ def cookie_value(name: str) -> str | None:
         if match.group(1) == name:
             return match.group(2).strip('"') or None
     return None
+
+
+def browser_language() -> str:
+    """The language of ours the page's browser asks for first (Voila must pass the
+    ``Accept-Language`` header through; call :func:`request_params` first in a preheated
+    kernel); ``"en"`` when it asks for none of them or in JupyterLab.
+
+    >>> browser_language() in ("en", "cy", "es")
+    True
+    """
+    from ..core.i18n import negotiate
+
+    return negotiate(os.environ.get("HTTP_ACCEPT_LANGUAGE"))
 
 
 _KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json$")

@@ -214,7 +214,7 @@ def _install_page_guard() -> None:
             self.set_header("Retry-After", str(outcome.retry_after))
             self.set_header("Cache-Control", "no-store")
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(refusal_page(outcome))
+            self.finish(refusal_page(outcome, session_routes.browser_translator(self)))
             return None
         token = _TICKET.set(outcome)
         try:

@@ -10,6 +10,8 @@ import io
 import os
 from urllib.parse import quote, urlsplit
 
+from ..core.i18n import N_
+
 __all__ = [
     "ACTIVITY_PAGES",
     "activity_links",
@@ -41,9 +43,9 @@ def join_address() -> str:
 
 
 ACTIVITY_PAGES = {
-    "goal_mapping": ("goal_mapping.ipynb", "Goal wall"),
-    "stakeholder_network": ("stakeholder_network.ipynb", "Stakeholder map"),
-    "prototype_scoring": ("prototype_scoring.ipynb", "Prototype scoring"),
+    "goal_mapping": ("goal_mapping.ipynb", N_("Goal wall")),
+    "stakeholder_network": ("stakeholder_network.ipynb", N_("Stakeholder map")),
+    "prototype_scoring": ("prototype_scoring.ipynb", N_("Prototype scoring")),
 }
 
 

@@ -1,4 +1,8 @@
-"""The page's language, from the workshop's plan: ``<html lang>`` and the banner's words.
+"""The page's language, from the workshop's plan: ``<html lang dir>`` and the banner's words.
+
+Before a workshop is known (the join-code form), the page speaks the language the browser
+asks for (``Accept-Language``, negotiated against our catalogues); once the code is typed,
+the plan's language takes over.
 
 The page is served before its kernel knows the workshop, so the kernel says it: an invisible
 element carries ``data-codesign-lang`` and, as JSON, the connection banner's sentences in
@@ -53,5 +57,6 @@ class PageLanguage(widgets.HTML):
         self.language = tr.language
         self.value = (
             f'<span hidden data-codesign-lang="{html.escape(tr.language)}" '
+            f'data-codesign-dir="{html.escape(tr.direction)}" '
             f'data-codesign-text="{html.escape(tr.json(BANNER_MESSAGES))}"></span>'
         )

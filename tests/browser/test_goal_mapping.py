@@ -68,7 +68,7 @@ def test_a_shared_card_and_a_dot_reach_the_projector(browser, studio_server, goa
     bob.get_by_text(GOAL).first.wait_for(timeout=5_000)
     bob.get_by_role("button", name="Add a dot").first.click()
     bob.get_by_text("You have 1 of 2 dots left.").wait_for(timeout=10_000)
-    hub.get_by_text("1 dots placed", exact=False).first.wait_for(timeout=5_000)
+    hub.get_by_text("1 dot placed", exact=False).first.wait_for(timeout=5_000)
     assert "Everyone:" not in bob.locator(".codesign-goals").inner_text()
 
     # The facilitator reveals the votes: the projector and the phones show them.

@@ -182,3 +182,65 @@ def test_one_contribution_in_each_activity_by_keyboard_alone(
         assert heard(page).count("Saved. You can change it until the round closes.") == 2
     finally:
         context.close()
+
+
+def current_stage(db_url: str, code: str) -> str:
+    """The title of the stage the room is on, from the store."""
+    from codesign_widgets.core.templates import load_template
+
+    studio = Studio.open(db_url, create=False)
+    try:
+        workshop = studio.workshops.by_code(code)
+        return load_template(workshop.template).stage(workshop.current_stage).title
+    finally:
+        studio.close()
+
+
+def test_the_hub_by_keyboard_alone_puts_focus_on_each_new_section(
+    browser, studio_server, demo_workshop
+):
+    """The facilitator takes the guided run's next step with Enter: focus lands on the room's
+    new stage heading; choosing the run tab by keyboard puts focus on its heading, and a step
+    taken there keeps focus on it (not the top of the page)."""
+    server = studio_server(demo_workshop["db_url"])
+    code, db_url = demo_workshop["code"], demo_workshop["db_url"]
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.goto(server.facilitator_url(code))
+        step = page.locator(".codesign-next-step").first
+        step.wait_for(timeout=90_000)
+        tab_to(page, step.inner_text().strip())
+        page.keyboard.press("Enter")
+        focused_heading(page, "Now: ")
+        moved_to = current_stage(db_url, code)
+        focused_heading(page, f"Now: {moved_to}")
+        assert page.evaluate("document.activeElement.closest('.codesign-room') !== null")
+
+        # The tab bar by keyboard: arrow to the run tab, Enter chooses it.
+        tab_to(page, "Room (project this)", limit=200)
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(FOCUSED_NAME) == "Run the workshop"
+        assert page.locator(".codesign-room").first.is_visible()  # arrowing chose nothing
+        page.keyboard.press("Enter")
+        focused_heading(page, "Next step")
+
+        # A step taken on the run tab: focus comes back to its heading, on this tab.
+        label = page.locator(".codesign-next-step:visible").inner_text().strip()
+        tab_to(page, label)
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "(t) => document.activeElement.tagName === 'H2'"
+            " && document.activeElement.textContent === 'Next step'"
+            " && document.activeElement.getClientRects().length > 0",
+            arg=label,
+            timeout=30_000,
+        )
+        page.wait_for_function(
+            "(t) => ![...document.querySelectorAll('.codesign-next-step')]"
+            ".some((b) => b.innerText.trim() === t)",
+            arg=label,
+            timeout=30_000,
+        )
+    finally:
+        context.close()

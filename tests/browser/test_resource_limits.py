@@ -24,14 +24,16 @@ pytestmark = pytest.mark.browser
 KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
 
-def get(base: str, path: str, device: str = "127.0.0.1") -> tuple[int, str, dict[str, str]]:
+def get(
+    base: str, path: str, device: str = "127.0.0.1", headers: dict[str, str] | None = None
+) -> tuple[int, str, dict[str, str]]:
     """``GET path`` from the loopback address ``device``: status, body and headers."""
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(
         parts.hostname, parts.port, timeout=120, source_address=(device, 0)
     )
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         body = response.read().decode("utf-8", "replace")
         return response.status, body, dict(response.getheaders())
@@ -40,11 +42,20 @@ def get(base: str, path: str, device: str = "127.0.0.1") -> tuple[int, str, dict
 
 
 def open_page(
-    server: StudioServer, code: str, device: str, notebook: str = "join.ipynb"
+    server: StudioServer,
+    code: str,
+    device: str,
+    notebook: str = "join.ipynb",
+    accept_language: str = "en-GB,en;q=0.9",
 ) -> tuple[int, str | None, str]:
     """Load a participant page from ``device``: status, its kernel id (when served), body."""
     url = urlsplit(server.participant_url(code, notebook))
-    status, body, headers = get(server.participant_base, f"{url.path}?{url.query}", device)
+    status, body, headers = get(
+        server.participant_base,
+        f"{url.path}?{url.query}",
+        device,
+        {"Accept-Language": accept_language},
+    )
     found = KERNEL_ID.search(body)
     if found:
         # Only the page session that opened a kernel may ask about it.
@@ -129,6 +140,12 @@ def test_limits_per_device_and_in_all_and_others_keep_working(capped, demo_works
     status, kernel, body = open_page(capped, code, "127.0.0.5")
     assert (status, kernel) == (503, None)
     assert "The workshop is full right now" in body
+    # A Welsh phone is told in Welsh (the workshop is not known yet: its browser's language).
+    status, kernel, body = open_page(capped, code, "127.0.0.6", accept_language="cy,en;q=0.5")
+    assert (status, kernel) == (503, None)
+    assert body.startswith("<!doctype html><html lang='cy' dir='ltr'>")
+    assert "Mae&#x27;r gweithdy&#x27;n llawn ar hyn o bryd" in body
+    assert "full" not in body
 
     # The facilitator's terminal is told about both kinds of refusal, with what to do. The log
     # is written by the studio from the server's output: the last line may take a moment.

@@ -479,11 +479,11 @@ def test_the_goal_wall_shows_only_what_it_is_handed(studio, workshop):
     assert "<img" not in wall.by_theme.value
     assert "dots" not in wall.by_theme.value  # not revealed: no dots on the cards
     assert "(the room is on another stage)" in wall.now.value
-    assert "1 dots placed (each person has 3)" in wall.now.value
+    assert "1 dot placed (each person has 3)" in wall.now.value
     wall.show(
         [card], Dots(1, 3, (dot,)), StageState.REVEALED, stage=stage, here=True, labels={"7": "W"}
     )
-    assert "● 1 dots" in wall.by_theme.value
+    assert "● 1 dot" in wall.by_theme.value
     assert "<span>W</span></td><td>1</td>" in wall.priorities.value
     assert "Falls &lt;b&gt;day" in wall.children[0].value
 

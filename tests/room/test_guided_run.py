@@ -213,3 +213,23 @@ def test_a_second_round_from_the_button_beside_lock_and_no_stale_step_taken(room
     again.click()  # a second tap on the old button: that step is no longer offered
     assert "no longer next" in hub.notice.value
     assert len(studio.scoring.rounds.rounds(workshop.id, "prototypes")) == 2
+
+
+def test_a_step_puts_focus_on_the_new_stages_heading_and_a_redraw_keeps_it(room):
+    """After the primary step (or moving the room by hand) the room's "Now" heading and the
+    run tab's "Next step" are marked for focus; a live redraw that changes nothing leaves the
+    marked heading in place (a new element would drop the focus to the top of the page)."""
+    studio, workshop, feed, _phones, hub = room
+    hub.run.take()  # open check-in: the room moves to it
+    now = hub.stages.now.value
+    assert "data-codesign-focus" in now
+    assert "Now: Welcome and check-in" in now
+    assert "data-codesign-focus" in hub.next_heading.value
+    feed.poll_once()
+    hub.refresh({"stages", "participants", "entries", "scoring"})
+    assert hub.stages.now.value == now
+    studio.workshops.set_stage_state(workshop.id, "welcome", StageState.LOCKED)
+    hub.refresh({"stages"})  # someone else changed it: redrawn, no focus taken
+    assert "data-codesign-focus" not in hub.stages.now.value
+    hub.stages.make_current("goals")
+    assert "data-codesign-focus" in hub.stages.now.value

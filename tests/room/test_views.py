@@ -380,7 +380,7 @@ def test_the_hub_links_each_activity_page_without_the_key(monkeypatch, studio, c
     assert "stakeholder_network.ipynb" in hub.activity_pages.value
     assert not [w for w in widget_tree(hub) if key in str(w.get_state())]
     hub.stages.make_current("goals")
-    assert "Project the Goal wall page" in hub.room_wall.wall.value
+    assert "live on the Goal wall page" in hub.room_wall.wall.value
 
 
 def test_the_registry_imports_a_stages_panel_only_by_its_module_path():

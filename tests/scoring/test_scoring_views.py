@@ -90,7 +90,7 @@ def test_a_participant_scores_one_prototype_at_a_time(studio, workshop, room):
     assert comments == {walk: HOSTILE}
     assert "1 of 2" in panel.progress.value
     room.refresh({"scores"})
-    assert "1 people have scored" in room.room_tab.progress.value
+    assert "1 person has scored" in room.room_tab.progress.value
 
 
 def test_the_projector_shows_counts_only_until_the_reveal(studio, workshop, room):
@@ -440,3 +440,53 @@ def test_moving_on_saves_a_typed_comment_or_stays_with_the_message(studio, works
     panel.picker.value = walk  # the menu too: it goes back to where the page stayed
     assert panel.current == peer
     assert panel.picker.value == peer
+
+
+def test_a_welsh_workshops_projected_results_are_in_welsh(studio):
+    """The room tab of a Welsh workshop: its status and counts, and the revealed charts'
+    titles, axis words and legends, are Welsh (the tables under them stay for later)."""
+    from codesign_widgets.core.i18n import translator
+    from codesign_widgets.core.templates import load_template
+
+    cy = translator("cy")
+    workshop, _key = studio.workshops.create("Gofal traed", "codesign_day_cy")
+    studio.workshops.set_stage_state(workshop.id, "prototypes", "open")
+    prototypes = [
+        studio.scoring.prototypes.add_prototype(workshop.id, "prototypes", title, "")
+        for title in ("Clinig galw heibio", "Grŵp cymheiriaid")
+    ]
+    studio.scoring.rounds.set_criteria(workshop.id, "prototypes", "impact_effort_cy")
+    studio.scoring.rounds.open_round(workshop.id, "prototypes")
+    hub = ScoringHub(studio, workshop)
+    assert "aros yn gudd tan y datgelu" in hub.room_tab.progress.value
+    perspectives = [p.key for p in load_template("codesign_day_cy").perspectives]
+    round_id = studio.scoring.rounds.rounds(workshop.id, "prototypes")[-1].id
+    for name, perspective, score in (("Ann", perspectives[0], 5), ("Bo", perspectives[1], 2)):
+        person, _t = studio.people.join(workshop.id, name, perspective, True)
+        for prototype in prototypes:
+            studio.scoring.scores.save_scores(
+                person, round_id, prototype, {"impact": score, "effort": 3}
+            )
+    hub.refresh({"scores"})
+    assert "2 person wedi rhoi sgôr hyd yma" in hub.room_tab.progress.value
+    studio.scoring.rounds.close_round(workshop.id, "prototypes")
+    studio.scoring.rounds.reveal_round(workshop.id, "prototypes")
+    hub.refresh({"scoring"})
+    panel = hub.room_tab.results_panel
+    ranking = panel.charts["ranking"]
+    assert ranking.title == cy.gettext(
+        "Ranking: equal say and pooled, with the spread of people's scores"
+    )
+    assert [a.label for a in ranking.axes if a.label] == ["Sgôr wedi'i bwysoli (0-100)"]
+    assert {m.labels[0] for m in ranking.marks} == {
+        "Llais cyfartal (bar)",
+        "Cyfun (diemwnt)",
+        "Hanner canol y bobl (llinell)",
+    }
+    words = repr(
+        [w.value for w in widget_tree(panel) if isinstance(getattr(w, "value", None), str)]
+    )
+    for english in ("Equal say (bar)", "Pooled (diamond)", "Ranking</h3>", "results</h2>"):
+        assert english not in words
+    assert "Rownd 1: canlyniadau" in words
+    assert "Rownd 1 (" in hub.room_tab.round_status.value

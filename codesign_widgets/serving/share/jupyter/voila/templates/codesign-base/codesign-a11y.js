@@ -7,7 +7,8 @@
 // - what views mark (codesign_widgets/ui/announce.py): text marked data-codesign-announce is
 //   read out through the page's live region (#codesign-live, in the template from load), a
 //   confirmation (kind "ok") also shows beside the control just used, and a heading marked
-//   data-codesign-focus takes keyboard focus when it appears.
+//   data-codesign-focus takes keyboard focus when it appears (the one on screen, if several);
+// - tabs: a tab the person chooses moves focus to its panel's first heading.
 (function () {
   "use strict";
   var CONFIRM_MS = 15000; // a confirmation this long after a tap belongs to that control
@@ -102,16 +103,52 @@
     });
     if (root.querySelector(".codesign-notice [role=alert]")) clearConfirmations();
     if (texts.length) say(texts.join(" "));
+    // The last new heading marked for focus that is on screen: a hub marks one on each tab
+    // (the room's stage and the run's next step), and the tab shown takes it.
     var focus = null;
+    var fallback = null;
     root.querySelectorAll("[data-codesign-focus]").forEach(function (el) {
       if (seen.has(el)) return;
       seen.add(el);
-      focus = el;
+      fallback = el;
+      if (el.getClientRects().length) focus = el;
     });
-    if (focus && focus.isConnected) {
-      focus.setAttribute("tabindex", "-1");
-      focus.focus({ preventScroll: false });
-    }
+    focusOn(focus || fallback);
+    followTabs(root);
+  }
+
+  function focusOn(el) {
+    if (!el || !el.isConnected) return;
+    el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: false });
+  }
+
+  // A tab chosen by the person (a click, Enter or Space on it): focus moves to the first
+  // heading of the panel it shows, as after a stage change. Arrowing between tabs, and tabs
+  // the page changes by itself, leave focus where it is.
+  var currentTabs = new WeakMap();
+  function followTabs(root) {
+    root.querySelectorAll(".lm-TabBar").forEach(function (bar) {
+      var tab = bar.querySelector(".lm-TabBar-tab.lm-mod-current");
+      var before = currentTabs.get(bar);
+      currentTabs.set(bar, tab);
+      if (!tab || before === undefined || before === tab) return;
+      var chosen =
+        lastControl && Date.now() - lastControlAt < 3000 && bar.contains(lastControl);
+      if (!chosen) return;
+      var tabs = bar.closest(".widget-tab, .jupyter-widget-tab");
+      if (!tabs) return;
+      requestAnimationFrame(function () {
+        var shown = Array.prototype.filter.call(
+          tabs.querySelectorAll(":scope > .widget-tab-contents > *, :scope > .lm-StackedPanel > *"),
+          function (panel) {
+            return panel.getClientRects().length;
+          }
+        )[0];
+        var heading = shown && shown.querySelector("h1, h2, h3");
+        if (heading) focusOn(heading);
+      });
+    });
   }
 
   // The control a person used last: a confirmation appears beside it.
@@ -128,6 +165,18 @@
   document.addEventListener("click", used, true);
   document.addEventListener("keydown", used, true);
   document.addEventListener("change", used, true);
+  // A tab is chosen on pointerdown, before its click: the tab counts as used from then.
+  // Only tabs: clearing a confirmation here would move the page under a finger mid-tap.
+  document.addEventListener(
+    "pointerdown",
+    function (event) {
+      var tab = event.target.closest && event.target.closest(".lm-TabBar [role=tab]");
+      if (!tab) return;
+      lastControl = tab;
+      lastControlAt = Date.now();
+    },
+    true
+  );
 
   var pending = false;
   var observer = new MutationObserver(function () {
