@@ -238,13 +238,20 @@ def _ranking_table(
 
 def heatmap_section(
     results: Results, titles: Mapping[int, str], tr: Translator | None = None
-) -> tuple[bq.Figure, list[widgets.Widget]]:
-    """Each prototype on each criterion as a heatmap, and where people agree or disagree."""
+) -> tuple[bq.Figure | None, list[widgets.Widget]]:
+    """Each prototype on each criterion as a heatmap, and where people agree or disagree.
+
+    With one prototype or one criterion there is no heatmap (bqplot cannot draw a grid of
+    one row or column, and the table says the same): the figure is None.
+    """
     tr = tr or translator()
     _ = tr.gettext
     criteria = results.criteria
     per = results.per_criterion
     ids = [pid for pid in titles if pid in per.index.get_level_values(0)]
+    heading = widgets.HTML(escaped(_("Criteria: agreement and disagreement"), "h3"))
+    if len(ids) < 2 or len(criteria.criteria) < 2:
+        return None, [heading, widgets.HTML(_heatmap_table(per, ids, criteria, titles))]
     scores = per["score"].unstack("criterion").reindex(index=ids, columns=list(criteria.keys))
     names = [short_label(titles[pid]) for pid in ids]
     labels = [short_label(c.label) for c in criteria.criteria]
@@ -272,11 +279,7 @@ def heatmap_section(
         left=min(320, 12 * max(len(n) for n in names) + 30),
     )
     table = _heatmap_table(per, ids, criteria, titles)
-    return figure, [
-        widgets.HTML(escaped(_("Criteria: agreement and disagreement"), "h3")),
-        figure,
-        widgets.HTML(table),
-    ]
+    return figure, [heading, figure, widgets.HTML(table)]
 
 
 def _heatmap_table(

@@ -80,7 +80,8 @@ class ResultsPanel(widgets.VBox):
         sections["perspectives"] = perspectives_section(results, titles, self.group_labels, self.tr)
         parts: list[widgets.Widget] = []
         for name, (figure, section) in sections.items():
-            self.charts[name] = figure
+            if figure is not None:
+                self.charts[name] = figure
             if name == "ranking":
                 figure.add_class("codesign-live-result")  # the projector shows it above the fold
             parts += section

@@ -490,3 +490,26 @@ def test_a_welsh_workshops_projected_results_are_in_welsh(studio):
         assert english not in words
     assert "Rownd 1: canlyniadau" in words
     assert "Rownd 1 (" in hub.room_tab.round_status.value
+
+
+@pytest.mark.parametrize(
+    ("criteria", "titles"),
+    [("impact_effort", ("Walk-in clinic",)), ("impact_effort", ("Walk-in clinic", "Peer group"))],
+)
+def test_a_round_with_one_prototype_reveals_its_results(studio, workshop, hub, criteria, titles):
+    """One prototype (a small workshop, or all but one withdrawn): a one-row heatmap is what
+    bqplot cannot draw; the results still show, with the criteria as a table."""
+    studio.workshops.set_current_stage(workshop.id, STAGE)
+    ready(hub, criteria, titles)
+    for name, perspective in (("Ann", "lived_experience"), ("Will", "provider")):
+        panel = phone(studio, workshop, name, perspective)
+        for row in panel.rows.values():
+            row.buttons.value = 4
+    hub.rounds_tab.close_button.click()
+    hub.rounds_tab.reveal_button.click()
+    results = hub.room_tab.results_panel
+    assert results is not None, hub.notice.value
+    text = repr([w.value for w in results.children if hasattr(w, "value")])
+    assert "Walk-in clinic" in text
+    assert "Criteria: agreement and disagreement" in text
+    assert ("heatmap" in results.charts) == (len(titles) > 1)
