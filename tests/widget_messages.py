@@ -59,6 +59,8 @@ class SentMessages:
     def __init__(self) -> None:
         self.count = 0
         self.bytes = 0
+        self.targets: list[str] = []  # the comm (widget model) id of each message
+        self.sent: list[tuple[str, str, list[str]]] = []  # (id, message type, traits)
 
     def __enter__(self) -> SentMessages:
         import json
@@ -72,6 +74,8 @@ class SentMessages:
 
         def publish(comm_self, msg_type, data=None, metadata=None, buffers=None, **keys):
             self.count += 1
+            self.targets.append(comm_self.comm_id)
+            self.sent.append((comm_self.comm_id, msg_type, sorted((data or {}).get("state", {}))))
             self.bytes += len(json.dumps(data or {}, default=str))
             return self._original(comm_self, msg_type, data, metadata, buffers, **keys)
 

@@ -117,10 +117,17 @@ class GoalCardForm(widgets.VBox):
             self.services.children = list(boxes.values())
         close_later(gone)
 
-    def show_open(self, is_open: bool, themes: Sequence[str]) -> None:
-        """Offer the group's ``themes``; inputs work only while the stage is open (cosmetic:
-        the store refuses every change to a stage that is not open)."""
-        self.theme.options = tuple(themes)
+    def show_open(self, is_open: bool, themes: Sequence[str] | None) -> None:
+        """Offer the group's ``themes`` (None: keep those offered); inputs work only while
+        the stage is open (cosmetic: the store refuses every change to a stage that is not
+        open).
+
+        A live redraw passes None: any change to a text box's traits makes the browser redraw
+        the box from the value the kernel last heard, wiping words typed since (a box sends
+        them when the person leaves it). After a tap the kernel has them, so it is safe.
+        """
+        if themes is not None:
+            self.theme.options = tuple(themes)
         for w in (self.save_button, *self.children):
             if hasattr(w, "disabled"):
                 w.disabled = not is_open

@@ -216,10 +216,20 @@ class GoalControls(widgets.VBox):
 
     # -- drawing -------------------------------------------------------------------------------
     def show(
-        self, stage: Stage, budget: int, services: Sequence[str], all_cards: Sequence[GoalCard]
+        self,
+        stage: Stage,
+        budget: int,
+        services: Sequence[str],
+        all_cards: Sequence[GoalCard],
+        *,
+        live: bool = False,
     ) -> None:
         """Keep the controls in step with ``stage``: its dots each, its ``services`` and
-        every card (hidden ones too) to theme, hide or show; a pick made stays picked."""
+        every card (hidden ones too) to theme, hide or show; a pick made stays picked.
+
+        A ``live`` redraw leaves the theme boxes' suggestions alone: changing a text box's
+        traits makes the browser redraw it from the value the kernel last heard, wiping a
+        theme being typed (it is sent when the facilitator leaves the box)."""
         self.stage = stage
         self.budget_input.value = budget
         self.services_text.value = escaped(", ".join(services), "p")
@@ -231,8 +241,9 @@ class GoalControls(widgets.VBox):
         if keep in {o[1] for o in options}:
             self.card_picker.value = keep
         themes = current_themes([c for c in all_cards if not c.hidden])
-        self.theme_input.options = tuple(themes)
-        self.merge_into.options = tuple(themes)
+        if not live:
+            self.theme_input.options = tuple(themes)
+            self.merge_into.options = tuple(themes)
         keep = self.merge_from.value
         self.merge_from.options = themes
         if keep in themes:

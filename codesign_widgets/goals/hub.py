@@ -61,7 +61,7 @@ class GoalHub(widgets.VBox):
             titles=("Goal wall (project this)", "Run goal mapping"),
         )
         self.children = [self.notice, self.tabs]
-        self._batcher = Batcher(self.refresh, MIN_REDRAW_SECONDS)
+        self._batcher = Batcher(lambda topics: self.refresh(topics, live=True), MIN_REDRAW_SECONDS)
         self.refresh(TOPICS)
         if feed is not None:
             feed.subscribe(workshop.id, TOPICS, self.on_change)
@@ -77,8 +77,9 @@ class GoalHub(widgets.VBox):
         """Live feed: redraw now, or once a moment from now if we just did (batching)."""
         self._batcher(topics)
 
-    def refresh(self, topics: set[str]) -> None:
-        """Reload and redraw everything the projector and the controls show."""
+    def refresh(self, topics: set[str], *, live: bool = False) -> None:
+        """Reload and redraw everything the projector and the controls show (``live``: for
+        others' work, leaving the typed boxes' suggestions alone, see ``GoalControls.show``)."""
         key = self.stage.key
         try:
             self.workshop = self.studio.workshops.state(self.workshop.id)
@@ -99,4 +100,4 @@ class GoalHub(widgets.VBox):
             here=self.workshop.current_stage == key,
             labels={str(c.id): c.goal for c in all_cards},
         )
-        self.controls.show(self.stage, settings.budget, settings.services, all_cards)
+        self.controls.show(self.stage, settings.budget, settings.services, all_cards, live=live)

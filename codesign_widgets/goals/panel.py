@@ -269,7 +269,7 @@ class GoalPanel(ActivityPanel):
         is_open = state is StageState.OPEN
         self.form.show_services(settings.services)
         shared = [c for c in cards if c.shared]
-        self.form.show_open(is_open, current_themes(shared))
+        self.form.show_open(is_open, None if hold else current_themes(shared))
         self._draw_mine(is_open)
         revealed = state is StageState.REVEALED
         self._draw_votes(

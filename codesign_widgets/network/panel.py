@@ -74,7 +74,7 @@ class NetworkPanel(ActivityPanel):
             self.mine,
         ]
         self.refresh(TOPICS)
-        self._batcher = Batcher(self.refresh, PHONE_LIVE_EVERY)
+        self._batcher = Batcher(lambda topics: self.refresh(topics, live=True), PHONE_LIVE_EVERY)
         self.follow(TOPICS, self.on_change)
 
     def on_change(self, topics: set[str]) -> None:
@@ -280,8 +280,14 @@ class NetworkPanel(ActivityPanel):
         self.workshop = workshop
         self.refresh({"stages"})
 
-    def refresh(self, topics: set[str]) -> None:
-        """Redraw names, choices and the participant's own items."""
+    def refresh(self, topics: set[str], *, live: bool = False) -> None:
+        """Redraw names, choices and the participant's own items.
+
+        A ``live`` redraw (other people's work) leaves the name box's suggestions alone: any
+        change to a text box's traits makes the browser redraw it from the value the kernel
+        last heard, wiping a name typed since. The kernel's own list of names, which decides
+        "already on the map", is always up to date.
+        """
         try:
             view = self.studio.network.maps.participant_network(self.participant, self.stage.key)
         except CodesignError as exc:
@@ -289,7 +295,8 @@ class NetworkPanel(ActivityPanel):
             return
         settings, self.names = view.settings, view.names
         by_name = sorted(self.names.items(), key=lambda item: item[1].casefold())
-        self.name.options = tuple(name for _id, name in by_name)
+        if not live:
+            self.name.options = tuple(name for _id, name in by_name)
         choices = [(name, item_id) for item_id, name in by_name]
         for dropdown in (self.source, self.target):
             keep = dropdown.value if dropdown.value in self.names else None

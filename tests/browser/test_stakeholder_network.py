@@ -29,7 +29,14 @@ def add_stakeholder(page, name: str, kind: str) -> None:
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Kind", exact=True).select_option(label=kind)
     page.get_by_role("button", name="Add stakeholder").click()
-    page.get_by_text("Added to the map.").wait_for(timeout=30_000)
+    try:
+        page.get_by_text("Added to the map.").wait_for(timeout=30_000)
+    except Exception:
+        pytest.fail(
+            f"not added: the page says {page.locator('.codesign-notice').all_inner_texts()}; "
+            f"the form holds {page.get_by_label('Name', exact=True).input_value()!r}, "
+            f"{page.get_by_label('Kind', exact=True).input_value()!r}"
+        )
 
 
 def drawn(page) -> dict:
