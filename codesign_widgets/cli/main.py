@@ -280,13 +280,13 @@ OUTPUT_COMMANDS = ("report", "export", "analyse", "analyze", "new")
 
 
 def _one_line(text: str) -> str:
-    from .failure_log import plain
+    from ..core.failure_log import plain
 
     return " ".join(plain(text).split())
 
 
 def _log(args, details: str):
-    from .failure_log import write_failure_log
+    from ..core.failure_log import write_failure_log
 
     return write_failure_log(args.command, details)
 
