@@ -1,8 +1,10 @@
 """A tap whose handler fails unexpectedly says so on the page, instead of doing nothing.
 
 ipywidgets runs a button's click handlers inside ``CallbackDispatcher`` and hands any
-exception to the kernel's ``showtraceback``, whose output a Voila page never shows: the
-person taps, nothing happens, and nobody learns why (a revealed round with one prototype once
+exception to the kernel's ``showtraceback``, whose output a Voila page never shows; an
+exception in a handler of a changed value (a score chosen, a slider moved) is logged by the
+``comm`` package in the kernel's log. Either way the person taps, nothing happens, and nobody
+learns why (a revealed round with one prototype once
 showed no results and no error). Expected problems are :class:`CodesignError` and are told
 by :func:`~codesign_widgets.ui.common.run_action`; this is for the rest, the bugs.
 
@@ -10,11 +12,13 @@ by :func:`~codesign_widgets.ui.common.run_action`; this is for the rest, the bug
 exception raised by a tap's handler writes its traceback to a log file and shows one sentence
 in the page's notice, in the page's language; the facilitator's pages also name the log
 file. The traceback still goes where it went before (a notebook in JupyterLab shows it).
+A changed value's handler is caught from the ``comm`` package's ``"Comm"`` logger.
 Exceptions from anything else (a notebook cell) are left to IPython as they were.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -27,9 +31,11 @@ from ..core.failure_log import write_failure_log
 from ..core.i18n import N_
 from .common import Notice
 
-__all__ = ["from_a_tap", "tell_unexpected"]
+__all__ = ["COMM_LOGGER", "FOR_FACILITATOR", "FOR_PARTICIPANT", "from_a_tap", "tell_unexpected"]
 
 _TAP_CODE = CallbackDispatcher.__call__.__code__
+#: Where the ``comm`` package logs an exception raised while a widget takes a changed value.
+COMM_LOGGER = "Comm"
 
 #: What a participant reads: what happened and what to do next.
 FOR_PARTICIPANT = N_(
@@ -59,6 +65,28 @@ def from_a_tap(tb: TracebackType | None) -> bool:
     return False
 
 
+class _Watcher(logging.Handler):
+    """Tells the page's notice about a bug met by a tap (``showtraceback``) or by a changed
+    value's handler (the ``comm`` package logs those to its ``"Comm"`` logger)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.notice: Notice | Callable[[], Notice | None] | None = None
+        self.facilitator = False
+        self.log: Callable[[str, str], Path] = write_failure_log
+
+    def tell(self, kind, exc, tb) -> None:
+        notice = self.notice if isinstance(self.notice, Notice) or self.notice is None else None
+        if notice is None and self.notice is not None:
+            notice = self.notice()
+        if notice is not None:
+            _tell(notice, self.facilitator, self.log, kind, exc, tb)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.tell(*record.exc_info)
+
+
 def tell_unexpected(
     notice: Notice | Callable[[], Notice | None],
     *,
@@ -66,10 +94,11 @@ def tell_unexpected(
     shell=None,
     log: Callable[[str, str], Path] = write_failure_log,
 ) -> bool:
-    """From now on, an unexpected exception in a tap's handler in this kernel is logged in
-    full (``log("page", details)``) and told in ``notice`` (or the notice a function gives,
-    for a page that changes what it shows); whether a kernel shell was found to watch
-    (``shell`` defaults to the running IPython's; there is none outside a kernel).
+    """From now on, an unexpected exception in this kernel's widget handlers (a tap's, or a
+    changed value's) is logged in full (``log("page", details)``) and told in ``notice`` (or
+    the notice a function gives, for a page that changes what it shows). Whether a kernel
+    shell was found to watch (``shell`` defaults to the running IPython's; there is none
+    outside a kernel). Called again, the newest page's notice is told (once).
 
     >>> tell_unexpected(Notice(), facilitator=False)  # no kernel here
     False
@@ -80,17 +109,20 @@ def tell_unexpected(
         shell = get_ipython()
     if shell is None:
         return False
-    before = shell.showtraceback
+    watcher = getattr(shell, "_codesign_trouble", None)
+    if watcher is None:
+        watcher = shell._codesign_trouble = _Watcher()
+        before = shell.showtraceback
 
-    def showtraceback(*args, **kwargs):
-        kind, exc, tb = sys.exc_info()
-        if exc is not None and from_a_tap(tb):
-            shown = notice if isinstance(notice, Notice) else notice()
-            if shown is not None:
-                _tell(shown, facilitator, log, kind, exc, tb)
-        return before(*args, **kwargs)
+        def showtraceback(*args, **kwargs):
+            kind, exc, tb = sys.exc_info()
+            if exc is not None and from_a_tap(tb):
+                watcher.tell(kind, exc, tb)
+            return before(*args, **kwargs)
 
-    shell.showtraceback = showtraceback
+        shell.showtraceback = showtraceback
+        logging.getLogger(COMM_LOGGER).addHandler(watcher)
+    watcher.notice, watcher.facilitator, watcher.log = notice, facilitator, log
     return True
 
 
