@@ -8,9 +8,9 @@ nothing at all on the page. These tests break a handler on purpose and tap it.
 from __future__ import annotations
 
 import html
-import logging
 import sys
 
+import ipywidgets as widgets
 import ipywidgets.widgets.widget as widget_module
 import pytest
 
@@ -20,7 +20,7 @@ from codesign_widgets.core.workshop import StageState
 from codesign_widgets.room.hub import FacilitatorHub
 from codesign_widgets.room.hub_start import HubStart
 from codesign_widgets.room.join import ParticipantApp
-from codesign_widgets.ui.trouble import COMM_LOGGER, FOR_PARTICIPANT, tell_unexpected
+from codesign_widgets.ui.trouble import FOR_PARTICIPANT, tell_unexpected
 
 
 class Shell:
@@ -38,8 +38,6 @@ def shell(monkeypatch, tmp_path):
     monkeypatch.setenv("CODESIGN_LOG_DIR", str(tmp_path / "logs"))
     kernel_shell = Shell()
     monkeypatch.setattr(widget_module, "get_ipython", lambda: kernel_shell)
-    # A kernel has one shell; each test's shell watches the comm logger only while it runs.
-    monkeypatch.setattr(logging.getLogger(COMM_LOGGER), "handlers", [])
     return kernel_shell
 
 
@@ -147,21 +145,19 @@ def test_a_full_disk_does_not_hide_the_problem(studio, workshop, shell):
     assert "no log written: No space left on device" in hub.notice.value
 
 
-class FailingComm:
-    def handle_msg(self, _msg):
-        raise ValueError("a bug in a score's handler")
-
-
 def test_a_changed_value_that_hits_a_bug_says_so(studio, workshop, shell, tmp_path):
-    """A handler of a changed value (a score, a slider) raises inside the comm package's
-    message handler, which logs it: the same sentence and log."""
-    from comm.base_comm import CommManager
-
+    """A score chosen or a slider moved: the value's handler runs inside the widget's message
+    handler, which ipywidgets also hands to showtraceback."""
     phone = joined_phone(studio, workshop)
     tell_unexpected(phone.notice, facilitator=False, shell=shell)
-    manager = CommManager()
-    manager.comms["c1"] = FailingComm()
-    manager.comm_msg(None, None, {"content": {"comm_id": "c1", "data": {}}})
+    slider = widgets.IntSlider()
+
+    def broken(_change):
+        raise ValueError("a bug in a score's handler")
+
+    slider.observe(broken, "value")
+    slider._handle_msg({"content": {"data": {"method": "update", "state": {"value": 5}}}})
+    assert shell.shown == [ValueError]
     assert "Something went wrong in the studio" in phone.notice.value
     (details,) = logs(tmp_path)
     assert "a bug in a score's handler" in details
