@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import CodesignError
+from ..core.templates import list_templates
 from .data import (
     analyse_workshop,
     erase_participant,
@@ -173,8 +174,10 @@ def _add_file_commands(sub) -> None:
     p.add_argument(
         "--template",
         default="codesign_day",
-        help="Workshop plan: a built-in one (codesign_day, care_planning, pathway_planning, "
-        "wellbeing_planning) or a plan file path/to/plan.toml.",
+        help="Workshop plan: a built-in one ("
+        + ", ".join(list_templates())
+        + "; codesign_day_cy is in Welsh, codesign_day_es in Spanish) or a plan file "
+        "path/to/plan.toml.",
     )
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=new_workshop)
