@@ -512,15 +512,16 @@ async def add_card(
 GOAL_STAGE = "goals"
 
 
-def goal_workshop(db_url: str, title: str) -> tuple[str, int, str]:
-    """A codesign-day workshop whose current stage is its open goal-mapping stage (the first
-    activity a phone reaches after joining): ``(code, id, key)``."""
+def goal_workshop(db_url: str, title: str, plan: str = "codesign_day") -> tuple[str, int, str]:
+    """A codesign-day workshop (or one following ``plan``, a copy of it) whose current stage
+    is its open goal-mapping stage (the first activity a phone reaches after joining):
+    ``(code, id, key)``."""
     from codesign_widgets.core.workshop import StageState
     from codesign_widgets.studio import Studio
 
     studio = Studio.open(db_url)
     try:
-        workshop, key = studio.workshops.create(title, "codesign_day")
+        workshop, key = studio.workshops.create(title, plan)
         studio.workshops.set_current_stage(workshop.id, GOAL_STAGE)
         studio.workshops.set_stage_state(workshop.id, GOAL_STAGE, StageState.OPEN)
         return workshop.code, workshop.id, key

@@ -16,8 +16,11 @@ import asyncio
 import os
 import random
 import time
+from collections.abc import Iterator
 
 import pytest
+
+from codesign_widgets.core.templates import add_template, data_path, load_template
 
 from ..protocol_phone import (
     ProtocolPhone,
@@ -38,11 +41,23 @@ NAMES = ["Ann", "Bob", "Chidi", "Dana", "نمی‌خواهم", "<b>Eve</b>", "Fa
 
 
 @pytest.fixture(scope="module")
-def room(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A codesign-day workshop on its open goal-mapping stage."""
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('soak') / 'studio.db'}"
-    code, workshop_id, _key = goal_workshop(db_url, "A long afternoon")
-    return {"db_url": db_url, "code": code, "id": workshop_id}
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """A codesign-day workshop on its open goal-mapping stage. One person may add 30 cards
+    in a stage (the plan's ``[per_person]``); a soak adds one every ``EVERY`` seconds for
+    ``SECONDS``, so it follows a copy of the plan allowing that many."""
+    folder = tmp_path_factory.mktemp("soak")
+    cards = int(SECONDS / EVERY) + 5
+    day = (data_path() / "templates" / "codesign_day.toml").read_text(encoding="utf-8")
+    assert "\ngoal_cards = 30\n" in day
+    plan = folder / "soak_day.toml"
+    plan.write_text(day.replace("\ngoal_cards = 30\n", f"\ngoal_cards = {max(30, cards)}\n"))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CODESIGN_TEMPLATES", str(folder / "plans"))  # the servers' kernels too
+        key = add_template(plan)
+        db_url = f"sqlite:///{folder / 'studio.db'}"
+        code, workshop_id, _key = goal_workshop(db_url, "A long afternoon", key)
+        yield {"db_url": db_url, "code": code, "id": workshop_id}
+        load_template.cache_clear()
 
 
 async def participant(server, room: dict, i: int, acked: list, problems: list) -> None:
