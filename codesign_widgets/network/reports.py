@@ -334,8 +334,8 @@ def analysis_html(
     )
     if m.betweenness_sample:
         sampled = _(
-            "How often each one links others is estimated from {k} of {n} stakeholders (a "
-            "fixed sample, so it stays the same between redraws)."
+            "How often each one links others is estimated from {k} of {n} stakeholders. The "
+            "sample is fixed, so it stays the same between redraws."
         ).format(k=m.betweenness_sample, n=f"{n:,}")
     else:
         sampled = _("How often each one links others is counted exactly.")
@@ -408,7 +408,7 @@ def equal_say_html(
         lines.append(
             _(
                 "People with lived experience are {median} steps from the nearest person who "
-                "decides (the middle value); the furthest is {furthest} steps away."
+                "decides (the middle value). The furthest is {furthest} steps away."
             ).format(median=reached[len(reached) // 2], furthest=reached[-1])
         )
     cut_off = [names[d.stakeholder] for d in distances if d.steps is None]
@@ -436,8 +436,8 @@ def equal_say_html(
     if merged:
         lines.append(
             _(
-                '"{other}": where too few people of a perspective rated a stakeholder to show '
-                "them apart, their ratings are shown together (the plan's smallest group)."
+                '"{other}": too few people of some perspectives rated a stakeholder to show '
+                "them apart. Their ratings are shown together (the plan's smallest group)."
             ).format(other=labels.get(OTHER) or _(OTHER_LABEL))
         )
     columns = [p for p in labels if p != OTHER or merged] + [""]
