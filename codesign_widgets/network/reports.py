@@ -194,7 +194,7 @@ def power_interest_svg(
     """Influence (up) against interest (across), with Mendelow's four quadrants, and a list
     of who is in each quadrant as its text alternative, in ``tr``'s language.
 
-    >>> "Cadw'n fodlon" in power_interest_svg(nx.MultiDiGraph(), str, translator("cy"))
+    >>> "Rhoi gwybod iddyn nhw" in power_interest_svg(nx.MultiDiGraph(), str, translator("cy"))
     True
     """
     _ = (tr or translator()).gettext
@@ -387,7 +387,7 @@ def equal_say_html(
     in ``tr``'s language (``labels``: perspective labels, the plan's own words).
 
     >>> from codesign_widgets.network.model import network_settings
-    >>> "Pwy sy'n penderfynu" in equal_say_html(
+    >>> "Dim rhanddeiliaid â phrofiad bywyd" in equal_say_html(
     ...     nx.MultiDiGraph(), network_settings({}), {}, {}, translator("cy"))
     True
     """

@@ -206,11 +206,20 @@ class Movement:
 
     @property
     def summary(self) -> str:
-        """What moved, in one English sentence (for analysts); :meth:`said` in a language."""
+        """What moved, in English (for analysts); :meth:`said` gives it in a language.
+
+        >>> Movement(pd.DataFrame(), pd.DataFrame(), 0, 0, 0, 0, 0, 0).summary[:24]
+        'Nobody scored the same p'
+        """
         return self.said()
 
     def said(self, tr: Translator | None = None) -> str:
-        """What moved, in ``tr``'s language (the projector's)."""
+        """What moved, in ``tr``'s language (the projector's).
+
+        >>> still = Movement(pd.DataFrame(), pd.DataFrame(), 0, 0, 0, 0, 0, 0)
+        >>> still.said(translator("cy"))[:40]
+        "Ni roddodd neb sgôr i'r un prototeip a'r"
+        """
         _ = (tr or translator()).gettext
         if not self.compared_people:
             return _("Nobody scored the same prototype and criterion in both rounds.")
