@@ -3,8 +3,8 @@ counts, dots and priorities, the map in words), every projected tab of the stake
 (the drawing's filters, legend, words and a chosen stakeholder's details; power and interest;
 analysis; equal say) and the scoring room with its revealed results (tables, leaving one
 perspective out, movement since the last round) are drawn in English and in Welsh from the
-same contributions; no English is left in the Welsh render but what people typed, names,
-numbers and the plan's shared words."""
+same contributions (the played workshop's tabs in Spanish too); no English is left in the
+Welsh render but what people typed, names, numbers and the plan's shared words."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from codesign_widgets.network.hub import NetworkHub
 from codesign_widgets.scoring.hub import ScoringHub
 from tests.widget_messages import widget_tree
 
-PLANS = {"en": "codesign_day", "cy": "codesign_day_cy"}
+PLANS = {"en": "codesign_day", "cy": "codesign_day_cy", "es": "codesign_day_es"}
 #: What people typed (the same in both workshops).
 TYPED = {"Foot care", "Home", "Walk to the shop", "Getting out", "Podiatry", "Stairs", "A lift"}
 TYPED |= {"GP", "Carer", "Alone", "Ann"}
@@ -39,9 +39,9 @@ def texts(widget) -> set[str]:
     return {" ".join(t.split()) for t in found if re.search(r"[^\W\d_]{2,}", t)}
 
 
-def english_left(english: set[str], welsh: set[str]) -> set[str]:
+def english_left(english: set[str], welsh: set[str], typed: set[str] = TYPED) -> set[str]:
     """Text in both renders with a word that is not typed or shared ("Podiatry: 1" is typed)."""
-    words = "|".join(rf"\b{re.escape(w)}\b" for w in sorted(TYPED | SHARED, key=len, reverse=True))
+    words = "|".join(rf"\b{re.escape(w)}\b" for w in sorted(typed | SHARED, key=len, reverse=True))
     return {t for t in english & welsh if re.search(r"[^\W\d_]{2,}", re.sub(words, "", t))}
 
 
@@ -104,7 +104,7 @@ def test_the_maps_legend_summary_and_words_are_in_the_plans_language(studio, bot
 #: What the played workshops' people typed (names, prototypes, comments, reasons).
 PLAYED = {"Walk-in clinic", "Peer group", "Closer to home", "Start in May", "Ann", "Bo"}
 PLAYED |= {f"P{i}" for i in range(9)} | {"Foot clinic", "ICB"}
-CRITERIA = {"en": "impact_effort", "cy": "impact_effort_cy"}
+CRITERIA = {"en": "impact_effort", "cy": "impact_effort_cy", "es": "impact_effort_es"}
 
 
 def visible(widget) -> set[str]:
@@ -123,13 +123,6 @@ def visible(widget) -> set[str]:
             pieces += list(getattr(w, "labels", ()) or ())
         found |= {" ".join(p.split()) for p in pieces if isinstance(p, str)}
     return {t for t in found if re.search(r"[^\W\d_]{2,}", t)}
-
-
-def left_in_english(english: set[str], welsh: set[str]) -> set[str]:
-    """Text in both renders with a word that is not typed or shared."""
-    words = TYPED | SHARED | PLAYED
-    pattern = "|".join(rf"\b{re.escape(w)}\b" for w in sorted(words, key=len, reverse=True))
-    return {t for t in english & welsh if re.search(r"[^\W\d_]{2,}", re.sub(pattern, "", t))}
 
 
 def play_scoring(studio, workshop, lang: str) -> None:
@@ -186,42 +179,44 @@ def played(studio):
     return workshops
 
 
-def test_every_projected_tab_of_the_map_is_in_the_plans_language(studio, played):
+@pytest.mark.parametrize("lang", ["cy", "es"])
+def test_every_projected_tab_of_the_map_is_in_the_plans_language(studio, played, lang):
     """The map tab (filters, legend, words and a chosen stakeholder's details), power and
-    interest, analysis and equal say: no English left in the Welsh render."""
+    interest, analysis and equal say: no English left in the Welsh or Spanish render."""
     renders = {}
-    for lang, workshop in played.items():
+    for language, workshop in played.items():
         hub = NetworkHub(studio, workshop)
         names = {v: k for k, v in studio.network.maps.network_names(workshop.id, "network").items()}
         hub.map_view.select(names["GP"])
         shown = visible(hub.map_view) | set(hub.tabs.titles[:4])
         shown |= visible(hub.grid) | visible(hub.analysis) | visible(hub.equal_say)
-        renders[lang] = shown
-    english, welsh = renders["en"], renders["cy"]
+        renders[language] = shown
+    english, translated = renders["en"], renders[lang]
     assert any(t.startswith("Also known as: Foot clinic") for t in english), english
     assert any("strength 3" in t for t in english)  # the details show GP's ties
-    assert len(welsh) >= 60, welsh
-    assert left_in_english(english, welsh) == set()
-    assert "Betweenness" not in repr(welsh)
+    assert len(translated) >= 60, translated
+    assert english_left(english, translated, TYPED | PLAYED) == set()
+    assert "Betweenness" not in repr(translated)
 
 
-def test_the_revealed_results_are_in_the_plans_language(studio, played):
+@pytest.mark.parametrize("lang", ["cy", "es"])
+def test_the_revealed_results_are_in_the_plans_language(studio, played, lang):
     """The scoring room tab of a played workshop: notes, charts, every table, leaving one
     perspective out, movement since the last round, decisions and comments."""
     renders = {}
-    for lang, workshop in played.items():
+    for language, workshop in played.items():
         hub = ScoringHub(studio, workshop)
         assert hub.room_tab.results_panel is not None, hub.notice.value
-        renders[lang] = visible(hub.room_tab) | {hub.tabs.titles[0]}
-    english, welsh = renders["en"], renders["cy"]
+        renders[language] = visible(hub.room_tab) | {hub.tabs.titles[0]}
+    english, translated = renders["en"], renders[lang]
     for part in ("If one perspective were left out", "Since the last round", "Ranking"):
         assert part in english
     assert any(t.startswith("Without ") for t in english)
     assert any("Start in May" in t for t in english)  # the decision and its reason
-    assert len(welsh) >= 40, welsh
-    assert left_in_english(english, welsh) == set()
+    assert len(translated) >= 40, translated
+    assert english_left(english, translated, TYPED | PLAYED) == set()
 
 
 def test_the_goal_walls_tab_is_in_the_plans_language(studio, played):
     titles = {lang: GoalHub(studio, played[lang]).tabs.titles[0] for lang in PLANS}
-    assert titles["cy"] != titles["en"]
+    assert titles["cy"] != titles["en"] != titles["es"]
