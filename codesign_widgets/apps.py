@@ -51,6 +51,19 @@ def _speaking(app: widgets.Box, workshop) -> widgets.Box:
     return app
 
 
+def _watched(app: widgets.Widget, *, facilitator: bool) -> widgets.Widget:
+    """``app``, whose taps now say so in its notice when they fail unexpectedly (a bug)
+    instead of doing nothing (:mod:`.ui.trouble`). The hub's start form says it in the hub
+    it opens."""
+    from .ui.trouble import tell_unexpected
+
+    def notice():
+        return getattr(getattr(app, "hub", None) or app, "notice", None)
+
+    tell_unexpected(notice, facilitator=facilitator)
+    return app
+
+
 def participant_app(db_url: str | None = None) -> widgets.Widget:
     """The participant page for ``?code=...``: join form, stage, check-in."""
     from .core.i18n import translator
@@ -78,7 +91,7 @@ def participant_app(db_url: str | None = None) -> widgets.Widget:
     def remembered(code: str) -> str | None:
         return cookie_value(token_cookie_name(code.upper()))
 
-    return ParticipantApp(
+    app = ParticipantApp(
         studio,
         code=params.get("code") or None,
         feed=Feed.for_studio(studio),
@@ -86,6 +99,7 @@ def participant_app(db_url: str | None = None) -> widgets.Widget:
         remembered=remembered,
         language=language,
     )
+    return _watched(app, facilitator=False)
 
 
 def _facilitator_session():
@@ -139,8 +153,9 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
             start = HubStart(studio, feed=feed, on_open=on_open)
             start.code_input.value = code[:32]
             start.notice.show(str(exc), "error")
-            return start
-        return _speaking(FacilitatorHub(studio, workshop, feed=feed), workshop)
+            return _watched(start, facilitator=True)
+        hub = FacilitatorHub(studio, workshop, feed=feed)
+        return _watched(_speaking(hub, workshop), facilitator=True)
     start = HubStart(studio, feed=feed, on_open=on_open)
     if code:
         start.code_input.value = code[:32]
@@ -148,7 +163,7 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
             "Type this workshop's facilitator key once: this browser then keeps it open.",
             "info",
         )
-    return start
+    return _watched(start, facilitator=True)
 
 
 def _activity_app(db_url: str | None, build) -> widgets.Widget:
@@ -177,7 +192,8 @@ def _activity_app(db_url: str | None, build) -> widgets.Widget:
                 "This page opens from the hub: open the workshop in the hub in this browser, "
                 "then use its activity links."
             )
-        return _speaking(build(studio, workshop, Feed.for_studio(studio), params), workshop)
+        app = build(studio, workshop, Feed.for_studio(studio), params)
+        return _watched(_speaking(app, workshop), facilitator=True)
     except CodesignError as exc:
         return _problem(str(exc))
 

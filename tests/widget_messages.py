@@ -69,7 +69,8 @@ class SentMessages:
 
         probe = Label()  # the comm class widgets get here (outside a kernel: comm's dummy)
         self._class = type(probe.comm)
-        probe.close()
+        for part in (probe.layout, probe.style, probe):  # a Label makes three widgets
+            part.close()
         self._original = self._class.publish_msg
 
         def publish(comm_self, msg_type, data=None, metadata=None, buffers=None, **keys):

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import CodesignError
+from ..core.templates import list_templates
 from .data import (
     analyse_workshop,
     erase_participant,
@@ -173,8 +174,10 @@ def _add_file_commands(sub) -> None:
     p.add_argument(
         "--template",
         default="codesign_day",
-        help="Workshop plan: a built-in one (codesign_day, care_planning, pathway_planning, "
-        "wellbeing_planning) or a plan file path/to/plan.toml.",
+        help="Workshop plan: a built-in one ("
+        + ", ".join(list_templates())
+        + "; codesign_day_cy is in Welsh, codesign_day_es in Spanish) or a plan file "
+        "path/to/plan.toml.",
     )
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=new_workshop)
@@ -280,13 +283,13 @@ OUTPUT_COMMANDS = ("report", "export", "analyse", "analyze", "new")
 
 
 def _one_line(text: str) -> str:
-    from .failure_log import plain
+    from ..core.failure_log import plain
 
     return " ".join(plain(text).split())
 
 
 def _log(args, details: str):
-    from .failure_log import write_failure_log
+    from ..core.failure_log import write_failure_log
 
     return write_failure_log(args.command, details)
 

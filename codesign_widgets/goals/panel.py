@@ -27,6 +27,7 @@ from .themes import current_themes
 
 if TYPE_CHECKING:
     from ..studio import Studio
+    from .store_read import GoalSettings
 
 
 __all__ = ["GoalPanel"]
@@ -85,6 +86,8 @@ class GoalPanel(ActivityPanel):
         self._wall_new = widgets.Button(icon="arrow-down", layout={"display": "none"})
         self._wall_new.on_click(lambda _b: self.show_new())
         self._held: list[int] | None = None  # the shared cards on the wall, while it is held
+        self._settings: GoalSettings | None = None  # the stage's settings, last read
+        self._theme_names: list[str] = []  # the themes to place dots on, last worked out
         self._mine_rows = KeyedList(
             self.my_cards, self._make_mine, self._update_mine, header=[self._mine_header]
         )
@@ -250,12 +253,19 @@ class GoalPanel(ActivityPanel):
         newer cards are counted on the "Show new cards" button. Without it (the person's own
         card, a stage change, "Show new cards") the wall shows the newest cards.
         """
+        # Only other people's cards and dots: a held wall reads just the cards it shows and
+        # the counts, so a watching phone's cost does not grow with the room's wall.
+        quick = hold and self._held is not None and self._settings is not None
+        quick = quick and topics <= {"entries", "votes"}
+        cards = self.studio.goals.cards
         try:
-            settings = self.studio.goals.cards.goal_settings(self.workshop.id, self.stage.key)
-            cards = self.studio.goals.cards.goal_cards(
-                self.workshop.id, self.stage.key, viewer=self.participant
-            )
-            self._mine = self.studio.goals.cards.my_goal_cards(self.participant, self.stage.key)
+            if quick:
+                settings = self._settings
+                window = cards.wall_window(self.workshop.id, self.stage.key, self._held)
+            else:
+                settings = cards.goal_settings(self.workshop.id, self.stage.key)
+                every = cards.goal_cards(self.workshop.id, self.stage.key, viewer=self.participant)
+            self._mine = cards.my_goal_cards(self.participant, self.stage.key)
             mine_votes = self.studio.goals.votes.my_votes(self.participant, self.stage.key)
             state = self.workshop.state_of(self.stage.key)
             totals = (
@@ -267,14 +277,28 @@ class GoalPanel(ActivityPanel):
             self.notice.show(exc.translated(self.notice.tr), "error")
             return
         is_open = state is StageState.OPEN
-        self.form.show_services(settings.services)
-        shared = [c for c in cards if c.shared]
-        self.form.show_open(is_open, None if hold else current_themes(shared))
+        if quick:
+            self._theme_names = window.themes
+            wall = (window.themes, window.shown, window.total, window.fresh)
+            self.form.show_open(is_open, None)
+        else:
+            self._settings = settings
+            self.form.show_services(settings.services)
+            shared = [c for c in every if c.shared]
+            self._theme_names = current_themes(shared)
+            self.form.show_open(is_open, None if hold else self._theme_names)
+            if hold and self._held is not None:
+                # New: cards not on the wall that belong among or above what it shows (added
+                # since, or shown again by the facilitator); older ones are "earlier".
+                held, oldest = set(self._held), min(self._held, default=0)
+                shown = [c for c in shared if c.id in held]
+                fresh = sum(1 for c in shared if c.id not in held and c.id > oldest)
+            else:
+                shown, fresh = shared[-self.wall_size :], 0
+            wall = (self._theme_names, shown, len(shared), fresh)
         self._draw_mine(is_open)
         revealed = state is StageState.REVEALED
-        self._draw_votes(
-            shared, settings.budget, mine_votes, totals if revealed else None, is_open, hold
-        )
+        self._draw_votes(*wall, settings.budget, mine_votes, totals if revealed else None, is_open)
 
     def show_new(self) -> None:
         """Bring the wall up to date: the newest shared cards, those added since included."""
@@ -353,7 +377,9 @@ class GoalPanel(ActivityPanel):
         plus.disabled = not is_open
         minus.disabled = not is_open or not have
 
-    def _draw_votes(self, shared, budget, mine_votes, totals, is_open, hold=False) -> None:
+    def _draw_votes(self, names, shown, total, fresh, budget, mine_votes, totals, is_open) -> None:
+        """The dots line, the themes and the wall: ``shown`` of the ``total`` shared cards,
+        ``fresh`` of them new since the wall was last brought up to date."""
         _, ngettext = self._, self.tr.ngettext
         used = sum(mine_votes.values())
         self.dots_label.value = escaped(
@@ -374,7 +400,6 @@ class GoalPanel(ActivityPanel):
                 line += " · " + _("Everyone: {n}").format(n=totals.get((kind, target), 0))
             return (kind, target), (line, is_open, have)
 
-        names = current_themes(shared)
         themes = [
             item("theme", name, _("Theme: {name}").format(name=name))
             for name in names[: self.themes_size]
@@ -386,14 +411,6 @@ class GoalPanel(ActivityPanel):
             "Show {n} more theme", "Show {n} more themes", min(more, WALL_PAGE)
         ).format(n=min(more, WALL_PAGE))
         self._theme_rows.set_footer([self._themes_more] if more > 0 else [])
-        if hold and self._held is not None:
-            # New: cards not on the wall that belong among or above what it shows (added
-            # since, or shown again by the facilitator); older ones are "earlier".
-            held, oldest = set(self._held), min(self._held, default=0)
-            shown = [c for c in shared if c.id in held]
-            fresh = sum(1 for c in shared if c.id not in held and c.id > oldest)
-        else:
-            shown, fresh = shared[-self.wall_size :], 0
         self._held = [c.id for c in shown]
         # Newest first, as a feed: new cards come in at the top, under "Show new cards", and
         # earlier ones at the bottom, above "Show earlier cards".
@@ -404,25 +421,25 @@ class GoalPanel(ActivityPanel):
             "Show {n} new card", "Show {n} new cards", fresh
         ).format(n=fresh)
         self._wall_new.layout.display = "" if fresh else "none"
-        if not shared:
+        if not total:
             self._wall_rows.set_footer([self._wall_empty])
             return
-        earlier = len(shared) - len(shown) - fresh
-        if len(shown) < len(shared):
+        earlier = total - len(shown) - fresh
+        if len(shown) < total:
             count = (
                 ngettext(
                     "Showing {shown} of {n} shared card.",
                     "Showing {shown} of {n} shared cards.",
-                    len(shared),
+                    total,
                 )
                 if fresh
                 else ngettext(
                     "Showing the newest {shown} of {n} shared card.",
                     "Showing the newest {shown} of {n} shared cards.",
-                    len(shared),
+                    total,
                 )
             )
-            self._wall_count.value = escaped(count.format(shown=len(shown), n=len(shared)), "p")
+            self._wall_count.value = escaped(count.format(shown=len(shown), n=total), "p")
             self._wall_more.description = ngettext(
                 "Show {n} earlier card", "Show {n} earlier cards", min(earlier, WALL_PAGE)
             ).format(n=min(earlier, WALL_PAGE))

@@ -21,7 +21,15 @@ from ..store.entries import Entries
 from ..store.rules import check_open, own_entry
 from ..store.workshops import template_of
 from .cards import MAX_BUDGET, GoalCard, clean_card, clean_service, clean_theme
-from .store_read import ACTIVITY, KIND, GoalSettings, read_goal_cards, read_settings
+from .store_read import (
+    ACTIVITY,
+    KIND,
+    GoalSettings,
+    WallWindow,
+    read_goal_cards,
+    read_settings,
+    read_wall_window,
+)
 
 __all__ = ["GoalCards"]
 
@@ -73,6 +81,12 @@ class GoalCards:
                 include_hidden=True,
                 own_only=True,
             )
+
+    def wall_window(self, workshop_id: int, stage: str, held: list[int]) -> WallWindow:
+        """A held wall's cards as they are now and its counts (:class:`.WallWindow`), read
+        without the rest of the room's cards."""
+        with self.db.read() as conn:
+            return read_wall_window(conn, workshop_id, stage, held)
 
     def goal_settings(self, workshop_id: int, stage: str) -> GoalSettings:
         """The dot budget, the service list (template's plus added) and theming steps."""

@@ -8,6 +8,7 @@ author. A card's theme is worked out from the facilitator's theming steps as it 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,14 +17,16 @@ from ..store import schema as t
 from ..store.entries import latest_entries
 from ..store.workshops import template_of
 from .cards import DEFAULT_BUDGET, GoalCard, card_from_body
-from .themes import ThemeEvent, effective_theme
+from .themes import ThemeEvent, effective_theme, theme_names
 
 __all__ = [
     "ACTIVITY",
     "KIND",
     "GoalSettings",
+    "WallWindow",
     "read_goal_cards",
     "read_settings",
+    "read_wall_window",
     "theme_events",
 ]
 
@@ -85,12 +88,15 @@ def read_goal_cards(
     include_hidden: bool = False,
     include_withdrawn: bool = False,
     own_only: bool = False,
+    ids: Collection[int] | None = None,
 ) -> list[GoalCard]:
-    """Goal cards ``viewer_id`` may see (only their own with ``own_only``), read in the
-    transaction ``conn``."""
+    """Goal cards ``viewer_id`` may see (only their own with ``own_only``; only those of
+    ``ids`` when given), read in the transaction ``conn``."""
     query, hidden = goal_query(workshop_id, stage, viewer_id)
     if own_only:
         query = query.where(t.entries.c.participant_id == viewer_id)
+    if ids is not None:
+        query = query.where(t.entries.c.id.in_(list(ids)))
     if not include_withdrawn:
         query = query.where(t.entry_revisions.c.status == "active")
     if not include_hidden:
@@ -118,6 +124,37 @@ def read_goal_cards(
             )
         )
     return cards
+
+
+@dataclass(frozen=True)
+class WallWindow:
+    """What a phone's held wall needs: the cards it shows, as they are now (those the
+    facilitator took off or their authors withdrew left out), how many shared cards the wall
+    has, how many of them are new to it (added since, or shown again, above its oldest), and
+    the themes in use (in card order, so a new one comes last)."""
+
+    shown: list[GoalCard]
+    total: int
+    fresh: int
+    themes: list[str]
+
+
+def read_wall_window(
+    conn: sa.Connection, workshop_id: int, stage: str, held: Collection[int]
+) -> WallWindow:
+    """The shared cards of ``held`` and the wall's counts and themes, reading only each other
+    card's id and theme: a watching phone's cost hardly grows with the room's wall."""
+    query, hidden = goal_query(workshop_id, stage, None)
+    query = query.where(t.entry_revisions.c.status == "active", hidden.is_(False))
+    theme = t.entry_revisions.c.body["theme"].as_string()
+    rows = conn.execute(query.with_only_columns(t.entries.c.id, theme)).all()
+    events = theme_events(conn, workshop_id, stage)
+    held = set(held)
+    oldest = min(held, default=0)
+    fresh = sum(1 for r in rows if r[0] not in held and r[0] > oldest)
+    themes = theme_names(effective_theme(r[0], r[1] or "", events) for r in rows)
+    shown = read_goal_cards(conn, workshop_id, stage, None, ids=held) if held else []
+    return WallWindow(shown, len(rows), fresh, themes)
 
 
 def read_settings(conn: sa.Connection, workshop_id: int, stage: str) -> GoalSettings:

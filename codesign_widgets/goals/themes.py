@@ -18,6 +18,7 @@ __all__ = [
     "effective_theme",
     "merge_map",
     "resolve_theme",
+    "theme_names",
 ]
 
 NO_THEME = "No theme yet"
@@ -79,10 +80,20 @@ def effective_theme(card_id: int, own_theme: str, events: Sequence[ThemeEvent]) 
 
 def current_themes(cards: Iterable[GoalCard]) -> list[str]:
     """Themes in use on the given cards, each once (first spelling wins), in card order."""
+    return theme_names(card.theme for card in cards)
+
+
+def theme_names(themes: Iterable[str]) -> list[str]:
+    """Each theme once, ignoring case (the first spelling wins), in the order given; no
+    empty ones.
+
+    >>> theme_names(["Rest", "", "Money", "rest", "Friends"])
+    ['Rest', 'Money', 'Friends']
+    """
     seen: dict[str, str] = {}
-    for card in cards:
-        if card.theme and card.theme.casefold() not in seen:
-            seen[card.theme.casefold()] = card.theme
+    for theme in themes:
+        if theme and theme.casefold() not in seen:
+            seen[theme.casefold()] = theme
     return list(seen.values())
 
 
