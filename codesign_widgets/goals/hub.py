@@ -58,7 +58,7 @@ class GoalHub(widgets.VBox):
         self.wall = GoalWall(self.template, workshop.title, workshop.code)
         self.tabs = widgets.Tab(
             children=[self.wall, self.controls],
-            titles=("Goal wall (project this)", "Run goal mapping"),
+            titles=(self.wall.tr.gettext("Goal wall (project this)"), "Run goal mapping"),
         )
         self.children = [self.notice, self.tabs]
         self._batcher = Batcher(lambda topics: self.refresh(topics, live=True), MIN_REDRAW_SECONDS)

@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import networkx as nx
 
 from ..core.errors import CodesignError
-from ..core.i18n import translator
+from ..core.i18n import N_, translator
 from ..core.safe_text import escaped
 from ..core.small_groups import OTHER, OTHER_LABEL
 from ..core.templates import load_template
@@ -48,6 +48,8 @@ TOPICS = {"network", "participants"}
 #: The drawing shows at most this many stakeholders (the most connected): each node and tie is
 #: a widget, and a page with 2,000 stakeholders and 8,000 ties never finished loading.
 MAX_DRAWN = 500
+#: The tabs projected in the room (their titles are in the plan's language).
+PROJECTED_TABS = (N_("Map"), N_("Power and interest"), N_("Analysis"), N_("Equal say"))
 INLINE_UP_TO = 300  # redraws of larger maps are computed in a thread, off the event loop
 
 
@@ -86,7 +88,10 @@ class NetworkHub(widgets.VBox):
         self.template = load_template(workshop.template)
         self.stage = studio.network.maps.network_stage(workshop.id, stage)
         self.groups = {p.key: p.group for p in self.template.perspectives}
-        self.labels = {p.key: p.label for p in self.template.perspectives} | {OTHER: OTHER_LABEL}
+        # What the room reads (the map, its panels) is in the plan's language.
+        self.tr = translator(self.template.language)
+        self.labels = {p.key: p.label for p in self.template.perspectives}
+        self.labels[OTHER] = self.tr.gettext(OTHER_LABEL)
         self.positions: dict = {}
         self.computed: ComputedMap | None = None
         self._task: asyncio.Task | None = None
@@ -109,14 +114,15 @@ class NetworkHub(widgets.VBox):
         self.edits = EditTools(wiring)
         self.open_data = OpenDataTools(wiring, self.workshop.code, self.template)
         title = escaped(f"{self.workshop.title}: {self.stage.title}", "h1")
-        tr = translator(self.template.language)  # what the room reads: the plan's language
+        tr = self.tr
         join = escaped(
             tr.gettext("Join code: {code}").format(code=self.workshop.code), "div", "codesign-join"
         )
         tabs = [self.map_view, self.grid, self.analysis, self.equal_say, self.edits, self.open_data]
         self.tabs = widgets.Tab(
             children=tabs,
-            titles=("Map", "Power and interest", "Analysis", "Equal say", "Edit", "Open data"),
+            # The tabs the room reads in the plan's language; the facilitator's own in English.
+            titles=(*(tr.gettext(t) for t in PROJECTED_TABS), "Edit", "Open data"),
         )
         self.children = [widgets.HTML(title + join), self.notice, self.tabs, self.map_view.fitter]
 
@@ -200,9 +206,11 @@ class NetworkHub(widgets.VBox):
         self.positions = c.layout
         try:
             self.map_view.show(c.net, c.graph, c.drawn, c.positions, c.metrics)
-            self.grid.value = power_interest_svg(c.graph, self.map_view.colour)
-            self.analysis.value = analysis_html(c.graph, c.metrics, c.seconds)
-            self.equal_say.value = equal_say_html(c.graph, c.net.settings, self.groups, self.labels)
+            self.grid.value = power_interest_svg(c.graph, self.map_view.colour, self.tr)
+            self.analysis.value = analysis_html(c.graph, c.metrics, c.seconds, self.tr)
+            self.equal_say.value = equal_say_html(
+                c.graph, c.net.settings, self.groups, self.labels, self.tr
+            )
             self.edits.show(c.net)
         except CodesignError as exc:
             self.notice.show(str(exc), "error")

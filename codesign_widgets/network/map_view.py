@@ -71,17 +71,22 @@ class MapView(widgets.VBox):
 
     # -- layout -----------------------------------------------------------------------
     def _build_filters(self, template: Template) -> widgets.HBox:
+        # Under the projected map: in the plan's language like the rest of the tab.
+        _ = self.tr.gettext
         self.colour_by = widgets.Dropdown(
-            description="Colour by",
-            options=[("Kind of stakeholder", "kind"), ("Perspective they bring", "perspective")],
+            description=_("Colour by"),
+            options=[
+                (_("Kind of stakeholder"), "kind"),
+                (_("Perspective they bring"), "perspective"),
+            ],
             value="kind",
         )
         self.colour_by.observe(lambda c: self.set_colour_by(c["new"]), "value")
         self.drawn_by = widgets.Dropdown(
-            description="Drawn by",
-            options=[("Everyone", "*")]
+            description=_("Drawn by"),
+            options=[(_("Everyone"), "*")]
             + [(p.label, p.key) for p in template.perspectives]
-            + [("Facilitator or imported", "")],
+            + [(_("Facilitator or imported"), "")],
             value="*",
         )
         self.drawn_by.observe(lambda c: self.show_drawn_by(c["new"]), "value")
@@ -104,8 +109,9 @@ class MapView(widgets.VBox):
         self.words.add_class("codesign-map-words-box")
         self.details = widgets.HTML()
         self.hide_button = widgets.Button(
-            description="Take off the map", icon="eye-slash", layout={"display": "none"},
-            tooltip="Kept on record; it leaves the drawing and the analysis",
+            description=self.tr.gettext("Take off the map"), icon="eye-slash",
+            layout={"display": "none"},
+            tooltip=self.tr.gettext("Kept on record; it leaves the drawing and the analysis"),
         )  # fmt: skip
         self.hide_button.on_click(lambda _b: self.take_off_map(self.selected))
         drawing = widgets.HBox(
@@ -204,14 +210,15 @@ class MapView(widgets.VBox):
         for tie_type in net.settings.tie_types:
             box = self.type_boxes.get(tie_type.key)
             if box is None:
-                box = widgets.Checkbox(value=True, description=tie_type.label, indent=False)
+                label = self.tr.gettext(tie_type.label)  # the plan's word, in its language
+                box = widgets.Checkbox(value=True, description=label, indent=False)
                 box.observe(lambda _c: self.on_redraw(), "value")
             boxes[tie_type.key] = box
         if list(boxes) != list(self.type_boxes):
             gone = [b for k, b in self.type_boxes.items() if k not in boxes]
             self.type_boxes = boxes
             label = self.type_filter.children[:1] or (
-                widgets.HTML(escaped("Show ties:", "strong")),
+                widgets.HTML(escaped(self.tr.gettext("Show ties:"), "strong")),
             )
             self.type_filter.children = [*label, *boxes.values()]
             close_later(gone)
@@ -230,7 +237,7 @@ class MapView(widgets.VBox):
         self._draw_graph(drawn, positions)
         self._draw_legend()
         self._draw_summary(drawn)
-        labels = {**self.labels, OTHER: OTHER_LABEL}
+        labels = {**self.labels, OTHER: self.tr.gettext(OTHER_LABEL)}
         kinds = {k: net.settings.kind_label(k) for k in net.settings.kinds}
         self.words.value = map_words_html(
             graph, net.settings.tie_types, labels, tr=self.tr, kind_labels=kinds
@@ -317,11 +324,20 @@ class MapView(widgets.VBox):
     def _draw_details(self) -> None:
         graph = self.graph
         if self.selected is None or graph is None or self.selected not in graph:
-            self.details.value = escaped("Click a stakeholder to see who they are.", "p")
+            self.details.value = escaped(
+                self.tr.gettext("Click a stakeholder to see who they are."), "p"
+            )
             self.hide_button.layout.display = "none"
             return
-        tie_labels = {t.key: t.label for t in self.net.settings.tie_types}
+        settings = self.net.settings
+        tie_labels = {t.key: t.label for t in settings.tie_types}
         self.details.value = details_html(
-            graph, self.selected, self.metrics, tie_labels, {**self.labels, OTHER: OTHER_LABEL}
+            graph,
+            self.selected,
+            self.metrics,
+            tie_labels,
+            {**self.labels, OTHER: self.tr.gettext(OTHER_LABEL)},
+            self.tr,
+            {k: settings.kind_label(k) for k in settings.kinds},
         )
         self.hide_button.layout.display = ""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
-from ..core.i18n import Translator, translator
+from ..core.i18n import N_, Translator, translator
 from ..core.palette import line_style
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.small_groups import OTHER, OTHER_LABEL
@@ -28,7 +28,8 @@ __all__ = [
     "summary_text",
 ]
 
-QUADRANTS = ("Keep satisfied", "Manage closely", "Monitor", "Keep informed")
+#: Mendelow's quadrants: high influence and low interest first, then clockwise by rows.
+QUADRANTS = (N_("Keep satisfied"), N_("Manage closely"), N_("Monitor"), N_("Keep informed"))
 LABELLED_ON_GRID = 60
 ARROWS = {"both": "↔", "none": "—"}
 
@@ -126,31 +127,59 @@ def details_html(
     metrics: NetworkMetrics,
     tie_labels: Mapping[str, str],
     perspective_labels: Mapping[str, str],
+    tr: Translator | None = None,
+    kind_labels: Mapping[str, str] | None = None,
 ) -> str:
-    """One stakeholder: who they are, their influence per perspective, and their ties."""
+    """One stakeholder: who they are, their influence per perspective, and their ties, in
+    ``tr``'s language (``tie_labels`` and ``kind_labels`` are translated here).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node(1, name="GP", kind="service", perspective="", aliases=[], goals="",
+    ...            influence=None, influence_by={}, interest=None)
+    >>> from codesign_widgets.network.measures import network_metrics
+    >>> m = network_metrics(g)
+    >>> kinds = {"service": "Service"}
+    >>> "Math: Gwasanaeth" in details_html(g, 1, m, {}, {}, translator("cy"), kinds)
+    True
+    """
+    _ = (tr or translator()).gettext
     d = graph.nodes[node]
     names = _names(graph)
+    kind = (kind_labels or {}).get(d["kind"], d["kind"])
     lines = [
-        f"Kind: {d['kind']}",
-        f"Perspective: {perspective_labels.get(d['perspective'], 'not sure')}",
+        _("Kind: {kind}").format(kind=_(kind)),
+        _("Perspective: {perspective}").format(
+            perspective=perspective_labels.get(d["perspective"]) or _("not sure")
+        ),
     ]
     if d["aliases"]:
-        lines.append("Also known as: " + ", ".join(d["aliases"]))
+        lines.append(_("Also known as: {names}").format(names=", ".join(d["aliases"])))
     if d["goals"]:
-        lines.append(f"What they want: {d['goals']}")
+        lines.append(_("What they want: {goals}").format(goals=d["goals"]))
     if d["influence"] is not None:
-        lines.append(f"Influence: {d['influence']:.1f} / 10 (each perspective counts equally)")
+        lines.append(
+            _("Influence: {value} out of 10 (each perspective counts the same)").format(
+                value=f"{d['influence']:.1f}"
+            )
+        )
         for p, value in sorted(d["influence_by"].items()):
-            lines.append(f"  as {perspective_labels.get(p, 'imported')} sees it: {value:.1f}")
+            seen_by = perspective_labels.get(p) or _("Imported")
+            lines.append("  " + _("as {perspective} sees it: {value}").format(
+                perspective=seen_by, value=f"{value:.1f}"))  # fmt: skip
     if d["interest"] is not None:
-        lines.append(f"Interest: {d['interest']:.1f} / 10")
+        lines.append(_("Interest: {value} out of 10").format(value=f"{d['interest']:.1f}"))
     degree, between = metrics.degree.get(node, 0), metrics.betweenness.get(node, 0)
-    lines.append(f"Ties: {degree}; betweenness {between:.3f}")
+    lines.append(
+        _("Ties: {n}. How often they link others: {value} (0 to 1)").format(
+            n=degree, value=f"{between:.3f}"
+        )
+    )
     for u, v, e in [*graph.out_edges(node, data=True), *graph.in_edges(node, data=True)]:
         other = names[v] if u == node else names[u]
         arrow = ARROWS.get(e["direction"], "→" if u == node else "←")
-        label = tie_labels.get(e["type"], e["type"])
-        lines.append(f"  {arrow} {other}: {label} ({e['strength']})")
+        label = _(tie_labels.get(e["type"], e["type"]))
+        strength = _("strength {n}").format(n=e["strength"])
+        lines.append(f"  {arrow} {other}: {label} ({strength})")
     return escaped(d["name"], "h3") + escaped("\n".join(lines), "div")
 
 
@@ -159,9 +188,18 @@ def _quadrant(influence: float, interest: float) -> str:
     return QUADRANTS[(0 if high else 2) + (1 if keen else 0)]
 
 
-def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str]) -> str:
+def power_interest_svg(
+    graph: nx.MultiDiGraph, colour_of: Callable[[dict], str], tr: Translator | None = None
+) -> str:
     """Influence (up) against interest (across), with Mendelow's four quadrants, and a list
-    of who is in each quadrant as its text alternative."""
+    of who is in each quadrant as its text alternative, in ``tr``'s language.
+
+    >>> "Rhoi gwybod iddyn nhw" in power_interest_svg(nx.MultiDiGraph(), str, translator("cy"))
+    True
+    """
+    _ = (tr or translator()).gettext
+    quadrants = [_(q) for q in QUADRANTS]
+    name = _("Power and interest grid")
     size, pad = 560, 40
     full, mid = size + 2 * pad, pad + size / 2
     rated = sorted(
@@ -169,7 +207,8 @@ def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str])
         key=lambda item: -item[1]["influence"],
     )
     parts = [
-        f'<svg role="img" aria-label="Power and interest grid" width="{full}" height="{full}" '
+        f'<svg role="img" aria-label="{escaped_attribute(name)}" '
+        f'width="{full}" height="{full}" '
         f'viewBox="0 0 {full} {full}" style="font:14px sans-serif;background:#fff">',
         f'<rect x="{pad}" y="{pad}" width="{size}" height="{size}" fill="none" stroke="#333"/>',
         f'<line x1="{mid}" y1="{pad}" x2="{mid}" y2="{pad + size}" stroke="#999"/>',
@@ -177,13 +216,14 @@ def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str])
     ]
     corners = [(pad + 8, pad + 20), (mid + 8, pad + 20), (pad + 8, pad + size - 8),
                (mid + 8, pad + size - 8)]  # fmt: skip
-    for label, (x, y) in zip(QUADRANTS, corners, strict=True):
-        parts.append(f'<text x="{x}" y="{y}" fill="#555">{label}</text>')
-    parts.append(f'<text x="{mid - 40}" y="{full - 8}">Interest →</text>')
+    for label, (x, y) in zip(quadrants, corners, strict=True):
+        parts.append(escaped(label, "text", x=str(x), y=str(y), fill="#555"))
+    parts.append(escaped(_("Interest →"), "text", x=str(mid - 40), y=str(full - 8)))
     parts.append(
-        f'<text x="14" y="{mid + 30}" transform="rotate(-90 14 {mid + 30})">Influence →</text>'
-    )
-    members: dict[str, list[str]] = {q: [] for q in QUADRANTS}
+        escaped(_("Influence →"), "text", x="14", y=str(mid + 30),
+                transform=f"rotate(-90 14 {mid + 30})")
+    )  # fmt: skip
+    members: dict[str, list[str]] = {q: [] for q in quadrants}
     spots: dict[tuple[float, float], list[dict]] = {}  # stakeholders rated the same, together
     for _n, d in rated:
         interest = d["interest"] if d["interest"] is not None else 5
@@ -192,13 +232,13 @@ def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str])
             round(pad + size * (1 - d["influence"] / 10), 1),
         )
         spots.setdefault(spot, []).append(d)
-        members[_quadrant(d["influence"], interest)].append(d["name"])
+        members[_(_quadrant(d["influence"], interest))].append(d["name"])
     placed: list[tuple[float, float, float, float]] = [
         (x - 11, y - 11, x + 11, y + 11) for x, y in spots
     ]  # every point, so no label covers one, and the quadrant names
     placed += [
         (x, y - GRID_FONT, x + _text_width(q), y + 4)
-        for q, (x, y) in zip(QUADRANTS, corners, strict=True)
+        for q, (x, y) in zip(quadrants, corners, strict=True)
     ]
     labelled = 0
     for (x, y), here in spots.items():
@@ -221,17 +261,21 @@ def power_interest_svg(graph: nx.MultiDiGraph, colour_of: Callable[[dict], str])
             parts.append(escaped(label, "text", x=f"{box[4]:.1f}", y=f"{box[5]:.1f}"))
             labelled += 1
     parts.append("</svg>")
+    same = _("Rated the same ({influence} influence, {interest} interest): {names}")
     at_one_spot = [
-        f"Rated the same ({here[0]['influence']:g} influence, "
-        f"{here[0]['interest'] if here[0]['interest'] is not None else 5:g} interest): "
-        + ", ".join(d["name"] for d in here)
+        same.format(
+            influence=f"{here[0]['influence']:g}",
+            interest=f"{here[0]['interest'] if here[0]['interest'] is not None else 5:g}",
+            names=", ".join(d["name"] for d in here),
+        )
         for here in spots.values()
         if len(here) > 1
     ]
-    text = [f"{q}: {', '.join(names) or 'nobody'}" for q, names in members.items()]
+    nobody = _("nobody")
+    text = [f"{q}: {', '.join(names) or nobody}" for q, names in members.items()]
     unrated = [d["name"] for _n, d in graph.nodes(data=True) if d["influence"] is None]
     if unrated:
-        text.append(f"Not rated yet: {', '.join(unrated)}")
+        text.append(_("Not rated yet: {names}").format(names=", ".join(unrated)))
     text += at_one_spot
     return "".join(parts) + escaped("\n".join(text), "div", "codesign-graph-text")
 
@@ -265,8 +309,20 @@ def _free_label_spot(x: float, y: float, label: str, placed: list, limit: float)
     return None
 
 
-def analysis_html(graph: nx.MultiDiGraph, m: NetworkMetrics, seconds: float) -> str:
-    """Degree and betweenness table, brokers, isolates, communities and reciprocity."""
+def analysis_html(
+    graph: nx.MultiDiGraph, m: NetworkMetrics, seconds: float, tr: Translator | None = None
+) -> str:
+    """Who has most ties, who links others (betweenness), brokers, who is alone, closely
+    linked groups and ties returned, in ``tr``'s language and in plain words (the room
+    reads it).
+
+    >>> from codesign_widgets.network.measures import network_metrics
+    >>> g = nx.MultiDiGraph()
+    >>> "Dadansoddiad" in analysis_html(g, network_metrics(g), 0.1, translator("cy"))
+    True
+    """
+    tr = tr or translator()
+    _ = tr.gettext
     names = _names(graph)
     n = graph.number_of_nodes()
     order = sorted(names, key=lambda x: (-m.betweenness.get(x, 0), -m.degree.get(x, 0), names[x]))
@@ -277,34 +333,46 @@ def analysis_html(graph: nx.MultiDiGraph, m: NetworkMetrics, seconds: float) -> 
         for x in order[:15]
     )
     if m.betweenness_sample:
-        sampled = (
-            f"Betweenness is estimated from {m.betweenness_sample} of {n:,} stakeholders "
-            "(a seeded sample, so it stays the same between redraws)."
-        )
+        sampled = _(
+            "How often each one links others is estimated from {k} of {n} stakeholders. The "
+            "sample is fixed, so it stays the same between redraws."
+        ).format(k=m.betweenness_sample, n=f"{n:,}")
     else:
-        sampled = "Betweenness is exact."
-    isolates = ", ".join(names[x] for x in m.isolates[:30]) or "none"
+        sampled = _("How often each one links others is counted exactly.")
+    isolates = ", ".join(names[x] for x in m.isolates[:30]) or _("none")
     if len(m.isolates) > 30:
-        isolates += f" and {len(m.isolates) - 30} more"
-    reciprocity = f"{m.reciprocity:.0%}" if m.reciprocity is not None else "no directed ties yet"
+        isolates = _("{names} and {n} more").format(names=isolates, n=len(m.isolates) - 30)
+    reciprocity = (
+        f"{m.reciprocity:.0%}" if m.reciprocity is not None else _("no ties with a direction yet")
+    )
+    brokers = ", ".join(names[x] for x in m.brokers) or _("none")
     lines = [
-        f"{n} stakeholders, {graph.number_of_edges()} ties; computed in {seconds:.2f} s.",
+        _("{n} stakeholders, {ties} ties; worked out in {seconds} s.").format(
+            n=n, ties=graph.number_of_edges(), seconds=f"{seconds:.2f}"
+        ),
         sampled,
-        "Brokers (on many paths, linking groups): "
-        + (", ".join(names[x] for x in m.brokers) or "none")
-        + ".",
-        f"Isolates (no ties): {isolates}.",
-        f"Reciprocity (directed ties that are returned): {reciprocity}.",
-        f"Communities: {len(m.communities)}.",
+        _("Brokers (they link groups that would otherwise be apart): {names}.").format(
+            names=brokers
+        ),
+        _("Not linked to anyone: {names}.").format(names=isolates),
+        _("Ties that are returned (of ties with a direction): {share}.").format(share=reciprocity),
+        _("Groups that are closely linked: {n}.").format(n=len(m.communities)),
     ]
     for i, group in enumerate(m.communities[:8], start=1):
-        more = f" and {len(group) - 8} more" if len(group) > 8 else ""
-        lines.append(f"  Group {i} ({len(group)}): {', '.join(names[x] for x in group[:8])}{more}")
+        members = ", ".join(names[x] for x in group[:8])
+        if len(group) > 8:
+            members = _("{names} and {n} more").format(names=members, n=len(group) - 8)
+        lines.append("  " + _("Group {i} ({n}): {names}").format(i=i, n=len(group), names=members))
+    header = [_("Stakeholder"), _("Ties"), _("Ties in"), _("Ties out"),
+              _("How often they link others (0 to 1)")]  # fmt: skip
     return (
-        escaped("Analysis", "h2")
+        escaped(_("Analysis"), "h2")
         + escaped("\n".join(lines), "div")
-        + '<table class="codesign-table"><tr><th>Stakeholder</th><th>Ties</th><th>In</th>'
-        "<th>Out</th><th>Betweenness</th></tr>" + table + "</table>"
+        + '<table class="codesign-table"><tr>'
+        + "".join(escaped(h, "th") for h in header)
+        + "</tr>"
+        + table
+        + "</table>"
     )
 
 
@@ -313,48 +381,67 @@ def equal_say_html(
     settings: NetworkSettings,
     groups: Mapping[str, str],
     labels: Mapping[str, str],
+    tr: Translator | None = None,
 ) -> str:
-    """Steps from lived experience to the deciders; influence as each perspective drew it."""
+    """Steps from lived experience to the deciders; influence as each perspective drew it;
+    in ``tr``'s language (``labels``: perspective labels, the plan's own words).
+
+    >>> from codesign_widgets.network.model import network_settings
+    >>> "Dim rhanddeiliaid â phrofiad bywyd" in equal_say_html(
+    ...     nx.MultiDiGraph(), network_settings({}), {}, {}, translator("cy"))
+    True
+    """
+    _ = (tr or translator()).gettext
     names = _names(graph)
     who = deciders(graph, settings, groups)
     lines = [
-        "Who decides: "
-        + (", ".join(names[n] for n in who) or "nobody marked yet")
-        + f" (a decider perspective, or influence {settings.decider_influence:g} or more)."
+        _("Who decides: {names} (a perspective that decides, or influence {n} or more).").format(
+            names=", ".join(names[n] for n in who) or _("nobody marked yet"),
+            n=f"{settings.decider_influence:g}",
+        )
     ]
     distances = voice_distances(graph, settings, groups)
     if not distances:
-        lines.append("No lived-experience stakeholders on the map yet: who is missing?")
+        lines.append(_("No stakeholders with lived experience on the map yet: who is missing?"))
     reached = sorted(d.steps for d in distances if d.steps is not None)
     if reached:
         lines.append(
-            f"Lived-experience stakeholders are {reached[len(reached) // 2]} steps (median) "
-            f"from the nearest decider; the furthest is {reached[-1]}."
+            _(
+                "People with lived experience are {median} steps from the nearest person who "
+                "decides (the middle value). The furthest is {furthest} steps away."
+            ).format(median=reached[len(reached) // 2], furthest=reached[-1])
         )
     cut_off = [names[d.stakeholder] for d in distances if d.steps is None]
     if cut_off:
-        lines.append("No route to any decider: " + ", ".join(cut_off) + ".")
+        lines.append(_("No route to anyone who decides: {names}.").format(names=", ".join(cut_off)))
     for d in distances[:30]:
-        steps = "no route" if d.steps is None else f"{d.steps} steps to {names[d.nearest_decider]}"
+        steps = (
+            _("no route")
+            if d.steps is None
+            else _("{n} steps to {name}").format(n=d.steps, name=names[d.nearest_decider])
+        )
         lines.append(f"  {names[d.stakeholder]}: {steps}")
     views = influence_by_perspective(graph)
     disagreements = [v for v in views if v.spread][:5]
     if disagreements:
-        lines.append("Biggest disagreements about influence:")
+        lines.append(_("Where people disagree most about influence:"))
     for v in disagreements:
+        imported = _("Imported")
         said = ", ".join(
-            f"{labels.get(p, 'imported')} {value:.0f}"
+            f"{labels.get(p) or imported} {value:.0f}"
             for p, value in sorted(v.by_perspective.items())
         )
         lines.append(f"  {names[v.stakeholder]}: {said}")
     merged = any(OTHER in v.by_perspective for v in views)
     if merged:
         lines.append(
-            f'"{OTHER_LABEL}": where too few people of a perspective rated a stakeholder to '
-            "show them apart, their ratings are shown together (the plan's smallest group)."
+            _(
+                '"{other}": too few people of some perspectives rated a stakeholder to show '
+                "them apart. Their ratings are shown together (the plan's smallest group)."
+            ).format(other=labels.get(OTHER) or _(OTHER_LABEL))
         )
     columns = [p for p in labels if p != OTHER or merged] + [""]
-    header = "".join(escaped(labels.get(p, "Imported"), "th") for p in columns)
+    header = "".join(escaped(labels.get(p) or _("Imported"), "th") for p in columns)
     rows = "".join(
         f"<tr>{escaped(names[v.stakeholder], 'td')}"
         + "".join(
@@ -365,10 +452,14 @@ def equal_say_html(
         for v in views[:25]
     )
     return (
-        escaped("Equal say", "h2")
+        escaped(_("Equal say"), "h2")
         + escaped("\n".join(lines), "div")
-        + escaped("Influence as each perspective drew it", "h3")
-        + f'<table class="codesign-table"><tr><th>Stakeholder</th>{header}<th>Spread</th></tr>'
+        + escaped(_("Influence as each perspective drew it"), "h3")
+        + '<table class="codesign-table"><tr>'
+        + escaped(_("Stakeholder"), "th")
+        + header
+        + escaped(_("Spread"), "th")
+        + "</tr>"
         + rows
         + "</table>"
     )

@@ -88,7 +88,8 @@ class FacilitatorHub(widgets.VBox):
         self.room = self._room_tab()
         self.control = self._control_tab()
         self.tabs = widgets.Tab(
-            children=[self.room, self.control], titles=("Room (project this)", "Run the workshop")
+            children=[self.room, self.control],
+            titles=(self.tr.gettext("Room (project this)"), "Run the workshop"),
         )
         self.children = [self.key_box, self.notice, self.tabs]
         self.refresh(TOPICS)

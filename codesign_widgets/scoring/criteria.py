@@ -90,11 +90,14 @@ class CriteriaSet:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Things a facilitator should know, though the set is usable."""
+        """Things a facilitator should know, though the set is usable (English; the view
+        translates each with ``tr.gettext``)."""
         if len(self.criteria) == 1:
             return (
-                "This set has one criterion, so the weighted score is simply that "
-                "criterion's score. Add more if the group should weigh several things.",
+                N_(
+                    "This set has one criterion, so the weighted score is simply that "
+                    "criterion's score. Add more if the group should weigh several things."
+                ),
             )
         return ()
 

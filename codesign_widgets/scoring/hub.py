@@ -96,7 +96,13 @@ class ScoringHub(widgets.VBox):
         self.criteria_tab = CriteriaTab(wiring)
         self.tabs = widgets.Tab(
             children=[self.room_tab, self.rounds_tab, self.prototypes_tab, self.criteria_tab],
-            titles=("Room (project this)", "Rounds and decisions", "Prototypes", "Criteria"),
+            # The projected tab's title in the plan's language; the facilitator's in English.
+            titles=(
+                self.room_tab.tr.gettext("Room (project this)"),
+                "Rounds and decisions",
+                "Prototypes",
+                "Criteria",
+            ),
         )
         self.children = [self.notice, self.tabs]
 

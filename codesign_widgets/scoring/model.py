@@ -40,6 +40,7 @@ from .criteria import CriteriaSet, Criterion
 __all__ = [
     "CANT_SAY",
     "DECISIONS",
+    "DECISION_LABELS",
     "MAX_COMMENT",
     "Decision",
     "Prototype",
@@ -62,6 +63,8 @@ MAX_GOALS = 20
 MAX_GOAL = 200
 MAX_REASON = 500
 DECISIONS = ("adopt", "iterate", "drop")
+#: What the room reads for each decision (the keys above stay as they are in the data).
+DECISION_LABELS = {"adopt": N_("Adopt"), "iterate": N_("Work on it more"), "drop": N_("Drop")}
 
 
 class RoundState(enum.StrEnum):

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.i18n import N_
 from .tally import ScoreCodes, quantiles, ranks, weighted_score
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 CELL_INDEX = ["prototype_id", "criterion"]
+#: Why a cell is contested: stable English words in the tables (open data, analysts), which
+#: the results panel translates with ``tr.gettext``.
+WHY_CONTESTED = (N_("wide spread and two camps"), N_("wide spread"), N_("two camps"))
 
 
 def criterion_table(codes: ScoreCodes, wide_share: float, camp_share: float) -> pd.DataFrame:
@@ -61,7 +65,7 @@ def criterion_table(codes: ScoreCodes, wide_share: float, camp_share: float) -> 
             "cant_say": codes.cant_say, "contested": wide | camps,
             "why": np.select(
                 [wide & camps, wide, camps],
-                ["wide spread and two camps", "wide spread", "two camps"],
+                list(WHY_CONTESTED),
                 default="",
             ),
         },

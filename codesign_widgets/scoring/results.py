@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.i18n import Translator, translator
 from ..core.small_groups import merge_small_groups, merged_note
 from .criteria import CriteriaSet
 from .model import ScoreRow
@@ -121,16 +122,19 @@ def protect_small_groups(
     groups: Sequence[str],
     smallest: int,
     labels: Mapping[str, str] | None = None,
+    tr: Translator | None = None,
 ) -> Protected:
     """``frame`` with perspective groups too small to show apart merged into "other"
     (:func:`~codesign_widgets.core.small_groups.merge_small_groups`, counting the people
-    who scored in each), with the groups to show and the sentence that says so (or ``""``)."""
+    who scored in each), with the groups to show and the sentence that says so (or ``""``,
+    in ``tr``'s language)."""
     people = frame.groupby("group")["participant"].nunique() if len(frame) else pd.Series()
     sizes = {g: int(people.get(g, 0)) for g in dict.fromkeys([*groups, *people.index])}
     plan = merge_small_groups(sizes, smallest)
     if all(group == shown for group, shown in plan.items()):
         return Protected(frame, list(groups), plan, "")
-    protected = Protected(frame, [], plan, merged_note(plan, dict(labels or {}), smallest, sizes))
+    note = merged_note(plan, dict(labels or {}), smallest, sizes, tr)
+    protected = Protected(frame, [], plan, note)
     protected.frame = protected.apply(frame)
     protected.groups = list(dict.fromkeys(plan[g] for g in groups))
     return protected
@@ -143,6 +147,7 @@ def aggregate(
     groups: Sequence[str] = (),
     smallest_group: int = 1,
     group_labels: Mapping[str, str] | None = None,
+    tr: Translator | None = None,
 ) -> Results:
     """Aggregate one round's counted scores (one row per person, prototype and criterion).
 
@@ -155,17 +160,19 @@ def aggregate(
 
     ``smallest_group`` (the plan's) merges perspectives with fewer scorers into "other"
     before anything is computed, so no table, equal-say score or leave-one-out shows
-    fewer people than that; ``group_labels`` words the note that says so.
+    fewer people than that; ``group_labels`` words the note that says so. The ``notes`` are
+    in ``tr``'s language (the room reads them).
     """
-    protected = protect_small_groups(frame, groups, smallest_group, group_labels)
+    _ = (tr or translator()).gettext
+    protected = protect_small_groups(frame, groups, smallest_group, group_labels, tr)
     frame, groups, plan = protected.frame, protected.groups, protected.plan
     codes = code_scores(frame, criteria, prototype_ids, groups)
-    notes: list[str] = list(criteria.warnings) + ([protected.note] if protected.note else [])
+    notes = [_(w) for w in criteria.warnings] + ([protected.note] if protected.note else [])
     if codes.people == 0:
         notes.append(
-            'Everyone who answered said "can\'t say", so there is nothing to weigh yet.'
+            _('Everyone who answered said "can\'t say", so there is nothing to weigh yet.')
             if codes.any_rows
-            else "No scores in this round yet."
+            else _("No scores in this round yet.")
         )
         ranking, per, by_group = empty_tables(codes.prototypes, codes.keys, codes.groups)
         return Results(criteria, ranking, per, by_group, {}, 0, notes, plan)
@@ -175,10 +182,12 @@ def aggregate(
     present = [g for g in codes.groups if by_group[g].notna().any()]
     leave_one_out = leave_one_out_ranks(by_group, ranking["equal_say_rank"], present)
     if codes.people == 1:
-        notes.append("Only one person scored, so there is no spread or disagreement to show.")
+        notes.append(_("Only one person scored, so there is no spread or disagreement to show."))
     missing = [g for g in codes.groups if g not in present]
     if missing:
-        notes.append(f"Nobody from {', '.join(m.replace('_', ' ') for m in missing)} scored.")
+        labels = group_labels or {}
+        names = ", ".join(labels.get(m) or m.replace("_", " ") for m in missing)
+        notes.append(_("Nobody from {names} scored.").format(names=names))
     return Results(criteria, ranking, per, by_group, leave_one_out, codes.people, notes, plan)
 
 
@@ -197,12 +206,34 @@ class Movement:
 
     @property
     def summary(self) -> str:
+        """What moved, in English (for analysts); :meth:`said` gives it in a language.
+
+        >>> Movement(pd.DataFrame(), pd.DataFrame(), 0, 0, 0, 0, 0, 0).summary[:24]
+        'Nobody scored the same p'
+        """
+        return self.said()
+
+    def said(self, tr: Translator | None = None) -> str:
+        """What moved, in ``tr``'s language (the projector's).
+
+        >>> still = Movement(pd.DataFrame(), pd.DataFrame(), 0, 0, 0, 0, 0, 0)
+        >>> still.said(translator("cy"))[:40]
+        "Ni roddodd neb sgôr i'r un prototeip a'r"
+        """
+        _ = (tr or translator()).gettext
         if not self.compared_people:
-            return "Nobody scored the same prototype and criterion in both rounds."
-        return (
-            f"{self.changed_people} of {self.compared_people} people changed at least one "
-            f"score ({self.up} up, {self.down} down). The spread narrowed on {self.narrowed} "
-            f"and widened on {self.widened} prototype-criterion pairs."
+            return _("Nobody scored the same prototype and criterion in both rounds.")
+        return _(
+            "{changed} of {compared} people changed at least one score ({up} up, {down} "
+            "down). Scores came closer together on {narrowed} and further apart on {widened} "
+            "pairs of prototype and criterion."
+        ).format(
+            changed=self.changed_people,
+            compared=self.compared_people,
+            up=self.up,
+            down=self.down,
+            narrowed=self.narrowed,
+            widened=self.widened,
         )
 
 

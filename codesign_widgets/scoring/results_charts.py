@@ -20,7 +20,7 @@ from ..core.palette import POOLED
 from ..core.safe_text import escaped, escaped_attribute
 from ..ui.common import perspective_colour
 from .criteria import CriteriaSet
-from .model import Decision
+from .model import DECISION_LABELS, Decision
 from .results import Results
 from .results_tables import MAX_LABEL, number_text, short_label, table_html
 
@@ -142,7 +142,7 @@ def ranking_section(
     ranking = ranking.sort_values(["equal_say_rank", "pooled_rank"])
     per = results.per_criterion
     contested = per[per["contested"]].groupby(level="prototype_id").size()
-    table = _ranking_table(ranking, contested, titles, decisions)
+    table = _ranking_table(ranking, contested, titles, decisions, tr)
     names = axis_names([titles[pid] for pid in ranking.index], ranking["equal_say_rank"].tolist())
     x = bq.OrdinalScale(domain=names)
     y = bq.LinearScale(min=0, max=100)
@@ -203,11 +203,14 @@ def _ranking_table(
     contested: pd.Series,
     titles: Mapping[int, str],
     decisions: Mapping[int, Decision],
+    tr: Translator,
 ) -> str:
-    """The ranking as a table: ranks, scores, spread, contested criteria and decisions."""
+    """The ranking as a table: places, scores, spread, contested criteria and decisions."""
+    _ = tr.gettext
     rows = []
     for pid, r in ranking.iterrows():
         decision = decisions.get(pid)
+        said = _(DECISION_LABELS.get(decision.decision, decision.decision)) if decision else ""
         rows.append(
             [
                 str(r["equal_say_rank"]),
@@ -217,19 +220,19 @@ def _ranking_table(
                 f"{number_text(r['spread_low'])}–{number_text(r['spread_high'])}",
                 str(int(contested.get(pid, 0))),
                 str(r["people"]),
-                f"{decision.decision}: {decision.reason}" if decision else "",
+                f"{said}: {decision.reason}" if decision else "",
             ]
         )
     return table_html(
         [
-            "Rank (equal say)",
-            "Prototype",
-            "Equal say",
-            "Pooled (rank)",
-            "Middle half of people",
-            "Contested criteria",
-            "People",
-            "Decision",
+            _("Place (equal say)"),
+            _("Prototype"),
+            _("Equal say"),
+            _("Pooled (place)"),
+            _("Middle half of people"),
+            _("Criteria people disagree on"),
+            _("People"),
+            _("Decision"),
         ],
         rows,
         "codesign-ranking",
@@ -251,7 +254,7 @@ def heatmap_section(
     ids = [pid for pid in titles if pid in per.index.get_level_values(0)]
     heading = widgets.HTML(escaped(_("Criteria: agreement and disagreement"), "h3"))
     if len(ids) < 2 or len(criteria.criteria) < 2:
-        return None, [heading, widgets.HTML(_heatmap_table(per, ids, criteria, titles))]
+        return None, [heading, widgets.HTML(_heatmap_table(per, ids, criteria, titles, tr))]
     scores = per["score"].unstack("criterion").reindex(index=ids, columns=list(criteria.keys))
     names = [short_label(titles[pid]) for pid in ids]
     labels = [short_label(c.label) for c in criteria.criteria]
@@ -278,32 +281,40 @@ def heatmap_section(
         height=f"{max(300, 70 * len(ids) + 160)}px",
         left=min(320, 12 * max(len(n) for n in names) + 30),
     )
-    table = _heatmap_table(per, ids, criteria, titles)
+    table = _heatmap_table(per, ids, criteria, titles, tr)
     return figure, [heading, figure, widgets.HTML(table)]
 
 
 def _heatmap_table(
-    per: pd.DataFrame, ids: list[int], criteria: CriteriaSet, titles: Mapping[int, str]
+    per: pd.DataFrame,
+    ids: list[int],
+    criteria: CriteriaSet,
+    titles: Mapping[int, str],
+    tr: Translator,
 ) -> str:
-    """Each prototype on each criterion in words: median, spread, can't say, contested."""
+    """Each prototype on each criterion in words: middle score, spread, can't say, and
+    whether people disagree (contested), in ``tr``'s language."""
+    _ = tr.gettext
     records = per.to_dict("index")  # one dict per (prototype, criterion): fast lookups
+    cell_words = _("middle score {median}, middle half spread {iqr}, {n} people")
+    cant_say, disagree = _("{n} can't say"), _("CONTESTED ({why})")
     rows = []
     for pid in ids:
         cells = [titles[pid]]
         for c in criteria.criteria:
             cell = records[(pid, c.key)]
             if cell["n"] == 0:
-                cells.append("no scores")
+                cells.append(_("no scores"))
                 continue
             median, iqr = number_text(cell["median"], 1), number_text(cell["iqr"], 1)
-            text = f"median {median}, IQR {iqr}, n={cell['n']}"
+            text = cell_words.format(median=median, iqr=iqr, n=cell["n"])
             if cell["cant_say"]:
-                text += f", {cell['cant_say']} can't say"
+                text += ", " + cant_say.format(n=cell["cant_say"])
             if cell["contested"]:
-                text += f" · CONTESTED ({cell['why']})"
+                text += " · " + disagree.format(why=_(cell["why"]))
             cells.append(text)
         rows.append(cells)
-    return table_html(["Prototype", *[c.label for c in criteria.criteria]], rows)
+    return table_html([_("Prototype"), *[c.label for c in criteria.criteria]], rows)
 
 
 def two_by_two_section(
@@ -353,7 +364,7 @@ def two_by_two_section(
         [titles[pid], number_text(r[x_key], 1), number_text(r[y_key], 1)]
         for pid, r in placed.iterrows()
     ]
-    table = table_html(["Prototype", cx.label, cy.label], rows)
+    table = table_html([_("Prototype"), cx.label, cy.label], rows)
     return figure, [widgets.HTML(escaped(_("The 2x2"), "h3")), figure, widgets.HTML(table)]
 
 
@@ -405,7 +416,7 @@ def perspectives_section(
     rows = [
         [titles[pid], *[number_text(values.loc[pid, g]) for g in by_group.columns]] for pid in ids
     ]
-    header = ["Prototype", *[group_labels.get(g, g) for g in by_group.columns]]
+    header = [_("Prototype"), *[group_labels.get(g, g) for g in by_group.columns]]
     return figure, [
         widgets.HTML(escaped(_("By perspective"), "h3")),
         figure,

@@ -61,9 +61,11 @@ class ResultsPanel(widgets.VBox):
         ]
         if not results.empty:
             parts += self._charts()
-            parts += leave_one_out_section(results, self.titles, self.group_labels)
+            parts += leave_one_out_section(results, self.titles, self.group_labels, tr)
         if movement is not None:
-            parts += movement_section(movement, results.criteria, self.titles, self.group_labels)
+            parts += movement_section(
+                movement, results.criteria, self.titles, self.group_labels, tr
+            )
         if comments:
             parts += self._comments(comments)
         self.children = parts

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import pandas as pd
 
+from ..core.i18n import Translator, translator
 from ..core.safe_text import escaped
 from .criteria import CriteriaSet
 from .results import Movement, Results
@@ -65,11 +66,15 @@ def movement_section(
     criteria: CriteriaSet,
     titles: Mapping[int, str],
     group_labels: Mapping[str, str],
+    tr: Translator | None = None,
 ) -> list[widgets.Widget]:
-    """Who changed (per perspective, not per name: this is projected) and the spread."""
+    """Who changed (per perspective, not per name: this is projected) and the spread, in
+    ``tr``'s language."""
+    tr = tr or translator()
+    _ = tr.gettext
     parts = [
-        widgets.HTML(escaped("Since the last round", "h3")),
-        widgets.HTML(escaped(movement.summary, "p")),
+        widgets.HTML(escaped(_("Since the last round"), "h3")),
+        widgets.HTML(escaped(movement.said(tr), "p")),
     ]
     if movement.compared_people:
         by_group = (
@@ -78,34 +83,43 @@ def movement_section(
             .sum()
         )
         counts = movement.people.groupby("group").size()
+        of = _("{n} of {total}")
         rows = [
-            [group_labels.get(g, g), f"{int(r['moved'])} of {int(counts[g])}",
+            [group_labels.get(g, g), of.format(n=int(r["moved"]), total=int(counts[g])),
              str(int(r["up"])), str(int(r["down"]))]
             for g, r in by_group.iterrows()
         ]  # fmt: skip
-        parts.append(
-            widgets.HTML(table_html(["Perspective", "People who changed", "Up", "Down"], rows))
-        )
+        header = [_("Perspective"), _("People who changed a score"), _("Up"), _("Down")]
+        parts.append(widgets.HTML(table_html(header, rows)))
         labels = {c.key: c.label for c in criteria.criteria}
+        closer, apart, same = _("closer together"), _("further apart"), _("the same")
         spread = [
             [titles[pid], labels.get(key, key), number_text(r["iqr_before"], 1),
              number_text(r["iqr_after"], 1),
-             "narrowed" if r["narrowed"] else ("widened" if r["widened"] else "same")]
+             closer if r["narrowed"] else (apart if r["widened"] else same)]
             for (pid, key), r in movement.spread.iterrows()
             if pid in titles
         ]  # fmt: skip
-        parts.append(
-            widgets.HTML(
-                table_html(["Prototype", "Criterion", "IQR before", "IQR now", "Spread"], spread)
-            )
-        )
+        header = [
+            _("Prototype"),
+            _("Criterion"),
+            _("Spread of the middle half before"),
+            _("Spread of the middle half now"),
+            _("Scores are"),
+        ]
+        parts.append(widgets.HTML(table_html(header, spread)))
     return parts
 
 
 def leave_one_out_section(
-    results: Results, titles: Mapping[int, str], group_labels: Mapping[str, str]
+    results: Results,
+    titles: Mapping[int, str],
+    group_labels: Mapping[str, str],
+    tr: Translator | None = None,
 ) -> list[widgets.Widget]:
-    """How the ranks move when one perspective is left out (nothing if none can be)."""
+    """How the ranks move when one perspective is left out (nothing if none can be), in
+    ``tr``'s language."""
+    _ = (tr or translator()).gettext
     out = results.leave_one_out
     if not out:
         return []
@@ -119,17 +133,20 @@ def leave_one_out_section(
             arrow = "" if shift is pd.NA or shift == 0 else (" ▲" if shift > 0 else " ▼")
             row.append(f"{number_text(frame.loc[pid, 'rank'])}{arrow}")
         rows.append(row)
+    without = _("Without {perspective}")
     header = [
-        "Prototype",
-        "Rank (all perspectives)",
-        *[f"Without {group_labels.get(g, g)}" for g in out],
+        _("Prototype"),
+        _("Place with every perspective"),
+        *[without.format(perspective=group_labels.get(g, g)) for g in out],
     ]
     return [
-        widgets.HTML(escaped("If one perspective were left out", "h3")),
+        widgets.HTML(escaped(_("If one perspective were left out"), "h3")),
         widgets.HTML(
             escaped(
-                "Ranks with equal say when one perspective is left out: ▲ climbs, ▼ drops. "
-                "A big move means that perspective carries the result.",
+                _(
+                    "The places with equal say when one perspective is left out: ▲ moves up, "
+                    "▼ moves down. A big move means that perspective decides the result."
+                ),
                 "p",
             )
         ),

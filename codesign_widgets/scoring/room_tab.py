@@ -63,7 +63,7 @@ class RoomTab(widgets.VBox):
         self.round_status = widgets.HTML()
         self.progress = widgets.HTML()
         self.progress.add_class("codesign-live-result")  # while a round is open: who has scored
-        self.round_picker = widgets.Dropdown(description="Show round", options=[])
+        self.round_picker = widgets.Dropdown(description=self.tr.gettext("Show round"), options=[])
         self.round_picker.observe(lambda c: self._on_round_pick(c), "value")
         self.results_box = widgets.VBox()
         self._no_results = widgets.HTML(
@@ -231,7 +231,9 @@ def build_results_panel(
     titles = {p.id: p.title for p in prototypes}
     frame = score_frame(list(this_scores))
     groups = list(dict.fromkeys(groups))
-    results = aggregate(frame, this.criteria, list(titles), groups, smallest_group, group_labels)
+    results = aggregate(
+        frame, this.criteria, list(titles), groups, smallest_group, group_labels, tr=tr
+    )
     protected = protect_small_groups(frame, groups, smallest_group)
     moved = None
     if earlier_scores is not None:

@@ -298,11 +298,11 @@ def test_filters_by_tie_type_and_by_who_drew_and_colour_choice(studio, open_map,
 def test_analysis_and_equal_say_panels(monkeypatch, studio, open_map, drawn):
     every_rater_apart(monkeypatch)
     hub = NetworkHub(studio, open_map)
-    assert "Betweenness is exact" in hub.analysis.value
-    assert "Isolates (no ties): Carer" in hub.analysis.value
-    assert "Reciprocity (directed ties that are returned): 67%" in hub.analysis.value
+    assert "How often each one links others is counted exactly" in hub.analysis.value
+    assert "Not linked to anyone: Carer" in hub.analysis.value
+    assert "Ties that are returned (of ties with a direction): 67%" in hub.analysis.value
     assert "Who decides: ICB" in hub.equal_say.value
-    assert "No route to any decider: Carer" in hub.equal_say.value
+    assert "No route to anyone who decides: Carer" in hub.equal_say.value
     assert "Carer: Lived experience 2, System 1" in hub.equal_say.value
     assert hub.grid.value.startswith("<svg")
     assert "Manage closely: ICB, GP" in hub.grid.value  # interest 5 counts as high
@@ -504,7 +504,7 @@ def test_a_huge_map_draws_its_most_connected_part_and_says_so(studio, open_map, 
     hub = NetworkHub(studio, open_map)
     assert {n.data["label"] for n in hub.map_view.cyto.graph.nodes} == {"Podiatry", "GP"}
     assert "shows the 2 most connected of 4 stakeholders" in hub.map_view.summary.value
-    assert "Isolates (no ties): Carer" in hub.analysis.value  # the analysis covers everyone
+    assert "Not linked to anyone: Carer" in hub.analysis.value  # the analysis covers everyone
 
 
 def test_a_participants_tie_follows_a_merge_in_their_list(studio, open_map, ann):

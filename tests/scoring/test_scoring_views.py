@@ -212,7 +212,7 @@ def test_decisions_and_movement_show_after_a_second_round(studio, workshop, room
     assert studio.scoring.prototypes.decisions(workshop.id, STAGE)[walk].decision == "iterate"
     text = repr([w.value for w in room.room_tab.results_panel.children if hasattr(w, "value")])
     assert "2 of 2 people changed" in text
-    assert "narrowed" in text  # impact: 5 and 1, then 4 and 3
+    assert "closer together" in text  # impact: 5 and 1, then 4 and 3
     assert "&lt;b&gt;unsure" in text
     assert "<b>unsure" not in text
     assert room.room_tab.round_picker.layout.display == ""
@@ -364,7 +364,7 @@ def test_a_round_with_no_scores_or_one_person_is_explained_on_the_projector(stud
     room.rounds_tab.reveal_button.click()
     notes = room.room_tab.results_panel.children[1].value
     assert "Only one person scored" in notes
-    assert "Nobody from lived experience, provider scored." in notes
+    assert "Nobody from Lived experience, Provider scored." in notes  # the plan's labels
 
 
 def test_a_custom_set_of_two_can_have_a_2x2(studio, workshop, hub):
