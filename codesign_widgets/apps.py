@@ -122,7 +122,7 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
         studio = Studio.open(db_url)
     except CodesignError as exc:
         return _problem(str(exc))
-    feed = Feed.for_studio(studio)
+    feed = Feed.for_studio(studio, listen=True)  # the projector wakes on NOTIFY
     sessions, session = _facilitator_session()
     on_open = None if sessions is None else (lambda code: sessions.grant(session, code))
     code = params.get("code")
@@ -177,7 +177,8 @@ def _activity_app(db_url: str | None, build) -> widgets.Widget:
                 "This page opens from the hub: open the workshop in the hub in this browser, "
                 "then use its activity links."
             )
-        return _speaking(build(studio, workshop, Feed.for_studio(studio), params), workshop)
+        feed = Feed.for_studio(studio, listen=True)
+        return _speaking(build(studio, workshop, feed, params), workshop)
     except CodesignError as exc:
         return _problem(str(exc))
 
