@@ -50,7 +50,7 @@ import weakref
 from contextvars import ContextVar
 from typing import Any
 
-from . import session_routes, static_files
+from . import hub_login, session_routes, static_files
 from .connection_cap import REFUSED_LOG, ConnectionCap, refusal_response
 from .kernel_guard import (
     DEFAULT_GRACE,
@@ -192,6 +192,8 @@ def _install_page_guard() -> None:
     original_get = TornadoVoilaHandler.get
 
     async def get(self, path=None):
+        if hub_login.enabled() and not await hub_login.check_page(self):
+            return None  # sent to JupyterHub's login (or refused): no kernel started
         allowed, session = session_routes.page_session(self)
         if not allowed:
             return None
@@ -537,6 +539,7 @@ def main() -> None:
     """Patch Voila as described above, then run it with the command line's arguments."""
     from voila.app import main as voila_main
 
+    hub_login.install()
     _install_host_check()
     _install_page_guard()
     _install_home()
