@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = [
     "HUB_LOGIN_ENV",
@@ -109,6 +110,19 @@ def install() -> None:
     for name in ("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN"):
         os.environ.pop(name, None)  # the hub's kernels inherit the environment
     _AUTH.append(auth)
+
+
+def public_host() -> str | None:
+    """The host name of JupyterHub's public address (``c.JupyterHub.public_url``, which
+    JupyterHub passes to its services as ``$JUPYTERHUB_PUBLIC_URL``): browsers reach the
+    hub through JupyterHub's proxy with that ``Host``. None without a JupyterHub login.
+
+    >>> public_host() is None or enabled()
+    True
+    """
+    if not _AUTH:
+        return None
+    return urlsplit(os.environ.get("JUPYTERHUB_PUBLIC_URL", "")).hostname
 
 
 async def signed_in(handler: Any) -> dict | None:

@@ -83,6 +83,8 @@ def host_allowed(host_name: str, settings: dict[str, Any]) -> bool:
         return True
     if host_name in settings.get("local_hostnames", ("localhost",)):
         return True
+    if host_name and host_name == hub_login.public_host():  # JupyterHub's own address
+        return True
     try:
         return ipaddress.ip_address(host_name.strip("[]")).is_loopback
     except ValueError:
