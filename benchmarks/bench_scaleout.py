@@ -62,6 +62,23 @@ from tests.protocol_phone import goal_prompts, goal_workshop
 LAYOUTS = {"one": "one server", "poll": "one server, hub polls", "two": "two + nginx"}
 
 
+def listening(db_url: str) -> int:
+    """Connections LISTENing on the database now (the hub's pages, on PostgreSQL)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND query LIKE 'LISTEN%%'"
+                ).scalar()
+            )
+    finally:
+        engine.dispose()
+
+
 def store_connections(db_url: str, kernels: list[psutil.Process]) -> int:
     """Connections the participant kernels hold to the store now."""
     if db_url.startswith("sqlite"):
@@ -195,6 +212,8 @@ async def one_layout(args, work: Path, db_url: str, layout: str) -> list[str]:
                 "(servers + kernels)"
             )
             errors += card_errors
+            if not db_url.startswith("sqlite"):
+                rows.append(f"{'LISTEN connections':<22} {listening(db_url)} (the hub's pages)")
         for error in sorted(set(errors))[:3]:
             rows.append(f"{'':<22} {errors.count(error)} x {error[:90]}")
         await close_wave(outcome)
