@@ -61,16 +61,19 @@ class Hub:
         self.log = log
         self.service = f"{url}services/codesign/"
 
-    def service_kernels(self) -> int:
+    def kernels(self) -> list[psutil.Process]:
         """Kernels under the codesign service (its Voila server's children)."""
-        count = 0
+        found = []
         for child in psutil.Process(self.process.pid).children(recursive=True):
             try:
                 if any("ipykernel" in part for part in child.cmdline()):
-                    count += 1
+                    found.append(child)
             except psutil.Error:
                 continue
-        return count
+        return found
+
+    def service_kernels(self) -> int:
+        return len(self.kernels())
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +191,11 @@ def test_a_signed_in_facilitator_reaches_the_hub(browser, jupyterhub):
         _sign_in(page, jupyterhub, "fran")
         page.get_by_role("button", name="Create workshop").wait_for(timeout=90_000)
         assert urlsplit(page.url).path == "/services/codesign/voila/render/facilitator.ipynb"
-        assert jupyterhub.service_kernels() >= 1
+        kernels = jupyterhub.kernels()
+        assert kernels
+        # JupyterHub's API token reached the service, never its kernels.
+        assert all("JUPYTERHUB_API_TOKEN" not in k.environ() for k in kernels)
+        assert all(k.environ().get("JUPYTERHUB_SERVICE_NAME") == "codesign" for k in kernels)
         # Its hub session is the studio's own HttpOnly cookie; the JupyterHub token stays in
         # JupyterHub's cookie for this service.
         cookies = {c["name"]: c for c in context.cookies()}
