@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo test setup chromium postgresql nginx axe bench soak audit audit-pip-audit messages
+.PHONY: demo test setup chromium postgresql nginx axe jupyterhub-proxy bench soak audit audit-pip-audit messages
 
 demo: setup
 	$(BIN)/codesign demo --lan
@@ -56,12 +56,12 @@ messages: setup
 	$(BIN)/pybabel update -i $(LOCALE)/codesign.pot -d $(LOCALE) -D codesign --no-fuzzy-matching --width 100 \
 	  --ignore-obsolete
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed jupyterhub-proxy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,jupyterhub]"
 	touch $@
 
 # Browser tests drive Debian's Chromium (never a downloaded browser).
@@ -85,6 +85,19 @@ $(AXE_JS):
 	rm -rf .cache/axe-core-$(AXE_VERSION)
 	mv .cache/axe-tmp/package .cache/axe-core-$(AXE_VERSION)
 	rm -rf .cache/axe-tmp
+
+# JupyterHub's proxy for the test that runs the hub as a JupyterHub service
+# (tests/browser/test_jupyterhub.py): npm fetches the pinned release once into .cache/; the
+# test runs it from there, offline. Without npm the test is skipped (fails under CI=true).
+CHP_VERSION = 5.3.0
+CHP = .cache/chp-$(CHP_VERSION)/node_modules/.bin/configurable-http-proxy
+jupyterhub-proxy: $(CHP)
+$(CHP):
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q npm; \
+	  else echo "Note: the JupyterHub test will be skipped: run 'sudo apt-get install -y npm' and make setup again."; exit 0; fi; }
+	@command -v npm >/dev/null && npm install --silent --no-audit --no-fund \
+	  --prefix .cache/chp-$(CHP_VERSION) configurable-http-proxy@$(CHP_VERSION) || true
 
 # The store tests also run on a PostgreSQL server the test session starts (initdb in a temporary
 # folder): Debian's postgresql. Without it they skip on a laptop and fail under CI=true.

@@ -21,6 +21,10 @@ projector.
 Usage::
 
     python benchmarks/bench_scaleout.py --phones 10 [--cards 1] [--stores sqlite,postgresql]
+    python benchmarks/bench_scaleout.py --stores postgresql --layouts poll,one --cards 3
+
+The second compares the projector with and without LISTEN/NOTIFY: ``poll`` starts the hub
+with ``CODESIGN_LISTEN=0`` (its pages poll every 100 ms, the baseline), ``one`` as shipped.
 
 All phones are played by this one process on the same cores as the servers: on a 2-core
 machine two servers cannot be faster than one; what the run shows is what a second server and
@@ -45,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_room import TreeMeter, cards_to_projector, close_wave, stats, wave
 
+from codesign_widgets.apps import LISTEN_ENV
 from codesign_widgets.serving.options import ServeOptions
 from codesign_widgets.serving.processes import free_port
 from codesign_widgets.serving.server import StudioServer
@@ -52,7 +57,26 @@ from tests.nginx import NginxProxy, find_nginx
 from tests.postgres import PostgresServer, find_pg_bin
 from tests.protocol_phone import goal_prompts, goal_workshop
 
-LAYOUTS = ("one server", "two + nginx")
+#: ``--layouts`` keys: one server; one server whose hub polls only (no LISTEN/NOTIFY: the
+#: baseline for the projector on PostgreSQL); two participant servers behind nginx.
+LAYOUTS = {"one": "one server", "poll": "one server, hub polls", "two": "two + nginx"}
+
+
+def listening(db_url: str) -> int:
+    """Connections LISTENing on the database now (the hub's pages, on PostgreSQL)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND query LIKE 'LISTEN%%'"
+                ).scalar()
+            )
+    finally:
+        engine.dispose()
 
 
 def store_connections(db_url: str, kernels: list[psutil.Process]) -> int:
@@ -109,10 +133,15 @@ async def one_layout(args, work: Path, db_url: str, layout: str) -> list[str]:
     servers: list[StudioServer] = []
     proxy = None
     try:
-        if layout == "one server":
+        if layout in (LAYOUTS["one"], LAYOUTS["poll"]):
             hub = StudioServer(_options(db_url), work_dir=work / "one")
             servers.append(hub)
-            hub.start()
+            if layout == LAYOUTS["poll"]:
+                os.environ[LISTEN_ENV] = "0"  # the servers' environment is this one's
+            try:
+                hub.start()
+            finally:
+                os.environ.pop(LISTEN_ENV, None)
             base, path = hub.participant_base, f"/voila/render/join.ipynb?code={code}"
         else:
             ports = [free_port(), free_port()]
@@ -183,6 +212,8 @@ async def one_layout(args, work: Path, db_url: str, layout: str) -> list[str]:
                 "(servers + kernels)"
             )
             errors += card_errors
+            if not db_url.startswith("sqlite"):
+                rows.append(f"{'LISTEN connections':<22} {listening(db_url)} (the hub's pages)")
         for error in sorted(set(errors))[:3]:
             rows.append(f"{'':<22} {errors.count(error)} x {error[:90]}")
         await close_wave(outcome)
@@ -216,7 +247,7 @@ async def run(args, work: Path) -> list[tuple[str, str, list[str]]]:
                     continue
                 pg = PostgresServer(bin_dir)
                 pg.start()
-            for i, layout in enumerate(LAYOUTS):
+            for i, layout in enumerate(LAYOUTS[key] for key in args.layouts):
                 folder = work / f"{store}-{i}"
                 folder.mkdir()
                 if store == "sqlite":
@@ -237,8 +268,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cards", type=int, default=1, help="cards each phone adds (1; 0: none)")
     parser.add_argument("--settle", type=float, default=5, help="seconds to let pools warm (5)")
     parser.add_argument("--stores", default="sqlite,postgresql", help="sqlite,postgresql")
+    parser.add_argument(
+        "--layouts",
+        default="one,two",
+        help="one (one server, the baseline), poll (one server whose hub polls only, no "
+        "LISTEN/NOTIFY), two (two servers behind nginx); comma-separated (one,two)",
+    )
     args = parser.parse_args(argv)
     args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    args.layouts = [s.strip() for s in args.layouts.split(",") if s.strip()]
+    if any(key not in LAYOUTS for key in args.layouts):
+        parser.error(f"--layouts takes {', '.join(LAYOUTS)}")
     if find_nginx() is None:
         print("nginx is not installed (apt-get install -y nginx): nothing to compare.")
         return 2

@@ -7,10 +7,18 @@ a free loopback port, durability off like the tests, so these are lower bounds f
 server with fsync). Measures one participant write (a check-in line), one dot (the budget
 check and the write), one idle live-feed poll, and 50 writers at once (each with its own
 connection, like 50 kernels): the time until all 50 have saved one line.
+
+Then the card-to-projector wake-up: another kernel (a phone) saves a goal card at a random
+moment and the projector's live feed calls its view; on SQLite and on PostgreSQL with the
+100 ms poll every kernel uses (the baseline), and on PostgreSQL with the facilitator's
+LISTEN/NOTIFY (fallback poll every second). Only the store and the feed: the projector's
+redraw and the websocket to its page come on top, the same in each column.
 """
 
 from __future__ import annotations
 
+import asyncio
+import random
 import statistics
 import sys
 import threading
@@ -26,6 +34,7 @@ from tests.postgres import PostgresServer, find_pg_bin  # noqa: E402
 
 REPEAT = 200
 WRITERS = 50
+CARDS = 60
 
 
 def _ms(samples: list[float]) -> str:
@@ -46,10 +55,14 @@ def measure(url: str) -> dict[str, str]:
     studio.goals.cards.set_dot_budget(workshop.id, "goals", 20)
     results = {}
 
+    # A person may share 20 lines in a stage (the plan's cap): a new person every 20.
+    liners = [
+        studio.people.join(workshop.id, f"L{i}", "provider", True)[0] for i in range(REPEAT // 20)
+    ]
     samples = []
     for n in range(REPEAT):
         start = time.perf_counter()
-        studio.entries.add(ann, "checkin", "note", "welcome", {"text": f"line {n}"})
+        studio.entries.add(liners[n // 20], "checkin", "note", "welcome", {"text": f"{n}"})
         samples.append(time.perf_counter() - start)
     results["one check-in line, median / p95 ms"] = _ms(samples)
 
@@ -94,6 +107,54 @@ def measure(url: str) -> dict[str, str]:
     return results
 
 
+def card_to_feed(url: str, *, listen: bool) -> dict[str, str]:
+    """A phone's card saved at a random moment until the projector's feed has it, and how
+    often that feed polls the store while waiting."""
+    projector = Studio.open(url)
+    workshop, _key = projector.workshops.create("Wake", "codesign_day")
+    projector.workshops.set_stage_state(workshop.id, "goals", "open")
+    phone = Studio.open(url, create=False)
+    # Up to 30 goal cards a person (the plan's cap): a new person every 20.
+    people = [
+        phone.people.join(workshop.id, f"P{i}", "lived_experience", True)[0]
+        for i in range(CARDS // 20)
+    ]
+    feed = Feed(projector, listen=listen)
+    rng = random.Random(7)
+
+    async def run() -> tuple[list[float], float]:
+        arrived = asyncio.Event()
+        feed.subscribe(workshop.id, {"entries"}, lambda _topics: arrived.set())
+        feed.start()
+        while listen and not feed.listening:
+            await asyncio.sleep(0.05)
+        samples, polls, waited = [], feed.polls, 0.0
+        for n in range(CARDS):
+            pause = rng.uniform(0.05, 0.4)
+            await asyncio.sleep(pause)
+            waited += pause
+            arrived.clear()
+            start = time.perf_counter()
+            await asyncio.to_thread(
+                phone.goals.cards.add_goal_card,
+                people[n // 20],
+                "goals",
+                {"what_matters": f"Card {n}", "goal": "Walk", "visibility": "shared"},
+            )
+            await asyncio.wait_for(arrived.wait(), 10)
+            samples.append(time.perf_counter() - start)
+        feed.stop()
+        return samples, (feed.polls - polls) / max(waited + sum(samples), 1e-9)
+
+    samples, rate = asyncio.run(run())
+    phone.close()
+    projector.close()
+    return {
+        "card saved by a phone to the projector's feed, median / p95 ms": _ms(samples),
+        "projector feed polls per second": f"{rate:.1f}",
+    }
+
+
 def main() -> None:
     import tempfile
 
@@ -106,12 +167,26 @@ def main() -> None:
     try:
         server.start()
         postgres = measure(server.database_url("postgres"))
+        wake = {
+            "SQLite, poll (baseline)": card_to_feed(
+                f"sqlite:///{folder / 'wake.db'}", listen=False
+            ),
+            "PostgreSQL, poll (baseline)": card_to_feed(
+                server.database_url("postgres"), listen=False
+            ),
+            "PostgreSQL, LISTEN/NOTIFY": card_to_feed(server.database_url("postgres"), listen=True),
+        }
     finally:
         server.stop()
     print("| measure | SQLite (baseline) | PostgreSQL 15 |")
     print("| --- | --- | --- |")
     for key, value in sqlite.items():
         print(f"| {key} | {value} | {postgres[key]} |")
+    print()
+    print(f"| measure ({CARDS} cards) | {' | '.join(wake)} |")
+    print("| --- |" + " --- |" * len(wake))
+    for key in next(iter(wake.values())):
+        print(f"| {key} | {' | '.join(w[key] for w in wake.values())} |")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from .core.errors import CodesignError
 from .serving.voila_env import cookie_value, request_params
 
 __all__ = [
+    "LISTEN_ENV",
     "ROLE_ENV",
     "facilitator_app",
     "goal_mapping_app",
@@ -23,6 +24,13 @@ __all__ = [
 
 #: Set to "participant" in the participant server's kernels: facilitator views refuse to build.
 ROLE_ENV = "CODESIGN_ROLE"
+#: "0" in the hub's environment: its pages poll only, no LISTEN/NOTIFY (PgBouncer in
+#: transaction mode passes no notifications; a benchmark's baseline).
+LISTEN_ENV = "CODESIGN_LISTEN"
+
+
+def _listens() -> bool:
+    return os.environ.get(LISTEN_ENV, "1") != "0"
 
 
 def _problem(text: str, language: str | None = None) -> widgets.Widget:
@@ -136,7 +144,7 @@ def facilitator_app(db_url: str | None = None) -> widgets.Widget:
         studio = Studio.open(db_url)
     except CodesignError as exc:
         return _problem(str(exc))
-    feed = Feed.for_studio(studio)
+    feed = Feed.for_studio(studio, listen=_listens())  # the projector wakes on NOTIFY
     sessions, session = _facilitator_session()
     on_open = None if sessions is None else (lambda code: sessions.grant(session, code))
     code = params.get("code")
@@ -192,7 +200,8 @@ def _activity_app(db_url: str | None, build) -> widgets.Widget:
                 "This page opens from the hub: open the workshop in the hub in this browser, "
                 "then use its activity links."
             )
-        app = build(studio, workshop, Feed.for_studio(studio), params)
+        feed = Feed.for_studio(studio, listen=_listens())
+        app = build(studio, workshop, feed, params)
         return _watched(_speaking(app, workshop), facilitator=True)
     except CodesignError as exc:
         return _problem(str(exc))

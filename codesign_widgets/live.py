@@ -8,6 +8,13 @@ usually empty) through the kernel's one pooled connection. Ids skipped below the
 asked for again for a while, so a change that commits out of id order is still delivered.
 Views subscribe to a workshop and the topics they show, and are called only when one of those
 changed.
+
+A facilitator's feed (``listen=True``: the hub and its projector pages) on PostgreSQL also
+LISTENs for the workshops it shows on one direct connection and polls as soon as a write
+notifies it; the notification carries a change id only and is just a wake-up, so the changes
+are still read through the gap-free feed, and its poll carries on every
+:data:`LISTEN_FALLBACK` seconds in case one is lost. If the listening connection drops, the
+feed polls every ``interval`` again and reconnects every ``reconnect_wait`` seconds.
 """
 
 from __future__ import annotations
@@ -31,6 +38,9 @@ log = logging.getLogger(__name__)
 Callback = Callable[[set[str]], None]
 GAP_WAIT = 30.0  # seconds a skipped change id is looked for again (a slow commit, a rollback)
 MAX_GAPS = 1000
+LISTEN_FALLBACK = 1.0  # seconds between polls of a listening feed (a lost notification)
+LISTEN_REFRESH = 1.0  # how soon a listening feed LISTENs on a newly subscribed workshop
+RECONNECT_WAIT = 2.0  # seconds between tries to open the listening connection again
 _FEEDS: dict[str, Feed] = {}
 
 
@@ -39,23 +49,47 @@ class Feed:
     constructor, so that re-running a notebook cell reuses the running poller instead of
     adding one."""
 
-    def __init__(self, studio: Studio, interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        studio: Studio,
+        interval: float = 0.1,
+        *,
+        listen: bool = False,
+        fallback: float = LISTEN_FALLBACK,
+    ) -> None:
         self.studio = studio
         self.interval = interval
+        self.fallback = fallback
+        self.listen = listen
+        self.reconnect_wait = RECONNECT_WAIT
         self._last_id = studio.db.last_change_id()
         self._gaps: dict[int, float] = {}  # change id not seen yet -> when it was first missed
         self._subscribers: list[tuple[int, frozenset[str], Callable[[], Callback | None]]] = []
         self._task: asyncio.Task | None = None
         self._conn = None
         self._data_version: int | None = None
+        self._listen_task: asyncio.Task | None = None
+        self._wake: asyncio.Event | None = None
         self.polls = 0
+        self.listening = False  # a LISTEN connection is up (PostgreSQL, listen=True)
+        self.notified = 0  # notifications received
 
     @classmethod
-    def for_studio(cls, studio: Studio, *, start: bool = True) -> Feed:
+    def for_studio(cls, studio: Studio, *, start: bool = True, listen: bool = False) -> Feed:
+        """The kernel's one feed for ``studio``'s database, started; ``listen=True`` (the
+        facilitator's pages) makes it LISTEN for notifications on PostgreSQL.
+
+        >>> Feed.for_studio.__name__
+        'for_studio'
+        """
         key = studio.db.url.render_as_string(hide_password=False)
         feed = _FEEDS.get(key)
         if feed is None:
-            feed = _FEEDS[key] = cls(studio)
+            feed = _FEEDS[key] = cls(studio, listen=listen)
+        elif listen and not feed.listen:
+            feed.listen = True
+            if feed.running:
+                feed._start_listening(asyncio.get_event_loop())
         if start:
             feed.start()
         return feed
@@ -154,7 +188,64 @@ class Feed:
                 self.poll_once()
             except Exception:  # the file may be busy for a moment; try again next tick
                 log.exception("Live feed poll failed")
+            await self._pause()
+
+    async def _pause(self) -> None:
+        """Until the next poll: ``interval``; while listening, until a notification comes or
+        ``fallback`` seconds pass (a notification during a poll makes the next come at once)."""
+        if self._wake is None:
             await asyncio.sleep(self.interval)
+            return
+        wait = self.fallback if self.listening else self.interval
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), wait)
+        self._wake.clear()
+
+    def _workshops(self) -> set[int]:
+        return {workshop_id for workshop_id, _topics, _ref in self._subscribers}
+
+    async def _listen(self) -> None:
+        """Keep a LISTEN connection for the subscribed workshops; wake the poll on each
+        notification. Any failure: close it, poll at ``interval`` meanwhile, try again."""
+        listener = self.studio.db.listener()
+        lost = False
+        try:
+            while True:
+                try:
+                    await listener.listen(self._workshops())
+                    if lost:
+                        log.info("Live feed listening again")
+                        lost = False
+                        self._wake.set()  # read what was written while it was away
+                    self.listening = True
+                    ids = await listener.wait(LISTEN_REFRESH)
+                    if ids:
+                        self.notified += len(ids)
+                        self._wake.set()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # a dropped connection, a server restart
+                    if not lost:
+                        log.warning(
+                            "Live feed stopped listening (%s); polling every %.1f s until "
+                            "it is back",
+                            type(exc).__name__,
+                            self.interval,
+                        )
+                    lost = True
+                    self.listening = False
+                    self._wake.set()
+                    await listener.close()
+                    await asyncio.sleep(self.reconnect_wait)
+        finally:
+            self.listening = False
+            await listener.close()
+
+    def _start_listening(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.studio.db.listener() is None or self._listen_task is not None:
+            return  # SQLite: nothing to listen to, data_version is already cheap
+        self._wake = asyncio.Event()
+        self._listen_task = loop.create_task(self._listen())
 
     def start(self) -> bool:
         """Start polling on the running event loop (the kernel's); False if there is none."""
@@ -169,6 +260,8 @@ class Feed:
                 return False
             if not loop.is_running():
                 return False
+        if self.listen:
+            self._start_listening(loop)
         self._task = loop.create_task(self._run())
         return True
 
@@ -180,6 +273,11 @@ class Feed:
         if self._task is not None:
             self._task.cancel()
             self._task = None
+        if self._listen_task is not None:
+            self._listen_task.cancel()
+            self._listen_task = None
+            self._wake = None
+            self.listening = False
         if self._conn is not None:
             self._conn.close()
             self._conn = None

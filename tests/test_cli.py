@@ -330,3 +330,20 @@ def test_codesign_db_may_be_a_plain_file_path(tmp_path, monkeypatch, capsys):
     assert main(["new", "Falls prevention"]) == 0
     assert "Created 'Falls prevention'" in capsys.readouterr().out
     assert (tmp_path / "falls.db").exists()
+
+
+def test_serve_refuses_a_network_hub_without_a_facilitator_login(tmp_path):
+    out = codesign("serve", "--db", str(tmp_path / "w.db"), "--facilitator-host", "0.0.0.0")
+    assert out.returncode == 2
+    assert "--facilitator-host 0.0.0.0 needs --facilitator-login jupyterhub" in out.stderr
+    assert "SSH tunnel" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_serve_with_a_jupyterhub_login_outside_jupyterhub_says_how(tmp_path):
+    out = codesign(
+        "serve", "--hub-only", "--db", str(tmp_path / "w.db"), "--facilitator-login", "jupyterhub"
+    )
+    assert out.returncode == 2
+    assert "c.JupyterHub.services" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -165,6 +165,19 @@ def _add_scale_out_options(p: argparse.ArgumentParser) -> None:
         help="Address phones open through the reverse proxy, e.g. https://studio.example.org/ "
         "(printed, in the QR code and the hub's join link).",
     )
+    p.add_argument(
+        "--facilitator-login",
+        choices=["link", "jupyterhub"],
+        default="link",
+        help="How facilitators sign in to the hub: link (a one-time link printed here) or "
+        "jupyterhub (the hub runs as a JupyterHub service and checks JupyterHub's OAuth; "
+        "see the README, A shared server).",
+    )
+    p.add_argument(
+        "--facilitator-host",
+        default="127.0.0.1",
+        help="Address the hub binds; anything but 127.0.0.1 needs --facilitator-login jupyterhub.",
+    )
 
 
 def _add_file_commands(sub) -> None:

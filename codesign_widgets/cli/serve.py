@@ -35,6 +35,17 @@ def _serve_options(args: argparse.Namespace, db_url: str):
         host = lan_address() or host
         if host == "127.0.0.1":
             print("No local network found: participants can only join from this laptop.")
+    base_url = args.base_url
+    if args.facilitator_login == "jupyterhub":
+        import os
+
+        from ..serving.hub_login import missing_service_env
+
+        problem = missing_service_env(dict(os.environ))
+        if problem:
+            raise ValueError(problem)
+        if base_url == "/":  # JupyterHub's proxy sends /services/NAME/ here, prefix and all
+            base_url = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
     roles = ROLES
     if args.participant_only:
         roles = ("participant",)
@@ -43,8 +54,10 @@ def _serve_options(args: argparse.Namespace, db_url: str):
     return ServeOptions(
         db_url=db_url,
         roles=roles,
-        base_url=args.base_url,
+        base_url=base_url,
         public_url=args.public_url,
+        facilitator_host=args.facilitator_host,
+        facilitator_login=args.facilitator_login,
         participant_host=host,
         participant_port=args.port,
         facilitator_port=args.facilitator_port,
@@ -67,7 +80,12 @@ def _print_links(server, code: str | None) -> None:
     )
     on_lan = not server.participant_base.startswith("http://127.")
     print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")
-    if "facilitator" in roles:
+    if "facilitator" in roles and server.opts.facilitator_login == "jupyterhub":
+        print(
+            "  Facilitator hub: facilitators sign in through JupyterHub and open it at "
+            f"{server.opts.base_url} there (no one-time links).\n"
+        )
+    elif "facilitator" in roles:
         print(
             "  Start here: open the hub link below in this laptop's browser, then project the "
             "hub's Room tab.\n"
@@ -133,7 +151,7 @@ def serve(args: argparse.Namespace, *, demo: bool) -> int:
     studio.close()
     try:
         options = _serve_options(args, db_url)
-    except ValueError as exc:  # a --base-url or --public-url that is not one
+    except ValueError as exc:  # a --base-url or --public-url that is not one, a hub login
         raise CodesignError(str(exc)) from None
     server = StudioServer(options)
     print("Starting the servers (a few seconds)...")
@@ -144,7 +162,8 @@ def serve(args: argparse.Namespace, *, demo: bool) -> int:
         print(f"  New hub link (works once): {server.facilitator_url(code)}", flush=True)
 
     try:
-        return server.wait(on_enter=new_link if "facilitator" in server.opts.roles else None)
+        links = "facilitator" in server.opts.roles and server.opts.facilitator_login == "link"
+        return server.wait(on_enter=new_link if links else None)
     finally:
         if server.stopped_in is not None:
             print(f"\nStudio stopped in {server.stopped_in:.1f} s. Nothing is lost.", flush=True)

@@ -88,6 +88,28 @@ def normalise_public_url(value: str) -> str:
     return value.strip().split("#", 1)[0].rstrip("/") + "/"
 
 
+def check_facilitator_login(host: str, login: str) -> None:
+    """Refuse a hub on a network address without a facilitator login that holds there.
+
+    >>> check_facilitator_login("127.0.0.1", "link")
+    >>> check_facilitator_login("10.0.0.5", "jupyterhub")
+    >>> check_facilitator_login("10.0.0.5", "link")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: --facilitator-host 10.0.0.5 needs --facilitator-login jupyterhub: ...
+    """
+    if login not in ("link", "jupyterhub"):
+        msg = f"--facilitator-login must be link or jupyterhub, not {login!r}"
+        raise ValueError(msg)
+    if host != LOOPBACK and login != "jupyterhub":
+        msg = (
+            f"--facilitator-host {host} needs --facilitator-login jupyterhub: the one-time "
+            "hub link is a secret printed on this host, not a sign-in that holds on a network, "
+            "so the hub stays on 127.0.0.1 (reach it through an SSH tunnel) unless JupyterHub "
+            "signs facilitators in."
+        )
+        raise ValueError(msg)
+
+
 @dataclass
 class ServeOptions:
     """Settings for the two servers; :data:`OPTION_HELP` explains each field.
@@ -120,10 +142,13 @@ class ServeOptions:
     roles: tuple[str, ...] = ROLES
     base_url: str = "/"
     public_url: str = ""
+    facilitator_host: str = LOOPBACK
+    facilitator_login: str = "link"
 
     def __post_init__(self) -> None:
         self.base_url = normalise_base_url(self.base_url)
         self.public_url = normalise_public_url(self.public_url)
+        check_facilitator_login(self.facilitator_host, self.facilitator_login)
         unknown = [r for r in self.roles if r not in ROLES]
         if unknown or not self.roles:
             msg = f"roles must be some of {ROLES}, not {self.roles!r}"
@@ -136,7 +161,11 @@ OPTION_HELP: dict[str, str] = {
     "notebooks_root": "Folder holding the notebooks (default: the packaged ones).",
     "participant_host": "Address the participant server binds (the LAN address to share).",
     "participant_port": "Port of the participant server.",
-    "facilitator_port": "Port of the facilitator server, which always binds 127.0.0.1.",
+    "facilitator_port": "Port of the facilitator server.",
+    "facilitator_host": "Address the facilitator server binds: 127.0.0.1 unless facilitators "
+    "sign in through JupyterHub (--facilitator-login jupyterhub).",
+    "facilitator_login": "How facilitators sign in to the hub: link (a one-time link printed "
+    "on this host) or jupyterhub (JupyterHub's OAuth; the hub runs as a JupyterHub service).",
     "pool_size": "Preheated kernels kept ready for join.ipynb, where every phone lands "
     "(each about 75 MB; they never count against --max-kernels). 3 suits a 2-core laptop: "
     "a larger pool is slower to refill while a room joins at once.",

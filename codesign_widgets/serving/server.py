@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from .hub_login import HUB_LOGIN_ENV
 from .kernel_guard import RefusalWatcher
 from .options import (
     FACILITATOR_URL_ENV,
@@ -194,7 +195,8 @@ class StudioServer:
 
     @property
     def facilitator_base(self) -> str:
-        return f"http://{LOOPBACK}:{self.opts.facilitator_port}{self.opts.base_url.rstrip('/')}"
+        host = _url_host(self.opts.facilitator_host)
+        return f"http://{host}:{self.opts.facilitator_port}{self.opts.base_url.rstrip('/')}"
 
     @property
     def join_address(self) -> str:
@@ -244,6 +246,7 @@ class StudioServer:
             **env,
             KERNEL_SECRET_ENV: self._secrets["facilitator"],
             HUB_SESSIONS_ENV: str(self.hub_sessions.path),
+            HUB_LOGIN_ENV: self.opts.facilitator_login,
             ROLE_ENV: "facilitator",
             # The hub shows the join link and its QR code; only this process knows them.
             PARTICIPANT_URL_ENV: self.opts.public_url

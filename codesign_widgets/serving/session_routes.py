@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from ..core.i18n import N_, Translator, negotiate, translator
+from . import hub_login
 from .sessions import (
     HUB_COOKIE,
     KERNEL_SECRET_ENV,
@@ -167,6 +168,11 @@ def page_session(handler: Any) -> tuple[bool, str | None]:
     hub = _hub_sessions(settings)
     if hub is not None:
         session = handler.get_cookie(HUB_COOKIE)
+        if hub_login.enabled() and not _from_elsewhere(handler) and not hub.signed_in(session):
+            # JupyterHub signed this facilitator in (voila_main checked it before this): the
+            # browser gets a hub session of its own, which its kernels and workshops belong to.
+            session = hub.open_session()
+            _set_session_cookie(handler, HUB_COOKIE, session, time.time() + hub.lifetime)
         if _from_elsewhere(handler) or not hub.signed_in(session):
             handler.log.warning("Refused a hub page to a browser that is not signed in")
             handler.set_status(403)
@@ -208,6 +214,9 @@ def install_kernel_ownership() -> None:
 
         async def prepare(self, *args: Any, _original=original, _what=what, **kwargs: Any):
             cookie = self.settings.get("codesign_owner_cookie")
+            if hub_login.enabled() and await hub_login.signed_in(self) is None:
+                _refuse(self, _what)  # signed out of JupyterHub, or never signed in
+                return None
             if cookie:
                 kernel_id = self.path_kwargs.get("kernel_id") or (
                     self.path_args[0] if self.path_args else ""
@@ -257,6 +266,9 @@ def _handlers() -> list[tuple[str, type]]:
             self.set_header("Cache-Control", "no-store")
             self.set_header("Referrer-Policy", "no-referrer")
             hub = _hub_sessions(self.settings)
+            if hub_login.enabled():
+                hub_login.refuse(self, "a sign-in link: JupyterHub signs in", hub_login.NO_LINKS)
+                return
             redeemed = hub.redeem(self.get_argument("token", "")) if hub else None
             if redeemed is None:
                 self.log.warning("Refused a sign-in link that is unknown, used or too old")
@@ -279,6 +291,7 @@ def _handlers() -> list[tuple[str, type]]:
             if hub is not None:
                 hub.sign_out(self.get_cookie(HUB_COOKIE))
                 self.clear_cookie(HUB_COOKIE, path="/")
+                hub_login.sign_out(self)
             self.redirect(self.base_url)
 
     class KernelIdentity(JupyterHandler):
@@ -361,7 +374,7 @@ def install_routes() -> None:
     original = Voila.init_handlers
 
     def init_handlers(self) -> list:
-        handlers = _handlers()
+        handlers = [*_handlers(), *hub_login.routes()]
         ours = [(url_path_join(self.server_url, path), cls) for path, cls in handlers]
         if self.server_url.strip("/"):
             # The shared entry answers outside the prefix too: the proxy sends `/` of the

@@ -225,6 +225,17 @@ class HubSessions:
             }
         return session, link.get("code", "")
 
+    def open_session(self) -> str:
+        """A new signed-in session id, for a browser another login vouched for (JupyterHub's
+        OAuth, ``hub_login.py``) instead of a one-time link."""
+        session = new_session_id()
+        with self._locked() as data:
+            data["sessions"][_digest(session)] = {
+                "expires": self._clock() + self.lifetime,
+                "codes": [],
+            }
+        return session
+
     def signed_in(self, session: str | None) -> bool:
         """Whether ``session`` is a signed-in facilitator session."""
         return self.codes(session) is not None

@@ -177,16 +177,22 @@ def participant_argv(opts: ServeOptions, root: Path) -> list[str]:
 
 
 def facilitator_argv(opts: ServeOptions, root: Path) -> list[str]:
-    """Return the ``voila`` command line of the facilitator server (loopback only)."""
+    """Return the ``voila`` command line of the facilitator server (loopback, unless
+    JupyterHub signs facilitators in: ``--facilitator-host``)."""
     return [
         *_common_argv(
             root,
-            LOOPBACK,
+            opts.facilitator_host,
             opts.facilitator_port,
             PROJECTOR_TEMPLATE,
             {
                 **_tornado_settings(
-                    opts, opts.facilitator_max_message_bytes, LOOPBACK, "facilitator.ipynb"
+                    opts,
+                    opts.facilitator_max_message_bytes,
+                    opts.facilitator_host,
+                    "facilitator.ipynb",
+                    # Behind JupyterHub's proxy the browser's Host is JupyterHub's address.
+                    opts.public_url if opts.facilitator_login == "jupyterhub" else "",
                 ),
                 # Pages only for a signed-in facilitator; kernels belong to that session.
                 "codesign_hub_signin": True,

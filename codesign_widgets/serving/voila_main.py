@@ -50,7 +50,7 @@ import weakref
 from contextvars import ContextVar
 from typing import Any
 
-from . import session_routes, static_files
+from . import hub_login, session_routes, static_files
 from .connection_cap import REFUSED_LOG, ConnectionCap, refusal_response
 from .kernel_guard import (
     DEFAULT_GRACE,
@@ -82,6 +82,8 @@ def host_allowed(host_name: str, settings: dict[str, Any]) -> bool:
     if settings.get("allow_remote_access", False):
         return True
     if host_name in settings.get("local_hostnames", ("localhost",)):
+        return True
+    if host_name and host_name == hub_login.public_host():  # JupyterHub's own address
         return True
     try:
         return ipaddress.ip_address(host_name.strip("[]")).is_loopback
@@ -192,6 +194,8 @@ def _install_page_guard() -> None:
     original_get = TornadoVoilaHandler.get
 
     async def get(self, path=None):
+        if hub_login.enabled() and not await hub_login.check_page(self):
+            return None  # sent to JupyterHub's login (or refused): no kernel started
         allowed, session = session_routes.page_session(self)
         if not allowed:
             return None
@@ -537,6 +541,7 @@ def main() -> None:
     """Patch Voila as described above, then run it with the command line's arguments."""
     from voila.app import main as voila_main
 
+    hub_login.install()
     _install_host_check()
     _install_page_guard()
     _install_home()

@@ -21,6 +21,7 @@ from sqlalchemy import event
 
 from ..core.errors import StoreUnavailable
 from . import schema as t
+from .notify import ChangeListener, notify
 
 __all__ = ["DB_ENV", "Database", "changed", "db_url", "default_db_url"]
 
@@ -200,12 +201,16 @@ def make_engine(url: sa.URL) -> sa.Engine:
 
 def changed(conn: sa.Connection, workshop_id: int, *topics: str) -> None:
     """Record, inside the write transaction ``conn``, that ``topics`` of a workshop changed:
-    the live feed of every kernel reads these rows."""
+    the live feed of every kernel reads these rows. On PostgreSQL the transaction also
+    notifies the workshop's channel with the newest change id (:mod:`.notify`)."""
     now = time.time()
-    conn.execute(
-        sa.insert(t.changes),
-        [{"workshop_id": workshop_id, "topic": topic, "at": now} for topic in topics],
-    )
+    rows = [{"workshop_id": workshop_id, "topic": topic, "at": now} for topic in topics]
+    if conn.dialect.name != "postgresql":
+        conn.execute(sa.insert(t.changes), rows)
+        return
+    # PostgreSQL: also wake the listening projectors, on commit, with the newest id only.
+    ids = conn.execute(sa.insert(t.changes).values(rows).returning(t.changes.c.id)).scalars()
+    notify(conn, workshop_id, max(ids))
 
 
 class Database:
@@ -346,6 +351,10 @@ class Database:
         self.engine.dispose()
 
     # -- change feed -------------------------------------------------------------------------
+    def listener(self) -> ChangeListener | None:
+        """A LISTEN connection for a projector's live feed (PostgreSQL), else None."""
+        return ChangeListener(self.url) if self.url.get_backend_name() == "postgresql" else None
+
     def last_change_id(self) -> int:
         """The newest change's id: where a live feed starts."""
         with self.read() as conn:

@@ -46,3 +46,26 @@ def test_the_default_pool_suits_a_two_core_laptop():
     opts = ServeOptions()
     assert 2 <= opts.pool_size <= 4
     assert opts.activity_pool_size == 0
+
+
+def test_the_hub_binds_a_network_address_only_behind_a_jupyterhub_login(tmp_path: Path):
+    import pytest
+
+    assert "--Voila.ip=127.0.0.1" in facilitator_argv(ServeOptions(), tmp_path)
+    with pytest.raises(ValueError, match="needs --facilitator-login jupyterhub"):
+        ServeOptions(facilitator_host="10.0.0.5")
+    opts = ServeOptions(
+        facilitator_host="10.0.0.5",
+        facilitator_login="jupyterhub",
+        public_url="https://studio.example.org/",
+    )
+    argv = facilitator_argv(opts, tmp_path)
+    assert "--Voila.ip=10.0.0.5" in argv
+    # JupyterHub's proxy passes the browser's Host (JupyterHub's address) along.
+    assert "studio.example.org" in tornado_settings(argv)["local_hostnames"]
+    assert (
+        "studio.example.org"
+        not in tornado_settings(
+            facilitator_argv(ServeOptions(public_url="https://studio.example.org/"), tmp_path)
+        )["local_hostnames"]
+    )
