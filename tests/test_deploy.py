@@ -68,3 +68,20 @@ def test_systemd_accepts_each_unit(unit, tmp_path):
     said = (done.stdout + done.stderr).strip()
     assert done.returncode == 0, said
     assert str(copy) not in said, said  # no warning about a line of the unit
+
+
+def test_the_jupyterhub_example_starts_the_hub_behind_its_sign_in():
+    """deploy/jupyterhub_config.py loads as JupyterHub would load it, and the service it
+    starts is the hub with JupyterHub's sign-in, on the port the service's URL names."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("jupyterhub_config.py", path=str(DEPLOY)).load_config()
+    (service,) = config.JupyterHub.services
+    argv = service["command"]
+    assert argv[0] == INSTALLED
+    args = build_parser().parse_args(argv[1:])
+    assert (args.command, args.hub_only, args.facilitator_login) == ("serve", True, "jupyterhub")
+    assert service["url"] == f"http://127.0.0.1:{args.facilitator_port}"
+    assert args.public_url.startswith("https://")
+    (role,) = config.JupyterHub.load_roles
+    assert role["scopes"] == [f"access:services!service={service['name']}"]
