@@ -21,7 +21,15 @@ from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.announce import focus_heading
 from ..ui.common import Notice
-from ..ui.links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
+from ..ui.links import (
+    ACTIVITY_PAGES,
+    TRUST_STEPS,
+    activity_links,
+    ca_link,
+    join_address,
+    join_link,
+    qr_png,
+)
 from ..ui.wiring import HubWiring
 from .hub_run import GuidedRun
 from .hub_stages import StageControls
@@ -129,6 +137,23 @@ class FacilitatorHub(widgets.VBox):
             else ""
         )
         self.qr.add_class("codesign-qr")
+        self.trust = widgets.HTML(self._trust_html(ca_link()))
+        self.trust.add_class("codesign-trust")
+
+    @staticmethod
+    def _trust_html(url: str) -> str:
+        """Under ``--tls``: a QR code and plain http link of the studio's certificate, and
+        what to tap on a phone (nothing without ``--tls``)."""
+        if not url:
+            return ""
+        png = base64.b64encode(qr_png(url)).decode()
+        alt = f"QR code of the studio's certificate: {url}"
+        return (
+            f'<img src="data:image/png;base64,{png}" alt="{escaped_attribute(alt)}" '
+            'width="120" height="120">'
+            + escaped(f"Trust this studio: {url}", "div", "codesign-trust-link")
+            + escaped(TRUST_STEPS, "p", "codesign-trust-steps")
+        )
 
     def _build_key(self, new_key: str | None) -> None:
         """A new workshop's key, shown once above the tabs until the facilitator says it is
@@ -153,7 +178,7 @@ class FacilitatorHub(widgets.VBox):
         """What is projected: the title, then two columns above the fold (how to join and
         how many joined; the stage, timer and the live wall), then who joined by name."""
         stages, wall = self.stages, self.room_wall
-        join = widgets.VBox([self.qr, self.join_text, wall.counts])
+        join = widgets.VBox([self.qr, self.join_text, self.trust, wall.counts])
         join.add_class("codesign-room-join")
         live = widgets.VBox([stages.now, stages.timer_label, wall.wall])
         live.add_class("codesign-room-now")

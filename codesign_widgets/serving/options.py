@@ -120,6 +120,8 @@ class ServeOptions:
     roles: tuple[str, ...] = ROLES
     base_url: str = "/"
     public_url: str = ""
+    tls_dir: Path | None = None
+    ca_port: int = 8868
 
     def __post_init__(self) -> None:
         self.base_url = normalise_base_url(self.base_url)
@@ -128,6 +130,15 @@ class ServeOptions:
         if unknown or not self.roles:
             msg = f"roles must be some of {ROLES}, not {self.roles!r}"
             raise ValueError(msg)
+
+    @property
+    def scheme(self) -> str:
+        """``https`` when the servers use the certificates of ``tls_dir``, else ``http``.
+
+        >>> ServeOptions().scheme, ServeOptions(tls_dir=Path("tls")).scheme
+        ('http', 'https')
+        """
+        return "https" if self.tls_dir is not None else "http"
 
 
 #: One line per :class:`ServeOptions` field, for ``codesign serve --help``.
@@ -167,6 +178,8 @@ OPTION_HELP: dict[str, str] = {
     "(--participant-only) or the hub alone (--hub-only).",
     "base_url": "URL prefix the started servers answer under (e.g. /p1/), so a reverse proxy "
     "can route several participant servers on one host by prefix.",
+    "tls_dir": "Folder of the certificates `codesign cert` made; both servers use https.",
+    "ca_port": "Port of the plain http download of the studio's certificate (with --tls).",
     "public_url": "Address phones reach the participant pages at through a reverse proxy "
     "(e.g. https://studio.example.org/): printed, in the QR code and in the hub's join link; "
     "its host name passes the Host check and the proxy's X-Real-IP names each phone.",

@@ -31,6 +31,8 @@ Everything is Voila's own except what follows; most of it is switched on by sett
   ``/codesign/alive`` (the page's heartbeat), ``/codesign/identity`` (the participant's
   HttpOnly token cookie, handed over by the kernel through ``/codesign/kernel/identity``),
   ``/codesign/join`` (the shared entry of several participant servers behind one proxy).
+- **https** (``codesign_tls_cert``, ``codesign_tls_key``; ``codesign serve --tls``): both
+  servers listen with the certificate ``codesign cert`` made (:mod:`.certs`).
 - **Behind a reverse proxy** (``codesign_trust_xheaders``): the proxy's ``X-Real-IP`` and
   ``X-Forwarded-Proto`` are believed, so each phone is its own device again.
 - **Logs without secrets**: the access log shows paths without query strings or kernel ids.
@@ -362,9 +364,30 @@ def _install_connection_limits() -> None:
             # Behind the studio's reverse proxy only (voila_args.py): X-Real-IP names the
             # phone, X-Forwarded-Proto the scheme.
             kwargs.setdefault("xheaders", True)
+        if self.settings.get("codesign_tls_cert"):
+            kwargs.setdefault("ssl_options", tls_context(self.settings))
         return original_listen(self, port, address, **kwargs)
 
     tornado.web.Application.listen = listen
+
+
+def tls_context(settings: dict[str, Any]) -> Any:
+    """The server side of ``--tls``: the certificate and key ``codesign cert`` made.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from codesign_widgets.serving.certs import make_certificates
+    >>> files = make_certificates(Path(tempfile.mkdtemp()), ["127.0.0.1"])
+    >>> settings = {"codesign_tls_cert": files.server_cert, "codesign_tls_key": files.server_key}
+    >>> tls_context(settings).minimum_version.name
+    'TLSv1_2'
+    """
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(settings["codesign_tls_cert"], settings["codesign_tls_key"])
+    return context
 
 
 #: Seconds a refused connection may take to send its request before the 429 is sent anyway.

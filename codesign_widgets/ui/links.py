@@ -15,6 +15,7 @@ from ..core.i18n import N_
 __all__ = [
     "ACTIVITY_PAGES",
     "activity_links",
+    "ca_link",
     "join_address",
     "join_link",
     "qr_png",
@@ -22,6 +23,30 @@ __all__ = [
 
 PARTICIPANT_URL_ENV = "CODESIGN_PARTICIPANT_URL"
 FACILITATOR_URL_ENV = "CODESIGN_FACILITATOR_URL"
+#: Set by ``codesign serve --tls`` (serving/voila_env.py names it too).
+CA_URL_ENV = "CODESIGN_CA_URL"
+
+#: What a phone does with the studio's certificate, under its QR code on the hub.
+TRUST_STEPS = (
+    "Phones: scan this first to trust the studio, then the join code. "
+    "Android: open the downloaded codesign-ca.crt, name it, choose 'VPN and apps' or 'CA "
+    "certificate' (Settings > Security > Encryption & credentials > Install a certificate). "
+    "iPhone: tap Allow to download the profile, then Settings > Profile Downloaded > Install, "
+    "then Settings > General > About > Certificate Trust Settings and switch on the studio. "
+    "A phone that cannot or will not (work phones often cannot) still joins: it shows a "
+    "warning once ('not private'), to be passed with 'Advanced' > 'Proceed'; the connection "
+    "is encrypted either way, only the check that it is this laptop is missing. Remove the "
+    "certificate after the workshop if you like."
+)
+
+
+def ca_link() -> str:
+    """The plain http address of the studio's certificate under ``--tls`` ("" otherwise).
+
+    >>> ca_link() == os.environ.get(CA_URL_ENV, "")
+    True
+    """
+    return os.environ.get(CA_URL_ENV, "")
 
 
 def join_link(code: str) -> str:
