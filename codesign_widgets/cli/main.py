@@ -139,6 +139,13 @@ def _add_serve_commands(sub) -> None:
             default=8868,
             help="Port of the plain http download of the studio's certificate (with --tls).",
         )
+        p.add_argument(
+            "--idle-page-timeout",
+            type=int,
+            default=300,
+            help="Seconds a participant page may sit untouched and unseen before, when the "
+            "workshop is full, it makes room for a new one (0: never).",
+        )
         _add_scale_out_options(p)
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
     text = (

@@ -98,6 +98,7 @@ def _serve_options(args: argparse.Namespace, db_url: str):
         max_kernels=args.max_kernels,
         max_kernels_per_client=args.max_kernels_per_client,
         max_connections_per_client=args.max_connections_per_client,
+        idle_page_timeout=getattr(args, "idle_page_timeout", 300),
     )
 
 

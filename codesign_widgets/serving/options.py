@@ -109,6 +109,7 @@ class ServeOptions:
     max_kernels_per_client: int = 4
     max_connections_per_client: int = 48
     abandoned_page_grace: int = 30
+    idle_page_timeout: int = 300
     participant_max_message_bytes: int = 64 * 1024
     facilitator_max_message_bytes: int = 10 * 1024 * 1024
     ws_ping_interval: int = 10
@@ -165,6 +166,9 @@ OPTION_HELP: dict[str, str] = {
     "browser has none); a phone's page holds about 11. One more is answered 429.",
     "abandoned_page_grace": "Seconds a page has to connect to its kernel before, on a "
     "device at its limit, that kernel counts as an abandoned tab.",
+    "idle_page_timeout": "Seconds a participant page may go untouched while hidden (or "
+    "silent: a locked phone) before, in a full workshop, its kernel makes room for a new "
+    "page, the busiest device's first (0: never); its person comes back on reload.",
     "participant_max_message_bytes": "Largest websocket message a phone may send its kernel.",
     "facilitator_max_message_bytes": "Largest websocket message the facilitator page may send.",
     "ws_ping_interval": "Seconds between websocket pings, so a sleeping phone is noticed.",

@@ -129,6 +129,7 @@ def _participant_tornado_settings(opts: ServeOptions) -> dict:
         "codesign_max_kernels": opts.max_kernels,
         "codesign_max_kernels_per_client": opts.max_kernels_per_client,
         "codesign_abandoned_page_grace": opts.abandoned_page_grace,
+        "codesign_idle_page_timeout": opts.idle_page_timeout,
         # Connections one address may hold open at once (voila_main.py, connection_cap.py).
         "codesign_max_connections_per_client": opts.max_connections_per_client,
         # Every kernel belongs to the page session that opened it (session_routes.py).

@@ -10,6 +10,9 @@ Everything is Voila's own except what follows; most of it is switched on by sett
 - **Kernel limits** (``codesign_max_kernels``, ``codesign_max_kernels_per_client``): each
   page load is admitted by :class:`~codesign_widgets.serving.kernel_guard.KernelGuard` before it
   takes a kernel, and refused with a plain page (429 or 503) when over a limit.
+- **Idle pages make room** (``codesign_idle_page_timeout``; :mod:`.idle_pages`): when the
+  workshop is full, a page load first shuts down pages nobody acted on and nobody sees
+  (hidden, or a locked phone whose heartbeat stopped), the busiest device's first.
 - **Home page** (``codesign_home``): ``/`` and Voila's notebook listing redirect to the one
   page a role starts from, instead of listing the served notebooks.
 - **gzip** (``compress_response``): Voila applies its tornado settings after building the
@@ -47,13 +50,16 @@ from __future__ import annotations
 import contextlib
 import inspect
 import ipaddress
+import logging
 import sys
+import time
 import weakref
 from contextvars import ContextVar
 from typing import Any
 
 from . import session_routes, static_files
 from .connection_cap import REFUSED_LOG, ConnectionCap, refusal_response
+from .idle_pages import DEFAULT_IDLE_AFTER, PAGE_ACTIVITY, PageActivity
 from .kernel_guard import (
     DEFAULT_GRACE,
     REFUSAL_LOG,
@@ -67,6 +73,8 @@ from .kernel_guard import (
     refusal_page,
 )
 
+#: Logged (without ids) for each idle page shut down to make room in a full workshop.
+IDLE_CULLED_LOG = "Shut down an idle page's kernel to make room: the workshop is full"
 #: The admitted page load whose handler is running (the kernel manager reports to it).
 _TICKET: ContextVar[Ticket | None] = ContextVar("codesign_ticket", default=None)
 #: Open kernel websockets by kernel id, closed when their kernel is shut down.
@@ -124,7 +132,29 @@ def _guard(settings: dict[str, Any]) -> KernelGuard | None:
     if "codesign_kernel_guard" not in settings:
         grace = float(settings.get("codesign_abandoned_page_grace", DEFAULT_GRACE))
         settings["codesign_kernel_guard"] = KernelGuard(total, per_client, grace=grace)
+        # What the pages' heartbeats say (session_routes.Alive): idle pages make room.
+        idle_after = float(settings.get("codesign_idle_page_timeout", DEFAULT_IDLE_AFTER))
+        settings[PAGE_ACTIVITY] = PageActivity(idle_after)
     return settings["codesign_kernel_guard"]
+
+
+async def _make_room(km: Any, guard: KernelGuard, activity: PageActivity | None) -> None:
+    """A full workshop shuts down idle and abandoned pages, the busiest device's first."""
+    if activity is None or not guard.full():
+        return
+    now = time.monotonic()
+
+    def abandoned(kernel_id: str) -> bool:
+        since = guard.holders()[kernel_id][1]
+        return now - since >= guard.grace and _connections(km, kernel_id) == 0
+
+    for kernel_id in activity.make_room(guard.holders(), abandoned):
+        logging.getLogger("tornado.application").warning(IDLE_CULLED_LOG)
+        guard.release_kernel(kernel_id)
+        with contextlib.suppress(Exception):  # already gone: nothing to give back
+            await km.shutdown_kernel(kernel_id)
+        if not guard.full():
+            break
 
 
 def _report_claims(km: Any) -> None:
@@ -177,6 +207,9 @@ async def _admit(handler: Any, guard: KernelGuard) -> Ticket | Refusal:
     _report_claims(km)
     client = handler.request.remote_ip or "unknown"
     guard.forget_gone(km.list_kernel_ids())
+    activity = handler.settings.get(PAGE_ACTIVITY)
+    if activity is not None:
+        activity.forget_gone(km.list_kernel_ids())
     if guard.over_client_limit(client):
         # Reloaded and abandoned tabs of this device go first, oldest first.
         for kernel_id in guard.reclaimable(client, lambda k: _connections(km, k)):
@@ -185,6 +218,7 @@ async def _admit(handler: Any, guard: KernelGuard) -> Ticket | Refusal:
                 await km.shutdown_kernel(kernel_id)
             if not guard.over_client_limit(client):
                 break
+    await _make_room(km, guard, activity)
     return guard.admit(client, km.list_kernel_ids())
 
 

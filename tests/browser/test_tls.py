@@ -14,6 +14,7 @@ import json
 import re
 import sqlite3
 import ssl
+import time
 import urllib.request
 
 import pytest
@@ -100,12 +101,16 @@ def test_a_phone_joins_over_https_and_adds_a_card(
     page.get_by_text("Card shared with the group.").wait_for(timeout=20_000)
     assert plain_requests == []  # nothing, websockets included, went in clear
 
-    # Every cookie of the studio is Secure and HttpOnly under TLS.
-    cookies = {c["name"]: c for c in context.cookies()}
-    assert "codesign_page" in cookies
-    for name in ("codesign_page", *[n for n in cookies if n.startswith("codesign_p")]):
-        assert cookies[name]["secure"], name
-        assert cookies[name]["httpOnly"], name
+    # Every cookie of the studio is Secure and HttpOnly under TLS, the identity one included.
+    identity = f"codesign_{goal_workshop['code']}"
+    deadline = time.monotonic() + 20
+    while identity not in {c["name"] for c in context.cookies()} and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    cookies = {c["name"]: c for c in context.cookies() if c["name"].startswith("codesign_")}
+    assert {"codesign_page", identity} <= set(cookies)
+    for name, cookie in cookies.items():
+        assert cookie["secure"], name
+        assert cookie["httpOnly"], name
 
     # The card is in the store: the phone's kernel reached its server over https too.
     with sqlite3.connect(goal_workshop["db_url"].removeprefix("sqlite:///")) as db:
