@@ -139,7 +139,7 @@ def _print_links(server, code: str | None) -> None:
         print(f"    join code: {code} (or open {server.join_address} and type it)")
     segno.make(join, error="m").terminal(compact=True)
     if server.ca_url:
-        from ..ui.links import TRUST_STEPS
+        from ..core.trust import TRUST_STEPS
 
         print(
             f"  The studio's certificate, for phones to trust (https, --tls):\n    {server.ca_url}"

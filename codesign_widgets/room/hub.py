@@ -17,13 +17,13 @@ from ..core.errors import CodesignError
 from ..core.i18n import translator
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.templates import load_template
+from ..core.trust import TRUST_STEPS
 from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.announce import focus_heading
 from ..ui.common import Notice
 from ..ui.links import (
     ACTIVITY_PAGES,
-    TRUST_STEPS,
     activity_links,
     ca_link,
     join_address,
@@ -31,6 +31,7 @@ from ..ui.links import (
     qr_png,
 )
 from ..ui.wiring import HubWiring
+from .hub_caps import PersonCapControls
 from .hub_run import GuidedRun
 from .hub_stages import StageControls
 from .hub_wall import RoomWall
@@ -52,7 +53,8 @@ class FacilitatorHub(widgets.VBox):
     :meth:`~.hub_stages.StageControls.make_current`,
     ``set_state``, ``start_timer``, ``stop_timer``) and ``room_wall`` (action
     :meth:`~.hub_wall.RoomWall.set_hidden`, :meth:`~.hub_wall.RoomWall.hide_person`,
-    :meth:`~.hub_wall.RoomWall.show_person`); the hub's own action is :meth:`hide_key`.
+    :meth:`~.hub_wall.RoomWall.show_person`) and ``caps`` (the per-person caps, live:
+    :meth:`~.hub_caps.PersonCapControls.apply`); the hub's own action is :meth:`hide_key`.
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class FacilitatorHub(widgets.VBox):
         self.run = GuidedRun(wiring, workshop, self.template)
         self.stages = StageControls(wiring, workshop, self.template)
         self.room_wall = RoomWall(wiring, self.template)
+        self.caps = PersonCapControls(wiring)
         self.run.on_moved = self.stages.on_moved = self.focus_step
         self._build_join()
         self._build_key(new_key)
@@ -223,6 +226,15 @@ class FacilitatorHub(widgets.VBox):
                 self.room_wall.moderation,
                 widgets.HTML(escaped("Hide everything from one person", "h2")),
                 self.room_wall.person_moderation,
+                widgets.HTML(escaped("How much one person may add in one stage", "h2")),
+                widgets.HTML(
+                    escaped(
+                        "Raise a cap when the group has more to say; lower one when a phone "
+                        "floods the wall. From the next contribution on; nothing added is lost.",
+                        "p",
+                    )
+                ),
+                self.caps.box,
             ]
         )
 

@@ -26,19 +26,6 @@ FACILITATOR_URL_ENV = "CODESIGN_FACILITATOR_URL"
 #: Set by ``codesign serve --tls`` (serving/voila_env.py names it too).
 CA_URL_ENV = "CODESIGN_CA_URL"
 
-#: What a phone does with the studio's certificate, under its QR code on the hub.
-TRUST_STEPS = (
-    "Phones: scan this first to trust the studio, then the join code. "
-    "Android: open the downloaded codesign-ca.crt, name it, choose 'VPN and apps' or 'CA "
-    "certificate' (Settings > Security > Encryption & credentials > Install a certificate). "
-    "iPhone: tap Allow to download the profile, then Settings > Profile Downloaded > Install, "
-    "then Settings > General > About > Certificate Trust Settings and switch on the studio. "
-    "A phone that cannot or will not (work phones often cannot) still joins: it shows a "
-    "warning once ('not private'), to be passed with 'Advanced' > 'Proceed'; the connection "
-    "is encrypted either way, only the check that it is this laptop is missing. Remove the "
-    "certificate after the workshop if you like."
-)
-
 
 def ca_link() -> str:
     """The plain http address of the studio's certificate under ``--tls`` ("" otherwise).
