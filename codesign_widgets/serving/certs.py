@@ -255,6 +255,9 @@ def _handler_for(body: bytes) -> type[BaseHTTPRequestHandler]:
     class CaHandler(BaseHTTPRequestHandler):
         """Answers ``CA_PATH`` with the authority's public certificate, anything else 404."""
 
+        # A client that sends nothing is dropped after this many seconds (a thread each).
+        timeout = 10
+
         def do_GET(self) -> None:
             if self.path.split("?", 1)[0] != CA_PATH:
                 self.send_error(404, "Only the studio's certificate is here")

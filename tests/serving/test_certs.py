@@ -178,3 +178,15 @@ def test_serve_tls_with_a_certificate_for_another_network_says_so(tmp_path, monk
     make_certificates(tls_dir(), ["192.0.2.1"])  # not this laptop's loopback
     assert main(["serve", "--tls", "--db", str(tmp_path / "w.db")]) == 2
     assert "does not cover this laptop's address 127.0.0.1" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_silent_client_of_the_download_is_dropped(files):
+    from codesign_widgets.serving import certs
+
+    handler = certs._handler_for(b"x")
+    assert 0 < handler.timeout <= 30  # a half-open connection does not hold a thread forever
+    with CaDownload(files.ca_cert, "127.0.0.1", free_port()) as download:
+        port = int(download.url.split(":")[2].split("/")[0])
+        with socket.create_connection(("127.0.0.1", port), timeout=handler.timeout + 10) as conn:
+            assert conn.recv(10) == b""  # closed by the server, nothing sent
