@@ -14,7 +14,6 @@ import json
 import re
 import sqlite3
 import ssl
-import time
 import urllib.request
 
 import pytest
@@ -27,7 +26,7 @@ from codesign_widgets.serving.processes import free_port
 from codesign_widgets.studio import Studio
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
-from .phone import join
+from .phone import join, kept_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -103,9 +102,7 @@ def test_a_phone_joins_over_https_and_adds_a_card(
 
     # Every cookie of the studio is Secure and HttpOnly under TLS, the identity one included.
     identity = f"codesign_{goal_workshop['code']}"
-    deadline = time.monotonic() + 20
-    while identity not in {c["name"] for c in context.cookies()} and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
+    kept_cookie(context, identity)
     cookies = {c["name"]: c for c in context.cookies() if c["name"].startswith("codesign_")}
     assert {"codesign_page", identity} <= set(cookies)
     for name, cookie in cookies.items():
