@@ -141,6 +141,7 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
         facilitator_base="http://127.0.0.1:8867",
         participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
         facilitator_url=lambda code: f"http://127.0.0.1:8867/codesign/sign-in?token=T-{code}",
+        ca_url="",
     )
     _print_links(server, "ABCDEF")
     out = capsys.readouterr().out
@@ -152,6 +153,34 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
     if "192.0.2.7" in base:
         assert "60 participant pages at once, 4 per device" in out
         assert "48 connections per device (--max-connections-per-client" in out
+        # Plain http on a LAN: what travels in clear, and what to do about it.
+        assert "session cookies of plain http: use a WPA2 network" in out
+        assert "--tls" in out
+
+
+def test_serve_tls_prints_the_certificate_link_and_what_to_tap(capsys):
+    from types import SimpleNamespace
+
+    from codesign_widgets.cli.serve import _print_links
+    from codesign_widgets.serving.options import ServeOptions
+
+    base = "https://192.0.2.7:8866"
+    server = SimpleNamespace(
+        opts=ServeOptions(),
+        participant_base=base,
+        join_address=base,
+        facilitator_base="https://127.0.0.1:8867",
+        participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
+        facilitator_url=lambda code: f"https://127.0.0.1:8867/codesign/sign-in?token=T-{code}",
+        ca_url="http://192.0.2.7:8868/codesign-ca.crt",
+    )
+    _print_links(server, "ABCDEF")
+    out = capsys.readouterr().out
+    assert "for phones to trust (https, --tls):\n    http://192.0.2.7:8868/codesign-ca.crt" in out
+    assert "Android:" in out
+    assert "Certificate Trust Settings" in out
+    assert "Exposed on your network (https://192.0.2.7:8866)" in out
+    assert "WPA2" not in out
 
 
 def test_serve_participant_only_and_hub_only_print_what_they_run(capsys, tmp_path):

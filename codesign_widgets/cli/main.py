@@ -20,7 +20,7 @@ from .data import (
     write_report,
 )
 from .map import add_map_command
-from .serve import hub_link, serve
+from .serve import hub_link, make_cert, serve
 
 __all__ = ["main"]
 
@@ -39,6 +39,8 @@ _NOT_LIMITS = (
     "roles",
     "base_url",
     "public_url",
+    "tls_dir",
+    "ca_port",
 )
 
 
@@ -125,6 +127,26 @@ def _add_serve_commands(sub) -> None:
             "server (0: no limit; a phone's page holds about 11). Raise it with "
             "--max-kernels-per-client.",
         )
+        p.add_argument(
+            "--tls",
+            action="store_true",
+            help="Serve both servers over https with the certificate `codesign cert` made "
+            "(phones that install its authority see no warning); the certificate "
+            "download is plain http on --ca-port.",
+        )
+        p.add_argument(
+            "--ca-port",
+            type=int,
+            default=8868,
+            help="Port of the plain http download of the studio's certificate (with --tls).",
+        )
+        p.add_argument(
+            "--idle-page-timeout",
+            type=int,
+            default=300,
+            help="Seconds a participant page may sit untouched and unseen before, when the "
+            "workshop is full, it makes room for a new one (0: never).",
+        )
         _add_scale_out_options(p)
         p.set_defaults(func=lambda a, demo=(name == "demo"): serve(a, demo=demo))
     text = (
@@ -136,6 +158,20 @@ def _add_serve_commands(sub) -> None:
     p.add_argument("--facilitator-port", type=int, default=8867, help="The hub's port.")
     p.add_argument("--base-url", default="/", help="The hub's URL prefix, if it has one.")
     p.set_defaults(func=hub_link)
+    text = (
+        "Make, offline, the certificates for `codesign serve --lan --tls`: a local "
+        "certificate authority (kept, so phones that trust it keep trusting it) and a server "
+        "certificate for this laptop's network addresses and host name."
+    )
+    p = sub.add_parser("cert", help=text, description=text)
+    p.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        metavar="NAME_OR_ADDRESS",
+        help="Another host name or address the certificate should cover (repeatable).",
+    )
+    p.set_defaults(func=make_cert)
 
 
 def _add_scale_out_options(p: argparse.ArgumentParser) -> None:

@@ -10,21 +10,63 @@ import sys
 from ..core.errors import CodesignError
 from .data import resolve_db_url
 
-__all__ = ["hub_link", "lan_address"]
+__all__ = ["hub_link", "lan_address", "lan_addresses", "make_cert"]
 
 
-def lan_address() -> str | None:
-    """This laptop's address on the local network (private IPv4), or None if offline."""
+def lan_addresses() -> list[str]:
+    """This laptop's addresses on local networks (private IPv4), first the one to share.
+
+    >>> all(address.count(".") == 3 for address in lan_addresses())
+    True
+    """
     import psutil
 
+    found = []
     for addresses in psutil.net_if_addrs().values():
         for address in addresses:
             if address.family.name != "AF_INET":
                 continue
             ip = ipaddress.ip_address(address.address)
             if ip.is_private and not ip.is_loopback and not ip.is_link_local:
-                return address.address
-    return None
+                found.append(address.address)
+    return found
+
+
+def lan_address() -> str | None:
+    """This laptop's address on the local network (private IPv4), or None if offline."""
+    found = lan_addresses()
+    return found[0] if found else None
+
+
+def _tls_dir_for(host: str):
+    """The certificate folder for ``--tls``; a one-sentence error when it cannot serve."""
+    from ..serving.certs import TlsFiles, tls_dir
+
+    files = TlsFiles(tls_dir())
+    if not files.exists():
+        msg = "There is no certificate yet: run `codesign cert` once, then start again with --tls."
+        raise CodesignError(msg)
+    if host not in files.covered_names():
+        msg = (
+            f"The certificate does not cover this laptop's address {host} (a new network?): "
+            "run `codesign cert` again (phones keep trusting the studio), then start again."
+        )
+        raise CodesignError(msg)
+    return files.folder
+
+
+def make_cert(args: argparse.Namespace) -> int:
+    """``codesign cert``: the local authority (kept) and a new server certificate."""
+    from ..serving.certs import make_certificates, server_names, tls_dir
+
+    files = make_certificates(tls_dir(), server_names([*lan_addresses(), *args.name]))
+    print(f"Certificates written to {files.folder} (private keys readable by you only).")
+    print(f"  The server certificate covers: {', '.join(files.covered_names())}")
+    print(
+        "  Next: codesign serve --lan --tls. The hub then shows a QR code of the studio's "
+        "certificate for phones to install; phones that do not install it see a warning once."
+    )
+    return 0
 
 
 def _serve_options(args: argparse.Namespace, db_url: str):
@@ -51,8 +93,11 @@ def _serve_options(args: argparse.Namespace, db_url: str):
         roles = ("participant",)
     elif args.hub_only:
         roles = ("facilitator",)
+    tls = _tls_dir_for(host) if getattr(args, "tls", False) else None
     return ServeOptions(
         db_url=db_url,
+        tls_dir=tls,
+        ca_port=getattr(args, "ca_port", 8868),
         roles=roles,
         base_url=base_url,
         public_url=args.public_url,
@@ -66,6 +111,7 @@ def _serve_options(args: argparse.Namespace, db_url: str):
         max_kernels=args.max_kernels,
         max_kernels_per_client=args.max_kernels_per_client,
         max_connections_per_client=args.max_connections_per_client,
+        idle_page_timeout=getattr(args, "idle_page_timeout", 300),
     )
 
 
@@ -78,7 +124,7 @@ def _print_links(server, code: str | None) -> None:
         if code
         else server.opts.public_url or f"{server.participant_base}/voila/render/join.ipynb"
     )
-    on_lan = not server.participant_base.startswith("http://127.")
+    on_lan = "://127." not in server.participant_base
     print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")
     if "facilitator" in roles and server.opts.facilitator_login == "jupyterhub":
         print(
@@ -110,6 +156,20 @@ def _print_links(server, code: str | None) -> None:
     if code:
         print(f"    join code: {code} (or open {server.join_address} and type it)")
     segno.make(join, error="m").terminal(compact=True)
+    if server.ca_url:
+        from ..core.trust import TRUST_STEPS
+
+        print(
+            f"  The studio's certificate, for phones to trust (https, --tls):\n    {server.ca_url}"
+        )
+        segno.make(server.ca_url, error="m").terminal(compact=True)
+        print(f"  {TRUST_STEPS}")
+    elif on_lan:
+        print(
+            "  On an open Wi-Fi anyone nearby can read the join code, names, cards and "
+            "session cookies of plain http: use a WPA2 network or the laptop's hotspot, or "
+            "--tls (see `codesign cert`)."
+        )
     if on_lan:
         print(
             f"  Exposed on your network ({server.participant_base}): only the participant "

@@ -18,7 +18,7 @@ from ..core.templates import Template, load_template
 from ..core.workshop import Participant
 from ..store import schema as t
 from ..store.engine import Database, changed
-from ..store.rules import check_open, check_under_cap, held_in_stage
+from ..store.rules import check_open, check_under_cap, held_in_stage, person_caps_now
 from ..store.workshops import workshop_state
 from .model import NetworkMap, Stakeholder, resolve
 from .rules import (
@@ -92,7 +92,8 @@ def check_item_cap(conn, participant: Participant, stage: str, kind: str, plan: 
         t.network_items.c.kind == kind,
     )  # fmt: skip
     name = "stakeholders" if kind == "stakeholder" else "ties"
-    check_under_cap(held, (name, getattr(plan.per_person, name)))
+    caps = person_caps_now(conn, participant.workshop_id, plan.per_person)
+    check_under_cap(held, (name, getattr(caps, name)))
 
 
 def insert_item(

@@ -17,12 +17,21 @@ from ..core.errors import CodesignError
 from ..core.i18n import translator
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.templates import load_template
+from ..core.trust import TRUST_STEPS
 from ..core.workshop import WorkshopState
 from ..live import Feed
 from ..ui.announce import focus_heading
 from ..ui.common import Notice
-from ..ui.links import ACTIVITY_PAGES, activity_links, join_address, join_link, qr_png
+from ..ui.links import (
+    ACTIVITY_PAGES,
+    activity_links,
+    ca_link,
+    join_address,
+    join_link,
+    qr_png,
+)
 from ..ui.wiring import HubWiring
+from .hub_caps import PersonCapControls
 from .hub_run import GuidedRun
 from .hub_stages import StageControls
 from .hub_wall import RoomWall
@@ -44,7 +53,8 @@ class FacilitatorHub(widgets.VBox):
     :meth:`~.hub_stages.StageControls.make_current`,
     ``set_state``, ``start_timer``, ``stop_timer``) and ``room_wall`` (action
     :meth:`~.hub_wall.RoomWall.set_hidden`, :meth:`~.hub_wall.RoomWall.hide_person`,
-    :meth:`~.hub_wall.RoomWall.show_person`); the hub's own action is :meth:`hide_key`.
+    :meth:`~.hub_wall.RoomWall.show_person`) and ``caps`` (the per-person caps, live:
+    :meth:`~.hub_caps.PersonCapControls.apply`); the hub's own action is :meth:`hide_key`.
     """
 
     def __init__(
@@ -66,6 +76,7 @@ class FacilitatorHub(widgets.VBox):
         self.run = GuidedRun(wiring, workshop, self.template)
         self.stages = StageControls(wiring, workshop, self.template)
         self.room_wall = RoomWall(wiring, self.template)
+        self.caps = PersonCapControls(wiring)
         self.run.on_moved = self.stages.on_moved = self.focus_step
         self._build_join()
         self._build_key(new_key)
@@ -130,6 +141,23 @@ class FacilitatorHub(widgets.VBox):
             else ""
         )
         self.qr.add_class("codesign-qr")
+        self.trust = widgets.HTML(self._trust_html(ca_link()))
+        self.trust.add_class("codesign-trust")
+
+    @staticmethod
+    def _trust_html(url: str) -> str:
+        """Under ``--tls``: a QR code and plain http link of the studio's certificate, and
+        what to tap on a phone (nothing without ``--tls``)."""
+        if not url:
+            return ""
+        png = base64.b64encode(qr_png(url)).decode()
+        alt = f"QR code of the studio's certificate: {url}"
+        return (
+            f'<img src="data:image/png;base64,{png}" alt="{escaped_attribute(alt)}" '
+            'width="120" height="120">'
+            + escaped(f"Trust this studio: {url}", "div", "codesign-trust-link")
+            + escaped(TRUST_STEPS, "p", "codesign-trust-steps")
+        )
 
     def _build_key(self, new_key: str | None) -> None:
         """A new workshop's key, shown once above the tabs until the facilitator says it is
@@ -154,7 +182,7 @@ class FacilitatorHub(widgets.VBox):
         """What is projected: the title, then two columns above the fold (how to join and
         how many joined; the stage, timer and the live wall), then who joined by name."""
         stages, wall = self.stages, self.room_wall
-        join = widgets.VBox([self.qr, self.join_text, wall.counts])
+        join = widgets.VBox([self.qr, self.join_text, self.trust, wall.counts])
         join.add_class("codesign-room-join")
         live = widgets.VBox([stages.now, stages.timer_label, wall.wall])
         live.add_class("codesign-room-now")
@@ -199,6 +227,15 @@ class FacilitatorHub(widgets.VBox):
                 self.room_wall.moderation,
                 widgets.HTML(escaped("Hide everything from one person", "h2")),
                 self.room_wall.person_moderation,
+                widgets.HTML(escaped("How much one person may add in one stage", "h2")),
+                widgets.HTML(
+                    escaped(
+                        "Raise a cap when the group has more to say; lower one when a phone "
+                        "floods the wall. From the next contribution on; nothing added is lost.",
+                        "p",
+                    )
+                ),
+                self.caps.box,
             ]
         )
 

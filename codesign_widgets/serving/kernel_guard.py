@@ -140,6 +140,14 @@ class KernelGuard:
         held = [(h.since, k) for k, h in self._held.items() if h.client == client]
         return [k for _since, k in sorted(held)]
 
+    def holders(self) -> dict[str, tuple[str, float]]:
+        """Every counted kernel: its client and when it was handed out."""
+        return {k: (h.client, h.since) for k, h in self._held.items()}
+
+    def full(self) -> bool:
+        """Whether the total limit is reached (a new page would be refused)."""
+        return bool(self.total) and self.in_use() >= self.total
+
     def in_use(self) -> int:
         """Kernels handed out plus page loads still waiting for theirs."""
         return len(self._held) + sum(self._pending.values())
@@ -168,7 +176,7 @@ class KernelGuard:
         self.forget_gone(live)
         if self.over_client_limit(client):
             return CLIENT_FULL
-        if self.total and self.in_use() >= self.total:
+        if self.full():
             return SERVER_FULL
         self._pending[client] = self._pending.get(client, 0) + 1
         return Ticket(self, client)

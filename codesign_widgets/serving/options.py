@@ -131,6 +131,7 @@ class ServeOptions:
     max_kernels_per_client: int = 4
     max_connections_per_client: int = 48
     abandoned_page_grace: int = 30
+    idle_page_timeout: int = 300
     participant_max_message_bytes: int = 64 * 1024
     facilitator_max_message_bytes: int = 10 * 1024 * 1024
     ws_ping_interval: int = 10
@@ -144,6 +145,8 @@ class ServeOptions:
     public_url: str = ""
     facilitator_host: str = LOOPBACK
     facilitator_login: str = "link"
+    tls_dir: Path | None = None
+    ca_port: int = 8868
 
     def __post_init__(self) -> None:
         self.base_url = normalise_base_url(self.base_url)
@@ -153,6 +156,15 @@ class ServeOptions:
         if unknown or not self.roles:
             msg = f"roles must be some of {ROLES}, not {self.roles!r}"
             raise ValueError(msg)
+
+    @property
+    def scheme(self) -> str:
+        """``https`` when the servers use the certificates of ``tls_dir``, else ``http``.
+
+        >>> ServeOptions().scheme, ServeOptions(tls_dir=Path("tls")).scheme
+        ('http', 'https')
+        """
+        return "https" if self.tls_dir is not None else "http"
 
 
 #: One line per :class:`ServeOptions` field, for ``codesign serve --help``.
@@ -183,6 +195,9 @@ OPTION_HELP: dict[str, str] = {
     "browser has none); a phone's page holds about 11. One more is answered 429.",
     "abandoned_page_grace": "Seconds a page has to connect to its kernel before, on a "
     "device at its limit, that kernel counts as an abandoned tab.",
+    "idle_page_timeout": "Seconds a participant page may go untouched while hidden (or "
+    "silent: a locked phone) before, in a full workshop, its kernel makes room for a new "
+    "page, the busiest device's first (0: never); its person comes back on reload.",
     "participant_max_message_bytes": "Largest websocket message a phone may send its kernel.",
     "facilitator_max_message_bytes": "Largest websocket message the facilitator page may send.",
     "ws_ping_interval": "Seconds between websocket pings, so a sleeping phone is noticed.",
@@ -196,6 +211,8 @@ OPTION_HELP: dict[str, str] = {
     "(--participant-only) or the hub alone (--hub-only).",
     "base_url": "URL prefix the started servers answer under (e.g. /p1/), so a reverse proxy "
     "can route several participant servers on one host by prefix.",
+    "tls_dir": "Folder of the certificates `codesign cert` made; both servers use https.",
+    "ca_port": "Port of the plain http download of the studio's certificate (with --tls).",
     "public_url": "Address phones reach the participant pages at through a reverse proxy "
     "(e.g. https://studio.example.org/): printed, in the QR code and in the hub's join link; "
     "its host name passes the Host check and the proxy's X-Real-IP names each phone.",

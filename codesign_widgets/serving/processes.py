@@ -85,9 +85,15 @@ def pump_log(
     return thread
 
 
-def answers_http(url: str, timeout: float = 2.0) -> bool:
+def answers_http(url: str, timeout: float = 2.0, cafile: Path | str | None = None) -> bool:
     # An empty ProxyHandler: a proxy from the environment must not see loopback requests.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+    if cafile is not None:  # https with the studio's own authority (--tls)
+        import ssl
+
+        context = ssl.create_default_context(cafile=str(cafile))
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(url, timeout=timeout):
             return True

@@ -6,7 +6,6 @@ open), starts Voila with the command lines of ``voila_args.py`` and stops both p
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
@@ -20,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from .hub_login import HUB_LOGIN_ENV
+from .certs import CA_PATH, CaDownload, TlsFiles
 from .kernel_guard import RefusalWatcher
 from .options import (
     FACILITATOR_URL_ENV,
@@ -46,7 +46,7 @@ from .voila_args import (
     served_notebooks,
     server_env,
 )
-from .voila_env import MEMORY_ENV
+from .voila_env import CA_FILE_ENV, CA_URL_ENV, MEMORY_ENV
 
 __all__ = [
     "ServerStartError",
@@ -67,9 +67,11 @@ def default_notebooks_root() -> Path:
 
 
 def default_state_dir() -> Path:
-    """The user's state folder for the studio (``$XDG_STATE_HOME/codesign``)."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "codesign"
+    """The user's state folder for the studio (``platformdirs``; ``$XDG_STATE_HOME/codesign``
+    on Linux): hub sign-ins and the TLS certificates (``codesign cert``)."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("codesign", appauthor=False))
 
 
 def prepare_served_folder(source: Path, names: tuple[str, ...] | list[str], dest: Path) -> Path:
@@ -179,6 +181,7 @@ class StudioServer:
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
         self._secrets = {role: secrets.token_urlsafe(32) for role in ("participant", "facilitator")}
         self.stopped_in: float | None = None
+        self._ca_download: CaDownload | None = None
 
     def __enter__(self) -> StudioServer:
         self.start()
@@ -191,12 +194,27 @@ class StudioServer:
     def participant_base(self) -> str:
         """The participant server's own address, its ``--base-url`` prefix included."""
         host = _url_host(self.opts.participant_host)
-        return f"http://{host}:{self.opts.participant_port}{self.opts.base_url.rstrip('/')}"
+        prefix = self.opts.base_url.rstrip("/")
+        return f"{self.opts.scheme}://{host}:{self.opts.participant_port}{prefix}"
 
     @property
     def facilitator_base(self) -> str:
         host = _url_host(self.opts.facilitator_host)
-        return f"http://{host}:{self.opts.facilitator_port}{self.opts.base_url.rstrip('/')}"
+        prefix = self.opts.base_url.rstrip("/")
+        return f"{self.opts.scheme}://{host}:{self.opts.facilitator_port}{prefix}"
+
+    @property
+    def tls_files(self) -> TlsFiles | None:
+        """The certificates both servers use (``--tls``), or None for plain http."""
+        return TlsFiles(self.opts.tls_dir) if self.opts.tls_dir is not None else None
+
+    @property
+    def ca_url(self) -> str:
+        """The plain http address phones download the studio's certificate from ("" without
+        ``--tls``)."""
+        if self.tls_files is None:
+            return ""
+        return f"http://{_url_host(self.opts.participant_host)}:{self.opts.ca_port}{CA_PATH}"
 
     @property
     def join_address(self) -> str:
@@ -253,6 +271,13 @@ class StudioServer:
             or f"{self.participant_base}/voila/render/join.ipynb",
             FACILITATOR_URL_ENV: f"{self.facilitator_base}/voila/render/facilitator.ipynb",
         }
+        if self.tls_files is not None:
+            for role_env in (participant, facilitator):
+                # Kernels reach their own server over https too and trust the studio's
+                # authority for it (voila_env.py).
+                role_env["VOILA_WS_PROTOCOL"] = "wss"
+                role_env[CA_FILE_ENV] = str(self.tls_files.ca_cert)
+            facilitator[CA_URL_ENV] = self.ca_url
         return {"participant": participant, "facilitator": facilitator}
 
     def kernel_count(self, role: str) -> int:
@@ -287,6 +312,11 @@ class StudioServer:
         }
         bases = {"participant": self.participant_base, "facilitator": self.facilitator_base}
         try:
+            if self.tls_files is not None:
+                self._ca_download = CaDownload(
+                    self.tls_files.ca_cert, self.opts.participant_host, self.opts.ca_port
+                )
+                self._ca_download.start()
             for role in self.opts.roles:
                 make_argv, names = plans[role]
                 served = prepare_served_folder(source, names, self.work_dir / role)
@@ -323,7 +353,8 @@ class StudioServer:
                         f"{log_tail(self.log_path(role))}"
                     )
                 # Any HTTP answer, a 404 included, means the server is listening.
-                if answers_http(f"{base}/codesign-ready", timeout=1.0):
+                cafile = self.tls_files.ca_cert if self.tls_files is not None else None
+                if answers_http(f"{base}/codesign-ready", timeout=1.0, cafile=cafile):
                     del pending[role]
             if pending and time.monotonic() > deadline:
                 role = next(iter(pending))
@@ -399,5 +430,8 @@ class StudioServer:
                 for folder in _CONNECTION_DIR.findall(log_tail(self.log_path(role), 400)):
                     if Path(folder).name.startswith("voila_"):
                         shutil.rmtree(folder, ignore_errors=True)
+        download, self._ca_download = self._ca_download, None
+        if download is not None:
+            download.stop()
         if self._own_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)

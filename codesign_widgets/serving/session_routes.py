@@ -18,6 +18,7 @@ from typing import Any
 
 from ..core.i18n import N_, Translator, negotiate, translator
 from . import hub_login
+from .idle_pages import PAGE_ACTIVITY
 from .sessions import (
     HUB_COOKIE,
     KERNEL_SECRET_ENV,
@@ -249,12 +250,23 @@ def _handlers() -> list[tuple[str, type]]:
     from jupyter_server.base.handlers import JupyterHandler
 
     class Alive(JupyterHandler):
-        """The page's heartbeat: answers at once, starts nothing."""
+        """The page's heartbeat: answers at once, starts nothing. On the participant server
+        it also says whether its page is visible and was touched (``?k=<kernel>&v=1&a=0``),
+        heard only from the session owning that kernel (idle_pages.py)."""
 
         def check_xsrf_cookie(self) -> None:
             return None
 
         def get(self) -> None:
+            activity = self.settings.get(PAGE_ACTIVITY)
+            kernel_id = self.get_argument("k", "")
+            cookie = self.settings.get("codesign_owner_cookie")
+            owned = bool(activity is not None and kernel_id and cookie) and OWNERS.allows(
+                kernel_id, self.get_cookie(cookie)
+            )
+            if owned:
+                visible, acted = self.get_argument("v", "1"), self.get_argument("a", "0")
+                activity.report(kernel_id, visible=visible != "0", acted=acted == "1")
             self.set_header("Cache-Control", "no-store")
             self.set_status(204)
             self.finish()

@@ -102,7 +102,18 @@ def _tornado_settings(
         # per-device limit) and X-Forwarded-Proto tells https (secure cookies). Only then:
         # a server reachable directly would believe whatever a client wrote there.
         "codesign_trust_xheaders": bool(public_url) and host == LOOPBACK,
+        # https with the certificate `codesign cert` made (voila_main.py), or plain http.
+        **_tls_settings(opts),
     }
+
+
+def _tls_settings(opts: ServeOptions) -> dict:
+    if opts.tls_dir is None:
+        return {}
+    from .certs import TlsFiles
+
+    files = TlsFiles(opts.tls_dir)
+    return {"codesign_tls_cert": str(files.server_cert), "codesign_tls_key": str(files.server_key)}
 
 
 def _participant_tornado_settings(opts: ServeOptions) -> dict:
@@ -118,6 +129,7 @@ def _participant_tornado_settings(opts: ServeOptions) -> dict:
         "codesign_max_kernels": opts.max_kernels,
         "codesign_max_kernels_per_client": opts.max_kernels_per_client,
         "codesign_abandoned_page_grace": opts.abandoned_page_grace,
+        "codesign_idle_page_timeout": opts.idle_page_timeout,
         # Connections one address may hold open at once (voila_main.py, connection_cap.py).
         "codesign_max_connections_per_client": opts.max_connections_per_client,
         # Every kernel belongs to the page session that opened it (session_routes.py).

@@ -22,6 +22,21 @@ __all__ = [
 
 #: Environment of participant kernels: the most memory (MB of data) one may take.
 MEMORY_ENV = "CODESIGN_KERNEL_MEMORY_MB"
+#: Under ``--tls``: the studio's authority, which kernels trust to reach their own server.
+CA_FILE_ENV = "CODESIGN_CA_FILE"
+#: Under ``--tls``, for the hub: the plain http address of that authority's certificate.
+CA_URL_ENV = "CODESIGN_CA_URL"
+
+
+def _tls_context():
+    """An SSL context trusting the studio's authority (``--tls``), else None (plain http)."""
+    cafile = os.environ.get(CA_FILE_ENV)
+    if not cafile:
+        return None
+    import ssl
+
+    return ssl.create_default_context(cafile=cafile)
+
 
 _COOKIE_PAIR = re.compile(r'\s*([^=;\s]+)\s*=\s*("[^"]*"|[^;]*)\s*(?:;|$)')
 
@@ -51,8 +66,9 @@ def _wait_for_request() -> None:
     async def receive() -> None:
         # The server answers this socket only for the kernel (it carries the page's cookies).
         headers = {KERNEL_SECRET_HEADER: os.environ.get(KERNEL_SECRET_ENV, "")}
+        tls = {"ssl": _tls_context()} if url.startswith("wss:") else {}
         async with connect(
-            url, open_timeout=5, max_size=2**20, additional_headers=headers
+            url, open_timeout=5, max_size=2**20, additional_headers=headers, **tls
         ) as websocket:
             received.append(await websocket.recv())
 
@@ -149,7 +165,11 @@ def hand_over_token(code: str, token: str) -> bool:
         method="POST",
         headers={KERNEL_SECRET_HEADER: secret, "Content-Type": "application/json"},
     )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+    context = _tls_context()
+    if context is not None:
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(request, timeout=5) as response:
             return response.status == 204

@@ -10,6 +10,9 @@ Everything is Voila's own except what follows; most of it is switched on by sett
 - **Kernel limits** (``codesign_max_kernels``, ``codesign_max_kernels_per_client``): each
   page load is admitted by :class:`~codesign_widgets.serving.kernel_guard.KernelGuard` before it
   takes a kernel, and refused with a plain page (429 or 503) when over a limit.
+- **Idle pages make room** (``codesign_idle_page_timeout``; :mod:`.idle_pages`): when the
+  workshop is full, a page load first shuts down pages nobody acted on and nobody sees
+  (hidden, or a locked phone whose heartbeat stopped), the busiest device's first.
 - **Home page** (``codesign_home``): ``/`` and Voila's notebook listing redirect to the one
   page a role starts from, instead of listing the served notebooks.
 - **gzip** (``compress_response``): Voila applies its tornado settings after building the
@@ -31,6 +34,8 @@ Everything is Voila's own except what follows; most of it is switched on by sett
   ``/codesign/alive`` (the page's heartbeat), ``/codesign/identity`` (the participant's
   HttpOnly token cookie, handed over by the kernel through ``/codesign/kernel/identity``),
   ``/codesign/join`` (the shared entry of several participant servers behind one proxy).
+- **https** (``codesign_tls_cert``, ``codesign_tls_key``; ``codesign serve --tls``): both
+  servers listen with the certificate ``codesign cert`` made (:mod:`.certs`).
 - **Behind a reverse proxy** (``codesign_trust_xheaders``): the proxy's ``X-Real-IP`` and
   ``X-Forwarded-Proto`` are believed, so each phone is its own device again.
 - **Logs without secrets**: the access log shows paths without query strings or kernel ids.
@@ -45,13 +50,16 @@ from __future__ import annotations
 import contextlib
 import inspect
 import ipaddress
+import logging
 import sys
+import time
 import weakref
 from contextvars import ContextVar
 from typing import Any
 
 from . import hub_login, session_routes, static_files
 from .connection_cap import REFUSED_LOG, ConnectionCap, refusal_response
+from .idle_pages import DEFAULT_IDLE_AFTER, PAGE_ACTIVITY, PageActivity
 from .kernel_guard import (
     DEFAULT_GRACE,
     REFUSAL_LOG,
@@ -65,6 +73,8 @@ from .kernel_guard import (
     refusal_page,
 )
 
+#: Logged (without ids) for each idle page shut down to make room in a full workshop.
+IDLE_CULLED_LOG = "Shut down an idle page's kernel to make room: the workshop is full"
 #: The admitted page load whose handler is running (the kernel manager reports to it).
 _TICKET: ContextVar[Ticket | None] = ContextVar("codesign_ticket", default=None)
 #: Open kernel websockets by kernel id, closed when their kernel is shut down.
@@ -124,7 +134,29 @@ def _guard(settings: dict[str, Any]) -> KernelGuard | None:
     if "codesign_kernel_guard" not in settings:
         grace = float(settings.get("codesign_abandoned_page_grace", DEFAULT_GRACE))
         settings["codesign_kernel_guard"] = KernelGuard(total, per_client, grace=grace)
+        # What the pages' heartbeats say (session_routes.Alive): idle pages make room.
+        idle_after = float(settings.get("codesign_idle_page_timeout", DEFAULT_IDLE_AFTER))
+        settings[PAGE_ACTIVITY] = PageActivity(idle_after)
     return settings["codesign_kernel_guard"]
+
+
+async def _make_room(km: Any, guard: KernelGuard, activity: PageActivity | None) -> None:
+    """A full workshop shuts down idle and abandoned pages, the busiest device's first."""
+    if activity is None or not guard.full():
+        return
+    now = time.monotonic()
+
+    def abandoned(kernel_id: str) -> bool:
+        since = guard.holders()[kernel_id][1]
+        return now - since >= guard.grace and _connections(km, kernel_id) == 0
+
+    for kernel_id in activity.make_room(guard.holders(), abandoned):
+        logging.getLogger("tornado.application").warning(IDLE_CULLED_LOG)
+        guard.release_kernel(kernel_id)
+        with contextlib.suppress(Exception):  # already gone: nothing to give back
+            await km.shutdown_kernel(kernel_id)
+        if not guard.full():
+            break
 
 
 def _report_claims(km: Any) -> None:
@@ -177,6 +209,9 @@ async def _admit(handler: Any, guard: KernelGuard) -> Ticket | Refusal:
     _report_claims(km)
     client = handler.request.remote_ip or "unknown"
     guard.forget_gone(km.list_kernel_ids())
+    activity = handler.settings.get(PAGE_ACTIVITY)
+    if activity is not None:
+        activity.forget_gone(km.list_kernel_ids())
     if guard.over_client_limit(client):
         # Reloaded and abandoned tabs of this device go first, oldest first.
         for kernel_id in guard.reclaimable(client, lambda k: _connections(km, k)):
@@ -185,6 +220,7 @@ async def _admit(handler: Any, guard: KernelGuard) -> Ticket | Refusal:
                 await km.shutdown_kernel(kernel_id)
             if not guard.over_client_limit(client):
                 break
+    await _make_room(km, guard, activity)
     return guard.admit(client, km.list_kernel_ids())
 
 
@@ -366,9 +402,30 @@ def _install_connection_limits() -> None:
             # Behind the studio's reverse proxy only (voila_args.py): X-Real-IP names the
             # phone, X-Forwarded-Proto the scheme.
             kwargs.setdefault("xheaders", True)
+        if self.settings.get("codesign_tls_cert"):
+            kwargs.setdefault("ssl_options", tls_context(self.settings))
         return original_listen(self, port, address, **kwargs)
 
     tornado.web.Application.listen = listen
+
+
+def tls_context(settings: dict[str, Any]) -> Any:
+    """The server side of ``--tls``: the certificate and key ``codesign cert`` made.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from codesign_widgets.serving.certs import make_certificates
+    >>> files = make_certificates(Path(tempfile.mkdtemp()), ["127.0.0.1"])
+    >>> settings = {"codesign_tls_cert": files.server_cert, "codesign_tls_key": files.server_key}
+    >>> tls_context(settings).minimum_version.name
+    'TLSv1_2'
+    """
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(settings["codesign_tls_cert"], settings["codesign_tls_key"])
+    return context
 
 
 #: Seconds a refused connection may take to send its request before the 429 is sent anyway.

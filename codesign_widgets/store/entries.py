@@ -16,7 +16,14 @@ from ..core.templates import load_template
 from ..core.workshop import Entry, Participant, clean_text
 from . import schema as t
 from .engine import Database, changed
-from .rules import check_open, check_under_cap, held_in_stage, own_entry, still_in
+from .rules import (
+    check_open,
+    check_under_cap,
+    held_in_stage,
+    own_entry,
+    person_caps_now,
+    still_in,
+)
 from .workshops import workshop_state
 
 __all__ = ["MAX_BODY_BYTES", "Entries", "clean_body", "latest_entries"]
@@ -116,10 +123,12 @@ class Entries:
         if plan_stage.activity != activity:
             msg = f"The stage {plan_stage.title!r} does not take {activity} contributions."
             raise NotAllowed(msg)
-        cap = plan.per_person.for_activity(activity)
         now = time.time()
         with self.db.write() as conn:
             check_open(conn, participant, stage)
+            # The caps in force now (the facilitator may change them during the workshop).
+            caps = person_caps_now(conn, participant.workshop_id, plan.per_person)
+            cap = caps.for_activity(activity)
             if cap is not None:
                 held = held_in_stage(
                     conn, t.entries, t.entry_revisions, _latest_revision, participant, stage,

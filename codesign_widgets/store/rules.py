@@ -10,17 +10,20 @@ import sqlalchemy as sa
 
 from ..core.errors import NotAllowed, NotFound
 from ..core.i18n import N_
+from ..core.person_caps import PersonCaps, person_caps
 from ..core.workshop import Participant, StageState
 from . import schema as t
 
 __all__ = [
     "CAP_MESSAGES",
+    "PERSON_CAP_EVENT",
     "check_open",
     "check_still_in",
     "check_under_cap",
     "has_withdrawn",
     "held_in_stage",
     "own_entry",
+    "person_caps_now",
     "stage_state",
     "still_in",
     "withdrawn_participants",
@@ -177,3 +180,27 @@ def check_under_cap(held: int, cap: tuple[str, int]) -> None:
     name, n = cap
     if held >= n:
         raise NotAllowed(CAP_MESSAGES[name], n=n)
+
+
+#: The ``workshop_events`` kind of a facilitator's change to a per-person cap during the
+#: workshop (``stage`` holds the cap's name, ``value`` the number).
+PERSON_CAP_EVENT = "person_cap"
+
+
+def person_caps_now(conn: sa.Connection, workshop_id: int, plan_caps: PersonCaps) -> PersonCaps:
+    """The per-person caps in force: the plan's ``[per_person]``, then the facilitator's
+    changes during the workshop in order, read in the transaction ``conn`` (the write
+    transaction that checks a cap reads the caps it checks).
+    """
+    rows = conn.execute(
+        sa.select(t.workshop_events.c.stage, t.workshop_events.c.value)
+        .where(
+            t.workshop_events.c.workshop_id == workshop_id,
+            t.workshop_events.c.kind == PERSON_CAP_EVENT,
+        )
+        .order_by(t.workshop_events.c.id)
+    ).all()
+    changes = {name: int(value) for name, value in rows}
+    if not changes:
+        return plan_caps
+    return person_caps({**vars(plan_caps), **changes}, "the workshop's cap changes")

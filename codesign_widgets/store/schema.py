@@ -35,6 +35,7 @@ workshops = sa.Table(
 )
 
 # kind: stage_state (stage, value=state), current_stage (stage), timer (stage, value=end time or "")
+# person_cap (stage=the cap's name, value=the number: the facilitator's change during a workshop)
 workshop_events = sa.Table(
     "workshop_events",
     metadata,

@@ -8,11 +8,13 @@ The rules every part of the store shares about a workshop (:func:`workshop_state
 from __future__ import annotations
 
 import time
+from dataclasses import fields
 
 import sqlalchemy as sa
 
 from ..core.errors import InvalidInput, NotAllowed, NotFound
 from ..core.i18n import N_
+from ..core.person_caps import MAX_CAP, PersonCaps
 from ..core.templates import Template, load_template
 from ..core.workshop import (
     MAX_TITLE,
@@ -27,6 +29,7 @@ from ..core.workshop import (
 )
 from . import schema as t
 from .engine import Database, changed
+from .rules import PERSON_CAP_EVENT, person_caps_now
 
 __all__ = ["Workshops", "record_stage_events", "template_of", "workshop_state"]
 
@@ -197,6 +200,40 @@ class Workshops:
                 )
             )
             changed(conn, workshop_id, "stages")
+
+    def person_caps(self, workshop_id: int) -> PersonCaps:
+        """The per-person caps in force: the plan's, with the facilitator's changes."""
+        with self.db.read() as conn:
+            plan = template_of(conn, workshop_id)
+            return person_caps_now(conn, workshop_id, plan.per_person)
+
+    def set_person_cap(self, workshop_id: int, name: str, value: int) -> PersonCaps:
+        """Facilitator: raise or lower one per-person cap for the rest of the workshop
+        (``goal_cards``, ``checkin_lines``, ``stakeholders`` or ``ties``; 1 to 1000).
+
+        Recorded as an event, never overwritten: what people hold beyond a lowered cap is
+        kept; they can add more only once they are under it. Returns the caps now in force.
+        """
+        names = [f.name for f in fields(PersonCaps)]
+        if name not in names:
+            msg = f"There is no per-person cap called {name!r}; use one of {', '.join(names)}."
+            raise InvalidInput(msg)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CAP:
+            msg = f"A per-person cap is a whole number from 1 to {MAX_CAP}, not {value!r}."
+            raise InvalidInput(msg)
+        with self.db.write() as conn:
+            plan = template_of(conn, workshop_id)
+            conn.execute(
+                sa.insert(t.workshop_events).values(
+                    workshop_id=workshop_id,
+                    kind=PERSON_CAP_EVENT,
+                    stage=name,
+                    value=str(value),
+                    at=time.time(),
+                )
+            )
+            changed(conn, workshop_id, "stages")
+            return person_caps_now(conn, workshop_id, plan.per_person)
 
     def set_stage_state(self, workshop_id: int, stage: str, state: StageState | str) -> None:
         """Facilitator: open, lock, reveal or close a stage (recorded, never overwritten)."""

@@ -15,6 +15,7 @@ from ..core.i18n import N_
 __all__ = [
     "ACTIVITY_PAGES",
     "activity_links",
+    "ca_link",
     "join_address",
     "join_link",
     "qr_png",
@@ -22,6 +23,17 @@ __all__ = [
 
 PARTICIPANT_URL_ENV = "CODESIGN_PARTICIPANT_URL"
 FACILITATOR_URL_ENV = "CODESIGN_FACILITATOR_URL"
+#: Set by ``codesign serve --tls`` (serving/voila_env.py names it too).
+CA_URL_ENV = "CODESIGN_CA_URL"
+
+
+def ca_link() -> str:
+    """The plain http address of the studio's certificate under ``--tls`` ("" otherwise).
+
+    >>> ca_link() == os.environ.get(CA_URL_ENV, "")
+    True
+    """
+    return os.environ.get(CA_URL_ENV, "")
 
 
 def join_link(code: str) -> str:

@@ -15,6 +15,21 @@ def join(page, url: str, name: str, perspective: str) -> None:
     page.get_by_role("button", name="Join").click()
 
 
+def kept_cookie(context, name: str, timeout: float = 20.0) -> dict:
+    """The cookie ``name`` of ``context`` once the browser has it. The identity cookie comes
+    a moment after "You're in" (the kernel hands the token over, then the page collects it),
+    later still on a busy machine."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [c for c in context.cookies() if c["name"] == name]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"no {name} cookie after {timeout:.0f} s"
+        time.sleep(0.2)
+
+
 def heard(page) -> str:
     """What the page's live region holds for a screen reader, read from Chromium's
     accessibility tree (its words are in a closed shadow root, not in page text)."""

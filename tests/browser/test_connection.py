@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from .phone import join
+from .phone import join, kept_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -121,8 +121,7 @@ def test_a_phone_that_typed_the_code_is_welcomed_back_after_a_reload(
         )
         code = demo_workshop["code"]
         page.wait_for_url(re.compile(rf"[?&]code={code}"), timeout=10_000)
-        cookies = {c["name"]: c for c in context.cookies()}
-        kept = cookies[f"codesign_{code}"]
+        kept = kept_cookie(context, f"codesign_{code}")
         assert kept["httpOnly"]
         assert kept["sameSite"] == "Strict"
         assert kept["value"] not in page.url
@@ -147,7 +146,7 @@ def test_not_will_clears_this_device_but_will_keeps_his_phone(
         join(mine, server.participant_url(code), "Alice", "Lived experience")
         mine.get_by_text("You're in, Alice.").wait_for(timeout=60_000)
         # The same person on a shared tablet (her cookie copied there, as if she joined on it).
-        tablet.add_cookies([c for c in own_phone.cookies() if c["name"] == f"codesign_{code}"])
+        tablet.add_cookies([kept_cookie(own_phone, f"codesign_{code}")])
         shared = tablet.new_page()
         shared.goto(server.participant_url(code))
         shared.get_by_text("Welcome back, Alice").wait_for(timeout=60_000)
@@ -177,12 +176,13 @@ def test_a_stalled_connection_pauses_the_page_within_10_s(browser, phone, server
         join(page, server.participant_url(demo_workshop["code"]), "Sam", "Provider")
         page.get_by_text("You're in, Sam.").wait_for(timeout=60_000)
         # Requests to the server hang instead of failing, as on a stalled Wi-Fi.
-        context.route("**/codesign/alive", lambda route: None)
+        heartbeat = re.compile(r"/codesign/alive(\?|$)")  # with the page's state, or without
+        context.route(heartbeat, lambda route: None)
         started = time.monotonic()
         page.locator("#codesign-connection").wait_for(state="visible", timeout=12_000)
         assert time.monotonic() - started < 10.5
         assert page.evaluate("document.getElementById('codesign-main').inert")
-        context.unroute("**/codesign/alive")
+        context.unroute(heartbeat)
         page.locator("#codesign-connection").wait_for(state="hidden", timeout=15_000)
         assert not page.evaluate("document.getElementById('codesign-main').inert")
     finally:

@@ -288,7 +288,9 @@ def test_a_foreign_host_header_is_refused(served, demo_workshop, role):
     kernel = "/api/kernels/00000000-0000-4000-8000-000000000000"
     # Voila's static files come from handlers outside jupyter_server's check: ours added it.
     static = ("/voila/static/voila.js", "/voila/templates/codesign-base/static/voila.js")
-    for path in (page, "/", "/voila/api/contents/", kernel, f"{kernel}/channels", *static):
+    # A preheated kernel's request info: only the participant server preheats (has the route).
+    query = ("/voila/query/00000000-0000-4000-8000-000000000000",) if role == "participant" else ()
+    for path in (page, "/", "/voila/api/contents/", kernel, f"{kernel}/channels", *query, *static):
         for host in (
             "evil.example",
             f"evil.example:{port}",
@@ -439,6 +441,52 @@ def test_the_whole_widget_state_is_sent_once_per_connection(served, demo_worksho
             data = msg.get("content", {}).get("data") or {}
             answers += msg["msg_type"] == "comm_msg" and data.get("method") == "update_states"
         assert answers == 1
+
+
+#: Requests that would run code or read the kernel's insides, with the channel they use.
+CODE_RUNNING = [
+    ("execute_request", "shell"),
+    ("inspect_request", "shell"),
+    ("complete_request", "shell"),
+    ("history_request", "shell"),
+    ("is_complete_request", "shell"),
+    ("debug_request", "control"),
+]
+
+
+def test_a_page_cannot_run_code_or_look_into_its_kernel(served, demo_workshop, tmp_path):
+    """Every code-running or inspecting request a page could send is dropped: none is
+    answered and the code never runs, while the same socket still gets its kernel's answer
+    to an allowed request. (Voila drops them by default; this keeps it so.)"""
+    marker = tmp_path / "ran"
+    code = f"open({str(marker)!r}, 'w').write('ran')"
+    contents = {
+        "execute_request": {"code": code, "silent": False, "store_history": True},
+        "inspect_request": {"code": "os", "cursor_pos": 2, "detail_level": 1},
+        "complete_request": {"code": "import o", "cursor_pos": 8},
+        "history_request": {"hist_access_type": "tail", "n": 10, "output": True, "raw": True},
+        "is_complete_request": {"code": code},
+        "debug_request": {"type": "request", "seq": 1, "command": "initialize", "arguments": {}},
+    }
+    with kernel_socket(served, demo_workshop["code"]) as ws:
+        for msg_type, channel in CODE_RUNNING:
+            ws.send(json.dumps({**_message(msg_type, contents[msg_type]), "channel": channel}))
+        # An allowed request sent after them is answered: the socket and kernel are alive.
+        ws.send(json.dumps(_message("kernel_info_request")))
+        replies, deadline = [], time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                msg = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            except TimeoutError:
+                break
+            replies.append(msg["msg_type"])
+            parent = msg.get("parent_header", {}).get("msg_type", "")
+            assert parent not in contents, (parent, msg["msg_type"])
+    assert "kernel_info_reply" in replies
+    forbidden = {f"{name.removesuffix('_request')}_reply" for name, _channel in CODE_RUNNING}
+    assert not forbidden & set(replies), replies
+    assert "execute_input" not in replies
+    assert not marker.exists()
 
 
 def _drain(ws) -> None:

@@ -8,6 +8,9 @@ The whole path through nginx with two servers and a real phone is
 from __future__ import annotations
 
 import ast
+import contextlib
+import socket
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from codesign_widgets.serving.options import ServeOptions
-from codesign_widgets.serving.processes import free_port
+from codesign_widgets.serving.processes import free_port, log_tail
 from codesign_widgets.serving.server import StudioServer
 from codesign_widgets.serving.voila_args import facilitator_argv, participant_argv
 
@@ -172,3 +175,47 @@ def test_the_nginx_example_says_what_happened_when_servers_are_down(nginx_proxy)
     # Its heartbeat hears 410 (the page then reloads by itself); nothing else is served.
     assert _get(f"{proxy.base}/p2/codesign/alive")[0] == 410
     assert _get(f"{proxy.base}/etc/passwd")[0] == 404
+
+
+#: Connections per address the shipped nginx example allows (``limit_conn``).
+NGINX_PER_ADDRESS = 300
+
+
+def _raw_get(port: int, path: str, source: str = "127.0.0.1") -> socket.socket:
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+    conn.sendall(f"GET {path} HTTP/1.1\r\nHost: studio.example.org\r\n\r\n".encode())
+    return conn
+
+
+def _status_line(conn: socket.socket) -> str:
+    with contextlib.closing(conn):
+        return conn.recv(200).split(b"\r\n", 1)[0].decode()
+
+
+def test_the_nginx_example_caps_connections_per_address(nginx_proxy):
+    """Behind the proxy the servers see only 127.0.0.1, so nginx caps each address:
+    requests held open up to the cap, then 429, while another address is served."""
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx-codesign.conf").read_text()
+    assert f"limit_conn codesign_per_address {NGINX_PER_ADDRESS};" in conf
+    # A participant server that takes connections and never answers: each request held.
+    silent = socket.create_server(("127.0.0.1", 0), backlog=NGINX_PER_ADDRESS + 50)
+    proxy = nginx_proxy([silent.getsockname()[1], free_port()])
+    held = []
+    try:
+        held = [_raw_get(proxy.port, "/p1/voila/render/x.ipynb") for _ in range(NGINX_PER_ADDRESS)]
+        time.sleep(1.0)  # nginx has read them all
+        # (The cap applies to what is proxied; nginx's own fixed answers are cheap.)
+        gone = "/p2/codesign/alive"  # its server is down: 410 unless refused first
+        assert _status_line(_raw_get(proxy.port, gone)) == "HTTP/1.1 429 Too Many Requests"
+        # Another device is not affected.
+        assert _status_line(_raw_get(proxy.port, gone, "127.0.0.2")).startswith("HTTP/1.1 410")
+        assert 'limiting connections by zone "codesign_per_address"' in log_tail(
+            proxy.error_log, 200
+        )
+    finally:
+        for conn in held:
+            conn.close()
+        silent.close()
+    # Once they are closed, the address is served again.
+    time.sleep(0.5)
+    assert _status_line(_raw_get(proxy.port, "/p2/codesign/alive")).startswith("HTTP/1.1 410")

@@ -16,6 +16,15 @@ from .test_concurrent_rules import WRITERS, all_at_once, only_not_allowed, refus
 DEFAULTS = PersonCaps()
 
 
+def cap_events(studio) -> list[tuple[str, str]]:
+    """The facilitator's cap changes in the workshop file, in order: (cap, number)."""
+    with studio.db.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT stage, value FROM workshop_events WHERE kind = 'person_cap' ORDER BY id"
+        ).all()
+    return [tuple(r) for r in rows]
+
+
 def line(text: str = "Hello") -> dict:
     return {"text": text}
 
@@ -193,3 +202,82 @@ def test_the_refusal_is_said_in_the_workshops_language(studio, workshop, ann, la
     said = refusal.value.translated(translator(language))
     assert word in said
     assert "30" in said
+
+
+def test_the_facilitator_raises_and_lowers_a_cap_during_the_workshop(studio, small_plan):
+    """A change holds from the next contribution on, is kept as events (the plan's value and
+    every change), and a lowered cap keeps what people hold: nothing is lost."""
+    workshop, _key = studio.workshops.create("Small", small_plan)
+    ann, _ = studio.people.join(workshop.id, "Ann", "lived_experience", True)
+    studio.workshops.set_stage_state(workshop.id, "goals", "open")
+    for i in range(2):
+        studio.goals.cards.add_goal_card(ann, "goals", card(i))
+    with pytest.raises(NotAllowed, match="added 2 goal cards"):
+        studio.goals.cards.add_goal_card(ann, "goals", card(2))
+
+    caps = studio.workshops.set_person_cap(workshop.id, "goal_cards", 4)
+    assert caps.goal_cards == 4
+    assert caps.ties == 2  # the others keep the plan's
+    studio.goals.cards.add_goal_card(ann, "goals", card(2))
+    studio.goals.cards.add_goal_card(ann, "goals", card(3))
+    with pytest.raises(NotAllowed, match="added 4 goal cards"):
+        studio.goals.cards.add_goal_card(ann, "goals", card(4))
+
+    studio.workshops.set_person_cap(workshop.id, "goal_cards", 1)
+    with pytest.raises(NotAllowed, match="added 1 goal cards"):
+        studio.goals.cards.add_goal_card(ann, "goals", card(5))
+    assert len(studio.goals.cards.my_goal_cards(ann, "goals")) == 4  # kept, all four
+    bo, _ = studio.people.join(workshop.id, "Bo", "provider", True)
+    studio.goals.cards.add_goal_card(bo, "goals", card(6))
+    with pytest.raises(NotAllowed):
+        studio.goals.cards.add_goal_card(bo, "goals", card(7))
+    assert studio.workshops.person_caps(workshop.id).goal_cards == 1
+
+    # Stakeholders and check-in lines follow the change too.
+    studio.workshops.set_person_cap(workshop.id, "stakeholders", 1)
+    studio.workshops.set_stage_state(workshop.id, "network", "open")
+    studio.network.edits.add_stakeholder(ann, "network", "GP", "organisation", "", "", 3, 3)
+    with pytest.raises(NotAllowed, match="added 1 stakeholders"):
+        studio.network.edits.add_stakeholder(ann, "network", "Nurse", "person", "", "", 3, 3)
+    studio.workshops.set_person_cap(workshop.id, "checkin_lines", 3)
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    for text in ("One", "Two", "Three"):
+        studio.entries.add(ann, "checkin", "note", "welcome", line(text))
+    with pytest.raises(NotAllowed, match="shared 3 lines"):
+        studio.entries.add(ann, "checkin", "note", "welcome", line("Four"))
+
+    # Every change is an event in the workshop file, in order.
+    assert cap_events(studio) == [
+        ("goal_cards", "4"),
+        ("goal_cards", "1"),
+        ("stakeholders", "1"),
+        ("checkin_lines", "3"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "why"),
+    [("goal_cards", 0, "from 1 to 1000"), ("goal_cards", 1001, "from 1 to 1000"),
+     ("goal_cards", True, "from 1 to 1000"), ("goal_cards", "5", "from 1 to 1000"),
+     ("cards", 5, "no per-person cap called 'cards'")],
+)  # fmt: skip
+def test_a_bad_cap_change_is_refused_and_says_why(studio, workshop, name, value, why):
+    with pytest.raises(InvalidInput, match=why):
+        studio.workshops.set_person_cap(workshop.id, name, value)
+    assert studio.workshops.person_caps(workshop.id) == DEFAULTS
+
+
+def test_taps_racing_a_lowered_cap_never_pass_it(studio, small_plan, db_url):
+    """The cap is read in the write transaction that adds: 50 taps at once, after the cap
+    was lowered from 2 to 1, store exactly one."""
+    workshop, _key = studio.workshops.create("Small", small_plan)
+    ann, _ = studio.people.join(workshop.id, "Ann", "lived_experience", True)
+    studio.workshops.set_stage_state(workshop.id, "welcome", "open")
+    studio.workshops.set_person_cap(workshop.id, "checkin_lines", 1)
+
+    results = all_at_once(
+        db_url, lambda s, i: s.entries.add(ann, "checkin", "note", "welcome", line(f"Tap {i}"))
+    )
+
+    assert len(refused(results)) == WRITERS - 1, refusals(results)
+    assert len(studio.entries.find(workshop.id, participant_id=ann.id)) == 1

@@ -11,12 +11,15 @@
 // - a page still empty some seconds after it loaded (its display was lost) loads again;
 // - when the reverse proxy in front of several participant servers says this page's server
 //   is gone (410 to the heartbeat, deploy/nginx-codesign.conf), the page reloads by itself
-//   and the proxy sends it on to a server that is up (same person, through the cookie).
+//   and the proxy sends it on to a server that is up (same person, through the cookie);
+// - the heartbeat says whether the page is visible and was touched since the last beat, so a
+//   full workshop makes room with pages nobody looks at (serving/idle_pages.py); a hidden
+//   page whose kernel was shut down reloads only when it is looked at again.
 (function () {
   "use strict";
   var Native = window.WebSocket;
   if (!Native) return;
-  var KERNEL_CHANNELS = /\/api\/kernels\/[^/?#]+\/channels/;
+  var KERNEL_CHANNELS = /\/api\/kernels\/([^/?#]+)\/channels/;
   var BEAT_MS = 2500; // heartbeat period
   var STALLED_MS = 7000; // no answer for this long: the connection is stalled
   var REOPEN_MS = 5000; // server back: time Jupyter gets to reopen the kernel's socket
@@ -28,6 +31,8 @@
   var everOpen = false;
   var leaving = false;
   var kernelGone = false;
+  var kernelId = null; // this page's kernel, from its websocket's address
+  var acted = false; // touched since the last heartbeat
   var downSince = null; // when the kernel's socket was last seen closing
   var lastAnswer = Date.now();
   var stalled = false;
@@ -126,7 +131,9 @@
   // -- the kernel's websocket -----------------------------------------------------------------
   function Watched(url, protocols) {
     var ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
-    if (!KERNEL_CHANNELS.test(String(url))) return ws;
+    var found = KERNEL_CHANNELS.exec(String(url));
+    if (!found) return ws;
+    kernelId = found[1];
     var isOpen = false;
     ws.addEventListener("open", function () {
       isOpen = true;
@@ -169,7 +176,18 @@
     var timer = setTimeout(function () {
       if (controller) controller.abort();
     }, BEAT_MS + 500);
-    fetch(baseUrl() + "codesign/alive", {
+    var query = "";
+    if (kernelId) {
+      query =
+        "?k=" +
+        encodeURIComponent(kernelId) +
+        "&v=" +
+        (document.visibilityState === "hidden" ? "0" : "1") +
+        "&a=" +
+        (acted ? "1" : "0");
+      acted = false;
+    }
+    fetch(baseUrl() + "codesign/alive" + query, {
       cache: "no-store",
       credentials: "same-origin",
       signal: controller ? controller.signal : undefined,
@@ -192,7 +210,9 @@
       if (open > 0) hide();
     }
     // The server answers, yet the kernel's socket stays closed: the kernel is gone (culled,
-    // or the studio restarted). A new page load brings the same person back.
+    // or the studio restarted). A new page load brings the same person back, once someone
+    // looks at the page: a hidden page reloading would take a place nobody uses.
+    if (document.visibilityState === "hidden") return;
     if (everOpen && open === 0 && downSince !== null) {
       if (kernelGone || Date.now() - downSince > REOPEN_MS) reloadByItself("restoring");
     }
@@ -230,6 +250,22 @@
         reloadByItself("empty");
       }
     }, EMPTY_MS);
+  });
+
+  // -- is anyone there? -------------------------------------------------------------------------
+  ["pointerdown", "keydown", "touchstart", "input"].forEach(function (name) {
+    window.addEventListener(
+      name,
+      function () {
+        acted = true;
+      },
+      { capture: true, passive: true }
+    );
+  });
+  // Hidden or shown: the server hears it at once, and a page shown again catches up.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") acted = true;
+    beat();
   });
 
   // A reload or a closed tab closes the socket too: that is not a lost connection.
