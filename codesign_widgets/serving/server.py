@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from .hub_login import HUB_LOGIN_ENV
 from .certs import CA_PATH, CaDownload, TlsFiles
+from .hub_login import HUB_LOGIN_ENV
 from .kernel_guard import RefusalWatcher
 from .options import (
     FACILITATOR_URL_ENV,
