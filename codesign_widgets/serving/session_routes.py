@@ -114,7 +114,17 @@ def _refuse(handler: Any, what: str, status: int = 403) -> None:
     handler.finish(browser_translator(handler).gettext(NOT_YOURS))
 
 
-def _set_session_cookie(handler: Any, name: str, value: str, expires: float) -> None:
+def set_session_cookie(handler: Any, name: str, value: str, expires: float) -> None:
+    """Set an HttpOnly, SameSite=Strict cookie for the whole host until ``expires``.
+
+    >>> class Handler:
+    ...     class request:
+    ...         protocol = "http"
+    ...     def set_cookie(self, name, value, **how):
+    ...         print(name, value, how["path"], how["httponly"], how["samesite"], how["secure"])
+    >>> set_session_cookie(Handler(), "codesign_ABC123", "t0ken", 0)
+    codesign_ABC123 t0ken / True Strict False
+    """
     handler.set_cookie(
         name,
         value,
@@ -179,7 +189,7 @@ def page_session(handler: Any) -> tuple[bool, str | None]:
         session = handler.get_cookie(PAGE_COOKIE)
         if not valid_session_id(session):
             session = new_session_id()
-        _set_session_cookie(handler, PAGE_COOKIE, session, end_of_day())
+        set_session_cookie(handler, PAGE_COOKIE, session, end_of_day())
         return True, session
     return True, None
 
@@ -265,7 +275,7 @@ def _handlers() -> list[tuple[str, type]]:
                 self.finish(sign_in_page(browser_translator(self), USED_LINK))
                 return
             session, code = redeemed
-            _set_session_cookie(self, HUB_COOKIE, session, time.time() + hub.lifetime)
+            set_session_cookie(self, HUB_COOKIE, session, time.time() + hub.lifetime)
             page = self.get_argument("page", "facilitator.ipynb")
             if not _NOTEBOOK.match(page):
                 page = "facilitator.ipynb"
@@ -324,7 +334,7 @@ def _handlers() -> list[tuple[str, type]]:
             session = self.get_cookie(PAGE_COOKIE)
             for code, token in _MAILBOX.pop(session, []) if valid_session_id(session) else []:
                 if token:
-                    _set_session_cookie(self, token_cookie_name(code), token, end_of_day())
+                    set_session_cookie(self, token_cookie_name(code), token, end_of_day())
                 else:
                     self.clear_cookie(token_cookie_name(code), path="/")
             self.set_status(204)
@@ -341,7 +351,10 @@ def _handlers() -> list[tuple[str, type]]:
             query = f"?code={code}" if _CODE.match(code) else ""
             self.redirect(f"{self.base_url}voila/render/join.ipynb{query}")
 
+    from .join_form import handler_class
+
     return [
+        (r"/codesign/enter", handler_class()),
         (r"/codesign/join", Join),
         (r"/codesign/alive", Alive),
         (r"/codesign/sign-in", SignIn),
