@@ -84,7 +84,8 @@ class Outcome:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    # HTML cannot carry a NUL (a parser shows U+FFFD): the store drops it anyway.
+    return html.escape(str(text), quote=True).replace("\x00", "")
 
 
 def _document(tr: Translator, title: str, body: str, head: str = "") -> str:

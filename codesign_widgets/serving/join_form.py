@@ -5,7 +5,7 @@ browser whose cookie already names someone in it, the activity page at once). PO
 with the studio's own store call, sets the participant's HttpOnly cookie (the one the widget
 page sets) and says "You're in", then the page opens the activity page, where the cookie
 makes it "Welcome back". Every check is the store's; a POST is taken only from a page of
-this server (``Sec-Fetch-Site`` and ``Origin``: the cookies are SameSite=Strict too).
+this server (``Sec-Fetch-Site``, else ``Origin``; the cookies are SameSite=Strict too).
 Runs in the participant server's process; the store is called off the event loop.
 """
 
@@ -67,18 +67,22 @@ class WrongCodes:
 
 
 def same_origin(headers: Any, host: str) -> bool:
-    """Whether a form post came from a page of this server: the browser says so in
-    ``Sec-Fetch-Site`` (when it sends one) and ``Origin`` names this host (when sent).
+    """Whether a form post came from a page of this server. A browser says so in
+    ``Sec-Fetch-Site`` (which no page can set); one too old to send it names the page's
+    ``Origin`` (``null`` from a page that sends no referrer: refused, as another site's).
 
-    >>> same_origin({"Sec-Fetch-Site": "same-origin", "Origin": "http://a:1"}, "a:1")
+    >>> same_origin({"Sec-Fetch-Site": "same-origin", "Origin": "null"}, "a:1")
     True
-    >>> same_origin({"Sec-Fetch-Site": "cross-site", "Origin": "http://evil"}, "a:1")
+    >>> same_origin({"Sec-Fetch-Site": "cross-site", "Origin": "http://a:1"}, "a:1")
     False
-    >>> same_origin({"Origin": "http://evil"}, "a:1"), same_origin({"Origin": "null"}, "a:1")
-    (False, False)
+    >>> same_origin({"Origin": "http://a:1"}, "a:1"), same_origin({"Origin": "http://b"}, "a:1")
+    (True, False)
+    >>> same_origin({"Origin": "null"}, "a:1"), same_origin({}, "a:1")
+    (False, True)
     """
-    if headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
-        return False
+    site = headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
     origin = headers.get("Origin")
     return origin is None or urlsplit(origin).netloc == host
 
@@ -104,7 +108,8 @@ def handler_class() -> type:
         def prepare(self) -> None:
             self.set_header("Cache-Control", "no-store")
             self.set_header("Content-Security-Policy", "frame-ancestors 'none'")
-            self.set_header("Referrer-Policy", "no-referrer")
+            # Not no-referrer: Chromium would then post the form with `Origin: null`.
+            self.set_header("Referrer-Policy", "same-origin")
             self.set_header("Content-Type", "text/html; charset=utf-8")
             return super().prepare()
 
@@ -115,6 +120,12 @@ def handler_class() -> type:
         def _answer(self, page: str, status: int = 200) -> None:
             self.set_status(status)
             self.finish(page)
+
+        def _typed(self, name: str, default: str = "") -> str:
+            """A posted field as typed: tornado's own getter would turn control characters
+            into spaces; the store's ``clean_text`` is the one that decides, as for widgets."""
+            values = self.request.body_arguments.get(name)
+            return values[0].decode("utf-8", "replace") if values else default
 
         async def _call(self, fn: Any, *args: Any) -> Any:
             return await IOLoop.current().run_in_executor(None, fn, *args)
@@ -175,7 +186,7 @@ def handler_class() -> type:
             code = self.get_body_argument("code", "").strip()[:32]
             if self._too_many(browser, code):
                 return
-            fields = FormFields.from_form(self.get_body_argument)
+            fields = FormFields.from_form(self._typed)
             guard = self.settings.get("codesign_kernel_guard")
             full = guard is not None and guard.total and guard.in_use() >= guard.total
             outcome = await self._call(
