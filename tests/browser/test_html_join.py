@@ -18,7 +18,6 @@ from codesign_widgets.studio import Studio
 from tests.protocol_phone import goal_workshop
 
 from ..hostile import near_limit
-
 from .axe import failures, violations
 from .test_hostile_text import WATCH
 
@@ -120,8 +119,9 @@ def test_a_phone_joins_with_the_html_form_and_lands_on_the_goal_wall(browser, ph
         page.get_by_text(re.compile("Welcome back, " + SHOWN)).wait_for(timeout=90_000)
         assert people(room["db_url"], code) == ['<img src=x onerror="window.__pwned=1"><s']
         assert page.evaluate("window.__pwnedWrites") == []
-        cookie = [c for c in context.cookies() if c["name"] == f"codesign_{code}"]
-        assert cookie and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict"
+        [cookie] = [c for c in context.cookies() if c["name"] == f"codesign_{code}"]
+        assert cookie["httpOnly"]
+        assert cookie["sameSite"] == "Strict"
     finally:
         context.close()
 
