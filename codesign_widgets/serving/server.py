@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from .join_form import ENTER
 from .kernel_guard import RefusalWatcher
 from .options import (
     FACILITATOR_URL_ENV,
@@ -213,6 +214,14 @@ class StudioServer:
             return f"{self.opts.public_url}?{query}"
         return f"{self.participant_base}/voila/render/{quote(notebook)}?{query}"
 
+    def join_form_url(self, code: str) -> str:
+        """Return the link printed and in the hub's QR code: the join as a plain HTML form
+        (``/codesign/enter``, quick_join.py), which a cheap phone shows at once; the
+        proxy's shared entry sends phones there too."""
+        if self.opts.public_url:
+            return self.participant_url(code)
+        return f"{self.participant_base}/{ENTER}?{urlencode({'code': code})}"
+
     def facilitator_url(
         self, code: str | None = None, key: str | None = None, notebook: str = "facilitator.ipynb"
     ) -> str:
@@ -246,8 +255,7 @@ class StudioServer:
             HUB_SESSIONS_ENV: str(self.hub_sessions.path),
             ROLE_ENV: "facilitator",
             # The hub shows the join link and its QR code; only this process knows them.
-            PARTICIPANT_URL_ENV: self.opts.public_url
-            or f"{self.participant_base}/voila/render/join.ipynb",
+            PARTICIPANT_URL_ENV: self.opts.public_url or f"{self.participant_base}/{ENTER}",
             FACILITATOR_URL_ENV: f"{self.facilitator_base}/voila/render/facilitator.ipynb",
         }
         return {"participant": participant, "facilitator": facilitator}

@@ -249,6 +249,8 @@ def install_kernel_ownership() -> None:
 def _handlers() -> list[tuple[str, type]]:
     from jupyter_server.base.handlers import JupyterHandler
 
+    from .join_form import ENTER, handler_class
+
     class Alive(JupyterHandler):
         """The page's heartbeat: answers at once, starts nothing."""
 
@@ -343,18 +345,17 @@ def _handlers() -> list[tuple[str, type]]:
     class Join(JupyterHandler):
         """``/codesign/join?code=...``: the entry a reverse proxy shares out among several
         participant servers (any of them may answer); each sends the phone to its own join
-        page, under its own prefix, where it stays (its kernel lives in this server)."""
+        page, under its own prefix, where it stays (its kernel lives in this server): the
+        HTML join form, which opens this server's activity page."""
 
         def get(self) -> None:
             self.set_header("Cache-Control", "no-store")
             code = self.get_argument("code", "").strip().upper()
             query = f"?code={code}" if _CODE.match(code) else ""
-            self.redirect(f"{self.base_url}voila/render/join.ipynb{query}")
-
-    from .join_form import handler_class
+            self.redirect(f"{self.base_url}{ENTER}{query}")
 
     return [
-        (r"/codesign/enter", handler_class()),
+        (rf"/{ENTER}", handler_class()),
         (r"/codesign/join", Join),
         (r"/codesign/alive", Alive),
         (r"/codesign/sign-in", SignIn),
