@@ -18,7 +18,7 @@ The tornado handler that serves these pages is in :mod:`.serving.join_form`.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .core.errors import CodesignError
 from .core.i18n import N_, Translator, translator
@@ -74,13 +74,17 @@ class FormFields:
 
 @dataclass
 class Outcome:
-    """What the form's server answered: the page, its status, and the token to keep."""
+    """What the form's server answered: the page, its status, and (joined) the token to
+    keep for the workshop ``code``.
+
+    >>> Outcome("<p>No</p>", 400).token
+    ''
+    """
 
     page: str
     status: int = 200
     token: str = ""
     code: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _e(text: object) -> str:

@@ -88,7 +88,11 @@ def same_origin(headers: Any, host: str) -> bool:
 
 
 def handler_class() -> type:
-    """The tornado handler of :data:`ENTER` (built late: jupyter_server is imported then)."""
+    """The tornado handler of :data:`ENTER` (built late: jupyter_server is imported then).
+
+    >>> sorted(m for m in ("get", "post", "put") if m in vars(handler_class()))
+    ['get', 'post']
+    """
     from jupyter_server.base.handlers import JupyterHandler
     from tornado.ioloop import IOLoop
 

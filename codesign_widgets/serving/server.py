@@ -217,7 +217,12 @@ class StudioServer:
     def join_form_url(self, code: str) -> str:
         """Return the link printed and in the hub's QR code: the join as a plain HTML form
         (``/codesign/enter``, quick_join.py), which a cheap phone shows at once; the
-        proxy's shared entry sends phones there too."""
+        proxy's shared entry sends phones there too.
+
+        >>> server = StudioServer(ServeOptions(db_url="sqlite://"), work_dir=Path("."))
+        >>> server.join_form_url("ABC123").endswith(":8866/codesign/enter?code=ABC123")
+        True
+        """
         if self.opts.public_url:
             return self.participant_url(code)
         return f"{self.participant_base}/{ENTER}?{urlencode({'code': code})}"
