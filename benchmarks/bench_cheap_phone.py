@@ -238,9 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     results: dict[str, list[dict[str, dict[str, float]]]] = {}
+    failed: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="codesign-cheap-") as tmp:
         work = Path(tmp)
         db_url = f"sqlite:///{work / 'studio.db'}"
@@ -280,7 +282,12 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     for i in range(args.loads):
                         for name, (url, probe, join, pause) in pages.items():
-                            got = load(browser, url, probe, join, pause)
+                            try:
+                                got = load(browser, url, probe, join, pause)
+                            except PlaywrightError as exc:  # a page stuck: say so, go on
+                                failed[name] = failed.get(name, 0) + 1
+                                print(f"  phone {i + 1}: {name}: FAILED {exc}"[:300], flush=True)
+                                continue
                             results.setdefault(name, []).append(got)
                             print(f"  phone {i + 1}: {name}: {got}", flush=True)
                             time.sleep(2)
@@ -293,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             if static is not None:
                 static.shutdown()
     report(results, args.phones)
+    for name, count in failed.items():
+        print(f"{name}: {count} of {args.loads} phones never got there (not in the medians)")
     return 0
 
 
