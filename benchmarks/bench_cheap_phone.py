@@ -146,9 +146,9 @@ def _visit(page, cdp, url: str, join: str, pause: float = 0.0) -> dict[str, floa
             wall.wait_for(timeout=300_000)
             figures["usable"] = figures["widget"] + time.monotonic() - sent
         elif join == "back":  # the phone that joined opens the link again
-            page.get_by_text("Welcome back").wait_for(timeout=300_000)
+            page.get_by_text("Welcome back").wait_for(timeout=120_000)
             figures["joined"] = page.evaluate("performance.now()") / 1000
-            wall.wait_for(timeout=300_000)
+            wall.wait_for(timeout=120_000)
             figures["usable"] = page.evaluate("performance.now()") / 1000
         page.wait_for_load_state("networkidle", timeout=300_000)
         figures["kb"] = sum(sizes.values()) / 1000
