@@ -4,10 +4,16 @@ Chromium's DevTools protocol slows the page down as a low-end phone on a weak ne
 (``Emulation.setCPUThrottlingRate`` 4, ``Network.emulateNetworkConditions`` 150 ms latency,
 1.6 Mbit/s down, 750 kbit/s up). Each page is visited twice by each phone: first with an
 empty cache (a fresh browser profile), then again later (the link opened again: the cache
-holds what the page let it keep). Three pages, measured in the same run:
+holds what the page let it keep). Five rows of pages, measured in the same run:
 
-* the studio's participant page: time to the first visible widget and to "You're in" (the
-  join form filled and sent); on the second visit, to "Welcome back";
+* the studio's widget join page (``/voila/render/join.ipynb?code=``, the old path): time to
+  the first visible widget, to "You're in" (the join form filled and sent) and to the goal
+  wall usable ("Add card" on screen); on the second visit, to "Welcome back" and the wall;
+* the studio's HTML join form (``/codesign/enter?code=``, quick_join.py): time to the form,
+  to "You're in" (the server's answer to the posted form) and to the goal wall usable on the
+  activity page it then opens; once sent at once, and once after ``--pause`` seconds of
+  reading and typing (the form fetches Voila's files meanwhile). Joined and usable count the
+  seconds the person waits: the pause and the typing itself are left out, on every row;
 * the baseline: plain Voila with default settings serving a one-label notebook;
 * a static HTML form of the same fields (the floor any web page has on that phone).
 
@@ -17,7 +23,7 @@ column is what a room of ``--phones`` phones doing the same sends over the venue
 
 Usage::
 
-    python benchmarks/bench_cheap_phone.py [--loads 3] [--phones 30]
+    python benchmarks/bench_cheap_phone.py [--loads 3] [--phones 30] [--pause 20]
 """
 
 from __future__ import annotations
@@ -62,10 +68,12 @@ label,input,button{display:block;margin:.5rem 0;min-height:44px}</style></head><
 <label><input type="radio" name="p" value="s"> System</label></fieldset>
 <label><input type="checkbox" name="consent"> I agree</label>
 <button>Join</button></form></main></body></html>"""
+#: The first visible form field (a static form, the studio's HTML form) or widget.
 STATIC_PROBE = """
 (() => {
   const check = () => {
-    const el = document.querySelector("form input");
+    const el = document.querySelector(
+      "form input:not([type=hidden]), #rendered_cells .jupyter-widgets");
     if (el && el.getBoundingClientRect().height > 0) window.__firstWidget = performance.now();
     else requestAnimationFrame(check);
   };
@@ -88,12 +96,24 @@ def serve_static(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/index.html"
 
 
-def _visit(page, cdp, url: str, join: str) -> dict[str, float]:
-    """One visit of ``url`` on the throttled phone: seconds to the first widget (and to
-    joined), and what crossed the network."""
+def _fill_and_send(page) -> float:
+    """Fill the join form (widget or HTML) as a person would and send it; the moment sent."""
+    page.get_by_label("Your name (shown to the group)").fill("Cheap phone")
+    page.get_by_label("Provider", exact=False).first.check()
+    page.get_by_label("I agree").check()
+    sent = time.monotonic()
+    page.get_by_role("button", name="Join").click()
+    return sent
+
+
+def _visit(page, cdp, url: str, join: str, pause: float = 0.0) -> dict[str, float]:
+    """One visit of ``url`` on the throttled phone: seconds to the first widget (or form
+    field), to joined and to the goal wall usable, and what crossed the network. Joined and
+    usable leave out the ``pause`` and the typing (seconds the person waits)."""
     sizes: dict[str, float] = {}
     requests: list[str] = []
     from_cache: set[str] = set()
+    told: list[float] = []
     listeners = {
         "Network.requestWillBeSent": lambda e: requests.append(e["requestId"]),
         "Network.requestServedFromCache": lambda e: from_cache.add(e["requestId"]),
@@ -103,25 +123,39 @@ def _visit(page, cdp, url: str, join: str) -> dict[str, float]:
     }
     for event, listener in listeners.items():
         cdp.on(event, listener)
+
+    def answered(response) -> None:  # the HTML form's "You're in" page arrived
+        if response.request.method == "POST" and response.status == 200:
+            told.append(time.monotonic())
+
+    page.on("response", answered)
     try:
         page.goto(url, wait_until="commit", timeout=300_000)
         page.wait_for_function("window.__firstWidget !== undefined", timeout=300_000, polling=100)
         figures = {"widget": page.evaluate("window.__firstWidget") / 1000}
-        if join == "form":
-            page.get_by_label("Your name (shown to the group)").fill("Cheap phone")
-            page.get_by_label("Provider", exact=False).first.check()
-            page.get_by_label("I agree").check()
-            page.get_by_role("button", name="Join").click()
-            page.get_by_text("You're in").wait_for(timeout=300_000)
-            figures["joined"] = page.evaluate("performance.now()") / 1000
+        wall = page.get_by_role("button", name="Add card")
+        if join in ("form", "html"):
+            time.sleep(pause)
+            sent = _fill_and_send(page)
+            if join == "form":
+                page.get_by_text("You're in").wait_for(timeout=300_000)
+                told.append(time.monotonic())
+            else:
+                page.get_by_text("Welcome back").wait_for(timeout=300_000)
+            figures["joined"] = figures["widget"] + told[0] - sent
+            wall.wait_for(timeout=300_000)
+            figures["usable"] = figures["widget"] + time.monotonic() - sent
         elif join == "back":  # the phone that joined opens the link again
-            page.get_by_text("Welcome back").wait_for(timeout=300_000)
+            page.get_by_text("Welcome back").wait_for(timeout=120_000)
             figures["joined"] = page.evaluate("performance.now()") / 1000
+            wall.wait_for(timeout=120_000)
+            figures["usable"] = page.evaluate("performance.now()") / 1000
         page.wait_for_load_state("networkidle", timeout=300_000)
         figures["kb"] = sum(sizes.values()) / 1000
         figures["requests"] = len([r for r in set(requests) if r not in from_cache])
         return figures
     finally:
+        page.remove_listener("response", answered)
         for event, listener in listeners.items():
             cdp.remove_listener(event, listener)
 
@@ -138,9 +172,12 @@ def _wait_for_identity(context, timeout: float = 60) -> None:
     raise RuntimeError("the joined phone never received its participant cookie")
 
 
-def load(browser, url: str, probe: str, join: bool) -> dict[str, dict[str, float]]:
-    """A phone with an empty cache opens ``url`` (and joins), then opens it again later
-    (warm cache: what it kept; the studio's phone is welcomed back)."""
+def load(
+    browser, url: str, probe: str, join: str, pause: float = 0.0
+) -> dict[str, dict[str, float]]:
+    """A phone with an empty cache opens ``url`` (and joins with the ``join`` form: "form",
+    the widgets; "html", the HTML form, after ``pause`` s), then opens it again later (warm
+    cache: what it kept; the studio's phone is welcomed back)."""
     context = browser.new_context(**PHONE)
     try:
         context.add_init_script(probe)
@@ -149,7 +186,7 @@ def load(browser, url: str, probe: str, join: bool) -> dict[str, dict[str, float
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", SLOW_4G)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-        first = _visit(page, cdp, url, "form" if join else "")
+        first = _visit(page, cdp, url, join, pause)
         if join:
             _wait_for_identity(context)
         warm = _visit(page, cdp, url, "back" if join else "")
@@ -169,16 +206,17 @@ def report(results: dict[str, list[dict[str, dict[str, float]]]], phones: int) -
     print()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; 4x CPU, slow 4G")
     print(
-        f"{'page':<24} {'visit':<6} {'n':>2} {'widget s':>9} {'joined s':>9} {'KB':>7} "
-        f"{'requests':>9} {f'{phones} phones MB':>14}"
+        f"{'page':<32} {'visit':<6} {'n':>2} {'widget s':>9} {'joined s':>9} {'usable s':>9} "
+        f"{'KB':>7} {'requests':>9} {f'{phones} phones MB':>14}"
     )
     for name, loads in results.items():
         for visit in ("first", "warm"):
             runs = [load[visit] for load in loads]
             room = phones * statistics.median(r["kb"] for r in runs) / 1000
             print(
-                f"{name:<24} {visit:<6} {len(runs):>2} {_median(runs, 'widget', 2):>9} "
-                f"{_median(runs, 'joined', 2):>9} {_median(runs, 'kb', 0):>7} "
+                f"{name:<32} {visit:<6} {len(runs):>2} {_median(runs, 'widget', 2):>9} "
+                f"{_median(runs, 'joined', 2):>9} {_median(runs, 'usable', 2):>9} "
+                f"{_median(runs, 'kb', 0):>7} "
                 f"{_median(runs, 'requests', 0):>9} {room:>14.1f}"
             )
 
@@ -189,11 +227,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--phones", type=int, default=30, help="room size for the bytes over Wi-Fi (30)"
     )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=20.0,
+        help="seconds a person reads the HTML form and types before sending it (20)",
+    )
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this text"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     results: dict[str, list[dict[str, dict[str, float]]]] = {}
+    failed: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="codesign-cheap-") as tmp:
         work = Path(tmp)
         db_url = f"sqlite:///{work / 'studio.db'}"
@@ -209,17 +258,36 @@ def main(argv: list[str] | None = None) -> int:
             plain = PlainVoila(work, db_url)
             static, static_url = serve_static(work / "static")
             time.sleep(10)  # the pool's kernels reach their wait for a request
+            form_url = f"{server.participant_base}/codesign/enter?code={code}"
             pages = {
-                "studio join page": (server.participant_url(code), FIRST_WIDGET_PROBE, True),
-                "plain Voila, one label": (plain.base + "/", FIRST_WIDGET_PROBE, False),
-                "static HTML form": (static_url, STATIC_PROBE, False),
+                "studio widget join (old)": (
+                    server.participant_url(code),
+                    FIRST_WIDGET_PROBE,
+                    "form",
+                    0.0,
+                ),
+                "studio HTML form, sent at once": (form_url, STATIC_PROBE, "html", 0.0),
+                f"studio HTML form, {args.pause:.0f} s typing": (
+                    form_url,
+                    STATIC_PROBE,
+                    "html",
+                    args.pause,
+                ),
+                "plain Voila, one label": (plain.base + "/", FIRST_WIDGET_PROBE, "", 0.0),
+                "static HTML form": (static_url, STATIC_PROBE, "", 0.0),
             }
+            pages = {name: page for name, page in pages.items() if args.only in name}
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     for i in range(args.loads):
-                        for name, (url, probe, join) in pages.items():
-                            got = load(browser, url, probe, join)
+                        for name, (url, probe, join, pause) in pages.items():
+                            try:
+                                got = load(browser, url, probe, join, pause)
+                            except PlaywrightError as exc:  # a page stuck: say so, go on
+                                failed[name] = failed.get(name, 0) + 1
+                                print(f"  phone {i + 1}: {name}: FAILED {exc}"[:300], flush=True)
+                                continue
                             results.setdefault(name, []).append(got)
                             print(f"  phone {i + 1}: {name}: {got}", flush=True)
                             time.sleep(2)
@@ -232,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             if static is not None:
                 static.shutdown()
     report(results, args.phones)
+    for name, count in failed.items():
+        print(f"{name}: {count} of {args.loads} phones never got there (not in the medians)")
     return 0
 
 

@@ -139,7 +139,7 @@ def test_serve_says_plainly_what_is_exposed_where(capsys, base, says):
         participant_base=base,
         join_address=base,
         facilitator_base="http://127.0.0.1:8867",
-        participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
+        join_form_url=lambda code: f"{base}/codesign/enter?code={code}",
         facilitator_url=lambda code: f"http://127.0.0.1:8867/codesign/sign-in?token=T-{code}",
         ca_url="",
     )

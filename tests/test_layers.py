@@ -17,7 +17,8 @@ ACTIVITIES = ("goals", "network", "scoring")
 
 #: What each part of the package may import from the package: imports flow one way,
 #: core <- store <- live <- ui <- each activity <- room <- studio/apps <- cli. Activities never
-#: import each other; serving imports only the core; analysis reads the activities' tables.
+#: import each other; serving imports only the core and the HTML join form (quick_join, which
+#: joins through the studio's store); analysis reads the activities' tables.
 BELOW = {
     "core": set(),
     "store": {"core"},
@@ -27,7 +28,8 @@ BELOW = {
     "room": {"core", "store", "live", "ui", *ACTIVITIES},
     "studio": {"core", "store", *ACTIVITIES},
     "analysis": {"core", "store", "studio", *ACTIVITIES},
-    "serving": {"core"},
+    "quick_join": {"core", "store", "studio"},
+    "serving": {"core", "quick_join"},
     "apps": {"core", "store", "live", "ui", *ACTIVITIES, "room", "studio", "serving"},
     "cli": {"core", "store", "studio", "analysis", "serving", *ACTIVITIES},
 }

@@ -120,9 +120,9 @@ def _print_links(server, code: str | None) -> None:
 
     roles = server.opts.roles
     join = (
-        server.participant_url(code)
+        server.join_form_url(code)
         if code
-        else server.opts.public_url or f"{server.participant_base}/voila/render/join.ipynb"
+        else server.opts.public_url or f"{server.participant_base}/codesign/enter"
     )
     on_lan = "://127." not in server.participant_base
     print("\nCo-design studio is running. Stop it with Ctrl-C; nothing is lost.\n")

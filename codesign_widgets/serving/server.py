@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 
 from .certs import CA_PATH, CaDownload, TlsFiles
 from .hub_login import HUB_LOGIN_ENV
+from .join_form import ENTER
 from .kernel_guard import RefusalWatcher
 from .options import (
     FACILITATOR_URL_ENV,
@@ -233,6 +234,19 @@ class StudioServer:
             return f"{self.opts.public_url}?{query}"
         return f"{self.participant_base}/voila/render/{quote(notebook)}?{query}"
 
+    def join_form_url(self, code: str) -> str:
+        """Return the link printed and in the hub's QR code: the join as a plain HTML form
+        (``/codesign/enter``, quick_join.py), which a cheap phone shows at once; the
+        proxy's shared entry sends phones there too.
+
+        >>> server = StudioServer(ServeOptions(db_url="sqlite://"), work_dir=Path("."))
+        >>> server.join_form_url("ABC123").endswith(":8866/codesign/enter?code=ABC123")
+        True
+        """
+        if self.opts.public_url:
+            return self.participant_url(code)
+        return f"{self.participant_base}/{ENTER}?{urlencode({'code': code})}"
+
     def facilitator_url(
         self, code: str | None = None, key: str | None = None, notebook: str = "facilitator.ipynb"
     ) -> str:
@@ -267,8 +281,7 @@ class StudioServer:
             HUB_LOGIN_ENV: self.opts.facilitator_login,
             ROLE_ENV: "facilitator",
             # The hub shows the join link and its QR code; only this process knows them.
-            PARTICIPANT_URL_ENV: self.opts.public_url
-            or f"{self.participant_base}/voila/render/join.ipynb",
+            PARTICIPANT_URL_ENV: self.opts.public_url or f"{self.participant_base}/{ENTER}",
             FACILITATOR_URL_ENV: f"{self.facilitator_base}/voila/render/facilitator.ipynb",
         }
         if self.tls_files is not None:

@@ -116,7 +116,17 @@ def _refuse(handler: Any, what: str, status: int = 403) -> None:
     handler.finish(browser_translator(handler).gettext(NOT_YOURS))
 
 
-def _set_session_cookie(handler: Any, name: str, value: str, expires: float) -> None:
+def set_session_cookie(handler: Any, name: str, value: str, expires: float) -> None:
+    """Set an HttpOnly, SameSite=Strict cookie for the whole host until ``expires``.
+
+    >>> class Handler:
+    ...     class request:
+    ...         protocol = "http"
+    ...     def set_cookie(self, name, value, **how):
+    ...         print(name, value, how["path"], how["httponly"], how["samesite"], how["secure"])
+    >>> set_session_cookie(Handler(), "codesign_ABC123", "t0ken", 0)
+    codesign_ABC123 t0ken / True Strict False
+    """
     handler.set_cookie(
         name,
         value,
@@ -186,7 +196,7 @@ def page_session(handler: Any) -> tuple[bool, str | None]:
         session = handler.get_cookie(PAGE_COOKIE)
         if not valid_session_id(session):
             session = new_session_id()
-        _set_session_cookie(handler, PAGE_COOKIE, session, end_of_day())
+        set_session_cookie(handler, PAGE_COOKIE, session, end_of_day())
         return True, session
     return True, None
 
@@ -249,6 +259,8 @@ def install_kernel_ownership() -> None:
 def _handlers() -> list[tuple[str, type]]:
     from jupyter_server.base.handlers import JupyterHandler
 
+    from .join_form import ENTER, handler_class
+
     class Alive(JupyterHandler):
         """The page's heartbeat: answers at once, starts nothing. On the participant server
         it also says whether its page is visible and was touched (``?k=<kernel>&v=1&a=0``),
@@ -289,7 +301,7 @@ def _handlers() -> list[tuple[str, type]]:
                 self.finish(sign_in_page(browser_translator(self), USED_LINK))
                 return
             session, code = redeemed
-            _set_session_cookie(self, HUB_COOKIE, session, time.time() + hub.lifetime)
+            set_session_cookie(self, HUB_COOKIE, session, time.time() + hub.lifetime)
             page = self.get_argument("page", "facilitator.ipynb")
             if not _NOTEBOOK.match(page):
                 page = "facilitator.ipynb"
@@ -349,7 +361,7 @@ def _handlers() -> list[tuple[str, type]]:
             session = self.get_cookie(PAGE_COOKIE)
             for code, token in _MAILBOX.pop(session, []) if valid_session_id(session) else []:
                 if token:
-                    _set_session_cookie(self, token_cookie_name(code), token, end_of_day())
+                    set_session_cookie(self, token_cookie_name(code), token, end_of_day())
                 else:
                     self.clear_cookie(token_cookie_name(code), path="/")
             self.set_status(204)
@@ -358,15 +370,17 @@ def _handlers() -> list[tuple[str, type]]:
     class Join(JupyterHandler):
         """``/codesign/join?code=...``: the entry a reverse proxy shares out among several
         participant servers (any of them may answer); each sends the phone to its own join
-        page, under its own prefix, where it stays (its kernel lives in this server)."""
+        page, under its own prefix, where it stays (its kernel lives in this server): the
+        HTML join form, which opens this server's activity page."""
 
         def get(self) -> None:
             self.set_header("Cache-Control", "no-store")
             code = self.get_argument("code", "").strip().upper()
             query = f"?code={code}" if _CODE.match(code) else ""
-            self.redirect(f"{self.base_url}voila/render/join.ipynb{query}")
+            self.redirect(f"{self.base_url}{ENTER}{query}")
 
     return [
+        (rf"/{ENTER}", handler_class()),
         (r"/codesign/join", Join),
         (r"/codesign/alive", Alive),
         (r"/codesign/sign-in", SignIn),

@@ -233,6 +233,19 @@ def versioned_urls(page_config: dict, base_url: str) -> dict:
     }
 
 
+def prefetch_files(base_url: str) -> list[str]:
+    """The versioned addresses of the files every participant page needs, for a page that
+    comes before one (the join form) to fetch in the background; empty until this process
+    knows the version.
+
+    >>> _CURRENT.update(version="0123456789abcdef", preload=["static/voila.js"])
+    >>> prefetch_files("/p1/")
+    ['/p1/voila/v/0123456789abcdef/static/voila.js']
+    >>> _CURRENT.clear()
+    """
+    return versioned_urls({}, base_url).get("codesignPreload", [])
+
+
 def _accepts_gzip(handler) -> bool:
     accepted = handler.request.headers.get("Accept-Encoding", "")
     return "gzip" in accepted and "Range" not in handler.request.headers

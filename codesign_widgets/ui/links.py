@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from urllib.parse import quote, urlsplit
 
 from ..core.i18n import N_
@@ -50,7 +51,7 @@ def join_address() -> str:
     parts = urlsplit(os.environ.get(PARTICIPANT_URL_ENV, ""))
     if not parts.netloc:
         return ""
-    prefix = parts.path.split("/voila/render/", 1)[0].rstrip("/")
+    prefix = re.split(r"/voila/render/|/codesign/enter$", parts.path, maxsplit=1)[0].rstrip("/")
     return f"{parts.scheme}://{parts.netloc}{prefix}"
 
 

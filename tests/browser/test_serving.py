@@ -359,7 +359,7 @@ def test_role_environments(tmp_path):
     assert "CODESIGN_FACILITATOR_URL" not in envs["participant"]
     assert envs["facilitator"]["CODESIGN_ROLE"] == "facilitator"
     assert envs["facilitator"]["CODESIGN_PARTICIPANT_URL"] == (
-        "http://192.0.2.5:8866/voila/render/join.ipynb"
+        "http://192.0.2.5:8866/codesign/enter"
     )
 
 

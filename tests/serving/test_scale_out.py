@@ -67,15 +67,17 @@ def test_links_carry_the_prefix_or_the_proxys_address(tmp_path: Path):
     assert plain.participant_url("ABC123") == (
         "http://127.0.0.1:8866/p1/voila/render/join.ipynb?code=ABC123"
     )
+    assert plain.join_form_url("ABC123") == "http://127.0.0.1:8866/p1/codesign/enter?code=ABC123"
     assert plain.facilitator_base.endswith(":8867/p1")
     envs = plain.role_envs({})
-    assert envs["facilitator"]["CODESIGN_PARTICIPANT_URL"].endswith("/p1/voila/render/join.ipynb")
+    assert envs["facilitator"]["CODESIGN_PARTICIPANT_URL"].endswith("/p1/codesign/enter")
     assert envs["participant"]["CODESIGN_SERVER_URL"] == plain.participant_base
 
     proxied = StudioServer(
         ServeOptions(db_url="sqlite://", base_url="/p2/", public_url=PUBLIC), work_dir=tmp_path
     )
     assert proxied.participant_url("ABC123") == f"{PUBLIC}?code=ABC123"
+    assert proxied.join_form_url("ABC123") == f"{PUBLIC}?code=ABC123"
     assert proxied.join_address == PUBLIC.rstrip("/")
     envs = proxied.role_envs({})
     assert envs["facilitator"]["CODESIGN_PARTICIPANT_URL"] == PUBLIC
@@ -89,6 +91,8 @@ def test_the_hubs_join_address_keeps_the_prefix(monkeypatch):
     monkeypatch.setenv(
         "CODESIGN_PARTICIPANT_URL", "http://192.168.1.5:8866/p1/voila/render/join.ipynb"
     )
+    assert join_address() == "http://192.168.1.5:8866/p1"
+    monkeypatch.setenv("CODESIGN_PARTICIPANT_URL", "http://192.168.1.5:8866/p1/codesign/enter")
     assert join_address() == "http://192.168.1.5:8866/p1"
     monkeypatch.setenv("CODESIGN_PARTICIPANT_URL", PUBLIC)
     assert join_address() == "https://studio.example.org"
@@ -139,9 +143,9 @@ def test_a_participant_only_server_answers_under_its_prefix(participant_only):
     # ...but the shared entry, which sends a phone to this server's own join page.
     status, headers, _ = _get(f"{root}/codesign/join?code=abc123")
     assert status == 302
-    assert headers["Location"] == "/p1/voila/render/join.ipynb?code=ABC123"
+    assert headers["Location"] == "/p1/codesign/enter?code=ABC123"
     status, headers, _ = _get(f"{root}/codesign/join?code=<script>")
-    assert headers["Location"] == "/p1/voila/render/join.ipynb"
+    assert headers["Location"] == "/p1/codesign/enter"
     # The proxy's public name passes the Host check; another name does not.
     assert (
         _get(f"{server.participant_base}/codesign/alive", {"Host": "studio.example.org"})[0] == 204
