@@ -183,7 +183,7 @@ def page_session(handler: Any) -> tuple[bool, str | None]:
             # JupyterHub signed this facilitator in (voila_main checked it before this): the
             # browser gets a hub session of its own, which its kernels and workshops belong to.
             session = hub.open_session()
-            _set_session_cookie(handler, HUB_COOKIE, session, time.time() + hub.lifetime)
+            set_session_cookie(handler, HUB_COOKIE, session, time.time() + hub.lifetime)
         if _from_elsewhere(handler) or not hub.signed_in(session):
             handler.log.warning("Refused a hub page to a browser that is not signed in")
             handler.set_status(403)
