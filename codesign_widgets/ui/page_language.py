@@ -26,6 +26,7 @@ BANNER_MESSAGES = [
     N_("Connection lost: this page is paused until it is back. Trying again…"),
     N_("Back in touch with the studio: bringing your page back…"),
     N_("This page is still empty. Loading it again…"),
+    N_("Part of this page did not arrive. Loading it again…"),
     N_(
         "The studio is not answering (check that this device is on the workshop's Wi-Fi): "
         "this page comes back by itself when it answers, or tap Reload."

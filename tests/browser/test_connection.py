@@ -278,3 +278,67 @@ def test_a_page_whose_display_was_lost_says_so_and_loads_again(
         assert reloads == [1]
     finally:
         context.close()
+
+
+def reloads_counted(page) -> list[int]:
+    return page.evaluate(
+        "Object.keys(sessionStorage).filter((k) => k.startsWith('codesign-reloads:'))"
+        ".map((k) => JSON.parse(sessionStorage.getItem(k)).length)"
+    )
+
+
+def test_a_page_asking_for_a_widget_its_kernel_lacks_loads_again(
+    browser, phone, server, demo_workshop
+):
+    """A busy laptop left pages on "Loading widget..." or "Error displaying widget: model not
+    found" where the join form should be (the front end asked for a widget its kernel did not
+    hold), for good: the page had an element, so it did not count as empty. Here the page's
+    first copy names a widget no kernel holds; the page loads itself again."""
+    context = browser.new_context(**phone)
+    context.add_init_script(KEEP_SOCKETS)
+    loads: list[str] = []
+
+    def a_widget_the_kernel_does_not_hold_once(route):
+        loads.append(route.request.url)
+        if len(loads) > 1:
+            route.continue_()
+            return
+        response = route.fetch()
+        unknown = '"model_id": "' + "0" * 32 + '"'
+        body, n = re.subn(r'"model_id": "[0-9a-f]+"', unknown, response.text())
+        assert n >= 1
+        route.fulfill(response=response, body=body)
+
+    try:
+        context.route("**/voila/render/join.ipynb*", a_widget_the_kernel_does_not_hold_once)
+        page = context.new_page()
+        page.goto(server.participant_url(demo_workshop["code"]))
+        page.get_by_role("button", name="Join").wait_for(timeout=120_000)
+        assert len(loads) == 2
+        assert reloads_counted(page) == [1]
+    finally:
+        context.close()
+
+
+def test_a_page_showing_error_displaying_widget_loads_again(browser, phone, server, demo_workshop):
+    """The other form of the same failure: Voila's renderer writes "Error displaying widget:
+    model not found" in place of the widget when the page's widgets were restored already."""
+    context = browser.new_context(**phone)
+    context.add_init_script(KEEP_SOCKETS)
+    try:
+        page = context.new_page()
+        page.goto(server.participant_url(demo_workshop["code"]))
+        page.get_by_role("button", name="Join").wait_for(timeout=60_000)
+        with page.expect_navigation(timeout=30_000):
+            page.evaluate(
+                """() => {
+                    const node = document.createElement("div");
+                    node.className = "jupyter-widgets";
+                    node.textContent = "Error displaying widget: model not found";
+                    document.getElementById("codesign-main").appendChild(node);
+                }"""
+            )
+        page.get_by_role("button", name="Join").wait_for(timeout=60_000)
+        assert reloads_counted(page) == [1]
+    finally:
+        context.close()

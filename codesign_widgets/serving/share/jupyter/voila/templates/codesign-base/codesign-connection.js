@@ -8,7 +8,10 @@
 // - when the kernel is gone for good and the server answers again, the page reloads by
 //   itself: its address carries the join code and the browser its HttpOnly cookie, so the
 //   new kernel rebuilds the page for the same person;
-// - a page still empty some seconds after it loaded (its display was lost) loads again;
+// - a page still empty some seconds after it loaded (its display was lost), or showing
+//   "Error displaying widget" where a part of it should be, or "Loading widget..." 20 s after
+//   its kernel answered or 75 s after loading (the front end asked for a widget its kernel
+//   did not have, seen on busy laptops), loads again;
 // - when the reverse proxy in front of several participant servers says this page's server
 //   is gone (410 to the heartbeat, deploy/nginx-codesign.conf), the page reloads by itself
 //   and the proxy sends it on to a server that is up (same person, through the cookie);
@@ -24,11 +27,15 @@
   var STALLED_MS = 7000; // no answer for this long: the connection is stalled
   var REOPEN_MS = 5000; // server back: time Jupyter gets to reopen the kernel's socket
   var EMPTY_MS = 10000; // after the page loaded: time for its widgets to appear
+  var BROKEN_MS = 120000; // after the page loaded: how long a part failing to show is looked for
+  var LOADING_MS = 20000; // kernel connected this long and a widget still "Loading": stuck
+  var NO_KERNEL_MS = 75000; // no kernel connection this long after loading, and "Loading": stuck
   var KERNEL_GONE = 1001; // the server closes a shut-down kernel's sockets with this
   var MAX_RELOADS = 3; // automatic reloads per address within RELOAD_WINDOW_MS
   var RELOAD_WINDOW_MS = 120000;
   var open = 0;
   var everOpen = false;
+  var openedAt = 0; // when the kernel's socket first opened
   var leaving = false;
   var kernelGone = false;
   var kernelId = null; // this page's kernel, from its websocket's address
@@ -48,6 +55,7 @@
     reconnecting: _("Connection lost: this page is paused until it is back. Trying again\u2026"),
     restoring: _("Back in touch with the studio: bringing your page back\u2026"),
     empty: _("This page is still empty. Loading it again\u2026"),
+    broken: _("Part of this page did not arrive. Loading it again\u2026"),
     lost: _(
       "The studio is not answering (check that this device is on the workshop's " +
         "Wi-Fi): this page comes back by itself when it answers, or tap Reload."
@@ -137,6 +145,7 @@
     var isOpen = false;
     ws.addEventListener("open", function () {
       isOpen = true;
+      if (!everOpen) openedAt = Date.now();
       everOpen = true;
       open += 1;
       downSince = null;
@@ -242,14 +251,47 @@
   }, BEAT_MS);
 
   // -- a page whose display was lost ------------------------------------------------------------
+  // Voila's widget renderer writes this text, in an element of class jupyter-widgets, where a
+  // widget its kernel does not hold should be.
+  var NOT_DISPLAYED = /^Error displaying widget/;
+
+  // A widget whose model never comes keeps the renderer's placeholder for good.
+  var LOADING = "Loading widget...";
+
+  function broken(main, since) {
+    var parts = main.querySelectorAll(".jupyter-widgets");
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i].children.length && NOT_DISPLAYED.test(parts[i].textContent)) return true;
+    }
+    // Waiting for the kernel is normal (a join wave on a small laptop takes up to a minute);
+    // still waiting long after it answered, or long after that minute, is not.
+    var waited = everOpen ? Date.now() - openedAt >= LOADING_MS : since >= NO_KERNEL_MS;
+    if (!waited) return false;
+    var all = main.getElementsByTagName("*");
+    for (var j = 0; j < all.length; j++) {
+      if (!all[j].children.length && all[j].textContent === LOADING) return true;
+    }
+    return false;
+  }
+
   window.addEventListener("load", function () {
-    setTimeout(function () {
+    var loaded = Date.now();
+    var emptyChecked = false;
+    var watch = setInterval(function () {
       var main = document.getElementById("codesign-main");
-      if (!main || leaving) return;
-      if (!main.querySelector(".jupyter-widgets, .widget-output, .jp-OutputArea-output")) {
-        reloadByItself("empty");
+      var since = Date.now() - loaded;
+      if (!main || leaving || since > BROKEN_MS) return clearInterval(watch);
+      if (broken(main, since)) {
+        clearInterval(watch);
+        reloadByItself("broken");
+      } else if (!emptyChecked && since >= EMPTY_MS) {
+        emptyChecked = true;
+        if (!main.querySelector(".jupyter-widgets, .widget-output, .jp-OutputArea-output")) {
+          clearInterval(watch);
+          reloadByItself("empty");
+        }
       }
-    }, EMPTY_MS);
+    }, 1000);
   });
 
   // -- is anyone there? -------------------------------------------------------------------------
