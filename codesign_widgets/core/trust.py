@@ -1,7 +1,7 @@
 """What a phone does to trust the studio's own certificate (``codesign serve --tls``).
 
-Shown under the certificate's QR code on the hub and printed by ``codesign serve``. The hub's
-controls stay English, and so does this paragraph for now.
+Shown under the certificate's QR code on the hub's projected room tab, in the plan's language
+(a message catalogue entry), and printed by ``codesign serve`` in English.
 
 >>> "Android:" in TRUST_STEPS and "Certificate Trust Settings" in TRUST_STEPS
 True
@@ -9,10 +9,12 @@ True
 
 from __future__ import annotations
 
+from .i18n import N_
+
 __all__ = ["TRUST_STEPS"]
 
 #: What a phone does with the studio's certificate, under its QR code on the hub.
-TRUST_STEPS = (
+TRUST_STEPS = N_(
     "Phones: scan this first to trust the studio, then the join code. "
     "Android: open the downloaded codesign-ca.crt, name it, choose 'VPN and apps' or 'CA "
     "certificate' (Settings > Security > Encryption & credentials > Install a certificate). "

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from ..core.errors import CodesignError
-from ..core.i18n import translator
+from ..core.i18n import Translator, translator
 from ..core.safe_text import escaped, escaped_attribute
 from ..core.templates import load_template
 from ..core.trust import TRUST_STEPS
@@ -141,22 +141,25 @@ class FacilitatorHub(widgets.VBox):
             else ""
         )
         self.qr.add_class("codesign-qr")
-        self.trust = widgets.HTML(self._trust_html(ca_link()))
+        self.trust = widgets.HTML(self._trust_html(ca_link(), self.tr))
         self.trust.add_class("codesign-trust")
 
     @staticmethod
-    def _trust_html(url: str) -> str:
+    def _trust_html(url: str, tr: Translator) -> str:
         """Under ``--tls``: a QR code and plain http link of the studio's certificate, and
-        what to tap on a phone (nothing without ``--tls``)."""
+        what to tap on a phone, in the plan's language (the room tab is projected; nothing
+        without ``--tls``)."""
         if not url:
             return ""
+        _ = tr.gettext
         png = base64.b64encode(qr_png(url)).decode()
-        alt = f"QR code of the studio's certificate: {url}"
+        alt = _("QR code of the studio's certificate: {url}").format(url=url)
+        link = _("Trust this studio: {url}").format(url=url)
         return (
             f'<img src="data:image/png;base64,{png}" alt="{escaped_attribute(alt)}" '
             'width="120" height="120">'
-            + escaped(f"Trust this studio: {url}", "div", "codesign-trust-link")
-            + escaped(TRUST_STEPS, "p", "codesign-trust-steps")
+            + escaped(link, "div", "codesign-trust-link")
+            + escaped(_(TRUST_STEPS), "p", "codesign-trust-steps")
         )
 
     def _build_key(self, new_key: str | None) -> None:

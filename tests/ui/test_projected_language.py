@@ -220,3 +220,20 @@ def test_the_revealed_results_are_in_the_plans_language(studio, played, lang):
 def test_the_goal_walls_tab_is_in_the_plans_language(studio, played):
     titles = {lang: GoalHub(studio, played[lang]).tabs.titles[0] for lang in PLANS}
     assert titles["cy"] != titles["en"] != titles["es"]
+
+
+@pytest.mark.parametrize("language", ["cy", "es"])
+def test_the_projected_steps_to_trust_the_studio_follow_the_plan(language):
+    """Under --tls the room tab shows, beside the join code, how a phone trusts the studio's
+    certificate: the room reads it from the projector, so in the plan's language."""
+    from codesign_widgets.core.i18n import translator
+    from codesign_widgets.room.hub import FacilitatorHub
+
+    url = "http://192.0.2.5:8868/codesign-ca.crt"
+    english = FacilitatorHub._trust_html(url, translator("en"))
+    other = FacilitatorHub._trust_html(url, translator(language))
+    assert "Certificate Trust Settings" in english
+    for words in ("Phones: scan this first", "Trust this studio", "QR code of the studio"):
+        assert words in english
+        assert words not in other
+    assert url in other
