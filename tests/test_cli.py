@@ -171,6 +171,7 @@ def test_serve_tls_prints_the_certificate_link_and_what_to_tap(capsys):
         join_address=base,
         facilitator_base="https://127.0.0.1:8867",
         participant_url=lambda code: f"{base}/voila/render/join.ipynb?code={code}",
+        join_form_url=lambda code: f"{base}/codesign/enter?code={code}",
         facilitator_url=lambda code: f"https://127.0.0.1:8867/codesign/sign-in?token=T-{code}",
         ca_url="http://192.0.2.7:8868/codesign-ca.crt",
     )
