@@ -100,7 +100,7 @@ def test_two_phones_draw_and_the_projector_shows_it(browser, studio_server, demo
     # A click on a node reaches Python: its details appear beside the drawing.
     node = next(n for n in picture["nodes"] if n["label"] == "Community pharmacy")
     hub.mouse.click(node["x"], node["y"])
-    hub.get_by_text("Referral (2)").wait_for(timeout=30_000)
+    hub.get_by_text("Referral (strength 2)").wait_for(timeout=30_000)
     assert hub.evaluate("() => window.__pwned") is None  # "<b>" stayed text
 
     studio = Studio.open(demo_workshop["db_url"], create=False)
