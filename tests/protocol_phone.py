@@ -36,6 +36,8 @@ from urllib.parse import urljoin, urlsplit
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError, websocket_connect
 
+#: The HTML join form's address under a server's prefix (serving/join_form.py).
+ENTER_FORM = "codesign/enter"
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 SUBPROTOCOL = "v1.kernel.websocket.jupyter.org"
 CONTROL_PROTOCOL = "1.0.0"
@@ -184,6 +186,12 @@ class ProtocolPhone:
         while response.code in (301, 302, 303, 307) and hops < 5:
             hops += 1
             url = urljoin(url, response.headers["Location"])
+            if urlsplit(url).path.endswith(ENTER_FORM):
+                # A shared entry sends people to the HTML join form; a protocol phone plays
+                # the widget page of the same server (the form: bench_cheap_phone.py).
+                parts = urlsplit(url)
+                page = parts.path[: -len(ENTER_FORM)] + "voila/render/join.ipynb"
+                url = parts._replace(path=page).geturl()
             response = await self.fetch(url)
         body = response.body.decode("utf-8", "replace") if response.body else ""
         self.times["html"] = time.monotonic() - start
