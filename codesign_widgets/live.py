@@ -75,9 +75,12 @@ class Feed:
         self.notified = 0  # notifications received
 
     @classmethod
-    def for_studio(cls, studio: Studio, *, start: bool = True, listen: bool = False) -> Feed:
+    def for_studio(
+        cls, studio: Studio, *, start: bool = True, listen: bool = False, interval: float = 0.1
+    ) -> Feed:
         """The kernel's one feed for ``studio``'s database, started; ``listen=True`` (the
-        facilitator's pages) makes it LISTEN for notifications on PostgreSQL.
+        facilitator's pages) makes it LISTEN for notifications on PostgreSQL; ``interval``:
+        seconds between polls, for a feed made now.
 
         >>> Feed.for_studio.__name__
         'for_studio'
@@ -85,7 +88,7 @@ class Feed:
         key = studio.db.url.render_as_string(hide_password=False)
         feed = _FEEDS.get(key)
         if feed is None:
-            feed = _FEEDS[key] = cls(studio, listen=listen)
+            feed = _FEEDS[key] = cls(studio, interval, listen=listen)
         elif listen and not feed.listen:
             feed.listen = True
             if feed.running:

@@ -6,8 +6,9 @@ join link with a small server-rendered form instead (no script): the code, then 
 perspective and consent the widget form asks, in the workshop's language. It posts back to
 the server, which joins through the same store call as the widget page
 (:meth:`~codesign_widgets.store.people.People.join`: every rule is checked there), keeps the
-token in the same HttpOnly cookie and says "You're in"; the activity page then opens as a
-reload does ("Welcome back"). While the person reads and types, the page asks the browser to
+token in the same HttpOnly cookie and sends the phone on to a page that says "You're in" (a
+reload or the back button never posts the form twice); the activity page then opens with the
+person already known. While the person reads and types, the page asks the browser to
 fetch Voila's files in the background (``<link rel="prefetch">``), so the activity page then
 loads as a phone's second visit does.
 
@@ -205,10 +206,10 @@ class QuickJoin:
     >>> studio = Studio.open("sqlite://")
     >>> workshop, _key = studio.workshops.create("Walk", "codesign_day")
     >>> joins = QuickJoin(studio)
-    >>> out = joins.join(workshop.code, FormFields("Ann", "provider", True), "/x", "/next")
-    >>> out.status, bool(out.token), "You&#x27;re in, Ann." in out.page
-    (200, True, True)
-    >>> joins.join(workshop.code, FormFields("Ann", "provider", False), "/x", "/next").status
+    >>> out = joins.join(workshop.code, FormFields("Ann", "provider", True), "/x")
+    >>> out.status, bool(out.token), out.code == workshop.code, out.page
+    (303, True, True, '')
+    >>> joins.join(workshop.code, FormFields("Ann", "provider", False), "/x").status
     400
     """
 
@@ -251,15 +252,15 @@ class QuickJoin:
         code: str,
         fields: FormFields,
         action: str,
-        next_page: str,
         browser: Translator | None = None,
         prefetch: list[str] = (),
         full: tuple[str, ...] = (),
     ) -> Outcome:
-        """Join ``fields``' person to the workshop ``code`` names: "You're in" and the token,
-        or the form again with what went wrong (what was typed kept). A wrong code is said in
-        the ``browser``'s language; ``full``: the sentences (msgids) to answer with instead
-        when the server has no place for another page."""
+        """Join ``fields``' person to the workshop ``code`` names: a 303 (see other) with the
+        token and the workshop's code, after which the handler sends the phone to "You're in"
+        (:func:`joined_page`); or the form again with what went wrong (what was typed kept).
+        A wrong code is said in the ``browser``'s language; ``full``: the sentences (msgids)
+        to answer with instead when the server has no place for another page."""
         try:
             workshop, template, tr = self.workshop(code)
         except CodesignError as exc:
@@ -276,10 +277,9 @@ class QuickJoin:
         if not fields.perspective:
             return again(tr.gettext(NO_PERSPECTIVE))
         try:
-            person, token = self.studio.people.join(
+            _person, token = self.studio.people.join(
                 workshop.id, fields.name, fields.perspective, fields.consent
             )
         except CodesignError as exc:
             return again(exc.translated(tr))
-        page = joined_page(tr, person.shown_name, next_page.format(code=workshop.code), prefetch)
-        return Outcome(page, 200, token, workshop.code)
+        return Outcome("", 303, token, workshop.code)

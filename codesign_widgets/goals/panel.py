@@ -167,7 +167,13 @@ class GoalPanel(ActivityPanel):
         if ok:
             self._taps.saved(self._words(values))
             self.form.clear()
-            self.refresh({"entries"})
+            if shared and self._held is not None:
+                # The wall stays as the person was reading it, their card on top; other
+                # people's new cards wait behind "Show N new cards" as they did. (Jumping to
+                # the newest cards rebuilt every row of the wall: in a busy room all of them
+                # are new each time one person adds a card.)
+                self._held = [*self._held, int(ok)][-self.wall_size :]
+            self.refresh({"entries"}, hold=True)
         return bool(ok)
 
     @staticmethod
@@ -201,7 +207,7 @@ class GoalPanel(ActivityPanel):
         )
         if ok:
             self.cancel_edit(quiet=True)
-            self.refresh({"entries"})
+            self.refresh({"entries"}, hold=True)
         return bool(ok)
 
     def cancel_edit(self, quiet: bool = False) -> None:
@@ -222,7 +228,7 @@ class GoalPanel(ActivityPanel):
         )
         if self.editing == card_id:
             self.cancel_edit(quiet=True)
-        self.refresh({"entries"})
+        self.refresh({"entries"}, hold=True)
         return bool(ok)
 
     def vote(self, target_kind: str, target: str, delta: int = 1) -> bool:
@@ -249,9 +255,10 @@ class GoalPanel(ActivityPanel):
     def refresh(self, topics: set[str], *, hold: bool = False) -> None:
         """Redraw what ``topics`` touched (called by the live feed and after actions).
 
-        With ``hold`` (the live feed, a dot) the wall keeps the cards it shows, in place;
-        newer cards are counted on the "Show new cards" button. Without it (the person's own
-        card, a stage change, "Show new cards") the wall shows the newest cards.
+        With ``hold`` (the live feed, the person's own cards and dots) the wall keeps the
+        cards it shows, in place, and the person's own new card on top; newer cards are
+        counted on the "Show new cards" button. Without it (a stage change, "Show new cards")
+        the wall shows the newest cards.
         """
         # Only other people's cards and dots: a held wall reads just the cards it shows and
         # the counts, so a watching phone's cost does not grow with the room's wall.

@@ -10,6 +10,7 @@ panel, and the leave step.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ParticipantApp"]
 
+#: A person whose page opens this soon after they joined (on the HTML join form) is greeted
+#: "You're in", not "Welcome back"; a later reload of the same address is a coming back.
+JUST_JOINED_SECONDS = 120.0
+
 
 class ParticipantApp(widgets.VBox):
     """Join form, then the current stage and what the participant can do in it.
@@ -44,7 +49,8 @@ class ParticipantApp(widgets.VBox):
     :meth:`leave`; the check-in's ``checkin.share_note`` and ``checkin.withdraw``), so tests act
     as a participant would. ``hand_over(code, token)`` keeps the token in this browser's
     HttpOnly cookie (see :class:`~.identity.IdentityKeeper`); ``remembered(code)`` is the token
-    this browser sent with the page for that workshop, if any.
+    this browser sent with the page for that workshop, if any. ``just_joined``: the page was
+    opened by the HTML join form's "You're in" (see :data:`JUST_JOINED_SECONDS`).
 
     Until a code opens a workshop the page speaks ``language`` (the one the browser asks for,
     :func:`~codesign_widgets.core.i18n.negotiate`); then the plan's language takes over.
@@ -59,9 +65,11 @@ class ParticipantApp(widgets.VBox):
         hand_over: Callable[[str, str], object] | None = None,
         remembered: Callable[[str], str | None] | None = None,
         language: str | None = None,
+        just_joined: bool = False,
     ) -> None:
         super().__init__()
         self.add_class("codesign-participant")
+        self._just_joined = just_joined
         self.studio = studio
         self.feed = feed
         self.workshop = None
@@ -169,9 +177,10 @@ class ParticipantApp(widgets.VBox):
             return False
         self.participant = participant
         self.identity.token = token
-        self.notice.show(
-            self.tr.gettext("Welcome back, {name}.").format(name=participant.shown_name), "ok"
-        )
+        new = self._just_joined and time.time() - participant.joined_at < JUST_JOINED_SECONDS
+        _ = self.tr.gettext
+        said = _("You're in, {name}.") if new else _("Welcome back, {name}.")
+        self.notice.show(said.format(name=participant.shown_name), "ok")
         self.not_me.show_name(participant.shown_name)
         self._enter_stage_view(not_me=True)
         return True

@@ -3,9 +3,12 @@
 GET with no code shows the code form; with a code, the workshop's join form (or, for a
 browser whose cookie already names someone in it, the activity page at once). POST joins
 with the studio's own store call, sets the participant's HttpOnly cookie (the one the widget
-page sets) and says "You're in", then the page opens the activity page, where the cookie
-makes it "Welcome back". Every check is the store's; a POST is taken only from a page of
-this server (``Sec-Fetch-Site``, else ``Origin``; the cookies are SameSite=Strict too).
+page sets) and answers "see other": the GET of ``?code=...&joined=1`` says "You're in" and
+opens the activity page, which knows the person from the cookie. So a reload or the back
+button never posts the form again, and a form posted again by a browser whose cookie names
+someone in the workshop joins no one: it opens that person's page. Every check is the
+store's; a POST is taken only from a page of this server (``Sec-Fetch-Site``, else
+``Origin``; the cookies are SameSite=Strict too).
 Runs in the participant server's process; the store is called off the event loop.
 """
 
@@ -19,13 +22,16 @@ from urllib.parse import urlsplit
 from ..core.backoff import Backoff
 from ..core.errors import CodesignError
 from ..core.i18n import N_, Translator
-from ..quick_join import FormFields, QuickJoin, code_page, join_page
+from ..quick_join import FormFields, QuickJoin, code_page, join_page, joined_page
 from .sessions import end_of_day, token_cookie_name
 
 #: The form's address under the server's base URL.
 ENTER = "codesign/enter"
 #: Where a joined phone goes: the participant page, which restores the person from the cookie.
 NEXT_PAGE = "voila/render/join.ipynb?code={code}"
+#: Where "You're in" sends a person who has just joined (the page greets them so, not "Welcome
+#: back").
+JUST_JOINED_PAGE = NEXT_PAGE + "&joined=1"
 #: A form posted from another site's page.
 ELSEWHERE = N_("This page belongs to another browser. Open your own link instead.")
 #: Clients whose wrong codes are counted (oldest forgotten first).
@@ -172,7 +178,16 @@ def handler_class() -> type:
                 return
             self.wrong_codes.succeeded(client)
             token = self.get_cookie(token_cookie_name(workshop.code))
-            if token and await self._call(self.joins.returning, workshop, token):
+            name = await self._call(self.joins.returning, workshop, token) if token else None
+            just_joined = self.get_argument("joined", "") == "1"
+            if name is not None and just_joined:
+                # Just posted the form: "You're in" at once, then the activity page.
+                next_page = self.base_url + JUST_JOINED_PAGE.format(code=workshop.code)
+                self._answer(joined_page(tr, name, next_page, prefetch_files(self.base_url)))
+                return
+            if name is not None or just_joined:
+                # Known here already; or joined but the browser kept no cookie (cookies off):
+                # the widget page then asks again and keeps the person for as long as it is open.
                 self.redirect(self.base_url + NEXT_PAGE.format(code=workshop.code))
                 return
             self._answer(
@@ -180,6 +195,19 @@ def handler_class() -> type:
                     tr, workshop, template, self.action, prefetch=prefetch_files(self.base_url)
                 )
             )
+
+        async def _already_in(self, code: str) -> bool:
+            """A browser whose cookie names someone in the workshop posted its form again
+            (the back button to a form page, a resubmission): no second person; their page."""
+            try:
+                workshop, _template, _tr = await self._call(self.joins.workshop, code)
+            except CodesignError:
+                return False
+            token = self.get_cookie(token_cookie_name(workshop.code))
+            if not token or await self._call(self.joins.returning, workshop, token) is None:
+                return False
+            self.redirect(self.base_url + NEXT_PAGE.format(code=workshop.code), status=303)
+            return True
 
         async def post(self) -> None:
             browser = browser_translator(self)
@@ -190,6 +218,8 @@ def handler_class() -> type:
             code = self.get_body_argument("code", "").strip()[:32]
             if self._too_many(browser, code):
                 return
+            if await self._already_in(code):
+                return
             fields = FormFields.from_form(self._typed)
             guard = self.settings.get("codesign_kernel_guard")
             full = guard is not None and guard.total and guard.in_use() >= guard.total
@@ -198,7 +228,6 @@ def handler_class() -> type:
                     code,
                     fields,
                     self.action,
-                    self.base_url + NEXT_PAGE,
                     browser,
                     prefetch_files(self.base_url),
                     (SERVER_FULL.title, SERVER_FULL.advice) if full else (),
@@ -210,6 +239,8 @@ def handler_class() -> type:
                 set_session_cookie(
                     self, token_cookie_name(outcome.code), outcome.token, end_of_day()
                 )
+                self.redirect(f"{self.action}?code={outcome.code}&joined=1", status=303)
+                return
             self._answer(outcome.page, outcome.status)
 
     return Enter

@@ -39,6 +39,9 @@ Everything is Voila's own except what follows; most of it is switched on by sett
 - **Behind a reverse proxy** (``codesign_trust_xheaders``): the proxy's ``X-Real-IP`` and
   ``X-Forwarded-Proto`` are believed, so each phone is its own device again.
 - **Logs without secrets**: the access log shows paths without query strings or kernel ids.
+- **Lean activity watching**: jupyter_server's watcher of each kernel's activity receives
+  only the kernel's status messages, not every widget update (see
+  :func:`_install_lean_activity`).
 - **Connections per address** (``codesign_max_connections_per_client``): one address holds
   at most so many HTTP and websocket connections at once
   (:class:`~codesign_widgets.serving.connection_cap.ConnectionCap`); one more is answered
@@ -582,6 +585,39 @@ def _install_comm_guard() -> None:
     ZMQChannelsWebsocketConnection.handle_incoming_message = handle_incoming_message
 
 
+#: The IOPub topics a kernel's activity watcher receives: ``kernel.<id>.status`` (busy and
+#: idle around every message the page sends), ``execute_input``, ``error``, ``shutdown``.
+ACTIVITY_TOPIC = b"kernel."
+
+
+def _install_lean_activity() -> None:
+    """jupyter_server watches every kernel's activity on a second IOPub socket and unpacks
+    every message on it (signature, JSON, two dates parsed with dateutil), on top of the
+    page's own socket that unpacks them again. A watching phone's kernel sends a few widget
+    updates per card; with 60 phones that bookkeeping took a third of the participant server's
+    CPU (py-spy). The watcher only needs the status messages: it subscribes to the kernel's
+    own topics, and the widgets' messages (``comm-<id>`` topics) are not even sent to it.
+    A kernel's page acting (a tap, a keystroke, the heartbeat) still counts as activity; its
+    redraws for other people's work no longer do, so a closed tab's kernel in a busy room is
+    culled like any other."""
+    import zmq
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+
+    original = MappingKernelManager.start_watching_activity
+    if getattr(original, "_codesign_lean", False):
+        return
+
+    def start_watching_activity(self, kernel_id: str) -> None:
+        original(self, kernel_id)
+        stream = getattr(self._kernels[kernel_id], "_activity_stream", None)
+        if stream is not None:
+            stream.socket.setsockopt(zmq.UNSUBSCRIBE, b"")
+            stream.socket.setsockopt(zmq.SUBSCRIBE, ACTIVITY_TOPIC)
+
+    start_watching_activity._codesign_lean = True
+    MappingKernelManager.start_watching_activity = start_watching_activity
+
+
 def _install_no_contents_api() -> None:
     """No notebook listing or file model at ``/voila/api/contents``: it serves Voila's tree
     page, which the studio never shows, and told a phone which notebooks the server has."""
@@ -610,6 +646,7 @@ def main() -> None:
     _install_connection_cap()
     _install_comm_guard()
     _install_log_limits()
+    _install_lean_activity()
     _install_no_contents_api()
     static_files.install()
     raise_file_limit()

@@ -2,7 +2,8 @@
 
 A phone types a wrong code, then the right one; is told each thing it left out (perspective,
 consent), keeping what it typed, with a hostile name; joins, is told "You're in", lands on
-the goal wall as that person, and a reload is "Welcome back". The form pages pass axe-core,
+the goal wall as that person (still "You're in"), and the join link again is "Welcome back"
+without the form. The form pages pass axe-core,
 and fetch Voila's files in the background. A form posted from another site is refused, and
 when the server has no place for another page the form says so and joins no one.
 """
@@ -91,28 +92,30 @@ def test_a_phone_joins_with_the_html_form_and_lands_on_the_goal_wall(browser, ph
         assert people(room["db_url"], code) == []
 
         page.get_by_label("I agree").check()
-        answers: list[tuple[int, str]] = []
-
-        def keep(route) -> None:  # the answer is read before the page moves on
-            answer = route.fetch()
-            answers.append((answer.status, answer.text()))
-            route.fulfill(response=answer)
-
-        page.route("**/codesign/enter", keep)
+        seen: list[tuple[str, int, str]] = []  # what the browser asked the form, and got
+        page.on(
+            "response",
+            lambda r: (
+                seen.append((r.request.method, r.status, r.url.split("/codesign/")[-1]))
+                if "/codesign/enter" in r.url
+                else None
+            ),
+        )
         page.get_by_role("button", name="Join").click()
-        # "You're in" at once (the page then opens the activity page by itself).
-        page.wait_for_url(re.compile(r"/voila/render/join\.ipynb\?code="), timeout=60_000)
-        [(status, said)] = answers
-        assert status == 200
+        # "See other" to "You're in", which opens the activity page by itself.
+        page.wait_for_url(re.compile(r"/voila/render/join\.ipynb\?code=\w+&joined=1$"))
+        joined = f"enter?code={code}&joined=1"
+        assert seen == [("POST", 303, "enter"), ("GET", 200, joined)]
+        said = context.request.get(f"{server.participant_base}/codesign/{joined}").text()
         assert (
             "You&#x27;re in, &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;&lt;s." in said
         )
         assert people(room["db_url"], code) == ['<img src=x onerror="window.__pwned=1"><s']
-        # The activity page: the same person, on the goal wall.
-        page.get_by_text(re.compile("Welcome back, " + SHOWN)).wait_for(timeout=90_000)
+        # The activity page: the same person, on the goal wall, greeted as new.
+        page.get_by_text(re.compile("You're in, " + SHOWN)).wait_for(timeout=90_000)
         page.get_by_role("button", name="Add card").wait_for(timeout=60_000)
-        page.reload()
-        page.get_by_text(re.compile("Welcome back, " + SHOWN)).wait_for(timeout=90_000)
+        page.reload()  # the same address, just after joining: still "You're in"
+        page.get_by_text(re.compile("You're in, " + SHOWN)).wait_for(timeout=90_000)
         # The join link again: straight to the activity page, no form.
         page.goto(f"{server.participant_base}/codesign/enter?code={code}")
         page.wait_for_url(re.compile(r"/voila/render/join\.ipynb\?code="), timeout=60_000)
@@ -122,6 +125,40 @@ def test_a_phone_joins_with_the_html_form_and_lands_on_the_goal_wall(browser, ph
         [cookie] = [c for c in context.cookies() if c["name"] == f"codesign_{code}"]
         assert cookie["httpOnly"]
         assert cookie["sameSite"] == "Strict"
+    finally:
+        context.close()
+
+
+def test_back_and_a_form_posted_again_never_make_a_second_person(browser, phone, room):
+    """Joined, the back button opens the join link again (a GET: the person's page), never
+    the posted form; a browser whose cookie names someone that posts the form again (a
+    resubmitted page) is sent to that person's page and joins no one."""
+    server, code = room["server"], room["code"]
+    context = browser.new_context(**phone)
+    page = context.new_page()
+    posts: list[int] = []
+    page.on("response", lambda r: posts.append(r.status) if r.request.method == "POST" else 0)
+    try:
+        before = people(room["db_url"], code)
+        page.goto(f"{server.participant_base}/codesign/enter?code={code}")
+        page.get_by_label("Your name (shown to the group)").fill("Will")
+        page.get_by_label(re.compile("^Lived experience")).check()
+        page.get_by_label("I agree").check()
+        page.get_by_role("button", name="Join").click()
+        page.get_by_text("You're in, Will.").wait_for(timeout=90_000)
+        page.go_back()
+        page.wait_for_url(re.compile(r"/voila/render/join\.ipynb\?code=\w+$"), timeout=60_000)
+        page.get_by_text("Welcome back, Will.").wait_for(timeout=90_000)
+        assert posts == [303]
+        again = context.request.post(
+            f"{server.participant_base}/codesign/enter",
+            form={"code": code, "name": "Will", "perspective": "provider", "consent": "yes"},
+            headers={"Sec-Fetch-Site": "same-origin"},
+            max_redirects=0,
+        )
+        assert again.status == 303
+        assert again.headers["location"].endswith(f"/voila/render/join.ipynb?code={code}")
+        assert people(room["db_url"], code) == [*before, "Will"]
     finally:
         context.close()
 

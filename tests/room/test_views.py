@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
 
 from codesign_widgets.core.templates import load_template
 from codesign_widgets.core.workshop import StageState
 from codesign_widgets.live import Feed
+from codesign_widgets.room import join as join_module
 from codesign_widgets.room.hub import FacilitatorHub
 from codesign_widgets.room.hub_start import HubStart
 from codesign_widgets.room.join import ParticipantApp
@@ -115,6 +118,22 @@ def test_a_phone_that_typed_the_code_is_welcomed_back_by_its_cookie(studio, work
     assert app.participant == first.participant
     assert "Welcome back, Ann" in app.notice.value
     assert app.identity.workshop_code == workshop.code  # the address will carry the code
+
+
+def test_a_page_opened_just_after_the_html_join_says_youre_in(studio, workshop, monkeypatch):
+    """The HTML join form's "You're in" opens ``?code=...&joined=1``: the person has just
+    joined, so the activity page does not greet them "Welcome back"; the same address
+    reloaded later, or without ``joined``, does."""
+    _ann, token = studio.people.join(workshop.id, "Ann", "provider", True)
+    fresh = ParticipantApp(studio, code=workshop.code, token=token, just_joined=True)
+    assert "You&#x27;re in, Ann" in fresh.notice.value  # escaped: a person's name is text
+    plain = ParticipantApp(studio, code=workshop.code, token=token)
+    assert "Welcome back, Ann" in plain.notice.value
+    later = time.time() + join_module.JUST_JOINED_SECONDS + 1
+    monkeypatch.setattr(join_module, "time", SimpleNamespace(time=lambda: later))
+    reloaded = ParticipantApp(studio, code=workshop.code, token=token, just_joined=True)
+    assert "Welcome back, Ann" in reloaded.notice.value
+    assert len(studio.people.participants(workshop.id)) == 1
 
 
 def test_the_token_is_handed_to_the_server_never_to_the_page(studio, workshop):

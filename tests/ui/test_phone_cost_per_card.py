@@ -90,15 +90,47 @@ def test_an_edit_by_its_author_changes_the_held_row_in_place(room):
     assert "Sleep through" in row.children[0].value
 
 
-def test_the_persons_own_card_brings_the_wall_up_to_date(room):
+def fill(panel: GoalPanel, what_matters: str, goal: str, visibility: str) -> None:
+    """The person types a card into the form (not saved yet)."""
+    panel.form.what_matters.value = what_matters
+    panel.form.goal.value = goal
+    panel.form.visibility.value = visibility
+
+
+def test_the_persons_own_card_joins_the_top_of_the_held_wall_as_one_row(room):
+    """In a busy room the 20 newest cards are all new by the time one person adds another:
+    bringing the wall up to date then rebuilt all 20 rows per card. The wall keeps what the
+    person was reading and shows their card on top; others' new cards stay behind "Show N
+    new cards"."""
     kernel, people, feed, panel = room
-    add_cards(kernel, people, feed, 40, 3)
-    panel.form.what_matters.value = "Walking"
-    panel.form.goal.value = "Walk to the shops"
-    panel.form.visibility.value = "shared"
-    assert panel.add_card()
+    add_cards(kernel, people, feed, 40, 25)
+    rows = panel.wall.children[1:-2]
+    fill(panel, "Walking", "Walk to the shops", "shared")
+    with SentMessages() as sent:
+        assert panel.add_card()
+    opened = sum(1 for _id, kind, _traits in sent.sent if kind == "comm_open")
+    assert "Walk to the shops" in panel.wall.children[1].children[0].value
+    assert panel.wall.children[2:-2] == rows[:-1]  # the rest in place, the oldest one out
+    assert panel._wall_new.description == "Show 25 new cards"
+    assert panel._wall_new.layout.display == ""
+    assert "Showing 20 of 66 shared cards" in panel._wall_count.value
+    # A row on the wall and one in "Your cards" (boxes, text, buttons, their layouts and
+    # styles): 24; bringing the wall up to date opened 271 here.
+    assert opened <= 26, opened
+    panel.show_new()
     assert "Walk to the shops" in panel.wall.children[1].children[0].value
     assert panel._wall_new.layout.display == "none"
+
+
+def test_a_private_card_leaves_the_wall_as_it_was(room):
+    kernel, people, feed, panel = room
+    add_cards(kernel, people, feed, 40, 3)
+    rows = panel.wall.children[1:-2]
+    fill(panel, "Sleep", "Sleep through the night", "private")
+    assert panel.add_card()
+    assert panel.wall.children[1:-2] == rows
+    mine = [row.children[0].value for row in panel.my_cards.children[1:]]
+    assert any("Sleep through the night" in text for text in mine), mine
 
 
 def test_a_card_shown_again_is_offered_on_a_held_wall(room):
