@@ -10,7 +10,7 @@ holds what the page let it keep). Five rows of pages, measured in the same run:
   the first visible widget, to "You're in" (the join form filled and sent) and to the goal
   wall usable ("Add card" on screen); on the second visit, to "Welcome back" and the wall;
 * the studio's HTML join form (``/codesign/enter?code=``, quick_join.py): time to the form,
-  to "You're in" (the server's answer to the posted form) and to the goal wall usable on the
+  to "You're in" (the page the posted form is sent on to) and to the goal wall usable on the
   activity page it then opens; once sent at once, and once after ``--pause`` seconds of
   reading and typing (the form fetches Voila's files meanwhile). Joined and usable count the
   seconds the person waits: the pause and the typing itself are left out, on every row;
@@ -125,7 +125,7 @@ def _visit(page, cdp, url: str, join: str, pause: float = 0.0) -> dict[str, floa
         cdp.on(event, listener)
 
     def answered(response) -> None:  # the HTML form's "You're in" page arrived
-        if response.request.method == "POST" and response.status == 200:
+        if "/codesign/enter?" in response.url and "joined=1" in response.url:
             told.append(time.monotonic())
 
     page.on("response", answered)
@@ -140,8 +140,8 @@ def _visit(page, cdp, url: str, join: str, pause: float = 0.0) -> dict[str, floa
             if join == "form":
                 page.get_by_text("You're in").wait_for(timeout=300_000)
                 told.append(time.monotonic())
-            else:
-                page.get_by_text("Welcome back").wait_for(timeout=300_000)
+            else:  # "See other" to "You're in", which opens the activity page
+                page.wait_for_url("**/join.ipynb?*joined=1", timeout=300_000)
             figures["joined"] = figures["widget"] + told[0] - sent
             wall.wait_for(timeout=300_000)
             figures["usable"] = figures["widget"] + time.monotonic() - sent
