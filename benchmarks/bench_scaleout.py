@@ -55,6 +55,7 @@ from codesign_widgets.serving.processes import free_port
 from codesign_widgets.serving.server import StudioServer
 from tests.nginx import NginxProxy, find_nginx
 from tests.postgres import PostgresServer, find_pg_bin
+from tests.processes import kernels_of
 from tests.protocol_phone import goal_prompts, goal_workshop
 
 #: ``--layouts`` keys: one server; one server whose hub polls only (no LISTEN/NOTIFY: the
@@ -103,22 +104,6 @@ def store_connections(db_url: str, kernels: list[psutil.Process]) -> int:
             )
     finally:
         engine.dispose()
-
-
-def kernels_of(pids: tuple[int, ...]) -> list[psutil.Process]:
-    found = []
-    for pid in pids:
-        try:
-            children = psutil.Process(pid).children(recursive=True)
-        except psutil.Error:
-            continue
-        for child in children:
-            try:
-                if any("ipykernel" in part for part in child.cmdline()):
-                    found.append(child)
-            except psutil.Error:
-                continue
-    return found
 
 
 def _options(db_url: str, **extra) -> ServeOptions:

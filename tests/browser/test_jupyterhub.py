@@ -26,6 +26,7 @@ import pytest
 
 from codesign_widgets.serving.processes import free_port
 
+from ..processes import kernels_of
 from .conftest import _unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -63,14 +64,7 @@ class Hub:
 
     def kernels(self) -> list[psutil.Process]:
         """Kernels under the codesign service (its Voila server's children)."""
-        found = []
-        for child in psutil.Process(self.process.pid).children(recursive=True):
-            try:
-                if any("ipykernel" in part for part in child.cmdline()):
-                    found.append(child)
-            except psutil.Error:
-                continue
-        return found
+        return kernels_of([self.process.pid])
 
     def service_kernels(self) -> int:
         return len(self.kernels())
