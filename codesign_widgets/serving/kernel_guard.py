@@ -66,7 +66,8 @@ SERVER_FULL = Refusal(
 @dataclass
 class _Held:
     client: str
-    since: float
+    since: float  # when the page was sent (until then: when its load took the kernel)
+    sent: bool = False  # the page has been sent in full; until then it is never given back
 
 
 @dataclass
@@ -91,10 +92,18 @@ class Ticket:
             self._stop_waiting()
 
     def release(self) -> None:
-        """The request ended; a kernel it claimed stays counted until it is shut down."""
+        """The request ended; a kernel it claimed stays counted until it is shut down.
+
+        The page's grace to open its websocket starts now, when the page has been sent: on a
+        laptop rendering 60 pages at once a page can take longer than the grace to render,
+        and its kernel was taken for abandoned (and shut down to make room) before the phone
+        could connect."""
         if self.active:
             self.active = False
             self._stop_waiting()
+            held = self.guard._held.get(self.kernel_id) if self.kernel_id else None
+            if held is not None:
+                held.since, held.sent = self.guard._clock(), True
 
     def _stop_waiting(self) -> None:
         if self.waiting:
@@ -158,14 +167,17 @@ class KernelGuard:
         for kernel_id in [k for k in self._held if k not in live]:
             del self._held[kernel_id]
 
+    def abandoned(self, kernel_id: str, connections: Callable[[str], int]) -> bool:
+        """Whether ``kernel_id``'s page was sent more than the grace ago and no page is
+        connected to it (a closed or reloaded tab); a page still being rendered never is."""
+        held = self._held.get(kernel_id)
+        if held is None or not held.sent:
+            return False
+        return self._clock() - held.since >= self.grace and connections(kernel_id) == 0
+
     def reclaimable(self, client: str, connections: Callable[[str], int]) -> list[str]:
-        """``client``'s kernels with no page connected, older than the grace, oldest first."""
-        now = self._clock()
-        return [
-            k
-            for k in self.held_by(client)
-            if now - self._held[k].since >= self.grace and connections(k) == 0
-        ]
+        """``client``'s abandoned kernels (:meth:`abandoned`), oldest first."""
+        return [k for k in self.held_by(client) if self.abandoned(k, connections)]
 
     def admit(self, client: str, live: Iterable[str]) -> Ticket | Refusal:
         """Let a page load from ``client`` take a kernel, or say why not.

@@ -55,7 +55,6 @@ import inspect
 import ipaddress
 import logging
 import sys
-import time
 import weakref
 from contextvars import ContextVar
 from typing import Any
@@ -147,11 +146,9 @@ async def _make_room(km: Any, guard: KernelGuard, activity: PageActivity | None)
     """A full workshop shuts down idle and abandoned pages, the busiest device's first."""
     if activity is None or not guard.full():
         return
-    now = time.monotonic()
 
     def abandoned(kernel_id: str) -> bool:
-        since = guard.holders()[kernel_id][1]
-        return now - since >= guard.grace and _connections(km, kernel_id) == 0
+        return guard.abandoned(kernel_id, lambda k: _connections(km, k))
 
     for kernel_id in activity.make_room(guard.holders(), abandoned):
         logging.getLogger("tornado.application").warning(IDLE_CULLED_LOG)

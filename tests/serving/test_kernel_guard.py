@@ -87,6 +87,24 @@ def test_only_unconnected_kernels_older_than_the_grace_are_reclaimable():
     assert guard.reclaimable(OTHER, connections.__getitem__) == []
 
 
+def test_the_grace_counts_from_when_the_page_was_sent_not_from_its_admission():
+    """A wave of 60 phones on two cores: a page took 40 s to render, and its kernel counted
+    as abandoned (no websocket yet) before the phone had the page; one phone got a 404."""
+    clock = Clock()
+    guard, live = KernelGuard(total=10, per_client=3, grace=30, clock=clock), set()
+    ticket = guard.admit(PHONE, live)
+    ticket.claim("slow")
+    clock.now += 40  # still rendering: never given back
+    assert guard.reclaimable(PHONE, lambda _k: 0) == []
+    assert not guard.abandoned("slow", lambda _k: 0)
+    ticket.release()  # sent
+    live.add("slow")
+    clock.now += 20
+    assert guard.reclaimable(PHONE, lambda _k: 0) == []
+    clock.now += 11
+    assert guard.reclaimable(PHONE, lambda _k: 0) == ["slow"]
+
+
 def test_a_released_kernel_frees_the_place():
     guard, live = KernelGuard(total=10, per_client=1), set()
     take(guard, PHONE, "k1", live)
