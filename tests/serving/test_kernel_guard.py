@@ -88,8 +88,9 @@ def test_only_unconnected_kernels_older_than_the_grace_are_reclaimable():
 
 
 def test_the_grace_counts_from_when_the_page_was_sent_not_from_its_admission():
-    """A wave of 60 phones on two cores: a page took 40 s to render, and its kernel counted
-    as abandoned (no websocket yet) before the phone had the page; one phone got a 404."""
+    """A wave of 60 phones on two cores renders pages for 40 s and more: counted from its
+    admission, such a page's kernel was abandoned (no websocket yet) before its phone even
+    had the page, and a load making room could shut it down."""
     clock = Clock()
     guard, live = KernelGuard(total=10, per_client=3, grace=30, clock=clock), set()
     ticket = guard.admit(PHONE, live)
