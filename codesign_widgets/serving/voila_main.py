@@ -597,7 +597,6 @@ def _install_lean_activity() -> None:
     A kernel's page acting (a tap, a keystroke, the heartbeat) still counts as activity; its
     redraws for other people's work no longer do, so a closed tab's kernel in a busy room is
     culled like any other."""
-    import zmq
     from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 
     original = MappingKernelManager.start_watching_activity
@@ -608,8 +607,8 @@ def _install_lean_activity() -> None:
         original(self, kernel_id)
         stream = getattr(self._kernels[kernel_id], "_activity_stream", None)
         if stream is not None:
-            stream.socket.setsockopt(zmq.UNSUBSCRIBE, b"")
-            stream.socket.setsockopt(zmq.SUBSCRIBE, ACTIVITY_TOPIC)
+            stream.socket.unsubscribe(b"")
+            stream.socket.subscribe(ACTIVITY_TOPIC)
 
     start_watching_activity._codesign_lean = True
     MappingKernelManager.start_watching_activity = start_watching_activity
