@@ -15,6 +15,7 @@ import html
 
 __all__ = [
     "FORMULA_START",
+    "as_description",
     "escaped",
     "escaped_attribute",
     "isolated_names",
@@ -62,6 +63,24 @@ def escaped(
         attrs += f' style="{escaped_attribute(style)}"'
     body = html.escape(str(text)).replace("\n", "<br>")
     return f"<{tag}{attrs}>{body}</{tag}>"
+
+
+def as_description(text: object) -> str:
+    r"""``text`` as a widget's description that shows as typed: ``$`` and ``\`` escaped for
+    the maths typesetter.
+
+    Voila's front end sets a widget's description (and a Label's value) as text, then runs
+    MathJax over it, so a pair of dollars became italic maths: a service "Taxi $5 or $10"
+    showed as "Taxi 5or10", an HTML description no better (its markup is shown as text
+    first). MathJax, as JupyterLab configures it, shows ``\$`` as a dollar and ``\\`` as a
+    backslash. For anything longer, an HTML widget with :func:`escaped` is not typeset at all.
+
+    >>> print(as_description("Taxi $5 or $10"))
+    Taxi \$5 or \$10
+    >>> print(as_description(r"\(x\)"))
+    \\(x\\)
+    """
+    return str(text).replace("\\", "\\\\").replace("$", "\\$")
 
 
 def escaped_attribute(value: object) -> str:

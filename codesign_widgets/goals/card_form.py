@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 import ipywidgets as widgets
 
 from ..core.i18n import Translator, translator
-from ..core.safe_text import escaped
+from ..core.safe_text import as_description, escaped
 from ..ui.keyed import close_later
 from .cards import CONFIDENCE_PROMPT_BELOW, GoalCard
 
@@ -108,7 +108,9 @@ class GoalCardForm(widgets.VBox):
         boxes = {}
         for name in (*services, *self._extra_services):
             box = self.service_boxes.get(name) or widgets.Checkbox(
-                description=name, indent=False, value=name in checked
+                description=as_description(name),
+                indent=False,
+                value=name in checked,
             )
             boxes[name] = box
         gone = [box for name, box in self.service_boxes.items() if name not in boxes]

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 
 from ..core.i18n import translator
 from ..core.palette import FALLBACK_COLOURS, KIND_COLOURS, UNKNOWN_COLOUR, line_style
-from ..core.safe_text import escaped
+from ..core.safe_text import as_description, escaped
 from ..core.small_groups import OTHER, OTHER_LABEL
 from ..core.templates import Template
 from ..ui.common import perspective_colour, run_action
@@ -211,7 +211,11 @@ class MapView(widgets.VBox):
             box = self.type_boxes.get(tie_type.key)
             if box is None:
                 label = self.tr.gettext(tie_type.label)  # the plan's word, in its language
-                box = widgets.Checkbox(value=True, description=label, indent=False)
+                box = widgets.Checkbox(
+                    value=True,
+                    description=as_description(label),
+                    indent=False,
+                )
                 box.observe(lambda _c: self.on_redraw(), "value")
             boxes[tie_type.key] = box
         if list(boxes) != list(self.type_boxes):

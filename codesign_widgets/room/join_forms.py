@@ -173,7 +173,7 @@ class NotMe(widgets.HBox):
 
     def __init__(self, on_start_over: Callable[[], object], tr: Translator | None = None) -> None:
         self._ = _ = (tr or translator()).gettext
-        self.question = widgets.Label()
+        self.question = widgets.HTML()  # not a Label: a Label's "$5 or $10" became maths
         self.start_over_button = widgets.Button(
             description=_("Start as someone else"),
             icon="user",
@@ -187,4 +187,4 @@ class NotMe(widgets.HBox):
 
     def show_name(self, name: str) -> None:
         """Ask about ``name`` (shown as text, never as HTML)."""
-        self.question.value = self._("Not {name}?").format(name=name)
+        self.question.value = escaped(self._("Not {name}?").format(name=name), "span")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..core.i18n import Translator, translator
-from ..core.safe_text import escaped
+from ..core.safe_text import as_description, escaped
 from .criteria import Criterion
 from .model import CANT_SAY
 
@@ -21,7 +21,7 @@ class CriterionRow(widgets.VBox):
         self._ = _ = (tr or translator()).gettext
         self.criterion = criterion
         self.buttons = widgets.ToggleButtons(
-            description=criterion.label,
+            description=as_description(criterion.label),
             options=[(str(v), v) for v in criterion.points] + [(_("Can't say"), CANT_SAY)],
             tooltips=[criterion.label_for(v) for v in criterion.points] + [_("I can't say")],
             value=None,

@@ -49,6 +49,15 @@ def open_page(browser, url: str, dialogs: list[str], **options):
     return page
 
 
+def join_as(page, name: str, perspective: str) -> None:
+    """Fill the widget join form and join (the page shows the form first)."""
+    page.get_by_role("button", name="Join").wait_for(timeout=60_000)
+    page.get_by_label("Your name (shown to the group)").fill(name)
+    page.get_by_label(re.compile("^" + perspective)).check()
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Join").click()
+
+
 def move_room(db_url: str, code: str, stage: str) -> None:
     studio = Studio.open(db_url, create=False)
     try:
@@ -106,11 +115,7 @@ def test_hostile_text_runs_no_script_anywhere(browser, studio_server, demo_works
     )
 
     bob = open_page(browser, server.participant_url(code), dialogs, **phone)
-    bob.get_by_role("button", name="Join").wait_for(timeout=60_000)
-    bob.get_by_label("Your name (shown to the group)").fill("Bob")
-    bob.get_by_label(re.compile("^Provider")).check()
-    bob.get_by_label("I agree").check()
-    bob.get_by_role("button", name="Join").click()
+    join_as(bob, "Bob", "Provider")
     bob.get_by_role("button", name="Add stakeholder").wait_for(timeout=30_000)
     # Bob's tie form offers the hostile name as an option's text.
     options = bob.get_by_label("From", exact=True).locator("option").all_text_contents()
@@ -142,3 +147,28 @@ def test_hostile_text_runs_no_script_anywhere(browser, studio_server, demo_works
         studio.close()
     for page in pages.values():
         page.context.close()
+
+
+def test_money_stays_money_not_maths(browser, studio_server, demo_workshop, phone):
+    """Voila's front end typesets maths in every widget description and Label: "$5 or $10"
+    showed as italic "5or10" in "Not Will $5 or $10?" and in a service's tick box. Nothing a
+    person or a plan wrote is typeset now: no MathJax output anywhere on the page."""
+    db_url, code = demo_workshop["db_url"], demo_workshop["code"]
+    server = studio_server(db_url)
+    move_room(db_url, code, "goals")
+    studio = Studio.open(db_url, create=False)
+    try:
+        workshop = studio.workshops.by_code(code)
+        studio.goals.cards.add_service(workshop.id, "goals", "Taxi $5 or $10")
+    finally:
+        studio.close()
+    dialogs: list[str] = []
+    will = open_page(browser, server.participant_url(code), dialogs, **phone)
+    join_as(will, "Will $5 or $10", "Lived experience")
+    will.get_by_role("button", name="Add card").wait_for(timeout=60_000)
+    will.get_by_label("Taxi $5 or $10", exact=True).check()
+    will.reload()
+    will.get_by_text("Not Will $5 or $10?", exact=True).wait_for(timeout=90_000)
+    will.get_by_label("Taxi $5 or $10", exact=True).wait_for(timeout=30_000)
+    assert will.locator("mjx-container, .MathJax, .katex").count() == 0
+    assert dialogs == []

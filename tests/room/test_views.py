@@ -160,7 +160,7 @@ def test_not_alice_starts_over_without_touching_alices_contributions(studio, wor
         studio, code=workshop.code, token=token, hand_over=lambda c, t: handed.append((c, t))
     )
     assert tablet.not_me in tablet.children
-    assert tablet.not_me.question.value == "Not Alice?"
+    assert tablet.not_me.question.value == "<span>Not Alice?</span>"
     tablet.not_me.start_over_button.click()
     assert tablet.participant is None
     assert tablet.join_form in tablet.children
