@@ -98,6 +98,8 @@ def _document(tr: Translator, title: str, body: str, head: str = "") -> str:
         f"<!doctype html><html lang='{_e(tr.language)}' dir='{_e(tr.direction)}'><head>"
         "<meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        # No icon to fetch: a phone's browser would otherwise ask for /favicon.ico (a 404).
+        "<link rel='icon' href='data:,'>"
         f"<title>{_e(title)}</title><style>{_STYLE}</style>{head}</head>"
         f"<body><main>{body}</main></body></html>"
     )

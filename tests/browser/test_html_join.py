@@ -57,6 +57,8 @@ def test_a_phone_joins_with_the_html_form_and_lands_on_the_goal_wall(browser, ph
         "request",
         lambda r: prefetched.append(r.url) if "/voila/v/" in r.url else None,
     )
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     try:
         page.goto(f"{server.participant_base}/codesign/enter")
         assert failures(violations(page)) == []
@@ -64,11 +66,13 @@ def test_a_phone_joins_with_the_html_form_and_lands_on_the_goal_wall(browser, ph
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("alert").get_by_text("No workshop has the code ZZZZZZ").wait_for()
         assert page.get_by_label("Join code").get_attribute("aria-invalid") == "true"
+        console.clear()  # the wrong code's page is a 404, which the console reports
         page.get_by_label("Join code").fill(code.lower())
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("heading", name="Walking <b>group</b>").wait_for()
         assert failures(violations(page)) == []
         assert any(url.endswith(".js") for url in prefetched), "nothing was prefetched"
+        assert console == []  # not even a favicon's 404
 
         page.get_by_label("Your name (shown to the group)").fill(NAME + "abc")
         page.get_by_label("I agree").check()
