@@ -240,6 +240,45 @@ def test_after_a_restart_the_phone_and_the_hub_come_back_by_themselves(
             second.stop()
 
 
+def reloads_counted(page) -> list[int]:
+    return page.evaluate(
+        "Object.keys(sessionStorage).filter((k) => k.startsWith('codesign-reloads:'))"
+        ".map((k) => JSON.parse(sessionStorage.getItem(k)).length)"
+    )
+
+
+def first_load_changed(edit, loads: list[str]):
+    """A route handler: the page's first load is answered with ``edit(html)``, every later
+    load as the server sent it; ``loads`` collects the addresses loaded."""
+
+    def handler(route) -> None:
+        loads.append(route.request.url)
+        if len(loads) > 1:
+            route.continue_()
+            return
+        response = route.fetch()
+        route.fulfill(response=response, body=edit(response.text()))
+
+    return handler
+
+
+def without_the_display(page: str) -> str:
+    return re.sub(
+        r'<script type="application/vnd\.voila\.cell-output\+json">\s*\{"data": '
+        r'\{"application/vnd\.jupyter\.widget-view\+json".*?</script>',
+        "",
+        page,
+        flags=re.DOTALL,
+    )
+
+
+def with_an_unknown_widget(page: str) -> str:
+    unknown = '"model_id": "' + "0" * 32 + '"'
+    body, n = re.subn(r'"model_id": "[0-9a-f]+"', unknown, page)
+    assert n >= 1
+    return body
+
+
 def test_a_page_whose_display_was_lost_says_so_and_loads_again(
     browser, phone, server, demo_workshop
 ):
@@ -248,43 +287,16 @@ def test_a_page_whose_display_was_lost_says_so_and_loads_again(
     context = browser.new_context(**phone)
     context.add_init_script(KEEP_SOCKETS)
     loads: list[str] = []
-
-    def lose_the_display_once(route):
-        loads.append(route.request.url)
-        if len(loads) > 1:
-            route.continue_()
-            return
-        response = route.fetch()
-        body = re.sub(
-            r'<script type="application/vnd\.voila\.cell-output\+json">\s*\{"data": '
-            r'\{"application/vnd\.jupyter\.widget-view\+json".*?</script>',
-            "",
-            response.text(),
-            flags=re.DOTALL,
-        )
-        route.fulfill(response=response, body=body)
-
     try:
-        context.route("**/voila/render/join.ipynb*", lose_the_display_once)
+        context.route("**/voila/render/join.ipynb*", first_load_changed(without_the_display, loads))
         page = context.new_page()
         page.goto(server.participant_url(demo_workshop["code"]))
         page.get_by_role("button", name="Join").wait_for(timeout=60_000)
         assert len(loads) == 2
         # The page reloaded itself once (it counts, so it never reloads in a loop).
-        reloads = page.evaluate(
-            "Object.keys(sessionStorage).filter((k) => k.startsWith('codesign-reloads:'))"
-            ".map((k) => JSON.parse(sessionStorage.getItem(k)).length)"
-        )
-        assert reloads == [1]
+        assert reloads_counted(page) == [1]
     finally:
         context.close()
-
-
-def reloads_counted(page) -> list[int]:
-    return page.evaluate(
-        "Object.keys(sessionStorage).filter((k) => k.startsWith('codesign-reloads:'))"
-        ".map((k) => JSON.parse(sessionStorage.getItem(k)).length)"
-    )
 
 
 def test_a_page_asking_for_a_widget_its_kernel_lacks_loads_again(
@@ -297,20 +309,10 @@ def test_a_page_asking_for_a_widget_its_kernel_lacks_loads_again(
     context = browser.new_context(**phone)
     context.add_init_script(KEEP_SOCKETS)
     loads: list[str] = []
-
-    def a_widget_the_kernel_does_not_hold_once(route):
-        loads.append(route.request.url)
-        if len(loads) > 1:
-            route.continue_()
-            return
-        response = route.fetch()
-        unknown = '"model_id": "' + "0" * 32 + '"'
-        body, n = re.subn(r'"model_id": "[0-9a-f]+"', unknown, response.text())
-        assert n >= 1
-        route.fulfill(response=response, body=body)
-
     try:
-        context.route("**/voila/render/join.ipynb*", a_widget_the_kernel_does_not_hold_once)
+        context.route(
+            "**/voila/render/join.ipynb*", first_load_changed(with_an_unknown_widget, loads)
+        )
         page = context.new_page()
         page.goto(server.participant_url(demo_workshop["code"]))
         page.get_by_role("button", name="Join").wait_for(timeout=120_000)
